@@ -1,0 +1,486 @@
+/**
+ * OvhClient: one per set of credentials. It owns the connection pool, the server-time delta
+ * and the OAuth2 token, so every call made through it shares them.
+ */
+import { ApiBase } from './endpoints';
+import { OvhAbortError, OvhApiError, OvhError, OvhInputError, OvhNetworkError, OvhTimeoutError } from './errors';
+import { ServerClock } from './clock';
+import { TokenCache } from './oauth2';
+import { signRequest } from './signature';
+import { Transport, TransportFailure, type RawResponse } from './transport';
+import { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './retry';
+import { buildUrl, checkHeaders, encodeBody, isPlainObject, normalizeMethod, type HttpMethod } from './request';
+import {
+  consumerKeyBody,
+  readConsumerKeyAnswer,
+  type ConsumerKeyAnswer,
+  type ConsumerKeyRequest,
+} from './consumer-key';
+
+export interface OvhClientOptions {
+  /** A region name (`ovh-eu`, `ovh-ca`, `ovh-us`, `kimsufi-eu`, ...) or a base URL like `https://eu.api.ovh.com/1.0`. */
+  endpoint: string;
+  /** Signed calls: application key, application secret, consumer key. */
+  appKey?: string;
+  appSecret?: string;
+  consumerKey?: string;
+  /** OAuth2 service account: client id and secret. When given, calls carry a bearer token instead of a signature. */
+  clientId?: string;
+  clientSecret?: string;
+  /** OAuth2 token URL; defaults to the region's. */
+  tokenUrl?: string;
+  /** OAuth2 scope; defaults to `all`. */
+  scope?: string;
+  /** Time allowed for one attempt (default 30 s). */
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  /** See TransportOptions.proxy: undefined = from the environment, a URL, or false. */
+  proxy?: string | false;
+  /** Extra trusted CA certificates (PEM) for a private endpoint. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  userAgent?: string;
+}
+
+export interface CallOptions {
+  /** Values of `{name}` placeholders in the path, each sent as one encoded segment. */
+  params?: Record<string, unknown>;
+  /** Query parameters, appended to any query already in the path. */
+  query?: unknown;
+  /** JSON body for POST and PUT; `undefined` or `null` sends no body. */
+  body?: unknown;
+  /** Extra request headers, e.g. `X-Pagination-Size`. */
+  headers?: unknown;
+  signal?: AbortSignal;
+  /** Overrides the client's retry options for this call; `false` never retries. */
+  retry?: Partial<RetryOptions> | false;
+}
+
+export interface OvhResponse<T = unknown> {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON; `null` for an empty answer; the text itself when it is not JSON. */
+  body: T;
+  queryId?: string;
+  method: HttpMethod;
+  /** The URL as sent. */
+  url: string;
+  /** How many times the request was sent (retries and time re-syncs included). */
+  attempts: number;
+  durationMs: number;
+}
+
+/** A call ready to send: built and checked once, signed afresh per attempt. */
+interface PreparedCall {
+  method: HttpMethod;
+  url: URL;
+  /** Path as the caller wrote it (placeholders unfilled): what error messages name. */
+  path: string;
+  body: string | undefined;
+  headers: Record<string, string>;
+  auth: 'signature' | 'oauth2' | 'none' | 'application';
+}
+
+const IDEMPOTENT = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
+
+export class OvhClient {
+  readonly base: ApiBase;
+  readonly authType: 'signature' | 'oauth2';
+  private readonly appKey?: string;
+  private readonly appSecret?: string;
+  private readonly consumerKey?: string;
+  private readonly transport: Transport;
+  private readonly clock: ServerClock;
+  private readonly tokens?: TokenCache;
+  private readonly retry: RetryOptions;
+  private readonly userAgent: string;
+  private readonly timeoutMs: number;
+  private readonly closing = new AbortController();
+  private timeCalls = 0;
+
+  constructor(options: OvhClientOptions) {
+    this.base = new ApiBase(options.endpoint, options.tokenUrl);
+    this.appKey = nonEmpty(options.appKey);
+    this.appSecret = nonEmpty(options.appSecret);
+    this.consumerKey = nonEmpty(options.consumerKey);
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.userAgent = options.userAgent ?? 'node-red-contrib-ovhcloud';
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    if (!(timeoutMs > 0)) throw new OvhInputError('The timeout must be a positive number of milliseconds');
+    this.timeoutMs = timeoutMs;
+    this.transport = new Transport({ timeoutMs, proxy: options.proxy, ca: options.ca });
+    this.clock = new ServerClock(() => this.fetchServerTime());
+
+    const clientId = nonEmpty(options.clientId);
+    const clientSecret = nonEmpty(options.clientSecret);
+    if (clientId || clientSecret) {
+      if (!clientId || !clientSecret) throw new OvhInputError('OAuth2 needs both a client id and a client secret');
+      const tokenUrl = this.base.tokenUrl;
+      if (!tokenUrl) {
+        throw new OvhInputError(`OAuth2 service accounts are not offered on ${this.base.baseUrl}: give a token URL`);
+      }
+      this.authType = 'oauth2';
+      const scope = options.scope ?? 'all';
+      this.tokens = new TokenCache(() => this.fetchToken(tokenUrl, clientId, clientSecret, scope));
+    } else {
+      this.authType = 'signature';
+    }
+  }
+
+  /** How many `/auth/time` calls this client has made (one per client, plus re-syncs). */
+  get serverTimeCalls(): number {
+    return this.timeCalls;
+  }
+
+  /** Server time delta in seconds (server minus local), once known. */
+  get clockOffsetSeconds(): number | undefined {
+    return this.clock.offsetSeconds;
+  }
+
+  get closed(): boolean {
+    return this.closing.signal.aborted;
+  }
+
+  get<T = unknown>(path: string, options: Omit<CallOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('GET', path, options).then((res) => res.body);
+  }
+
+  post<T = unknown>(path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+    return this.request<T>('POST', path, { ...options, body }).then((res) => res.body);
+  }
+
+  put<T = unknown>(path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+    return this.request<T>('PUT', path, { ...options, body }).then((res) => res.body);
+  }
+
+  delete<T = unknown>(path: string, options: Omit<CallOptions, 'body'> = {}): Promise<T> {
+    return this.request<T>('DELETE', path, options).then((res) => res.body);
+  }
+
+  /** A signed (or bearer) call. Everything is checked before anything is sent. */
+  async request<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<OvhResponse<T>> {
+    const call = this.prepare(method, path, options);
+    if (call.auth === 'signature') this.requireSignatureCredentials();
+    return this.execute<T>(call, options);
+  }
+
+  /** The server's Unix time, from the unsigned `GET /auth/time`. */
+  async serverTime(): Promise<number> {
+    const { timestamp } = await this.clock.now();
+    return timestamp;
+  }
+
+  /**
+   * Asks for a new consumer key (`POST /auth/credential`, with the application key only).
+   * The person must then open `validationUrl` and log in before the key works.
+   */
+  async requestConsumerKey(request: ConsumerKeyRequest, signal?: AbortSignal): Promise<ConsumerKeyAnswer> {
+    if (!this.appKey) throw new OvhInputError('No application key: it is needed to request a consumer key');
+    const call = this.prepare('POST', '/auth/credential', { body: consumerKeyBody(request) }, 'application');
+    // A POST that reached the server may have created a key: never sent twice.
+    const res = await this.execute(call, { signal, retry: false });
+    return readConsumerKeyAnswer(res.body);
+  }
+
+  /** `GET /auth/currentCredential`: status, rules and expiry of the consumer key in use (signed). */
+  currentCredential<T = Record<string, unknown>>(signal?: AbortSignal): Promise<T> {
+    return this.get<T>('/auth/currentCredential', { signal });
+  }
+
+  /**
+   * /v2 cursor pagination: yields each page's answer, following `X-Pagination-Cursor-Next`
+   * until the last page. Throws when more than `maxPages` pages come.
+   */
+  async *pages<T = unknown>(
+    path: string,
+    options: Omit<CallOptions, 'body'> & { pageSize?: number; maxPages?: number } = {},
+  ): AsyncGenerator<OvhResponse<T>> {
+    const { pageSize, maxPages = 100, ...callOptions } = options;
+    const baseHeaders = checkHeaders(callOptions.headers);
+    if (pageSize !== undefined) {
+      if (!Number.isInteger(pageSize) || pageSize < 1) throw new OvhInputError('The page size must be a whole number above 0');
+      baseHeaders['x-pagination-size'] = String(pageSize);
+    }
+    let cursor: string | undefined;
+    for (let page = 1; ; page++) {
+      if (page > maxPages) {
+        throw new OvhError(`${path} has more than ${maxPages} pages: raise the page limit or the page size`, 'PAGE_LIMIT');
+      }
+      const headers = cursor === undefined ? baseHeaders : { ...baseHeaders, 'x-pagination-cursor': cursor };
+      const res = await this.request<T>('GET', path, { ...callOptions, headers });
+      yield res;
+      const next = firstHeader(res.headers['x-pagination-cursor-next']);
+      if (!next) return;
+      cursor = next;
+    }
+  }
+
+  /** Every item of a /v2 list, across its pages. */
+  async allPages<T = unknown>(
+    path: string,
+    options: Omit<CallOptions, 'body'> & { pageSize?: number; maxPages?: number } = {},
+  ): Promise<{ items: T[]; pages: number; attempts: number }> {
+    const items: T[] = [];
+    let pages = 0;
+    let attempts = 0;
+    for await (const res of this.pages<T[]>(path, options)) {
+      pages++;
+      attempts += res.attempts;
+      if (Array.isArray(res.body)) items.push(...res.body);
+      else if (res.body !== null) items.push(res.body as unknown as T);
+    }
+    return { items, pages, attempts };
+  }
+
+  /** Aborts every call in flight (they reject with OvhAbortError) and closes the connections. */
+  async close(): Promise<void> {
+    if (!this.closing.signal.aborted) this.closing.abort(new OvhAbortError('The OVHcloud client was closed'));
+    await this.transport.close();
+  }
+
+  private prepare(method: string, path: string, options: CallOptions, auth?: PreparedCall['auth']): PreparedCall {
+    const verb = normalizeMethod(method);
+    const url = buildUrl(this.base, path, options.params, options.query);
+    const body = encodeBody(options.body);
+    if (body !== undefined && (verb === 'GET' || verb === 'DELETE')) {
+      throw new OvhInputError(`A ${verb} call has no body: put its values in the query instead`);
+    }
+    const headers = checkHeaders(options.headers);
+    headers['user-agent'] ??= this.userAgent;
+    headers['accept'] ??= 'application/json';
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    return { method: verb, url, path, body, headers, auth: auth ?? (this.authType === 'oauth2' ? 'oauth2' : 'signature') };
+  }
+
+  private requireSignatureCredentials(): void {
+    const missing = [
+      this.appKey ? undefined : 'application key',
+      this.appSecret ? undefined : 'application secret',
+      this.consumerKey ? undefined : 'consumer key',
+    ].filter(Boolean);
+    if (missing.length > 0) throw new OvhInputError(`Missing credentials: no ${missing.join(', no ')}`);
+  }
+
+  private async execute<T>(call: PreparedCall, options: CallOptions): Promise<OvhResponse<T>> {
+    if (this.closed) throw new OvhAbortError('The OVHcloud client is closed');
+    const retry = options.retry === false ? { ...this.retry, maxAttempts: 1 } : { ...this.retry, ...options.retry };
+    const started = Date.now();
+    const signal = linkedSignal(this.closing.signal, options.signal);
+    const where = { method: call.method, path: call.path };
+    let attempts = 0;
+    let failures = 0;
+    let resynced = false;
+    let tokenRenewed = false;
+    try {
+      for (;;) {
+        const auth = await this.authenticate(call, signal.signal);
+        attempts++;
+        let raw: RawResponse;
+        try {
+          raw = await this.transport.send(call.method, call.url, auth.headers, call.body, signal.signal);
+        } catch (err) {
+          if (!(err instanceof TransportFailure)) throw err;
+          if (err.kind === 'aborted') throw abortError(signal.signal, call);
+          failures++;
+          // A request that may have reached the server is repeated only when repeating is harmless.
+          const safe = IDEMPOTENT.has(call.method) || !err.reachedServer;
+          if (safe && failures < retry.maxAttempts) {
+            await this.wait(backoffDelay(failures, retry), signal.signal, call);
+            continue;
+          }
+          const init = { ...where, attempts };
+          throw err.kind === 'timeout'
+            ? new OvhTimeoutError(this.timeoutMs, init)
+            : new OvhNetworkError(err.message, err.code, { ...init, cause: err.cause });
+        }
+
+        const body = parseBody(raw.text);
+        const queryId = firstHeader(raw.headers['x-ovh-queryid']);
+        if (raw.statusCode < 400) {
+          return {
+            statusCode: raw.statusCode,
+            headers: raw.headers,
+            body: body as T,
+            queryId,
+            method: call.method,
+            url: call.url.href,
+            attempts,
+            durationMs: Date.now() - started,
+          };
+        }
+        const error = new OvhApiError({ statusCode: raw.statusCode, ...where, body, headers: raw.headers, queryId, attempts });
+
+        // The server refused our timestamp: re-sync the clock once and send again.
+        if (error.errorCode === 'QUERY_TIME_OUT' && auth.generation !== undefined && !resynced) {
+          resynced = true;
+          await this.clock.resync(auth.generation);
+          continue;
+        }
+        // A bearer token the server no longer accepts: fetch a new one once.
+        if (raw.statusCode === 401 && auth.token !== undefined && this.tokens && !tokenRenewed) {
+          tokenRenewed = true;
+          this.tokens.invalidate(auth.token);
+          continue;
+        }
+        if ((raw.statusCode >= 500 || raw.statusCode === 429) && IDEMPOTENT.has(call.method)) {
+          failures++;
+          if (failures < retry.maxAttempts) {
+            const asked = raw.statusCode === 429 ? retryAfterMs(raw.headers['retry-after']) : undefined;
+            if (asked === undefined || asked <= retry.maxRetryAfterMs) {
+              await this.wait(asked ?? backoffDelay(failures, retry), signal.signal, call);
+              continue;
+            }
+          }
+        }
+        throw error;
+      }
+    } finally {
+      signal.dispose();
+    }
+  }
+
+  private async wait(ms: number, signal: AbortSignal, call: PreparedCall): Promise<void> {
+    try {
+      await sleep(ms, signal);
+    } catch {
+      throw abortError(signal, call);
+    }
+  }
+
+  /** Headers for one attempt: a fresh timestamp and signature, or the current bearer token. */
+  private async authenticate(
+    call: PreparedCall,
+    signal: AbortSignal,
+  ): Promise<{ headers: Record<string, string>; generation?: number; token?: string }> {
+    switch (call.auth) {
+      case 'none':
+        return { headers: call.headers };
+      case 'application':
+        return { headers: { ...call.headers, 'x-ovh-application': this.appKey as string } };
+      case 'oauth2': {
+        const token = await abortable(this.tokens!.get(), signal, call);
+        return { headers: { ...call.headers, authorization: `Bearer ${token}` }, token };
+      }
+      case 'signature': {
+        const { timestamp, generation } = await abortable(this.clock.now(), signal, call);
+        const signature = signRequest(
+          this.appSecret as string,
+          this.consumerKey as string,
+          call.method,
+          call.url.href,
+          call.body ?? '',
+          timestamp,
+        );
+        return {
+          headers: {
+            ...call.headers,
+            'x-ovh-application': this.appKey as string,
+            'x-ovh-consumer': this.consumerKey as string,
+            'x-ovh-timestamp': String(timestamp),
+            'x-ovh-signature': signature,
+          },
+          generation,
+        };
+      }
+    }
+  }
+
+  private async fetchServerTime(): Promise<number> {
+    this.timeCalls++;
+    const call = this.prepare('GET', '/auth/time', {}, 'none');
+    const res = await this.execute(call, {});
+    const value = typeof res.body === 'number' ? res.body : Number(res.body);
+    if (!Number.isFinite(value)) throw new OvhError(`GET /auth/time answered ${JSON.stringify(res.body)}, not a time`, 'BAD_ANSWER');
+    return Math.floor(value);
+  }
+
+  private async fetchToken(
+    tokenUrl: string,
+    clientId: string,
+    clientSecret: string,
+    scope: string,
+  ): Promise<{ accessToken: string; expiresIn: number }> {
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope });
+    const call: PreparedCall = {
+      method: 'POST',
+      url: new URL(tokenUrl),
+      path: new URL(tokenUrl).pathname,
+      body: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': this.userAgent },
+      auth: 'none',
+    };
+    const res = await this.execute(call, {});
+    const body = isPlainObject(res.body) ? res.body : {};
+    if (typeof body.access_token !== 'string' || body.access_token === '') {
+      throw new OvhError('The OAuth2 token endpoint answered without an access token', 'BAD_ANSWER');
+    }
+    const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in);
+    return { accessToken: body.access_token, expiresIn: Number.isFinite(expiresIn) ? expiresIn : 3600 };
+  }
+}
+
+/** JSON when it parses, `null` when empty, otherwise the text (e.g. an HTML error page). */
+function parseBody(text: string): unknown {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function abortError(signal: AbortSignal, call: PreparedCall): OvhAbortError {
+  const reason = signal.reason instanceof OvhAbortError ? signal.reason.message : 'The call was aborted';
+  return new OvhAbortError(`${call.method} ${call.path}: ${reason}`);
+}
+
+/** Awaits a shared promise (time sync, token) but gives up as soon as this call is aborted. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal, call: PreparedCall): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal, call));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal, call));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * One signal that aborts when either the client closes or the caller aborts. Listeners are
+ * removed by `dispose`, so a long-lived client signal does not collect one per call.
+ */
+function linkedSignal(closing: AbortSignal, caller: AbortSignal | undefined): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onClose = () => controller.abort(closing.reason);
+  const onCaller = () => controller.abort(caller?.reason);
+  if (closing.aborted) onClose();
+  else closing.addEventListener('abort', onClose, { once: true });
+  if (caller) {
+    if (caller.aborted) onCaller();
+    else caller.addEventListener('abort', onCaller, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    dispose() {
+      closing.removeEventListener('abort', onClose);
+      caller?.removeEventListener('abort', onCaller);
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * Errors raised by the OVHcloud client. Every error says what was being called (method and
+ * path, never a secret) so that a person reading a log can act on it.
+ */
+
+/** Base class: catch this to handle every error of the client. */
+export class OvhError extends Error {
+  /** Stable machine-readable kind, e.g. `INVALID_INPUT`, `NETWORK`, `TIMEOUT`, or the API's errorCode. */
+  code: string;
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A call refused before anything was sent: bad method, path, placeholder, query, body or header. */
+export class OvhInputError extends OvhError {
+  constructor(message: string) {
+    super(message, 'INVALID_INPUT');
+  }
+}
+
+/** Hints for the API error codes a person most often meets, in words that say what to do. */
+const HINTS: Record<string, string> = {
+  INVALID_CREDENTIAL:
+    'the consumer key is not valid: it is still pending validation (open its validation URL and log in) or it has expired (request a new one)',
+  NOT_CREDENTIAL: 'the consumer key is unknown to this application: request a new one',
+  INVALID_KEY: 'the application key is invalid, or belongs to another region than the endpoint',
+  NOT_GRANTED_CALL: "the consumer key's access rules do not allow this method and path",
+  INVALID_SIGNATURE: 'the application secret does not match the application key',
+  QUERY_TIME_OUT: "the request's timestamp was out of the server's window even after a time re-sync",
+};
+
+export interface OvhApiErrorInit {
+  statusCode: number;
+  method: string;
+  path: string;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  queryId?: string;
+  attempts: number;
+}
+
+/** The API answered with a status of 400 or more. */
+export class OvhApiError extends OvhError {
+  readonly statusCode: number;
+  /** Older error bodies: `{"errorCode":"INVALID_SIGNATURE","message":...}`. */
+  readonly errorCode?: string;
+  /** Newer error bodies: `{"class":"Client::Forbidden","message":...,"details":{...}}`. */
+  readonly errorClass?: string;
+  /** The API's own message, as it wrote it. */
+  readonly apiMessage?: string;
+  /** Extra details, e.g. `{unauthorizedActionsByIAM: "vps:apiovh:reboot"}`. */
+  readonly details?: unknown;
+  /** `X-Ovh-QueryID`: what OVHcloud support asks for. */
+  readonly queryId?: string;
+  readonly method: string;
+  readonly path: string;
+  /** The parsed error body (or its text when it was not JSON, e.g. an HTML 502 page). */
+  readonly body: unknown;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly attempts: number;
+
+  constructor(init: OvhApiErrorInit) {
+    const fields = readErrorBody(init.body);
+    const label = fields.errorCode ?? fields.errorClass;
+    const parts = [`${init.statusCode}${label ? ' ' + label : ''}`];
+    if (fields.message) parts.push(fields.message);
+    const hint = fields.errorCode ? HINTS[fields.errorCode] : undefined;
+    if (hint) parts.push(hint);
+    if (fields.details !== undefined) parts.push(`details: ${safeStringify(fields.details)}`);
+    let message = `${init.method} ${init.path} failed: ${parts.join(': ')}`;
+    if (init.queryId) message += ` (query id ${init.queryId})`;
+    super(message, fields.errorCode ?? fields.errorClass ?? `HTTP_${init.statusCode}`);
+    this.statusCode = init.statusCode;
+    this.errorCode = fields.errorCode;
+    this.errorClass = fields.errorClass;
+    this.apiMessage = fields.message;
+    this.details = fields.details;
+    this.queryId = init.queryId;
+    this.method = init.method;
+    this.path = init.path;
+    this.body = init.body;
+    this.headers = init.headers;
+    this.attempts = init.attempts;
+  }
+}
+
+/** The server could not be reached, or the connection broke before a whole answer came. */
+export class OvhNetworkError extends OvhError {
+  readonly method: string;
+  readonly path: string;
+  readonly attempts: number;
+  constructor(message: string, code: string, init: { method: string; path: string; attempts: number; cause?: unknown }) {
+    super(`${init.method} ${init.path} failed: ${message}`, code, { cause: init.cause });
+    this.method = init.method;
+    this.path = init.path;
+    this.attempts = init.attempts;
+  }
+}
+
+/** No whole answer within the request timeout. */
+export class OvhTimeoutError extends OvhNetworkError {
+  constructor(timeoutMs: number, init: { method: string; path: string; attempts: number }) {
+    super(`no answer within ${timeoutMs} ms`, 'TIMEOUT', init);
+  }
+}
+
+/** The call was aborted by its caller or because the client was closed. */
+export class OvhAbortError extends OvhError {
+  constructor(message: string) {
+    super(message, 'ABORTED');
+  }
+}
+
+function readErrorBody(body: unknown): { errorCode?: string; errorClass?: string; message?: string; details?: unknown } {
+  if (typeof body === 'string') {
+    const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    return { message: text ? text.slice(0, 200) : undefined };
+  }
+  if (!body || typeof body !== 'object') return {};
+  const record = body as Record<string, unknown>;
+  const str = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  return {
+    errorCode: str(record.errorCode) ?? str(record.error),
+    errorClass: str(record.class),
+    message: str(record.message) ?? str(record.error_description),
+    details: record.details ?? undefined,
+  };
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * A Node-RED-free OVHcloud API client: endpoints, signing, server time, transport, retries,
+ * OAuth2 service accounts, consumer keys and /v2 pagination.
+ */
+export { OvhClient, type OvhClientOptions, type CallOptions, type OvhResponse } from './client';
+export { ENDPOINTS, ApiBase, isEndpointName, type EndpointName, type EndpointInfo } from './endpoints';
+export { OvhError, OvhApiError, OvhInputError, OvhNetworkError, OvhTimeoutError, OvhAbortError } from './errors';
+export { signRequest } from './signature';
+export { buildUrl, encodeBody, encodeQuery, checkHeaders, normalizeMethod, METHODS, type HttpMethod, type Query } from './request';
+export { accessRules, recursivePaths, checkAccessRules, PRESETS, type AccessRule, type PresetName, type ConsumerKeyRequest, type ConsumerKeyAnswer } from './consumer-key';
+export { DEFAULT_RETRY, type RetryOptions } from './retry';

@@ -1,0 +1,215 @@
+/**
+ * Turns a call (method, path, placeholder values, query, body, headers) into the exact URL,
+ * body and headers that go on the wire, or refuses it with an OvhInputError before anything
+ * is sent. What is built here is what gets signed: nothing downstream may rewrite it.
+ */
+import type { ApiBase } from './endpoints';
+import { OvhInputError } from './errors';
+
+export const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+export type HttpMethod = (typeof METHODS)[number];
+
+export type PathParamValue = string | number | boolean | bigint;
+export type QueryValue = string | number | boolean | bigint | null | undefined;
+export type Query = Record<string, QueryValue | readonly QueryValue[]>;
+
+/** Accepts the four API methods in any letter case. */
+export function normalizeMethod(method: unknown): HttpMethod {
+  if (typeof method === 'string') {
+    const upper = method.trim().toUpperCase();
+    if ((METHODS as readonly string[]).includes(upper)) return upper as HttpMethod;
+  }
+  throw new OvhInputError(`Unknown method ${describe(method)}: use one of ${METHODS.join(', ')}`);
+}
+
+const PLACEHOLDER = /\{([^{}/]*)\}/g;
+// Control characters would break the request line; a backslash is read as "/" by URL parsers.
+const FORBIDDEN_IN_PATH = /[\u0000-\u001f\u007f\\]/;
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Builds the absolute URL of a call. Placeholders `{name}` are filled from `params`, each value
+ * encoded as a single path segment; `query` is appended to any query already in the path.
+ * The result is WHATWG-normalised: its `href` is exactly what undici sends and what is signed.
+ */
+export function buildUrl(base: ApiBase, path: unknown, params?: Record<string, unknown>, query?: unknown): URL {
+  if (typeof path !== 'string') throw new OvhInputError(`The path must be a string like /me, not ${describe(path)}`);
+  if (path === '') throw new OvhInputError('The path is empty: give an API path like /me');
+  if (!path.startsWith('/') || path.startsWith('//')) {
+    throw new OvhInputError(`The path "${clip(path)}" must be an API path starting with a single "/" (like /me), not a URL`);
+  }
+  if (FORBIDDEN_IN_PATH.test(path)) {
+    throw new OvhInputError(`The path "${clip(path)}" holds a control character or a backslash`);
+  }
+  if (path.includes('#')) throw new OvhInputError(`The path "${clip(path)}" holds a fragment (#): remove it`);
+
+  const queryStart = path.indexOf('?');
+  const pathPart = queryStart === -1 ? path : path.slice(0, queryStart);
+  const pathQuery = queryStart === -1 ? '' : path.slice(queryStart + 1);
+
+  const filled = fillPlaceholders(pathPart, params);
+  for (const segment of filled.split('/')) {
+    if (DOT_SEGMENT.test(segment)) {
+      throw new OvhInputError(`The path "${clip(path)}" holds a "." or ".." segment, which would leave the API path`);
+    }
+  }
+
+  const extraQuery = encodeQuery(query);
+  const fullQuery = [pathQuery, extraQuery].filter((part) => part !== '').join('&');
+  const url = new URL(base.urlFor(filled) + (fullQuery ? '?' + fullQuery : ''));
+  return url;
+}
+
+function fillPlaceholders(pathPart: string, params: Record<string, unknown> | undefined): string {
+  const filled = pathPart.replace(PLACEHOLDER, (_whole, rawName: string) => {
+    const name = rawName.trim();
+    if (name === '') throw new OvhInputError('The path holds an empty placeholder "{}"');
+    const value = params && Object.prototype.hasOwnProperty.call(params, name) ? params[name] : undefined;
+    if (value === undefined || value === null) {
+      throw new OvhInputError(`The path placeholder {${name}} has no value: set it in msg.params.${name}`);
+    }
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'bigint') {
+      throw new OvhInputError(`The value of path placeholder {${name}} must be a string or number, not ${describe(value)}`);
+    }
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new OvhInputError(`The value of path placeholder {${name}} is not a finite number`);
+    }
+    const text = String(value);
+    if (text === '') throw new OvhInputError(`The value of path placeholder {${name}} is empty`);
+    if (text === '.' || text === '..') throw new OvhInputError(`The value of path placeholder {${name}} cannot be "${text}"`);
+    return encodeComponent(text, `path placeholder {${name}}`);
+  });
+  if (filled.includes('{') || filled.includes('}')) {
+    throw new OvhInputError(`The path "${clip(pathPart)}" holds an unbalanced "{" or "}"`);
+  }
+  return filled;
+}
+
+/** `encodeURIComponent`-style query: booleans as true/false, null/undefined dropped, arrays as repeated keys. */
+export function encodeQuery(query: unknown): string {
+  if (query === undefined || query === null) return '';
+  if (!isPlainObject(query)) {
+    throw new OvhInputError(`The query must be an object of names and values, not ${describe(query)}`);
+  }
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    const encodedKey = encodeComponent(key, `query name "${key}"`);
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      if (item === undefined || item === null) continue;
+      pairs.push(encodedKey + '=' + encodeComponent(queryValueText(key, item), `query value of "${key}"`));
+    }
+  }
+  return pairs.join('&');
+}
+
+function queryValueText(key: string, value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'bigint':
+      return String(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new OvhInputError(`The query value of "${key}" is not a finite number`);
+      return String(value);
+    default:
+      throw new OvhInputError(
+        `The query value of "${key}" must be a string, number, boolean or a list of them, not ${describe(value)}`,
+      );
+  }
+}
+
+function encodeComponent(text: string, what: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    throw new OvhInputError(`The ${what} holds an unpaired UTF-16 surrogate and cannot be encoded`);
+  }
+}
+
+const NON_ASCII = /[\u0080-\uffff]/g;
+
+/**
+ * The body as the official clients write it: compact JSON, every character from U+0080 up
+ * escaped as \uXXXX (astral characters as surrogate pairs), so the bytes sent are plain ASCII.
+ * `undefined` and `null` mean "no body".
+ */
+export function encodeBody(body: unknown): string | undefined {
+  if (body === undefined || body === null) return undefined;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(body);
+  } catch (err) {
+    throw new OvhInputError(`The body cannot be written as JSON: ${(err as Error).message}`);
+  }
+  if (json === undefined) throw new OvhInputError(`The body cannot be written as JSON: it is ${describe(body)}`);
+  return json.replace(NON_ASCII, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** Headers the client owns: a caller may not set them, or what is signed would not be what is sent. */
+const RESERVED_HEADERS = new Set([
+  'authorization',
+  'host',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+]);
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Checks extra request headers, e.g. `X-Pagination-Size` for /v2 lists. */
+export function checkHeaders(headers: unknown): Record<string, string> {
+  if (headers === undefined || headers === null) return {};
+  if (!isPlainObject(headers)) throw new OvhInputError(`The request headers must be an object, not ${describe(headers)}`);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name)) throw new OvhInputError(`"${clip(name)}" is not a valid header name`);
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith('x-ovh-')) {
+      throw new OvhInputError(`The header ${name} is set by the client and cannot be given`);
+    }
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new OvhInputError(`The value of header ${name} must be a string or number, not ${describe(value)}`);
+    }
+    const text = String(value);
+    if (/[\r\n\u0000]/.test(text)) throw new OvhInputError(`The value of header ${name} holds a line break`);
+    if (/[^\u0009\u0020-\u007e\u0080-\u00ff]/.test(text)) {
+      throw new OvhInputError(`The value of header ${name} holds characters that cannot be sent in a header`);
+    }
+    out[lower] = text;
+  }
+  return out;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A short description of a wrong value for an error message (never the value of a secret). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return `"${clip(value)}"`;
+    case 'object':
+      return value instanceof Date ? 'a date' : 'an object';
+    case 'function':
+      return 'a function';
+    default:
+      return typeof value === 'undefined' ? 'undefined' : `${typeof value} ${String(value)}`;
+  }
+}
+
+function clip(text: string): string {
+  const printable = text.replace(/[\u0000-\u001f\u007f]/g, (ch) => '\\x' + ch.charCodeAt(0).toString(16).padStart(2, '0'));
+  return printable.length > 80 ? printable.slice(0, 77) + '...' : printable;
+}

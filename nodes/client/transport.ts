@@ -1,0 +1,149 @@
+/**
+ * HTTP transport over undici: one connection pool per client (kept-alive sockets), a timeout per
+ * attempt, proxies from the environment the way Node-RED reads them, and every call abortable.
+ * It sends exactly the URL, headers and body it is given and reports failures by kind, so the
+ * client can decide what is safe to retry.
+ */
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
+
+export interface TransportOptions {
+  /** Time allowed for one attempt, from sending to the end of the answer's body. */
+  timeoutMs: number;
+  /**
+   * `undefined`: use `http_proxy`/`https_proxy`/`no_proxy` (lower case first, then upper case),
+   * as Node-RED's core nodes do. A URL: always use that proxy. `false`: never use a proxy.
+   */
+  proxy?: string | false;
+  /** Extra trusted CA certificates (PEM), e.g. for a private endpoint. Certificate checks stay on. */
+  ca?: string | Buffer | Array<string | Buffer>;
+}
+
+export interface RawResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+export type FailureKind = 'network' | 'timeout' | 'aborted';
+
+/** Why an attempt produced no answer. `reachedServer: false` means nothing was delivered. */
+export class TransportFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly code: string,
+    readonly reachedServer: boolean,
+    cause?: unknown,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/** Errors raised before any byte of the request could reach the server. */
+const NOT_CONNECTED_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+export class Transport {
+  private readonly dispatcher: Dispatcher;
+  private readonly timeoutMs: number;
+
+  constructor(options: TransportOptions) {
+    this.timeoutMs = options.timeoutMs;
+    const connect = options.ca ? { ca: options.ca, rejectUnauthorized: true } : { rejectUnauthorized: true };
+    // The per-attempt timer below is the real timeout; undici's own are set just above it.
+    const timeouts = { headersTimeout: options.timeoutMs + 1000, bodyTimeout: options.timeoutMs + 1000 };
+    if (typeof options.proxy === 'string' && options.proxy !== '') {
+      this.dispatcher = new ProxyAgent({ uri: options.proxy, requestTls: connect, ...timeouts });
+    } else if (options.proxy === undefined && proxyFromEnvironment()) {
+      this.dispatcher = new EnvHttpProxyAgent({ connect, ...timeouts });
+    } else {
+      this.dispatcher = new Agent({ connect, ...timeouts });
+    }
+  }
+
+  /** One attempt. Resolves with any HTTP answer; rejects with a TransportFailure. */
+  async send(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal,
+  ): Promise<RawResponse> {
+    if (signal.aborted) throw new TransportFailure('aborted', 'aborted before sending', 'ABORTED', false);
+    const attempt = new AbortController();
+    let timedOut = false;
+    const onAbort = () => attempt.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      attempt.abort();
+    }, this.timeoutMs);
+    try {
+      const res = await request(url, {
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        signal: attempt.signal,
+        dispatcher: this.dispatcher,
+      });
+      const text = await res.body.text();
+      return { statusCode: res.statusCode, headers: res.headers, text };
+    } catch (err) {
+      if (timedOut) {
+        throw new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', true, err);
+      }
+      if (signal.aborted) throw new TransportFailure('aborted', 'aborted', 'ABORTED', true, err);
+      const code = errorCode(err);
+      const reached = !NOT_CONNECTED_CODES.has(code);
+      throw new TransportFailure('network', networkMessage(err, code), code, reached, err);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Closes every connection at once; in-flight requests fail. */
+  async close(): Promise<void> {
+    await this.dispatcher.destroy();
+  }
+}
+
+function proxyFromEnvironment(): boolean {
+  const env = process.env;
+  return Boolean(env.http_proxy || env.HTTP_PROXY || env.https_proxy || env.HTTPS_PROXY);
+}
+
+function errorCode(err: unknown): string {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    // Node reports a refused dual-stack connect as an AggregateError whose errors hold the code.
+    const inner = (current as { errors?: unknown[] }).errors;
+    current = Array.isArray(inner) && inner.length > 0 ? inner[0] : (current as { cause?: unknown }).cause;
+  }
+  return 'NETWORK';
+}
+
+function networkMessage(err: unknown, code: string): string {
+  const text = err instanceof Error && err.message ? err.message : String(err);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused (${text}): is the endpoint right and reachable?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host name not found (${text}): check the endpoint and DNS`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return `connection closed by the server before a whole answer came (${text})`;
+    default:
+      return `${text} (${code})`;
+  }
+}

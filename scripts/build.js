@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Compiles the TypeScript sources and lays the editor files beside the compiled node files,
+// where Node-RED looks for them: <dir of the .js>/{*.html, locales/, icons/}.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..');
+const dist = path.join(root, 'dist');
+const nodesOut = path.join(dist, 'nodes');
+
+fs.rmSync(dist, { recursive: true, force: true });
+const tsc = path.join(path.dirname(require.resolve('typescript/package.json', { paths: [root] })), 'bin', 'tsc');
+try {
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+} catch {
+  process.exit(1); // tsc has printed its errors
+}
+
+fs.mkdirSync(nodesOut, { recursive: true });
+for (const file of fs.readdirSync(path.join(root, 'nodes'))) {
+  if (file.endsWith('.html')) fs.copyFileSync(path.join(root, 'nodes', file), path.join(nodesOut, file));
+}
+for (const dir of ['locales', 'icons']) {
+  fs.cpSync(path.join(root, dir), path.join(nodesOut, dir), { recursive: true });
+}
