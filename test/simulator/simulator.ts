@@ -1,0 +1,794 @@
+/**
+ * An OVHcloud API simulator for tests: a real HTTP(S) server on 127.0.0.1 that checks what the
+ * real API checks (application keys, consumer keys and their state, access rules, timestamps,
+ * signatures over the URL and body it received, bearer tokens), answers a few realistic routes,
+ * injects faults on demand, and records every request it received.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { buildData, type SimData } from './data';
+
+export type CredentialState = 'pendingValidation' | 'validated' | 'expired';
+
+export interface AccessRule {
+  method: string;
+  path: string;
+}
+
+export interface ConsumerKeyRecord {
+  consumerKey: string;
+  appKey: string;
+  state: CredentialState;
+  rules: AccessRule[];
+  credentialId: number;
+  validationToken: string;
+  redirection?: string;
+  allowedIPs?: string[];
+  creation: string;
+  expiration: string | null;
+  lastUse: string | null;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** Raw path as received, without the query. */
+  path: string;
+  /** Raw query string, without "?" ("" when none). */
+  search: string;
+  /** Full URL as the server reconstructs it: what a valid signature covers. */
+  url: string;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+  /** Local time (ms) when the request was complete. */
+  receivedAt: number;
+  status?: number;
+}
+
+export type FaultKind = 'status' | 'html' | '429' | 'slow' | 'reset' | 'empty200';
+
+export interface Fault {
+  kind: FaultKind;
+  /** Only requests with this method (default: any). */
+  method?: string;
+  /** Only requests whose raw path matches (a string is a prefix). Default: any API call but /auth/time. */
+  path?: string | RegExp;
+  /** How many matching requests it hits (default 1). */
+  count?: number;
+  /** For `status`: the status code (default 500). For `html`: default 502. */
+  status?: number;
+  /** For `429`: the Retry-After header value, in seconds (default "1"). */
+  retryAfter?: string;
+  /** For `slow`: delay before the normal answer (default 1000 ms). */
+  delayMs?: number;
+}
+
+/** Per-request probabilities of each fault, drawn from a seeded generator. */
+export interface FaultRates {
+  status500?: number;
+  status429?: number;
+  reset?: number;
+  slow?: number;
+  slowMs?: number;
+  retryAfter?: string;
+  seed?: number;
+}
+
+export interface SimulatorOptions {
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Seconds the simulator's clock is ahead (+) or behind (-) the local clock. */
+  skewSec?: number;
+  /** Allowed distance between a request's timestamp and the simulator's clock. */
+  timeWindowSec?: number;
+  /** Lifetime of OAuth2 tokens. */
+  tokenLifetimeSec?: number;
+}
+
+export const DEFAULT_APP = { appKey: 'simAppKey0000001', appSecret: 'simAppSecret000000000000000000001' };
+export const DEFAULT_OAUTH = { clientId: 'sim-service-account-1', clientSecret: 'simClientSecret0000000000000001' };
+
+interface Context {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  record: RecordedRequest;
+  /** API path without the version prefix for /1.0 (`/me`), with it for /v2 (`/v2/iam/policy`). */
+  apiPath: string;
+  segments: string[];
+  query: URLSearchParams;
+  body: unknown;
+  consumer?: ConsumerKeyRecord;
+}
+
+type Handler = (ctx: Context, params: Record<string, string>) => void;
+
+interface Route {
+  method: string;
+  pattern: string[];
+  handler: Handler;
+}
+
+export class OvhSimulator {
+  readonly apps = new Map<string, string>([[DEFAULT_APP.appKey, DEFAULT_APP.appSecret]]);
+  readonly consumerKeys = new Map<string, ConsumerKeyRecord>();
+  readonly oauthClients = new Map<string, string>([[DEFAULT_OAUTH.clientId, DEFAULT_OAUTH.clientSecret]]);
+  readonly tokens = new Map<string, { clientId: string; expiresAt: number }>();
+  readonly requests: RecordedRequest[] = [];
+  readonly faults: Fault[] = [];
+  /** IAM actions refused to every caller, e.g. `vps:apiovh:reboot`. */
+  readonly iamDenied = new Set<string>();
+  faultRates: FaultRates | undefined;
+  skewSec: number;
+  timeWindowSec: number;
+  tokenLifetimeSec: number;
+  /** How many TCP connections clients opened: kept-alive clients open few. */
+  connections = 0;
+  data: SimData = buildData();
+
+  private server!: http.Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly routes: Route[] = [];
+  private nextCredentialId = 1;
+  private queryCounter = 0;
+  private random: () => number = Math.random;
+  private readonly protocol: 'http' | 'https';
+  private origin = '';
+
+  private constructor(private readonly options: SimulatorOptions) {
+    this.skewSec = options.skewSec ?? 0;
+    this.timeWindowSec = options.timeWindowSec ?? 30;
+    this.tokenLifetimeSec = options.tokenLifetimeSec ?? 3600;
+    this.protocol = options.tls ? 'https' : 'http';
+    this.defineRoutes();
+  }
+
+  static async start(options: SimulatorOptions = {}): Promise<OvhSimulator> {
+    const sim = new OvhSimulator(options);
+    await sim.listen();
+    return sim;
+  }
+
+  /** `http://127.0.0.1:PORT` */
+  get url(): string {
+    return this.origin;
+  }
+
+  /** The base URL to give a client: `http://127.0.0.1:PORT/1.0`. */
+  get baseUrl(): string {
+    return this.origin + '/1.0';
+  }
+
+  get tokenUrl(): string {
+    return this.origin + '/auth/oauth2/token';
+  }
+
+  /** The simulator's clock, in Unix seconds. */
+  serverTime(): number {
+    return Math.floor(Date.now() / 1000) + this.skewSec;
+  }
+
+  // ---- test hooks -------------------------------------------------------------------------
+
+  /** A consumer key created directly, as if requested and validated. */
+  addConsumerKey(rules: AccessRule[] = [{ method: 'GET', path: '/*' }, { method: 'POST', path: '/*' }, { method: 'PUT', path: '/*' }, { method: 'DELETE', path: '/*' }], options: { appKey?: string; state?: CredentialState } = {}): string {
+    const record = this.createConsumerKey(options.appKey ?? DEFAULT_APP.appKey, rules);
+    record.state = options.state ?? 'validated';
+    return record.consumerKey;
+  }
+
+  /** Stands in for the person who opens the validation URL and logs in. */
+  validateConsumerKey(consumerKeyOrToken: string, validitySec: number | null = null): void {
+    const record = this.findCredential(consumerKeyOrToken);
+    record.state = 'validated';
+    record.expiration = validitySec === null ? null : new Date(Date.now() + validitySec * 1000).toISOString();
+  }
+
+  expireConsumerKey(consumerKey: string): void {
+    this.findCredential(consumerKey).state = 'expired';
+  }
+
+  /** Queues a fault for the next matching request(s). */
+  injectFault(fault: Fault): void {
+    this.faults.push({ count: 1, ...fault });
+  }
+
+  setFaultRates(rates: FaultRates | undefined): void {
+    this.faultRates = rates;
+    this.random = rates ? seededRandom(rates.seed ?? 42) : Math.random;
+  }
+
+  /** Requests received, optionally only those of a method and a raw path (a RegExp, or an exact path). */
+  received(filter: { method?: string; path?: string | RegExp } = {}): RecordedRequest[] {
+    return this.requests.filter(
+      (r) =>
+        (!filter.method || r.method === filter.method) &&
+        (!filter.path || (typeof filter.path === 'string' ? r.path === filter.path : filter.path.test(r.path))),
+    );
+  }
+
+  count(filter: { method?: string; path?: string | RegExp } = {}): number {
+    return this.received(filter).length;
+  }
+
+  /** Forgets recorded requests, faults and connections; keeps keys and data. */
+  resetCounters(): void {
+    this.requests.length = 0;
+    this.faults.length = 0;
+    this.connections = 0;
+    this.setFaultRates(undefined);
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+    });
+  }
+
+  // ---- server -----------------------------------------------------------------------------
+
+  private async listen(): Promise<void> {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.onRequest(req, res);
+    this.server = this.options.tls ? https.createServer({ ...this.options.tls }, handler) : http.createServer(handler);
+    this.server.keepAliveTimeout = 30_000;
+    const onSocket = (socket: Socket) => {
+      this.connections++;
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    };
+    this.server.on(this.options.tls ? 'secureConnection' : 'connection', onSocket);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = this.server.address() as AddressInfo;
+    this.origin = `${this.protocol}://127.0.0.1:${port}`;
+  }
+
+  private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = req.url ?? '/';
+      const queryAt = raw.indexOf('?');
+      const record: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: queryAt === -1 ? raw : raw.slice(0, queryAt),
+        search: queryAt === -1 ? '' : raw.slice(queryAt + 1),
+        url: `${this.protocol}://${req.headers.host}${raw}`,
+        body: Buffer.concat(chunks).toString('utf8'),
+        headers: req.headers,
+        receivedAt: Date.now(),
+      };
+      this.requests.push(record);
+      res.setHeader('X-Ovh-QueryID', this.queryId());
+      const fault = this.pickFault(record);
+      if (fault) return this.applyFault(fault, req, res, record);
+      this.handle(req, res, record);
+    });
+  }
+
+  private pickFault(record: RecordedRequest): Fault | undefined {
+    const isTime = /\/auth\/time$/.test(record.path);
+    for (let i = 0; i < this.faults.length; i++) {
+      const fault = this.faults[i];
+      if (fault.method && fault.method !== record.method) continue;
+      if (fault.path === undefined ? isTime : !matchesPath(fault.path, record.path)) continue;
+      if (--fault.count! <= 0) this.faults.splice(i, 1);
+      return fault;
+    }
+    const rates = this.faultRates;
+    if (!rates || isTime || record.path.startsWith('/auth/oauth2')) return undefined;
+    let draw = this.random();
+    const pick: Array<[number | undefined, Fault]> = [
+      [rates.status500, { kind: 'status', status: 500 }],
+      [rates.status429, { kind: '429', retryAfter: rates.retryAfter ?? '0' }],
+      [rates.reset, { kind: 'reset' }],
+      [rates.slow, { kind: 'slow', delayMs: rates.slowMs ?? 1000 }],
+    ];
+    for (const [rate, fault] of pick) {
+      if (!rate) continue;
+      if (draw < rate) return fault;
+      draw -= rate;
+    }
+    return undefined;
+  }
+
+  private applyFault(fault: Fault, req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest): void {
+    switch (fault.kind) {
+      case 'status':
+        return this.send(res, record, fault.status ?? 500, { message: 'Internal server error' });
+      case 'html':
+        record.status = fault.status ?? 502;
+        res.writeHead(record.status, { 'Content-Type': 'text/html' });
+        res.end('<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>');
+        return;
+      case '429':
+        res.setHeader('Retry-After', fault.retryAfter ?? '1');
+        return this.send(res, record, 429, { message: 'Too many requests' });
+      case 'reset':
+        record.status = 0;
+        req.socket.destroy();
+        return;
+      case 'empty200':
+        record.status = 200;
+        res.writeHead(200);
+        res.end();
+        return;
+      case 'slow': {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          if (!res.destroyed) this.handle(req, res, record);
+        }, fault.delayMs ?? 1000);
+        this.timers.add(timer);
+        return;
+      }
+    }
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest): void {
+    try {
+      this.route(req, res, record);
+    } catch (err) {
+      this.send(res, record, 500, { message: `simulator error: ${(err as Error).message}` });
+    }
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest): void {
+    if (record.path === '/auth/oauth2/token' && record.method === 'POST') return this.oauthToken(res, record);
+
+    const versioned = /^\/(1\.0|v1|v2)(\/.*)?$/.exec(record.path);
+    if (!versioned) return this.send(res, record, 404, { message: 'Got an invalid (or empty) URL' });
+    const rest = versioned[2] ?? '/';
+    const apiPath = versioned[1] === 'v2' ? '/v2' + rest : rest;
+    const ctx: Context = {
+      req,
+      res,
+      record,
+      apiPath,
+      segments: apiPath.split('/').slice(1),
+      query: new URLSearchParams(record.search),
+      body: undefined,
+    };
+
+    if (apiPath === '/auth/time' && record.method === 'GET') return this.send(res, record, 200, this.serverTime());
+    if (apiPath === '/auth/credential' && record.method === 'POST') {
+      if (!this.checkApplication(ctx)) return;
+      if (!this.parseBody(ctx)) return;
+      return this.credentialRequest(ctx);
+    }
+    if (!this.authenticate(ctx)) return;
+    if (!this.parseBody(ctx)) return;
+
+    for (const route of this.routes) {
+      if (route.method !== 'ANY' && route.method !== record.method) continue;
+      const params = matchRoute(route.pattern, ctx.segments);
+      if (params) return route.handler(ctx, params);
+    }
+    return this.send(res, record, 404, { class: 'Client::NotFound', message: `No route ${record.method} ${apiPath}` });
+  }
+
+  // ---- authentication -----------------------------------------------------------------------
+
+  private checkApplication(ctx: Context): boolean {
+    const appKey = header(ctx.req, 'x-ovh-application');
+    if (!appKey) {
+      this.send(ctx.res, ctx.record, 401, { message: 'You must login first' });
+      return false;
+    }
+    if (!this.apps.has(appKey)) {
+      this.send(ctx.res, ctx.record, 403, oldError('INVALID_KEY', 403, 'This application key is invalid'));
+      return false;
+    }
+    return true;
+  }
+
+  private authenticate(ctx: Context): boolean {
+    const authorization = header(ctx.req, 'authorization');
+    if (authorization?.startsWith('Bearer ')) {
+      const token = this.tokens.get(authorization.slice(7));
+      if (!token || token.expiresAt <= Date.now()) {
+        this.send(ctx.res, ctx.record, 401, { class: 'Client::Unauthorized', message: 'Invalid or expired token' });
+        return false;
+      }
+      return true;
+    }
+    if (!this.checkApplication(ctx)) return false;
+    const appKey = header(ctx.req, 'x-ovh-application')!;
+    const consumerKey = header(ctx.req, 'x-ovh-consumer');
+    const timestamp = header(ctx.req, 'x-ovh-timestamp');
+    const signature = header(ctx.req, 'x-ovh-signature');
+    if (!consumerKey || !timestamp || !signature) {
+      this.send(ctx.res, ctx.record, 401, { message: 'You must login first' });
+      return false;
+    }
+    if (!/^\d+$/.test(timestamp) || Math.abs(Number(timestamp) - this.serverTime()) > this.timeWindowSec) {
+      this.send(ctx.res, ctx.record, 400, oldError('QUERY_TIME_OUT', 400, 'Query out of time'));
+      return false;
+    }
+    const consumer = this.consumerKeys.get(consumerKey);
+    if (!consumer || consumer.appKey !== appKey) {
+      this.send(ctx.res, ctx.record, 403, oldError('NOT_CREDENTIAL', 403, 'This credential does not exist'));
+      return false;
+    }
+    if (consumer.state !== 'validated' || (consumer.expiration && Date.parse(consumer.expiration) <= Date.now())) {
+      this.send(ctx.res, ctx.record, 403, oldError('INVALID_CREDENTIAL', 403, 'This credential is not valid'));
+      return false;
+    }
+    const expected = expectedSignature(this.apps.get(appKey)!, consumerKey, ctx.record, timestamp);
+    if (signature !== expected) {
+      this.send(ctx.res, ctx.record, 400, oldError('INVALID_SIGNATURE', 400, 'Invalid signature'));
+      return false;
+    }
+    if (!consumer.rules.some((rule) => rule.method === ctx.record.method && rulePathMatches(rule.path, ctx.apiPath))) {
+      this.send(ctx.res, ctx.record, 403, oldError('NOT_GRANTED_CALL', 403, 'This call has not been granted'));
+      return false;
+    }
+    consumer.lastUse = new Date().toISOString();
+    ctx.consumer = consumer;
+    return true;
+  }
+
+  private parseBody(ctx: Context): boolean {
+    const text = ctx.record.body;
+    if (text === '') return true;
+    const length = Number(header(ctx.req, 'content-length'));
+    if (length !== Buffer.byteLength(text, 'utf8')) {
+      this.send(ctx.res, ctx.record, 400, { class: 'Client::BadRequest', message: 'Content-Length does not match the body' });
+      return false;
+    }
+    try {
+      ctx.body = JSON.parse(text);
+      return true;
+    } catch {
+      this.send(ctx.res, ctx.record, 400, { class: 'Client::BadRequest', message: 'Invalid JSON received' });
+      return false;
+    }
+  }
+
+  private credentialRequest(ctx: Context): void {
+    const body = ctx.body as { accessRules?: unknown; redirection?: unknown; allowedIPs?: unknown } | undefined;
+    const rules = body?.accessRules;
+    const valid =
+      Array.isArray(rules) &&
+      rules.length > 0 &&
+      rules.every(
+        (r) =>
+          r && typeof r === 'object' && ['GET', 'POST', 'PUT', 'DELETE'].includes(r.method) && typeof r.path === 'string' && r.path.startsWith('/'),
+      );
+    if (!valid) {
+      return this.send(ctx.res, ctx.record, 400, { class: 'Client::BadRequest', message: 'Invalid access rules' });
+    }
+    const record = this.createConsumerKey(header(ctx.req, 'x-ovh-application')!, rules as AccessRule[]);
+    if (typeof body?.redirection === 'string') record.redirection = body.redirection;
+    if (Array.isArray(body?.allowedIPs)) record.allowedIPs = body.allowedIPs as string[];
+    this.send(ctx.res, ctx.record, 200, {
+      validationUrl: `${this.origin}/auth/?credentialToken=${record.validationToken}`,
+      consumerKey: record.consumerKey,
+      state: 'pendingValidation',
+    });
+  }
+
+  private oauthToken(res: http.ServerResponse, record: RecordedRequest): void {
+    const form = new URLSearchParams(record.body);
+    const clientId = form.get('client_id') ?? '';
+    if (form.get('grant_type') !== 'client_credentials') {
+      return this.send(res, record, 400, { error: 'unsupported_grant_type', error_description: 'Only client_credentials' });
+    }
+    if (this.oauthClients.get(clientId) !== form.get('client_secret')) {
+      return this.send(res, record, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    }
+    const accessToken = 'simtok_' + randomBytes(16).toString('hex');
+    this.tokens.set(accessToken, { clientId, expiresAt: Date.now() + this.tokenLifetimeSec * 1000 });
+    this.send(res, record, 200, {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: this.tokenLifetimeSec,
+      scope: form.get('scope') ?? 'all',
+    });
+  }
+
+  private createConsumerKey(appKey: string, rules: AccessRule[]): ConsumerKeyRecord {
+    const record: ConsumerKeyRecord = {
+      consumerKey: randomBytes(16).toString('hex'),
+      appKey,
+      state: 'pendingValidation',
+      rules: rules.map((r) => ({ method: r.method, path: r.path })),
+      credentialId: this.nextCredentialId++,
+      validationToken: randomBytes(12).toString('hex'),
+      creation: new Date().toISOString(),
+      expiration: null,
+      lastUse: null,
+    };
+    this.consumerKeys.set(record.consumerKey, record);
+    return record;
+  }
+
+  private findCredential(consumerKeyOrToken: string): ConsumerKeyRecord {
+    const record =
+      this.consumerKeys.get(consumerKeyOrToken) ??
+      [...this.consumerKeys.values()].find((r) => r.validationToken === consumerKeyOrToken);
+    if (!record) throw new Error(`simulator: no consumer key or validation token ${consumerKeyOrToken}`);
+    return record;
+  }
+
+  // ---- answers ------------------------------------------------------------------------------
+
+  send(res: http.ServerResponse, record: RecordedRequest, status: number, body: unknown): void {
+    record.status = status;
+    if (body === undefined) {
+      res.writeHead(status);
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private queryId(): string {
+    this.queryCounter++;
+    return `EU.ext-3.${randomBytes(4).toString('hex')}.${this.queryCounter}.${randomBytes(4).toString('hex')}`;
+  }
+
+  private defineRoutes(): void {
+    const on = (method: string, path: string, handler: Handler) =>
+      this.routes.push({ method, pattern: path.split('/').slice(1), handler });
+    const ok = (ctx: Context, body: unknown, status = 200) => this.send(ctx.res, ctx.record, status, body);
+    const notFound = (ctx: Context, what: string) =>
+      this.send(ctx.res, ctx.record, 404, { class: 'Client::NotFound', message: `The requested object (${what}) does not exist` });
+    const badRequest = (ctx: Context, message: string) =>
+      this.send(ctx.res, ctx.record, 400, { class: 'Client::BadRequest', message });
+
+    on('GET', '/auth/currentCredential', (ctx) => {
+      const c = ctx.consumer;
+      if (!c) return badRequest(ctx, 'No consumer key in use');
+      ok(ctx, {
+        credentialId: c.credentialId,
+        applicationId: 1,
+        status: c.state,
+        rules: c.rules,
+        creation: c.creation,
+        expiration: c.expiration,
+        lastUse: c.lastUse,
+        allowedIPs: c.allowedIPs ?? null,
+        ovhSupport: false,
+      });
+    });
+    on('GET', '/me', (ctx) => ok(ctx, this.data.me));
+    on('GET', '/me/api/credential', (ctx) =>
+      ok(ctx, [...this.consumerKeys.values()].filter((c) => c.appKey === ctx.consumer?.appKey).map((c) => c.credentialId)),
+    );
+
+    on('GET', '/domain', (ctx) => ok(ctx, Object.keys(this.data.domains)));
+    on('GET', '/domain/zone', (ctx) => ok(ctx, Object.keys(this.data.zones)));
+    on('GET', '/domain/zone/:zone', (ctx, p) => {
+      const zone = this.data.zones[p.zone];
+      if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
+      ok(ctx, { name: p.zone, hasDnsAnycast: false, dnssecSupported: true, nameServers: ['dns1.example.net', 'ns1.example.net'] });
+    });
+    on('GET', '/domain/zone/:zone/record', (ctx, p) => {
+      const zone = this.data.zones[p.zone];
+      if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
+      const fieldType = ctx.query.get('fieldType');
+      const subDomain = ctx.query.get('subDomain');
+      ok(
+        ctx,
+        zone.records
+          .filter((r) => (fieldType === null || r.fieldType === fieldType) && (subDomain === null || r.subDomain === subDomain))
+          .map((r) => r.id),
+      );
+    });
+    on('POST', '/domain/zone/:zone/record', (ctx, p) => {
+      const zone = this.data.zones[p.zone];
+      if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
+      const b = ctx.body as Record<string, unknown> | undefined;
+      if (!b || typeof b.fieldType !== 'string' || typeof b.target !== 'string') {
+        return badRequest(ctx, 'Missing parameter(s): fieldType, target');
+      }
+      const record = {
+        id: this.data.nextRecordId++,
+        zone: p.zone,
+        fieldType: b.fieldType,
+        subDomain: typeof b.subDomain === 'string' ? b.subDomain : '',
+        target: b.target,
+        ttl: typeof b.ttl === 'number' ? b.ttl : 0,
+      };
+      zone.records.push(record);
+      ok(ctx, record);
+    });
+    on('GET', '/domain/zone/:zone/record/:id', (ctx, p) => {
+      const record = this.data.zones[p.zone]?.records.find((r) => String(r.id) === p.id);
+      if (!record) return notFound(ctx, `id = ${p.id}`);
+      ok(ctx, record);
+    });
+    on('PUT', '/domain/zone/:zone/record/:id', (ctx, p) => {
+      const record = this.data.zones[p.zone]?.records.find((r) => String(r.id) === p.id);
+      if (!record) return notFound(ctx, `id = ${p.id}`);
+      const b = (ctx.body ?? {}) as Record<string, unknown>;
+      if (typeof b.target === 'string') record.target = b.target;
+      if (typeof b.subDomain === 'string') record.subDomain = b.subDomain;
+      if (typeof b.ttl === 'number') record.ttl = b.ttl;
+      ok(ctx, undefined); // the real API answers an update with an empty body
+    });
+    on('DELETE', '/domain/zone/:zone/record/:id', (ctx, p) => {
+      const zone = this.data.zones[p.zone];
+      const index = zone ? zone.records.findIndex((r) => String(r.id) === p.id) : -1;
+      if (!zone || index === -1) return notFound(ctx, `id = ${p.id}`);
+      zone.records.splice(index, 1);
+      ok(ctx, null);
+    });
+    on('POST', '/domain/zone/:zone/refresh', (ctx, p) => {
+      const zone = this.data.zones[p.zone];
+      if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
+      zone.refreshes++;
+      ok(ctx, undefined);
+    });
+    on('GET', '/domain/:name', (ctx, p) => {
+      const domain = this.data.domains[p.name];
+      if (!domain) return notFound(ctx, `serviceName = ${p.name}`);
+      ok(ctx, domain);
+    });
+
+    on('GET', '/sms', (ctx) => ok(ctx, Object.keys(this.data.sms)));
+    on('GET', '/sms/:service', (ctx, p) => {
+      const sms = this.data.sms[p.service];
+      if (!sms) return notFound(ctx, `serviceName = ${p.service}`);
+      ok(ctx, { name: p.service, creditsLeft: sms.creditsLeft, status: 'enable' });
+    });
+    on('POST', '/sms/:service/jobs', (ctx, p) => {
+      const sms = this.data.sms[p.service];
+      if (!sms) return notFound(ctx, `serviceName = ${p.service}`);
+      const b = ctx.body as { message?: unknown; receivers?: unknown } | undefined;
+      if (!b || typeof b.message !== 'string' || b.message === '') return badRequest(ctx, 'Missing parameter(s): message');
+      const receivers = Array.isArray(b.receivers) ? b.receivers.filter((r): r is string => typeof r === 'string') : [];
+      if (receivers.length === 0) return badRequest(ctx, 'Missing parameter(s): receivers');
+      const valid = receivers.filter((r) => /^\+\d{6,15}$/.test(r));
+      const ids = valid.map(() => sms.nextJobId++);
+      sms.creditsLeft -= valid.length;
+      sms.jobs.push(...valid.map((receiver, i) => ({ id: ids[i], receiver, message: b.message as string })));
+      ok(ctx, {
+        ids,
+        validReceivers: valid,
+        invalidReceivers: receivers.filter((r) => !valid.includes(r)),
+        totalCreditsRemoved: valid.length,
+      });
+    });
+
+    on('GET', '/dedicated/server', (ctx) => ok(ctx, Object.keys(this.data.servers)));
+    on('GET', '/dedicated/server/:name', (ctx, p) => {
+      const server = this.data.servers[p.name];
+      if (!server) return notFound(ctx, `serviceName = ${p.name}`);
+      ok(ctx, server);
+    });
+
+    on('GET', '/ip/:ip', (ctx, p) => {
+      const ip = this.data.ips[p.ip];
+      if (!ip) return notFound(ctx, `ip = ${p.ip}`);
+      ok(ctx, ip);
+    });
+
+    on('GET', '/vps', (ctx) => ok(ctx, this.data.vps));
+    on('POST', '/vps/:name/reboot', (ctx, p) => {
+      if (!this.data.vps.includes(p.name)) return notFound(ctx, `serviceName = ${p.name}`);
+      if (this.iamDenied.has('vps:apiovh:reboot')) {
+        return this.send(ctx.res, ctx.record, 403, {
+          class: 'Client::Forbidden',
+          message: 'User not granted for this request',
+          details: { unauthorizedActionsByIAM: 'vps:apiovh:reboot', urn: `urn:v1:eu:resource:vps:${p.name}` },
+        });
+      }
+      ok(ctx, { id: 1000 + this.requests.length, type: 'rebootVm', state: 'todo' });
+    });
+
+    const echo: Handler = (ctx) =>
+      ok(ctx, {
+        method: ctx.record.method,
+        url: ctx.record.url,
+        path: ctx.record.path,
+        search: ctx.record.search,
+        query: Object.fromEntries([...new Set(ctx.query.keys())].map((k) => [k, ctx.query.getAll(k)])),
+        body: ctx.record.body,
+        contentType: ctx.record.headers['content-type'] ?? null,
+        contentLength: ctx.record.headers['content-length'] ?? null,
+        headers: ctx.record.headers,
+      });
+    on('ANY', '/echo', echo);
+    on('ANY', '/echo/**', echo);
+    on('ANY', '/v2/echo/**', echo);
+
+    on('GET', '/v2/iam/policy', (ctx) => {
+      const size = Number(header(ctx.req, 'x-pagination-size') ?? 10);
+      if (!Number.isInteger(size) || size < 1 || size > 1000) return badRequest(ctx, 'Invalid X-Pagination-Size');
+      const cursor = header(ctx.req, 'x-pagination-cursor');
+      let offset = 0;
+      if (cursor) {
+        try {
+          offset = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset: number }).offset;
+        } catch {
+          return badRequest(ctx, 'Invalid cursor');
+        }
+        if (!Number.isInteger(offset) || offset < 0) return badRequest(ctx, 'Invalid cursor');
+      }
+      const page = this.data.policies.slice(offset, offset + size);
+      if (offset + size < this.data.policies.length) {
+        ctx.res.setHeader('X-Pagination-Cursor-Next', Buffer.from(JSON.stringify({ offset: offset + size })).toString('base64url'));
+      }
+      ok(ctx, page);
+    });
+    on('GET', '/v2/iam/policy/:id', (ctx, p) => {
+      const policy = this.data.policies.find((x) => x.id === p.id);
+      if (!policy) return notFound(ctx, `id = ${p.id}`);
+      ok(ctx, policy);
+    });
+  }
+}
+
+/** `$1$` + SHA-1 over AS+CK+METHOD+URL+BODY+TS, with the body's bytes as received. */
+function expectedSignature(appSecret: string, consumerKey: string, record: RecordedRequest, timestamp: string): string {
+  const hash = createHash('sha1');
+  hash.update(`${appSecret}+${consumerKey}+${record.method}+${record.url}+`, 'utf8');
+  hash.update(record.body, 'utf8');
+  hash.update(`+${timestamp}`, 'utf8');
+  return '$1$' + hash.digest('hex');
+}
+
+/** Access-rule paths: `*` matches anything, `/` included. */
+function rulePathMatches(rulePath: string, apiPath: string): boolean {
+  const pattern = '^' + rulePath.split('*').map(escapeRegExp).join('.*') + '$';
+  return new RegExp(pattern).test(apiPath);
+}
+
+/** Matches raw segments against a pattern; `:name` takes one decoded segment, `**` the rest. */
+function matchRoute(pattern: string[], segments: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const part = pattern[i];
+    if (part === '**') return segments.length > i ? params : undefined;
+    const segment = segments[i];
+    if (segment === undefined || segment === '') return undefined;
+    if (part.startsWith(':')) {
+      try {
+        params[part.slice(1)] = decodeURIComponent(segment);
+      } catch {
+        return undefined;
+      }
+    } else if (part !== segment) {
+      return undefined;
+    }
+  }
+  return segments.length === pattern.length ? params : undefined;
+}
+
+function matchesPath(pattern: string | RegExp, path: string): boolean {
+  return typeof pattern === 'string' ? path.startsWith(pattern) : pattern.test(path);
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function oldError(errorCode: string, status: number, message: string) {
+  return { errorCode, httpCode: `${status} ${http.STATUS_CODES[status]}`, message };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Mulberry32: a small seeded generator, so a fault mix is the same run after run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
