@@ -1,0 +1,40 @@
+import { OvhNetworkError } from '../../nodes/client';
+import { OvhSimulator } from '../simulator/simulator';
+import { clientFor, rejection } from '../helpers';
+import { selfSignedCertificate } from '../helpers/tls';
+
+describe('OvhClient over HTTPS', () => {
+  let sim: OvhSimulator;
+  let cert: string;
+
+  before(async () => {
+    const tls = selfSignedCertificate();
+    cert = tls.cert;
+    sim = await OvhSimulator.start({ tls });
+  });
+  after(() => sim.close());
+
+  it('makes signed calls over TLS when the certificate is trusted', async () => {
+    const c = clientFor(sim, { ca: cert });
+    try {
+      sim.baseUrl.should.startWith('https://127.0.0.1:');
+      (await c.get<{ nichandle: string }>('/me')).nichandle.should.equal('xx1234-ovh');
+      (await c.post<{ ids: number[] }>('/sms/sms-ab12345-1/jobs', { message: 'über', receivers: ['+33601020304'] })).ids.length.should.equal(1);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('checks certificates: an untrusted one is a network error, never ignored', async () => {
+    sim.resetCounters();
+    const c = clientFor(sim, { retry: { maxAttempts: 1 } });
+    try {
+      const err = (await rejection(c.get('/me'))) as unknown as OvhNetworkError;
+      err.should.be.instanceOf(OvhNetworkError);
+      err.message.should.match(/self[- ]signed|certificate/i);
+      sim.count({ path: '/1.0/me' }).should.equal(0);
+    } finally {
+      await c.close();
+    }
+  });
+});
