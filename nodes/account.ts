@@ -1,0 +1,68 @@
+/**
+ * How an ovh-credentials configuration (region or URL, auth type, keys stored in the node or
+ * taken from the OVH_* environment variables) becomes client options. Shared by the config node
+ * and its admin endpoints.
+ */
+import { OvhInputError, type OvhClient, type OvhClientOptions } from './client';
+import type { Node } from './node-red';
+
+/** The official clients' environment variable names. */
+export const ENV = {
+  endpoint: 'OVH_ENDPOINT',
+  appKey: 'OVH_APPLICATION_KEY',
+  appSecret: 'OVH_APPLICATION_SECRET',
+  consumerKey: 'OVH_CONSUMER_KEY',
+  clientId: 'OVH_CLIENT_ID',
+  clientSecret: 'OVH_CLIENT_SECRET',
+} as const;
+
+export const CREDENTIAL_NAMES = ['appKey', 'appSecret', 'consumerKey', 'clientId', 'clientSecret'] as const;
+export type CredentialName = (typeof CREDENTIAL_NAMES)[number];
+export type Credentials = Partial<Record<CredentialName, string>>;
+
+/** The node's properties, as they appear in an exported flow. */
+export interface AccountConfig {
+  endpoint?: string;
+  url?: string;
+  authType?: 'signature' | 'oauth2';
+  /** `node`: the keys stored in this node; `env`: the OVH_* environment variables, chosen in the dialog. */
+  credentialsFrom?: 'node' | 'env';
+  /** Seconds allowed for one attempt. */
+  timeout?: number | string;
+}
+
+export interface OvhCredentialsNode extends Node {
+  authType: 'signature' | 'oauth2';
+  /** The shared client; throws the configuration error when none could be made. */
+  getClient(): OvhClient;
+}
+
+/** A region name or base URL; OVH_ENDPOINT wins in environment mode when it is set. */
+export function endpointOf(config: AccountConfig, env: NodeJS.ProcessEnv): string {
+  const fromEnv = config.credentialsFrom === 'env' ? env[ENV.endpoint]?.trim() : undefined;
+  if (fromEnv) return fromEnv;
+  const endpoint = config.endpoint === 'custom' ? config.url?.trim() : config.endpoint?.trim();
+  if (!endpoint) {
+    throw new OvhInputError(config.endpoint === 'custom' ? 'No base URL: fill in the URL field' : 'No endpoint: choose a region');
+  }
+  return endpoint;
+}
+
+/** One credential, from the node or from its environment variable. */
+export function credentialOf(name: CredentialName, config: AccountConfig, stored: Credentials, env: NodeJS.ProcessEnv): string | undefined {
+  const raw = config.credentialsFrom === 'env' ? env[ENV[name]] : stored[name];
+  return raw?.trim() || undefined;
+}
+
+/** Client options for a configuration: only the credentials of its auth type are passed on. */
+export function clientOptions(config: AccountConfig, stored: Credentials, env: NodeJS.ProcessEnv): OvhClientOptions {
+  const needed: CredentialName[] = config.authType === 'oauth2' ? ['clientId', 'clientSecret'] : ['appKey', 'appSecret', 'consumerKey'];
+  if (config.credentialsFrom === 'env') {
+    const missing = needed.filter((name) => !credentialOf(name, config, stored, env)).map((name) => ENV[name]);
+    if (missing.length > 0) throw new OvhInputError(`Missing environment variable(s): ${missing.join(', ')}`);
+  }
+  const timeout = Number(config.timeout);
+  const options: OvhClientOptions = { endpoint: endpointOf(config, env), timeoutMs: timeout > 0 ? timeout * 1000 : undefined };
+  for (const name of needed) options[name] = credentialOf(name, config, stored, env);
+  return options;
+}

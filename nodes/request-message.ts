@@ -1,0 +1,147 @@
+/**
+ * The msg contract of ovh-request: how a message (and the node's own settings) become one
+ * API call, and how its answer or failure is written back onto the message.
+ */
+import { OvhApiError, OvhError, OvhInputError, isPlainObject, normalizeMethod, type HttpMethod, type OvhResponse } from './client';
+import type { NodeMessage } from './node-red';
+
+/** The node's properties, as they appear in an exported flow. */
+export interface RequestConfig {
+  account?: string;
+  /** GET, POST, PUT, DELETE, or `msg` for msg.method. */
+  method?: string;
+  /** May hold `{name}` placeholders; empty means msg.path. */
+  path?: string;
+  /** `payload` sends msg.payload as the JSON body of POST and PUT; `none` never sends a body. */
+  body?: 'payload' | 'none';
+  /** `single` call, `pages` (follow /v2 cursors) or `expand` (GET a /1.0 list of ids, then each id). */
+  mode?: 'single' | 'pages' | 'expand';
+  /** For pages and expand: one msg with every item (`one`), or one msg per page / item (`each`). */
+  split?: 'one' | 'each';
+  /** For expand: how many item calls at once. */
+  concurrency?: number | string;
+  /** For pages: X-Pagination-Size, and the most pages followed. */
+  pageSize?: number | string;
+  maxPages?: number | string;
+  /** Failures go to a second output instead of a Catch node. */
+  errorOutput?: boolean;
+}
+
+export interface Call {
+  method: HttpMethod;
+  path: string;
+  params?: Record<string, unknown>;
+  query?: unknown;
+  headers?: unknown;
+  body?: unknown;
+}
+
+/** Which msg properties the node's own settings made it ignore, to warn about once. */
+export type Ignored = 'method' | 'path';
+
+/** Reads a call from the node's settings and the msg; throws OvhInputError on bad input. */
+export function readCall(config: RequestConfig, msg: NodeMessage, ignored: (what: Ignored) => void): Call {
+  let method: HttpMethod;
+  if (config.method === 'msg' || !config.method) {
+    if (msg.method === undefined) throw new OvhInputError('No method: set msg.method to GET, POST, PUT or DELETE');
+    method = normalizeMethod(msg.method);
+  } else {
+    method = normalizeMethod(config.method);
+    if (msg.method !== undefined && String(msg.method).toUpperCase() !== method) ignored('method');
+  }
+
+  let path: string;
+  const configPath = config.path?.trim();
+  if (configPath) {
+    path = configPath;
+    if (msg.path !== undefined && msg.path !== configPath) ignored('path');
+  } else {
+    if (msg.path === undefined || msg.path === null || msg.path === '') throw new OvhInputError('No path: set one in the node or in msg.path');
+    if (typeof msg.path !== 'string') throw new OvhInputError(`msg.path must be a string like /me, not ${typeof msg.path}`);
+    path = msg.path.trim();
+  }
+
+  if (msg.params !== undefined && msg.params !== null && !isPlainObject(msg.params)) {
+    throw new OvhInputError('msg.params must be an object of placeholder values, e.g. {"zoneName":"example.com"}');
+  }
+
+  const call: Call = {
+    method,
+    path,
+    params: (msg.params ?? undefined) as Record<string, unknown> | undefined,
+    query: msg.query ?? undefined,
+    headers: msg.requestHeaders ?? undefined,
+  };
+  if ((method === 'POST' || method === 'PUT') && config.body !== 'none') call.body = bodyOf(msg.payload);
+  return call;
+}
+
+/** msg.payload as a body: a value to write as JSON; a string or Buffer must already be JSON text. */
+function bodyOf(payload: unknown): unknown {
+  if (payload === undefined || payload === null) return undefined;
+  if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
+    const text = payload.toString();
+    if (text.trim() === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new OvhInputError('msg.payload is a string that is not JSON: give an object, or JSON text');
+    }
+  }
+  return payload;
+}
+
+/** What msg.ovh holds: enough to find the call again, never a credential. */
+export interface CallFacts {
+  queryId?: string;
+  method: HttpMethod;
+  url: string;
+  durationMs: number;
+  attempts: number;
+  [more: string]: unknown;
+}
+
+export function factsOf(res: OvhResponse): CallFacts {
+  return { queryId: res.queryId, method: res.method, url: res.url, durationMs: res.durationMs, attempts: res.attempts };
+}
+
+/** Writes an answer onto the msg. */
+export function writeAnswer(msg: NodeMessage, res: OvhResponse, payload: unknown = res.body, facts: CallFacts = factsOf(res)): NodeMessage {
+  msg.payload = payload;
+  msg.statusCode = res.statusCode;
+  msg.headers = res.headers;
+  msg.ovh = facts;
+  return msg;
+}
+
+/** Writes what is known of a failure onto the msg: the API's status, error body and query id. */
+export function writeFailure(msg: NodeMessage, err: unknown): NodeMessage {
+  if (err instanceof OvhApiError) {
+    msg.statusCode = err.statusCode;
+    msg.payload = err.body;
+    msg.headers = err.headers;
+    msg.ovh = { ...(isPlainObject(msg.ovh) ? msg.ovh : {}), queryId: err.queryId, method: err.method, path: err.path, attempts: err.attempts };
+  }
+  return msg;
+}
+
+/** msg.error for the second output: the same facts a Catch node gets. */
+export function errorFields(err: unknown): Record<string, unknown> {
+  const error = err instanceof Error ? err : new Error(String(err));
+  const fields: Record<string, unknown> = { message: error.message, name: error.name };
+  if (error instanceof OvhError) fields.code = error.code;
+  if (error instanceof OvhApiError) {
+    fields.statusCode = error.statusCode;
+    fields.errorCode = error.errorCode;
+    fields.errorClass = error.errorClass;
+    fields.details = error.details;
+    fields.queryId = error.queryId;
+  }
+  return fields;
+}
+
+/** A whole number setting within bounds, or its default. */
+export function wholeNumber(value: unknown, fallback: number, min: number, max: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+}

@@ -1,0 +1,69 @@
+/**
+ * The node status of ovh-request: "requesting (n)" while calls are in flight, then the last
+ * status code. Updates are coalesced to at most one every 250 ms: at hundreds of messages a
+ * second, a status per message would cost more than the calls.
+ */
+import { OvhApiError, OvhError } from './client';
+import type { Node, NodeAPI, NodeStatus } from './node-red';
+
+const MIN_INTERVAL_MS = 250;
+
+export class StatusReporter {
+  private inFlight = 0;
+  private last: NodeStatus | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastShown = 0;
+  private closed = false;
+
+  constructor(
+    private readonly node: Node,
+    private readonly RED: NodeAPI,
+  ) {}
+
+  started(): void {
+    this.inFlight++;
+    this.schedule();
+  }
+
+  finished(): void {
+    this.inFlight--;
+    this.schedule();
+  }
+
+  answered(statusCode: number): void {
+    this.last = { fill: statusCode < 400 ? 'green' : 'red', shape: statusCode < 400 ? 'dot' : 'ring', text: String(statusCode) };
+  }
+
+  failed(err: unknown): void {
+    let text: string;
+    if (err instanceof OvhApiError) text = `${err.statusCode} ${err.errorCode ?? err.errorClass ?? ''}`.trim();
+    else if (err instanceof OvhError) text = err.code;
+    else text = this.RED._('ovh-request.status.error');
+    this.last = { fill: 'red', shape: 'ring', text };
+  }
+
+  /** Clears the status and stops any pending update. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.node.status({});
+  }
+
+  private schedule(): void {
+    if (this.closed || this.timer) return;
+    const wait = this.lastShown + MIN_INTERVAL_MS - Date.now();
+    if (wait <= 0) this.show();
+    else this.timer = setTimeout(() => this.show(), wait);
+  }
+
+  private show(): void {
+    this.timer = undefined;
+    if (this.closed) return;
+    this.lastShown = Date.now();
+    if (this.inFlight > 0) {
+      this.node.status({ fill: 'blue', shape: 'dot', text: this.RED._('ovh-request.status.requesting', { count: this.inFlight }) });
+    } else {
+      this.node.status(this.last ?? {});
+    }
+  }
+}
