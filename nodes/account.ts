@@ -24,6 +24,8 @@ export type Credentials = Partial<Record<CredentialName, string>>;
 export interface AccountConfig {
   endpoint?: string;
   url?: string;
+  /** OAuth2 token URL for a custom base URL (the regions have their own). */
+  tokenUrl?: string;
   authType?: 'signature' | 'oauth2';
   /** `node`: the keys stored in this node; `env`: the OVH_* environment variables, chosen in the dialog. */
   credentialsFrom?: 'node' | 'env';
@@ -64,5 +66,6 @@ export function clientOptions(config: AccountConfig, stored: Credentials, env: N
   const timeout = Number(config.timeout);
   const options: OvhClientOptions = { endpoint: endpointOf(config, env), timeoutMs: timeout > 0 ? timeout * 1000 : undefined };
   for (const name of needed) options[name] = credentialOf(name, config, stored, env);
+  if (config.authType === 'oauth2' && config.tokenUrl?.trim()) options.tokenUrl = config.tokenUrl.trim();
   return options;
 }

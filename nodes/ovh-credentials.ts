@@ -27,8 +27,9 @@ export = function register(RED: NodeAPI): void {
     try {
       client = new OvhClient(clientOptions(def, this.credentials ?? {}, process.env));
     } catch (err) {
-      configError = new Error(RED._('ovh-credentials.errors.config', { message: (err as Error).message }));
-      this.error(configError.message);
+      // Every message sent through this account fails with the precise reason; the log says it once.
+      configError = err as Error;
+      this.error(RED._('ovh-credentials.errors.config', { message: configError.message }));
     }
     this.getClient = () => {
       if (!client) throw configError;
@@ -69,6 +70,7 @@ export = function register(RED: NodeAPI): void {
     return {
       endpoint: text(body.endpoint),
       url: text(body.url),
+      tokenUrl: text(body.tokenUrl),
       authType: body.authType === 'oauth2' ? 'oauth2' : 'signature',
       credentialsFrom: body.credentialsFrom === 'env' ? 'env' : 'node',
     };

@@ -1,0 +1,79 @@
+/** Running our nodes in the real Node-RED runtime through node-red-node-test-helper. */
+import helper from 'node-red-node-test-helper';
+import { hooks } from '@node-red/util';
+import credentialsNode from '../../nodes/ovh-credentials';
+import requestNode from '../../nodes/ovh-request';
+import { DEFAULT_APP, type OvhSimulator } from '../simulator/simulator';
+
+helper.init(require.resolve('node-red'));
+
+export { helper };
+export const ourNodes = [credentialsNode, requestNode];
+
+export type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The ovh-credentials node of a test flow, pointed at the simulator. */
+export function accountNode(sim: OvhSimulator, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: 'acc', type: 'ovh-credentials', name: 'sim', endpoint: 'custom', url: sim.baseUrl, authType: 'signature', credentialsFrom: 'node', ...extra };
+}
+
+export function signatureCredentials(sim: OvhSimulator, consumerKey = sim.addConsumerKey()): Record<string, Record<string, string>> {
+  return { acc: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey } };
+}
+
+/**
+ * A flow of one ovh-request node ("req") wired to a helper node ("out"), a second helper on its
+ * second output ("failed") when errorOutput is on, and a Catch node wired to "caught".
+ */
+export function requestFlow(sim: OvhSimulator, request: Record<string, unknown>, account: Record<string, unknown> = {}): Array<Record<string, unknown>> {
+  const errorOutput = request.errorOutput === true;
+  // Nodes without x and y count as config nodes in Node-RED's flow parser: flow nodes need them.
+  const at = { z: 'flow', x: 100, y: 100 };
+  return [
+    { id: 'flow', type: 'tab', label: 'test' },
+    accountNode(sim, account),
+    { id: 'req', ...at, type: 'ovh-request', account: 'acc', method: 'GET', path: '/me', wires: errorOutput ? [['out'], ['failed']] : [['out']], ...request },
+    { id: 'out', ...at, type: 'helper' },
+    { id: 'failed', ...at, type: 'helper' },
+    { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', ...at, type: 'helper' },
+  ];
+}
+
+export async function load(flow: Array<Record<string, unknown>>, credentials: Record<string, unknown>): Promise<void> {
+  await helper.load(ourNodes, flow, credentials);
+}
+
+/** Resolves with the next `count` messages a helper node receives. */
+export function receive(id: string, count = 1, timeoutMs = 5000): Promise<Msg[]> {
+  const node = helper.getNode(id);
+  const msgs: Msg[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${id} got ${msgs.length} of ${count} messages`)), timeoutMs);
+    node.on('input', (msg: Msg) => {
+      msgs.push(msg);
+      if (msgs.length === count) {
+        clearTimeout(timer);
+        resolve(msgs);
+      }
+    });
+  });
+}
+
+/** Every done() of our ovh-request nodes, with its error if any: proof that each msg ended. */
+export function watchCompletions(): { events: Array<{ msgid: string; error?: unknown }>; stop(): void } {
+  const events: Array<{ msgid: string; error?: unknown }> = [];
+  hooks.add('onComplete.ovh-test', (event) => {
+    if (event.node?.node?.type === 'ovh-request') events.push({ msgid: event.msg?._msgid, error: event.error });
+  });
+  return { events, stop: () => hooks.remove('onComplete.ovh-test') };
+}
+
+/** Log lines the runtime wrote (warnings, errors), as [level, text]. */
+export function logLines(): Array<{ level: number; text: string }> {
+  return helper
+    .log()
+    .args.map((args: Array<{ level: number; msg: unknown }>) => args[0])
+    .filter((e: { level: number; msg: unknown }) => e && typeof e.level === 'number')
+    .map((e: { level: number; msg: unknown }) => ({ level: e.level, text: String(e.msg instanceof Error ? e.msg.message : e.msg) }));
+}

@@ -1,0 +1,363 @@
+import should from 'should';
+import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
+import { startSimulator } from '../helpers';
+import { helper, load, logLines, receive, requestFlow, signatureCredentials, watchCompletions, type Msg } from '../helpers/node-red';
+
+describe('ovh-request in the Node-RED runtime', function () {
+  let sim: OvhSimulator;
+
+  before(async () => {
+    sim = await startSimulator();
+    await helper.startServer();
+  });
+  after(async () => {
+    await helper.stopServer();
+    await sim.close();
+  });
+  beforeEach(() => sim.resetCounters());
+  afterEach(async () => {
+    sim.iamDenied.clear();
+    await helper.unload();
+  });
+
+  const run = async (request: Record<string, unknown>, msg: Msg, target = 'out', account: Record<string, unknown> = {}) => {
+    await load(requestFlow(sim, request, account), signatureCredentials(sim));
+    const received = receive(target);
+    helper.getNode('req').receive(msg);
+    return (await received)[0];
+  };
+
+  describe('answers', () => {
+    it('sends the answer on the input msg: payload, statusCode, headers and msg.ovh', async () => {
+      const msg = await run({}, { topic: 'keep me', payload: 'ignored for GET' });
+      msg.topic.should.equal('keep me');
+      msg.payload.nichandle.should.equal('xx1234-ovh');
+      msg.statusCode.should.equal(200);
+      msg.headers['x-ovh-queryid'].should.equal(msg.ovh.queryId);
+      msg.ovh.should.have.properties({ method: 'GET', url: sim.baseUrl + '/me', attempts: 1 });
+      msg.ovh.durationMs.should.be.a.Number();
+      Object.keys(msg.ovh).sort().should.eql(['attempts', 'durationMs', 'method', 'queryId', 'url']);
+      sim.count({ method: 'GET', path: '/1.0/me' }).should.equal(1);
+    });
+
+    it('fills placeholders from msg.params and the query from msg.query', async () => {
+      const msg = await run(
+        { path: '/echo/{zoneName}/{ip}' },
+        { params: { zoneName: 'exämple.com', ip: '192.0.2.0/24' }, query: { subDomain: 'a b', flag: true, none: null } },
+      );
+      msg.payload.path.should.equal('/1.0/echo/ex%C3%A4mple.com/192.0.2.0%2F24');
+      msg.payload.search.should.equal('subDomain=a%20b&flag=true');
+    });
+
+    it('sends msg.payload as the JSON body of a POST, escaped like the official clients', async () => {
+      const msg = await run({ method: 'POST', path: '/echo/x' }, { payload: { message: 'héllo ✓' } });
+      msg.payload.body.should.equal('{"message":"h\\u00e9llo \\u2713"}');
+      msg.payload.contentType.should.equal('application/json');
+    });
+
+    it('parses a JSON string payload, and sends no body when told so', async () => {
+      (await run({ method: 'PUT', path: '/echo/x' }, { payload: '{"a":1}' })).payload.body.should.equal('{"a":1}');
+      await helper.unload();
+      const none = await run({ method: 'POST', path: '/echo/x', body: 'none' }, { payload: 1732838400000 });
+      none.payload.body.should.equal('');
+      should(none.payload.contentType).be.null();
+    });
+
+    it('answers null for an empty answer', async () => {
+      const msg = await run({ method: 'POST', path: '/domain/zone/{zone}/refresh' }, { params: { zone: 'example.com' } });
+      should(msg.payload).be.null();
+      msg.statusCode.should.equal(200);
+    });
+
+    it('takes the method from msg.method when set to "msg", and warns once when a differing msg.method is ignored', async () => {
+      (await run({ method: 'msg', path: '/echo/m' }, { method: 'delete' })).payload.method.should.equal('DELETE');
+      await helper.unload();
+      await load(requestFlow(sim, { method: 'GET', path: '/echo/m' }), signatureCredentials(sim));
+      const received = receive('out', 2);
+      helper.getNode('req').receive({ method: 'POST' });
+      helper.getNode('req').receive({ method: 'DELETE' });
+      (await received).map((m) => m.payload.method).should.eql(['GET', 'GET']);
+      logLines().filter((l) => l.level === 30 && /ignored-method/.test(l.text)).length.should.equal(1);
+    });
+
+    it('takes the path from msg.path when the node has none, and warns once when it is ignored', async () => {
+      (await run({ path: '' }, { path: '/echo/from-msg' })).payload.path.should.equal('/1.0/echo/from-msg');
+      await helper.unload();
+      (await run({ path: '/echo/node' }, { path: '/echo/other' })).payload.path.should.equal('/1.0/echo/node');
+      logLines().filter((l) => l.level === 30 && /ignored-path/.test(l.text)).length.should.equal(1);
+    });
+
+    it('sends msg.requestHeaders, never the answer headers of an earlier request in msg.headers', async () => {
+      const msg = await run(
+        { path: '/echo/h' },
+        { headers: { 'x-ovh-queryid': 'old', 'content-type': 'text/html', 'x-leak': 'yes' }, requestHeaders: { 'Accept-Language': 'fr-FR' } },
+      );
+      msg.payload.headers['accept-language'].should.equal('fr-FR');
+      should(msg.payload.headers['x-leak']).be.undefined();
+      should(msg.payload.headers['x-ovh-queryid']).be.undefined();
+    });
+
+    it('shares one client and one clock sync between the request nodes of an account', async () => {
+      const flow = requestFlow(sim, { path: '/me' });
+      flow.push({ id: 'req2', z: 'flow', x: 100, y: 200, type: 'ovh-request', account: 'acc', method: 'GET', path: '/domain', wires: [['out']] });
+      await load(flow, signatureCredentials(sim));
+      const received = receive('out', 20);
+      for (let i = 0; i < 10; i++) {
+        helper.getNode('req').receive({});
+        helper.getNode('req2').receive({});
+      }
+      (await received).length.should.equal(20);
+      sim.count({ path: '/1.0/auth/time' }).should.equal(1);
+    });
+
+    it('works with an OAuth2 service account', async () => {
+      const flow = requestFlow(sim, { path: '/me' }, { authType: 'oauth2', tokenUrl: sim.tokenUrl });
+      await load(flow, { acc: { clientId: DEFAULT_OAUTH.clientId, clientSecret: DEFAULT_OAUTH.clientSecret, appSecret: 'unused' } });
+      const received = receive('out');
+      helper.getNode('req').receive({});
+      (await received)[0].payload.nichandle.should.equal('xx1234-ovh');
+      sim.received({ path: '/1.0/me' })[0].headers.authorization!.should.match(/^Bearer /);
+      sim.count({ path: '/1.0/auth/time' }).should.equal(0);
+    });
+  });
+
+  describe('failures', () => {
+    it('sends an API error to Catch with status, error body and a message naming code, message and query id', async () => {
+      const msg = await run({ path: '/domain/zone/{zone}/record/{id}' }, { params: { zone: 'example.com', id: 9 } }, 'caught');
+      msg.statusCode.should.equal(404);
+      msg.payload.should.eql({ class: 'Client::NotFound', message: 'The requested object (id = 9) does not exist' });
+      msg.error.message.should.match(/404 Client::NotFound: The requested object \(id = 9\) does not exist \(query id EU\.ext-3\./);
+      msg.error.source.id.should.equal('req');
+      msg.ovh.queryId.should.match(/^EU\./);
+    });
+
+    it('reports a key without the right to the call', async () => {
+      const flow = requestFlow(sim, { method: 'POST', path: '/domain/zone/example.com/refresh' });
+      await load(flow, signatureCredentials(sim, sim.addConsumerKey([{ method: 'GET', path: '/*' }])));
+      const caught = receive('caught');
+      helper.getNode('req').receive({});
+      const msg = (await caught)[0];
+      msg.statusCode.should.equal(403);
+      msg.payload.errorCode.should.equal('NOT_GRANTED_CALL');
+      msg.error.code.should.equal('NOT_GRANTED_CALL');
+    });
+
+    it('refuses bad input with a clear error and sends nothing', async () => {
+      const msg = await run({ path: '/domain/{name}' }, { params: {} }, 'caught');
+      msg.error.message.should.match(/placeholder \{name\} has no value: set it in msg\.params\.name/);
+      sim.count().should.equal(0);
+    });
+
+    it('reports a network failure', async () => {
+      const flow = requestFlow(sim, {}, { url: 'http://127.0.0.1:9/1.0' });
+      await load(flow, signatureCredentials(sim));
+      const caught = receive('caught');
+      helper.getNode('req').receive({});
+      const msg = (await caught)[0];
+      msg.error.code.should.equal('ECONNREFUSED');
+      msg.error.message.should.match(/connection refused/);
+    });
+
+    it('sends failures to the second output when asked, with msg.error', async () => {
+      sim.iamDenied.add('vps:apiovh:reboot');
+      const msg = await run({ method: 'POST', path: '/vps/{name}/reboot', errorOutput: true }, { params: { name: 'vps-1.vps.ovh.net' } }, 'failed');
+      msg.statusCode.should.equal(403);
+      msg.error.should.have.properties({ statusCode: 403, errorClass: 'Client::Forbidden', code: 'Client::Forbidden' });
+      msg.error.details.unauthorizedActionsByIAM.should.equal('vps:apiovh:reboot');
+      msg.error.message.should.match(/User not granted for this request/);
+    });
+
+    it('sends answers to the first output when the second is on', async () => {
+      (await run({ errorOutput: true }, {})).payload.nichandle.should.equal('xx1234-ovh');
+    });
+
+    it('names a custom endpoint without a token URL for OAuth2', async () => {
+      await load(requestFlow(sim, {}, { authType: 'oauth2' }), { acc: { clientId: 'a', clientSecret: 'b' } });
+      const caught = receive('caught');
+      helper.getNode('req').receive({});
+      (await caught)[0].error.message.should.match(/OAuth2 service accounts are not offered on .*: give a token URL/);
+    });
+
+    it('reports a missing account and a broken account configuration', async () => {
+      const flow = requestFlow(sim, { account: '' });
+      await load(flow, {});
+      const caught = receive('caught');
+      helper.getNode('req').receive({});
+      (await caught)[0].error.message.should.match(/ovh-request\.errors\.no-account/);
+      await helper.unload();
+
+      await load(requestFlow(sim, {}, { url: 'ftp://example.com/1.0' }), signatureCredentials(sim));
+      const caught2 = receive('caught');
+      helper.getNode('req').receive({});
+      (await caught2)[0].error.message.should.match(/must start with https:\/\/ or http:\/\//);
+    });
+  });
+
+  describe('status', () => {
+    it('shows the calls in flight, then the last status code, and clears on close', async () => {
+      await load(requestFlow(sim, { path: '/domain/zone/{zone}' }), signatureCredentials(sim));
+      const node = helper.getNode('req');
+      const statuses: Array<Record<string, unknown>> = [];
+      const original = node.status.bind(node);
+      node.status = (s: Record<string, unknown>) => {
+        statuses.push(s);
+        original(s);
+      };
+      const out = receive('out');
+      node.receive({ params: { zone: 'example.com' } });
+      await out;
+      await new Promise((r) => setTimeout(r, 300));
+      statuses[0].should.eql({ fill: 'blue', shape: 'dot', text: 'ovh-request.status.requesting' });
+      statuses[statuses.length - 1].should.eql({ fill: 'green', shape: 'dot', text: '200' });
+
+      const caught = receive('caught');
+      node.receive({ params: { zone: 'nothing.example' } });
+      await caught;
+      await new Promise((r) => setTimeout(r, 300));
+      statuses[statuses.length - 1].should.eql({ fill: 'red', shape: 'ring', text: '404 Client::NotFound' });
+
+      await helper.unload();
+      statuses[statuses.length - 1].should.eql({});
+    });
+  });
+
+  describe('all pages (/v2)', () => {
+    it('collects every page into one msg', async () => {
+      const msg = await run({ path: '/v2/iam/policy', mode: 'pages', pageSize: 10 }, {});
+      msg.payload.length.should.equal(23);
+      msg.ovh.pages.should.equal(3);
+      sim.count({ path: '/v2/iam/policy' }).should.equal(3);
+    });
+
+    it('sends one msg per page with msg.parts for a join node', async () => {
+      await load(requestFlow(sim, { path: '/v2/iam/policy', mode: 'pages', split: 'each', pageSize: 10 }), signatureCredentials(sim));
+      const received = receive('out', 3);
+      helper.getNode('req').receive({ _msgid: 'm1' });
+      const pages = await received;
+      pages.map((p) => p.payload.length).should.eql([10, 10, 3]);
+      pages.map((p) => p.parts.index).should.eql([0, 1, 2]);
+      pages.every((p) => p.parts.id === 'm1').should.be.true();
+      should(pages[0].parts.count).be.undefined();
+      pages[2].parts.count.should.equal(3);
+    });
+
+    it('refuses the pages mode for anything but GET', async () => {
+      (await run({ method: 'POST', path: '/v2/iam/policy', mode: 'pages' }, {}, 'caught')).error.message.should.match(/get-only/);
+      sim.count().should.equal(0);
+    });
+  });
+
+  describe('expand (/1.0 lists of ids)', () => {
+    it('gets the list, then each item, in order, in one msg', async () => {
+      const msg = await run({ path: '/dedicated/server', mode: 'expand', concurrency: 3 }, {});
+      msg.payload.length.should.equal(12);
+      msg.payload.map((s: { name: string }) => s.name).should.eql(Object.keys(sim.data.servers));
+      msg.ovh.items.should.equal(12);
+      sim.count({ path: /^\/1\.0\/dedicated\/server\/ns/ }).should.equal(12);
+    });
+
+    it('sends one msg per item with msg.parts', async () => {
+      await load(requestFlow(sim, { path: '/dedicated/server', mode: 'expand', split: 'each' }), signatureCredentials(sim));
+      const received = receive('out', 12);
+      helper.getNode('req').receive({});
+      const items = await received;
+      items.map((m) => m.parts.index).sort((a, b) => a - b).should.eql([...Array(12).keys()]);
+      items.every((m) => m.parts.count === 12).should.be.true();
+      items.every((m) => typeof m.payload.name === 'string').should.be.true();
+    });
+
+    it('reports failed items with the partial results, never dropping them', async () => {
+      const failing = '/1.0/dedicated/server/ns3000002.ip-203-0-113.eu';
+      sim.injectFault({ kind: 'status', status: 500, path: failing, count: 3 });
+      const msg = await run({ path: '/dedicated/server', mode: 'expand' }, {}, 'caught');
+      msg.error.message.should.match(/expand-failed/);
+      msg.payload.length.should.equal(11);
+      msg.ovh.failures.length.should.equal(1);
+      msg.ovh.failures[0].id.should.equal('ns3000002.ip-203-0-113.eu');
+      msg.ovh.failures[0].statusCode.should.equal(500);
+    });
+
+    it('in per-item mode, sends a failed item to Catch with its parts', async () => {
+      sim.injectFault({ kind: 'status', status: 500, path: '/1.0/dedicated/server/ns3000003.ip-203-0-113.eu', count: 3 });
+      await load(requestFlow(sim, { path: '/dedicated/server', mode: 'expand', split: 'each' }), signatureCredentials(sim));
+      const out = receive('out', 11);
+      const caught = receive('caught', 1);
+      helper.getNode('req').receive({});
+      (await out).length.should.equal(11);
+      const failed = (await caught)[0];
+      failed.parts.count.should.equal(12);
+      failed.statusCode.should.equal(500);
+    });
+  });
+
+  describe('environment variables', () => {
+    const names = ['OVH_ENDPOINT', 'OVH_APPLICATION_KEY', 'OVH_APPLICATION_SECRET', 'OVH_CONSUMER_KEY'];
+    const saved: Record<string, string | undefined> = {};
+    beforeEach(() => names.forEach((n) => (saved[n] = process.env[n])));
+    afterEach(() =>
+      names.forEach((n) => {
+        if (saved[n] === undefined) delete process.env[n];
+        else process.env[n] = saved[n];
+      }),
+    );
+
+    it('reads the keys and endpoint from OVH_* when the dialog says so, ignoring stored ones', async () => {
+      process.env.OVH_ENDPOINT = sim.baseUrl;
+      process.env.OVH_APPLICATION_KEY = DEFAULT_APP.appKey;
+      process.env.OVH_APPLICATION_SECRET = DEFAULT_APP.appSecret;
+      process.env.OVH_CONSUMER_KEY = sim.addConsumerKey();
+      const flow = requestFlow(sim, {}, { credentialsFrom: 'env', endpoint: 'ovh-eu', url: '' });
+      await load(flow, { acc: { appKey: 'stored-but-unused', appSecret: 'x', consumerKey: 'y' } });
+      const out = receive('out');
+      helper.getNode('req').receive({});
+      (await out)[0].payload.nichandle.should.equal('xx1234-ovh');
+      sim.received({ path: '/1.0/me' })[0].headers['x-ovh-consumer']!.should.equal(process.env.OVH_CONSUMER_KEY);
+    });
+
+    it('names the missing variables', async () => {
+      names.forEach((n) => delete process.env[n]);
+      await load(requestFlow(sim, {}, { credentialsFrom: 'env' }), {});
+      const caught = receive('caught');
+      helper.getNode('req').receive({});
+      (await caught)[0].error.message.should.match(/Missing environment variable\(s\): OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY/);
+    });
+
+    it('never takes keys from the environment unless chosen', async () => {
+      process.env.OVH_APPLICATION_KEY = DEFAULT_APP.appKey;
+      process.env.OVH_APPLICATION_SECRET = DEFAULT_APP.appSecret;
+      process.env.OVH_CONSUMER_KEY = sim.addConsumerKey();
+      await load(requestFlow(sim, {}), {});
+      const caught = receive('caught');
+      helper.getNode('req').receive({});
+      (await caught)[0].error.message.should.match(/Missing credentials/);
+      sim.count().should.equal(0);
+    });
+  });
+
+  describe('redeploy', () => {
+    it('ends every msg in flight with done when the flow stops, and sends nothing after', async () => {
+      await load(requestFlow(sim, { path: '/me' }), signatureCredentials(sim));
+      const warm = receive('out');
+      helper.getNode('req').receive({});
+      await warm;
+      sim.resetCounters();
+      sim.injectFault({ kind: 'slow', path: '/1.0/me', delayMs: 3000, count: 50 });
+      const completions = watchCompletions();
+      try {
+        for (let i = 0; i < 50; i++) helper.getNode('req').receive({ _msgid: `m${i}` });
+        await new Promise((r) => setTimeout(r, 200));
+        sim.count({ path: '/1.0/me' }).should.equal(50);
+        const started = Date.now();
+        await helper.unload();
+        (Date.now() - started).should.be.below(1500);
+        completions.events.length.should.equal(50);
+        new Set(completions.events.map((e) => e.msgid)).size.should.equal(50);
+        completions.events.every((e) => e.error instanceof Error && /closed|aborted/.test((e.error as Error).message)).should.be.true();
+        await new Promise((r) => setTimeout(r, 100));
+        sim.count({ path: '/1.0/me' }).should.equal(50);
+      } finally {
+        completions.stop();
+      }
+    });
+  });
+});
