@@ -1,0 +1,164 @@
+/**
+ * A real Node-RED, started as its own process the way a user runs it, with this package
+ * installed in its user directory. Used where the test helper's stand-ins are not enough:
+ * adminAuth, the editor in a browser, the packed tarball.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { repoRoot } from './index';
+
+export interface NodeRedOptions {
+  /** Users with these permissions ('*' or 'read'); password "password" for each. */
+  users?: Array<{ username: string; permissions: string }>;
+  /** Where the package comes from: a directory to link (default: this checkout) or a folder it was installed to. */
+  packageDir?: string;
+  /** Install nothing: the user dir's node_modules is prepared by the caller. */
+  userDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The Node.js binary (default: this one) and Node-RED's red.js (default: this checkout's). */
+  nodeBinary?: string;
+  redJs?: string;
+}
+
+export interface StartedNodeRed {
+  url: string;
+  userDir: string;
+  /** Everything the process printed. */
+  output: string[];
+  stop(): Promise<void>;
+}
+
+export const CREDENTIAL_SECRET = 'test-credential-secret';
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A user dir with this package installed as a user would have it (a link to `packageDir`). */
+export function makeUserDir(packageDir = repoRoot): string {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-nr-'));
+  fs.mkdirSync(path.join(userDir, 'node_modules'));
+  fs.symlinkSync(packageDir, path.join(userDir, 'node_modules', 'node-red-contrib-ovhcloud'), 'dir');
+  fs.writeFileSync(
+    path.join(userDir, 'package.json'),
+    JSON.stringify({ name: 'node-red-project', private: true, dependencies: { 'node-red-contrib-ovhcloud': '*' } }),
+  );
+  return userDir;
+}
+
+export async function startNodeRed(options: NodeRedOptions = {}): Promise<StartedNodeRed> {
+  const userDir = options.userDir ?? makeUserDir(options.packageDir);
+  const port = await freePort();
+  const settings: Record<string, unknown> = {
+    uiHost: '127.0.0.1',
+    uiPort: port,
+    flowFile: 'flows.json',
+    credentialSecret: CREDENTIAL_SECRET,
+    telemetry: { enabled: false, updateNotification: false },
+    editorTheme: { tours: false, projects: { enabled: false } },
+    externalModules: { palette: { allowInstall: false } },
+    logging: { console: { level: 'info', metrics: false, audit: false } },
+  };
+  let settingsJs = `module.exports = ${JSON.stringify(settings, null, 2)};\n`;
+  if (options.users) {
+    // bcryptjs comes with Node-RED; the hash is made when the settings are read.
+    settingsJs += `const bcrypt = require(${JSON.stringify(require.resolve('bcryptjs'))});
+module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(options.users)}.map((u) => ({ ...u, password: bcrypt.hashSync('password', 4) })) };\n`;
+  }
+  fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs);
+
+  const redJs = options.redJs ?? require.resolve('node-red/red.js');
+  const child: ChildProcess = spawn(options.nodeBinary ?? process.execPath, [redJs, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let started = false;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Node-RED did not start in 60 s:\n${output.join('')}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (!started && output.join('').includes('Server now running')) {
+        started = true;
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (!started) reject(new Error(`Node-RED exited with ${code}:\n${output.join('')}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    userDir,
+    output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+      if (!options.userDir) fs.rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Calls Node-RED's admin API. */
+export async function admin(
+  nodeRed: StartedNodeRed,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; text: string }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(nodeRed.url + urlPath, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed, text };
+}
+
+export async function login(nodeRed: StartedNodeRed, username: string, scope = '*'): Promise<string> {
+  const res = await admin(nodeRed, 'POST', '/auth/token', { client_id: 'node-red-admin', grant_type: 'password', scope, username, password: 'password' });
+  if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${res.text}`);
+  return res.body.access_token as string;
+}
+
+/** Deploys a whole flow with credentials, as the editor does. */
+export async function deploy(
+  nodeRed: StartedNodeRed,
+  flows: Array<Record<string, unknown>>,
+  credentials: Record<string, Record<string, string>> = {},
+  token?: string,
+): Promise<void> {
+  const current = await admin(nodeRed, 'GET', '/flows', undefined, token, { 'Node-RED-API-Version': 'v2' });
+  const withCredentials = flows.map((n) => (credentials[n.id as string] ? { ...n, credentials: credentials[n.id as string] } : n));
+  const res = await admin(nodeRed, 'POST', '/flows', { rev: current.body.rev, flows: withCredentials }, token, {
+    'Node-RED-API-Version': 'v2',
+    'Node-RED-Deployment-Type': 'full',
+  });
+  if (res.status !== 200) throw new Error(`deploy failed: ${res.status} ${res.text}`);
+}

@@ -1,0 +1,74 @@
+import 'should';
+import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
+import { startSimulator } from '../helpers';
+import { admin, deploy, login, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+
+describe('a started Node-RED with adminAuth', function () {
+  this.timeout(90_000);
+  let sim: OvhSimulator;
+  let nodeRed: StartedNodeRed;
+  let adminToken: string;
+  let consumerKey: string;
+
+  before(async () => {
+    sim = await startSimulator();
+    nodeRed = await startNodeRed({
+      users: [
+        { username: 'admin', permissions: '*' },
+        { username: 'reader', permissions: 'read' },
+      ],
+    });
+    adminToken = await login(nodeRed, 'admin');
+    consumerKey = sim.addConsumerKey();
+    await deploy(
+      nodeRed,
+      [
+        { id: 'tab1', type: 'tab', label: 'ovh' },
+        { id: 'acc', type: 'ovh-credentials', name: 'sim', endpoint: 'custom', url: sim.baseUrl, authType: 'signature', credentialsFrom: 'node', timeout: 30 },
+        { id: 'req', z: 'tab1', type: 'ovh-request', account: 'acc', method: 'GET', path: '/me', x: 200, y: 100, wires: [[]] },
+      ],
+      { acc: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey } },
+      adminToken,
+    );
+  });
+  after(async () => {
+    await nodeRed?.stop();
+    await sim?.close();
+  });
+
+  const check = (token?: string) =>
+    admin(nodeRed, 'POST', '/ovh-credentials/check', { id: 'acc', endpoint: 'custom', url: sim.baseUrl, authType: 'signature', credentialsFrom: 'node', appKey: DEFAULT_APP.appKey, appSecret: '__PWRD__', consumerKey: '__PWRD__' }, token);
+
+  it('loads both node types without error', async () => {
+    const res = await admin(nodeRed, 'GET', '/nodes', undefined, adminToken, { accept: 'application/json' });
+    const sets = (res.body as Array<{ module: string; types: string[]; err?: string; enabled: boolean }>).filter((s) => s.module === 'node-red-contrib-ovhcloud');
+    sets.flatMap((s) => s.types).sort().should.eql(['ovh-credentials', 'ovh-request']);
+    sets.every((s) => !s.err && s.enabled).should.be.true();
+  });
+
+  it('refuses the admin endpoints without a token, and to a user without ovh-credentials.write', async () => {
+    (await check()).status.should.equal(401);
+    const readerToken = await login(nodeRed, 'reader', 'read');
+    [401, 403].should.containEql((await check(readerToken)).status);
+    const token = await admin(nodeRed, 'POST', '/ovh-credentials/request-token', { endpoint: 'custom', url: sim.baseUrl, appKey: DEFAULT_APP.appKey, accessRules: [{ method: 'GET', path: '/*' }] }, readerToken);
+    [401, 403].should.containEql(token.status);
+    sim.count({ path: '/1.0/auth/credential' }).should.equal(0);
+  });
+
+  it('answers an authorised user, using the stored secrets and returning none', async () => {
+    const res = await check(adminToken);
+    res.status.should.equal(200);
+    res.body.status.should.equal('valid');
+    res.text.should.not.containEql(consumerKey);
+    res.text.should.not.containEql(DEFAULT_APP.appSecret);
+  });
+
+  it('never exports the secrets with the flow', async () => {
+    const res = await admin(nodeRed, 'GET', '/flows', undefined, adminToken);
+    res.text.should.not.containEql(consumerKey);
+    res.text.should.not.containEql(DEFAULT_APP.appSecret);
+    const output = nodeRed.output.join('');
+    output.should.not.containEql(consumerKey);
+    output.should.not.containEql(DEFAULT_APP.appSecret);
+  });
+});
