@@ -21,6 +21,10 @@ export interface NodeRedOptions {
   /** The Node.js binary (default: this one) and Node-RED's red.js (default: this checkout's). */
   nodeBinary?: string;
   redJs?: string;
+  /** Listen on this port (default: any free one). */
+  port?: number;
+  /** Copy what Node-RED prints to this process's output. */
+  echo?: boolean;
 }
 
 export interface StartedNodeRed {
@@ -55,7 +59,7 @@ export function makeUserDir(packageDir = repoRoot): string {
 
 export async function startNodeRed(options: NodeRedOptions = {}): Promise<StartedNodeRed> {
   const userDir = options.userDir ?? makeUserDir(options.packageDir);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const settings: Record<string, unknown> = {
     uiHost: '127.0.0.1',
     uiPort: port,
@@ -86,6 +90,7 @@ module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(option
     const timer = setTimeout(() => reject(new Error(`Node-RED did not start in 60 s:\n${output.join('')}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
+      if (options.echo) process.stdout.write(chunk);
       if (!started && output.join('').includes('Server now running')) {
         started = true;
         clearTimeout(timer);
@@ -93,7 +98,10 @@ module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(option
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (options.echo) process.stderr.write(chunk);
+    });
     child.once('exit', (code) => {
       clearTimeout(timer);
       if (!started) reject(new Error(`Node-RED exited with ${code}:\n${output.join('')}`));

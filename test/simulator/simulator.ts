@@ -84,6 +84,8 @@ export interface SimulatorOptions {
   timeWindowSec?: number;
   /** Lifetime of OAuth2 tokens. */
   tokenLifetimeSec?: number;
+  /** Listen on this port (default: any free one). */
+  port?: number;
 }
 
 export const DEFAULT_APP = { appKey: 'simAppKey0000001', appSecret: 'simAppSecret000000000000000000001' };
@@ -172,8 +174,11 @@ export class OvhSimulator {
   // ---- test hooks -------------------------------------------------------------------------
 
   /** A consumer key created directly, as if requested and validated. */
-  addConsumerKey(rules: AccessRule[] = [{ method: 'GET', path: '/*' }, { method: 'POST', path: '/*' }, { method: 'PUT', path: '/*' }, { method: 'DELETE', path: '/*' }], options: { appKey?: string; state?: CredentialState } = {}): string {
-    const record = this.createConsumerKey(options.appKey ?? DEFAULT_APP.appKey, rules);
+  addConsumerKey(
+    rules: AccessRule[] = ['GET', 'POST', 'PUT', 'DELETE'].map((method) => ({ method, path: '/*' })),
+    options: { appKey?: string; state?: CredentialState; consumerKey?: string } = {},
+  ): string {
+    const record = this.createConsumerKey(options.appKey ?? DEFAULT_APP.appKey, rules, options.consumerKey);
     record.state = options.state ?? 'validated';
     return record.consumerKey;
   }
@@ -243,7 +248,7 @@ export class OvhSimulator {
     this.server.on(this.options.tls ? 'secureConnection' : 'connection', onSocket);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
+      this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
     const { port } = this.server.address() as AddressInfo;
     this.origin = `${this.protocol}://127.0.0.1:${port}`;
@@ -340,6 +345,7 @@ export class OvhSimulator {
 
   private route(req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest): void {
     if (record.path === '/auth/oauth2/token' && record.method === 'POST') return this.oauthToken(res, record);
+    if (record.path === '/auth/' || record.path === '/auth') return this.validationPage(res, record);
 
     const versioned = /^\/(1\.0|v1|v2)(\/.*)?$/.exec(record.path);
     if (!versioned) return this.send(res, record, 404, { message: 'Got an invalid (or empty) URL' });
@@ -475,6 +481,42 @@ export class OvhSimulator {
     });
   }
 
+  /**
+   * The page a validationUrl opens: where, on the real API, a person logs in and picks a
+   * validity. Here one button validates the key, so a browser test or a playground user can
+   * go through the whole consumer-key flow.
+   */
+  private validationPage(res: http.ServerResponse, record: RecordedRequest): void {
+    const form = new URLSearchParams(record.method === 'POST' ? record.body : record.search);
+    const token = form.get('credentialToken') ?? '';
+    const credential = [...this.consumerKeys.values()].find((c) => c.validationToken === token);
+    const page = (status: number, title: string, body: string) => {
+      record.status = status;
+      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family: sans-serif; margin: 3em;"><h1>${title}</h1>${body}</body></html>`);
+    };
+    if (!credential) return page(404, 'Unknown credential token', '<p>This validation link is not known to the simulator.</p>');
+    if (record.method === 'POST') {
+      this.validateConsumerKey(token, Number(form.get('validitySec')) || null);
+      if (credential.redirection) {
+        record.status = 302;
+        res.writeHead(302, { Location: credential.redirection });
+        res.end();
+        return;
+      }
+      return page(200, 'Consumer key validated', '<p id="validated">The consumer key is now valid. You can close this page.</p>');
+    }
+    const rules = credential.rules.map((r) => `<li><code>${r.method} ${escapeHtml(r.path)}</code></li>`).join('');
+    page(
+      200,
+      'OVHcloud API simulator: validate a consumer key',
+      `<p>An application asks for these rights:</p><ul>${rules}</ul>
+<form method="post" action="/auth/"><input type="hidden" name="credentialToken" value="${escapeHtml(token)}">
+<label>Validity <select name="validitySec"><option value="3600">1 hour</option><option value="86400">1 day</option><option value="0" selected>Unlimited</option></select></label>
+<button id="validate" type="submit">Validate</button></form>`,
+    );
+  }
+
   private oauthToken(res: http.ServerResponse, record: RecordedRequest): void {
     const form = new URLSearchParams(record.body);
     const clientId = form.get('client_id') ?? '';
@@ -494,9 +536,9 @@ export class OvhSimulator {
     });
   }
 
-  private createConsumerKey(appKey: string, rules: AccessRule[]): ConsumerKeyRecord {
+  private createConsumerKey(appKey: string, rules: AccessRule[], consumerKey = randomBytes(16).toString('hex')): ConsumerKeyRecord {
     const record: ConsumerKeyRecord = {
-      consumerKey: randomBytes(16).toString('hex'),
+      consumerKey,
       appKey,
       state: 'pendingValidation',
       rules: rules.map((r) => ({ method: r.method, path: r.path })),
@@ -777,6 +819,10 @@ function header(req: http.IncomingMessage, name: string): string | undefined {
 
 function oldError(errorCode: string, status: number, message: string) {
   return { errorCode, httpCode: `${status} ${http.STATUS_CODES[status]}`, message };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function escapeRegExp(text: string): string {

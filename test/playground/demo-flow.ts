@@ -1,0 +1,121 @@
+/** The flow `npm start` deploys: a few buttons that make real signed calls. */
+
+export const DEMO_ACCOUNT_ID = 'demo-account';
+
+type FlowNode = Record<string, unknown>;
+
+/** The demo's account: the simulator (keys stored in the node), or the OVH_* environment for the real API. */
+export function demoAccount(target: { simulatorUrl: string } | { fromEnvironment: true }): FlowNode {
+  const common = { id: DEMO_ACCOUNT_ID, type: 'ovh-credentials', authType: 'signature', timeout: 30, tokenUrl: '' };
+  if ('fromEnvironment' in target) {
+    return { ...common, name: 'OVHcloud (from OVH_* variables)', endpoint: 'ovh-eu', url: '', credentialsFrom: 'env' };
+  }
+  return { ...common, name: 'OVHcloud API simulator', endpoint: 'custom', url: `${target.simulatorUrl}/1.0`, credentialsFrom: 'node' };
+}
+
+export function demoFlow(account: FlowNode): FlowNode[] {
+  const z = 'demo-tab';
+  let row = 0;
+  const nodes: FlowNode[] = [
+    { id: z, type: 'tab', label: 'OVHcloud demo', info: 'Click the button of an inject node: the answer shows in the Debug sidebar.' },
+    {
+      id: 'demo-comment',
+      type: 'comment',
+      z,
+      name: 'Click a button on the left: each one makes a signed OVHcloud API call. Answers show in the Debug sidebar (bug icon, top right).',
+      info: '',
+      x: 480,
+      y: 40,
+      wires: [],
+    },
+    account,
+  ];
+  const add = (key: string, label: string, request: FlowNode, injectProps: Array<{ p: string; v: string; vt: string }> = [], payload?: string) => {
+    row++;
+    const y = 40 + row * 70;
+    nodes.push(
+      {
+        id: `demo-${key}-inject`,
+        type: 'inject',
+        z,
+        name: label,
+        props: [{ p: 'payload' }, ...injectProps],
+        repeat: '',
+        crontab: '',
+        once: false,
+        onceDelay: 0.1,
+        topic: '',
+        payload: payload ?? '',
+        payloadType: payload ? 'json' : 'date',
+        x: 180,
+        y,
+        wires: [[`demo-${key}-request`]],
+      },
+      {
+        id: `demo-${key}-request`,
+        type: 'ovh-request',
+        z,
+        name: '',
+        account: DEMO_ACCOUNT_ID,
+        body: 'payload',
+        mode: 'single',
+        split: 'one',
+        concurrency: 4,
+        pageSize: '',
+        maxPages: 100,
+        errorOutput: false,
+        outputs: 1,
+        x: 480,
+        y,
+        wires: [[`demo-${key}-debug`]],
+        ...request,
+      },
+      {
+        id: `demo-${key}-debug`,
+        type: 'debug',
+        z,
+        name: label,
+        active: true,
+        tosidebar: true,
+        console: false,
+        tostatus: true,
+        complete: 'payload',
+        targetType: 'msg',
+        statusVal: 'statusCode',
+        statusType: 'msg',
+        x: 800,
+        y,
+        wires: [],
+      },
+    );
+  };
+  add('me', 'Who am I? (GET /me)', { method: 'GET', path: '/me' });
+  add('records', 'DNS records of example.com', { method: 'GET', path: '/domain/zone/{zoneName}/record', mode: 'expand' }, [
+    { p: 'params', v: '{"zoneName":"example.com"}', vt: 'json' },
+  ]);
+  add('policies', 'IAM policies (/v2, every page)', { method: 'GET', path: '/v2/iam/policy', mode: 'pages', pageSize: 10 });
+  add('sms', 'Send an SMS', { method: 'POST', path: '/sms/{serviceName}/jobs' }, [{ p: 'params', v: '{"serviceName":"sms-ab12345-1"}', vt: 'json' }], '{"message":"Hello from Node-RED ✓","receivers":["+33601020304"],"senderForResponse":true}');
+  add('error', 'An error, to Catch', { method: 'GET', path: '/domain/zone/{zoneName}' }, [{ p: 'params', v: '{"zoneName":"no-such-zone.example"}', vt: 'json' }]);
+  const y = 40 + (row + 1) * 70;
+  nodes.push(
+    { id: 'demo-catch', type: 'catch', z, name: 'API errors', scope: null, uncaught: false, x: 180, y, wires: [['demo-catch-debug']] },
+    {
+      id: 'demo-catch-debug',
+      type: 'debug',
+      z,
+      name: 'caught error',
+      active: true,
+      tosidebar: true,
+      console: false,
+      tostatus: false,
+      complete: 'error',
+      targetType: 'msg',
+      statusVal: '',
+      statusType: 'auto',
+      x: 480,
+      y,
+      wires: [],
+    },
+  );
+  return nodes;
+}
