@@ -1,0 +1,221 @@
+/**
+ * The editor in a real browser (Debian's Chromium through playwright-core) against a started
+ * Node-RED with this package and the demo flow. Skipped, with a message, where no Chromium is
+ * installed; never in CI.
+ */
+import should from 'should';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
+import { repoRoot } from '../helpers';
+import { chromiumAvailable, CHROMIUM, launchBrowser, newEditorContext } from '../helpers/browser';
+import { deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import { demoAccount, demoFlow, DEMO_ACCOUNT_ID } from '../playground/demo-flow';
+
+/** Screenshots go to docs/images when UPDATE_SCREENSHOTS=1 (for the README), else to a temp dir. */
+const screenshotDir = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(repoRoot, 'docs', 'images') : fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-shots-'));
+
+declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('the editor in a real browser', function () {
+  this.timeout(120_000);
+  let sim: OvhSimulator;
+  let nodeRed: StartedNodeRed;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let consumerKey: string;
+
+  before(async function () {
+    if (!chromiumAvailable()) {
+      if (process.env.CI) throw new Error(`No Chromium at ${CHROMIUM}: .ci/run must install Debian's chromium`);
+      console.log(`      (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium to run the editor tests)`);
+      this.skip();
+    }
+    sim = await OvhSimulator.start();
+    consumerKey = sim.addConsumerKey();
+    nodeRed = await startNodeRed();
+    await deploy(nodeRed, demoFlow(demoAccount({ simulatorUrl: sim.url })), {
+      [DEMO_ACCOUNT_ID]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey },
+    });
+    ({ browser, close: closeBrowser } = await launchBrowser());
+    fs.mkdirSync(screenshotDir, { recursive: true });
+  });
+  after(async () => {
+    await closeBrowser?.();
+    await nodeRed?.stop();
+    await sim?.close();
+  });
+
+  const openEditor = async (locale = 'en-US'): Promise<Page> => {
+    const context = await newEditorContext(browser, locale);
+    const page = await context.newPage();
+    await page.goto(nodeRed.url);
+    // The flow and the palette load separately: wait for both, and for our node types.
+    await page.waitForFunction(
+      () =>
+        typeof RED !== 'undefined' &&
+        RED.nodes?.node('demo-me-request') &&
+        RED.nodes.getType('ovh-request') &&
+        RED.nodes.getType('ovh-credentials') &&
+        document.querySelector('.red-ui-palette-node[data-palette-type="ovh-request"]'),
+      null,
+      { timeout: 60_000 },
+    );
+    return page;
+  };
+
+  const openAccountDialog = async (page: Page) => {
+    await page.evaluate((id) => RED.editor.editConfig('', 'ovh-credentials', id), DEMO_ACCOUNT_ID);
+    await page.waitForSelector('#node-config-input-endpoint', { state: 'visible' });
+  };
+
+  it('shows both nodes under OVHcloud in the palette, with their icon', async () => {
+    const page = await openEditor();
+    try {
+      const palette = await page.evaluate(() => {
+        const node = document.querySelector('.red-ui-palette-node[data-palette-type="ovh-request"]') ;
+        const category = node?.closest('.red-ui-palette-category');
+        const icon = node?.querySelector('.red-ui-palette-icon') ;
+        return {
+          category: category?.querySelector('.red-ui-palette-header')?.textContent?.trim(),
+          icon: icon?.style.backgroundImage,
+          label: node?.textContent?.replace(/\s+/g, ' ').trim(),
+          configType: RED.nodes.getType('ovh-credentials')?.category,
+        };
+      });
+      palette.should.eql({
+        category: 'OVHcloud',
+        icon: 'url("icons/node-red-contrib-ovhcloud/ovhcloud.svg")',
+        label: 'ovh request',
+        configType: 'config',
+      });
+      const icon = await page.request.get(nodeRed.url + '/icons/node-red-contrib-ovhcloud/ovhcloud.svg');
+      icon.status().should.equal(200);
+      (await icon.text()).should.match(/^<svg/);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  for (const [locale, expected] of [
+    ['en-US', 'Calls the OVHcloud API'],
+    ['fr-FR', "Appelle l'API OVHcloud"],
+  ] as const) {
+    it(`shows the help in the sidebar (${locale})`, async () => {
+      const page = await openEditor(locale);
+      try {
+        await page.evaluate(() => RED.sidebar.help.show('ovh-request'));
+        await page.waitForSelector(`.red-ui-help:has-text("${expected}")`, { timeout: 10_000 });
+        await page.evaluate(() => RED.sidebar.help.show('ovh-credentials'));
+        await page.waitForSelector(`.red-ui-help:has-text("${locale === 'fr-FR' ? 'Obtenir les clés' : 'Getting keys'}")`, { timeout: 10_000 });
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+
+  it('switches the account fields by region and authentication', async () => {
+    const page = await openEditor();
+    try {
+      await openAccountDialog(page);
+      const visible = (selector: string) => page.isVisible(selector);
+      (await visible('#node-config-input-url')).should.be.true(); // the demo account is on a custom URL
+      await page.selectOption('#node-config-input-endpoint', 'ovh-eu');
+      (await visible('#node-config-input-url')).should.be.false();
+      (await visible('#node-config-input-appKey')).should.be.true();
+      (await page.getAttribute('#ovh-create-app', 'href'))!.should.equal('https://eu.api.ovh.com/createApp/');
+      await page.selectOption('#node-config-input-authType', 'oauth2');
+      (await visible('#node-config-input-clientId')).should.be.true();
+      (await visible('#node-config-input-appKey')).should.be.false();
+      (await visible('#ovh-request-token')).should.be.false();
+      await page.selectOption('#node-config-input-endpoint', 'kimsufi-eu');
+      (await page.inputValue('#node-config-input-authType')).should.equal('signature'); // no OAuth2 there
+      await page.selectOption('#node-config-input-credentialsFrom', 'env');
+      (await visible('#node-config-input-appKey')).should.be.false();
+      (await visible('.ovh-env-tip')).should.be.true();
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('gets a consumer key with the wizard, and Check follows it from pending to valid', async () => {
+    const page = await openEditor();
+    try {
+      await openAccountDialog(page);
+      await page.click('.ovh-preset[data-preset="read-only"]');
+      await page.fill('#ovh-redirection', '');
+      await page.click('#ovh-request-token');
+      const link = await page.waitForSelector('#ovh-validation-link', { timeout: 15_000 });
+      const validationUrl = (await link.getAttribute('href'))!;
+      validationUrl.should.startWith(sim.url + '/auth/?credentialToken=');
+      (await link.getAttribute('target'))!.should.equal('_blank');
+      const newKey = await page.inputValue('#node-config-input-consumerKey');
+      newKey.should.not.equal('__PWRD__');
+      sim.consumerKeys.get(newKey)!.rules.should.eql([{ method: 'GET', path: '/*' }]);
+      await page.screenshot({ path: path.join(screenshotDir, 'credentials-wizard.png') });
+
+      await page.click('#ovh-check');
+      await page.waitForSelector('#ovh-check-result[data-status="pending"]', { timeout: 15_000 });
+      (await page.textContent('#ovh-check-result'))!.should.match(/Pending validation/);
+
+      // The person opens the link, as the editor offers it, and validates.
+      const [validation] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+      await validation.waitForLoadState();
+      await validation.click('#validate');
+      await validation.waitForSelector('#validated');
+      await validation.close();
+
+      await page.click('#ovh-check');
+      await page.waitForSelector('#ovh-check-result[data-status="valid"]', { timeout: 15_000 });
+      (await page.textContent('#ovh-check-result'))!.should.match(/^Valid\. Never expires\. Rules: GET \/\*/);
+      await page.screenshot({ path: path.join(screenshotDir, 'credentials-check.png') });
+      await page.click('#node-config-dialog-cancel');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('flags an invalid path in the request dialog', async () => {
+    const page = await openEditor();
+    try {
+      await page.evaluate(() => RED.editor.edit(RED.nodes.node('demo-me-request')));
+      await page.waitForSelector('#node-input-path', { state: 'visible' });
+      await page.fill('#node-input-path', '/me/../admin');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('#node-input-path.input-error');
+      await page.fill('#node-input-path', '/domain/zone/{zoneName}/record');
+      await page.dispatchEvent('#node-input-path', 'change');
+      should(await page.$('#node-input-path.input-error')).be.null();
+      await page.screenshot({ path: path.join(screenshotDir, 'request-dialog.png') });
+      await page.click('#node-dialog-cancel');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('deploys, and an inject shows the signed answer in the debug sidebar', async () => {
+    const page = await openEditor();
+    try {
+      // A change to deploy: rename a request node.
+      await page.evaluate(() => RED.editor.edit(RED.nodes.node('demo-me-request')));
+      await page.waitForSelector('#node-input-name', { state: 'visible' });
+      await page.fill('#node-input-name', 'who am I');
+      await page.click('#node-dialog-ok');
+      await page.click('#red-ui-header-button-deploy');
+      await page.waitForSelector('.red-ui-notification:has-text("Successfully deployed")', { timeout: 15_000 });
+
+      await page.evaluate(() => RED.sidebar.show('debug'));
+      const before = sim.count({ path: '/1.0/me' });
+      await page.click('[id="demo-me-inject"] .red-ui-flow-node-button');
+      await page.waitForSelector('.red-ui-debug-msg:has-text("xx1234-ovh")', { timeout: 15_000 });
+      sim.count({ path: '/1.0/me' }).should.equal(before + 1);
+      sim.received({ path: '/1.0/me' }).at(-1)!.headers['x-ovh-signature']!.should.match(/^\$1\$[0-9a-f]{40}$/);
+      await page.screenshot({ path: path.join(screenshotDir, 'debug-answer.png') });
+    } finally {
+      await page.context().close();
+    }
+  });
+});
