@@ -213,6 +213,7 @@ describe('the editor in a real browser', function () {
       await page.waitForSelector('.red-ui-debug-msg:has-text("xx1234-ovh")', { timeout: 15_000 });
       sim.count({ path: '/1.0/me' }).should.equal(before + 1);
       sim.received({ path: '/1.0/me' }).at(-1)!.headers['x-ovh-signature']!.should.match(/^\$1\$[0-9a-f]{40}$/);
+      await page.waitForTimeout(400); // the node status settles (updates are coalesced every 250 ms)
       await page.screenshot({ path: path.join(screenshotDir, 'debug-answer.png') });
     } finally {
       await page.context().close();
