@@ -51,14 +51,20 @@ export function endpointOf(config: AccountConfig, env: NodeJS.ProcessEnv): strin
 }
 
 /** One credential, from the node or from its environment variable. */
-export function credentialOf(name: CredentialName, config: AccountConfig, stored: Credentials, env: NodeJS.ProcessEnv): string | undefined {
+export function credentialOf(
+  name: CredentialName,
+  config: AccountConfig,
+  stored: Credentials,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
   const raw = config.credentialsFrom === 'env' ? env[ENV[name]] : stored[name];
   return raw?.trim() || undefined;
 }
 
 /** Client options for a configuration: only the credentials of its auth type are passed on. */
 export function clientOptions(config: AccountConfig, stored: Credentials, env: NodeJS.ProcessEnv): OvhClientOptions {
-  const needed: CredentialName[] = config.authType === 'oauth2' ? ['clientId', 'clientSecret'] : ['appKey', 'appSecret', 'consumerKey'];
+  const needed: CredentialName[] =
+    config.authType === 'oauth2' ? ['clientId', 'clientSecret'] : ['appKey', 'appSecret', 'consumerKey'];
   if (config.credentialsFrom === 'env') {
     const missing = needed.filter((name) => !credentialOf(name, config, stored, env)).map((name) => ENV[name]);
     if (missing.length > 0) throw new OvhInputError(`Missing environment variable(s): ${missing.join(', ')}`);

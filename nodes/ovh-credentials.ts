@@ -5,7 +5,16 @@
  */
 import { createHash } from 'node:crypto';
 import { OvhClient, OvhInputError, checkAccessRules, diagnose, type Diagnosis, type OvhClientOptions } from './client';
-import { CREDENTIAL_NAMES, clientOptions, credentialOf, endpointOf, ENV, type AccountConfig, type Credentials, type OvhCredentialsNode } from './account';
+import {
+  CREDENTIAL_NAMES,
+  clientOptions,
+  credentialOf,
+  endpointOf,
+  ENV,
+  type AccountConfig,
+  type Credentials,
+  type OvhCredentialsNode,
+} from './account';
 import type { AdminRequest, AdminResponse, NodeAPI, NodeDef } from './node-red';
 
 /** What the editor shows in a password field whose stored value is unchanged. */
@@ -92,7 +101,9 @@ export = function register(RED: NodeAPI): void {
         const credentials = dialogCredentials(body);
         const appKey = credentialOf('appKey', config, credentials, process.env);
         if (!appKey) {
-          throw new OvhInputError(config.credentialsFrom === 'env' ? `Missing environment variable ${ENV.appKey}` : 'No application key');
+          throw new OvhInputError(
+            config.credentialsFrom === 'env' ? `Missing environment variable ${ENV.appKey}` : 'No application key',
+          );
         }
         client = adminClient({ endpoint: endpointOf(config, process.env), appKey });
         const answer = await client.requestConsumerKey({

@@ -151,7 +151,13 @@ export = function register(RED: NodeAPI): void {
           } catch (err) {
             if (stopping.signal.aborted) throw err;
             if (part) failItem(part, err, send);
-            else failures.push({ id, index, message: (err as Error).message, statusCode: err instanceof OvhApiError ? err.statusCode : undefined });
+            else
+              failures.push({
+                id,
+                index,
+                message: (err as Error).message,
+                statusCode: err instanceof OvhApiError ? err.statusCode : undefined,
+              });
           }
         }
       };
@@ -164,9 +170,22 @@ export = function register(RED: NodeAPI): void {
       }
       // Partial results travel with the error, so nothing fetched is lost.
       const failed = new Set(failures.map((f) => f.index));
-      writeAnswer(msg, list, results.filter((_r, i) => !failed.has(i)), { ...facts, failures });
-      const summary = failures.slice(0, 3).map((f) => f.message).join('; ');
-      fail(msg, new Error(RED._('ovh-request.errors.expand-failed', { failed: failures.length, total: ids.length, summary })), send, done);
+      writeAnswer(
+        msg,
+        list,
+        results.filter((_r, i) => !failed.has(i)),
+        { ...facts, failures },
+      );
+      const summary = failures
+        .slice(0, 3)
+        .map((f) => f.message)
+        .join('; ');
+      fail(
+        msg,
+        new Error(RED._('ovh-request.errors.expand-failed', { failed: failures.length, total: ids.length, summary })),
+        send,
+        done,
+      );
     };
 
     node.on('input', (msg, send, done) => {

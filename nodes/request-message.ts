@@ -2,7 +2,15 @@
  * The msg contract of ovh-request: how a message (and the node's own settings) become one
  * API call, and how its answer or failure is written back onto the message.
  */
-import { OvhApiError, OvhError, OvhInputError, isPlainObject, normalizeMethod, type HttpMethod, type OvhResponse } from './client';
+import {
+  OvhApiError,
+  OvhError,
+  OvhInputError,
+  isPlainObject,
+  normalizeMethod,
+  type HttpMethod,
+  type OvhResponse,
+} from './client';
 import type { NodeMessage } from './node-red';
 
 /** The node's properties, as they appear in an exported flow. */
@@ -56,7 +64,8 @@ export function readCall(config: RequestConfig, msg: NodeMessage, ignored: (what
     path = configPath;
     if (msg.path !== undefined && msg.path !== configPath) ignored('path');
   } else {
-    if (msg.path === undefined || msg.path === null || msg.path === '') throw new OvhInputError('No path: set one in the node or in msg.path');
+    if (msg.path === undefined || msg.path === null || msg.path === '')
+      throw new OvhInputError('No path: set one in the node or in msg.path');
     if (typeof msg.path !== 'string') throw new OvhInputError(`msg.path must be a string like /me, not ${typeof msg.path}`);
     path = msg.path.trim();
   }
@@ -106,7 +115,12 @@ export function factsOf(res: OvhResponse): CallFacts {
 }
 
 /** Writes an answer onto the msg. */
-export function writeAnswer(msg: NodeMessage, res: OvhResponse, payload: unknown = res.body, facts: CallFacts = factsOf(res)): NodeMessage {
+export function writeAnswer(
+  msg: NodeMessage,
+  res: OvhResponse,
+  payload: unknown = res.body,
+  facts: CallFacts = factsOf(res),
+): NodeMessage {
   msg.payload = payload;
   msg.statusCode = res.statusCode;
   msg.headers = res.headers;
@@ -120,7 +134,13 @@ export function writeFailure(msg: NodeMessage, err: unknown): NodeMessage {
     msg.statusCode = err.statusCode;
     msg.payload = err.body;
     msg.headers = err.headers;
-    msg.ovh = { ...(isPlainObject(msg.ovh) ? msg.ovh : {}), queryId: err.queryId, method: err.method, path: err.path, attempts: err.attempts };
+    msg.ovh = {
+      ...(isPlainObject(msg.ovh) ? msg.ovh : {}),
+      queryId: err.queryId,
+      method: err.method,
+      path: err.path,
+      attempts: err.attempts,
+    };
   }
   return msg;
 }

@@ -61,7 +61,11 @@ export class StatusReporter {
     if (this.closed) return;
     this.lastShown = Date.now();
     if (this.inFlight > 0) {
-      this.node.status({ fill: 'blue', shape: 'dot', text: this.RED._('ovh-request.status.requesting', { count: this.inFlight }) });
+      this.node.status({
+        fill: 'blue',
+        shape: 'dot',
+        text: this.RED._('ovh-request.status.requesting', { count: this.inFlight }),
+      });
     } else {
       this.node.status(this.last ?? {});
     }

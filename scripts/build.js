@@ -11,7 +11,9 @@ const dist = path.join(root, 'dist');
 const nodesOut = path.join(dist, 'nodes');
 
 fs.rmSync(dist, { recursive: true, force: true });
-const tsc = path.join(path.dirname(require.resolve('typescript/package.json', { paths: [root] })), 'bin', 'tsc');
+// TypeScript 7 (the native compiler) builds; the `typescript` package (6.0) is there for
+// typescript-eslint, which needs the JavaScript compiler API that 7.0 no longer ships.
+const tsc = path.join(path.dirname(require.resolve('typescript7/package.json', { paths: [root] })), 'bin', 'tsc');
 try {
   execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
 } catch {

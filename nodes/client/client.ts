@@ -10,12 +10,7 @@ import { signRequest } from './signature';
 import { Transport, TransportFailure, type RawResponse } from './transport';
 import { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './retry';
 import { buildUrl, checkHeaders, encodeBody, isPlainObject, normalizeMethod, type HttpMethod } from './request';
-import {
-  consumerKeyBody,
-  readConsumerKeyAnswer,
-  type ConsumerKeyAnswer,
-  type ConsumerKeyRequest,
-} from './consumer-key';
+import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
 
 export interface OvhClientOptions {
   /** A region name (`ovh-eu`, `ovh-ca`, `ovh-us`, `kimsufi-eu`, ...) or a base URL like `https://eu.api.ovh.com/1.0`. */
@@ -389,7 +384,8 @@ export class OvhClient {
     const call = this.prepare('GET', '/auth/time', {}, 'none');
     const res = await this.execute(call, {});
     const value = typeof res.body === 'number' ? res.body : Number(res.body);
-    if (!Number.isFinite(value)) throw new OvhError(`GET /auth/time answered ${JSON.stringify(res.body)}, not a time`, 'BAD_ANSWER');
+    if (!Number.isFinite(value))
+      throw new OvhError(`GET /auth/time answered ${JSON.stringify(res.body)}, not a time`, 'BAD_ANSWER');
     return Math.floor(value);
   }
 
@@ -399,7 +395,12 @@ export class OvhClient {
     clientSecret: string,
     scope: string,
   ): Promise<{ accessToken: string; expiresIn: number }> {
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+      scope,
+    });
     const call: PreparedCall = {
       method: 'POST',
       url: new URL(tokenUrl),

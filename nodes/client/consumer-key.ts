@@ -21,7 +21,11 @@ export type PresetName = keyof typeof PRESETS;
  * Rules for a preset over some paths. With `recursive`, a path like `/sms` also grants
  * everything below it (`/sms` and `/sms/*`); `full` always grants `/*`.
  */
-export function accessRules(preset: PresetName, paths: readonly string[] = ['/*'], options: { recursive?: boolean } = {}): AccessRule[] {
+export function accessRules(
+  preset: PresetName,
+  paths: readonly string[] = ['/*'],
+  options: { recursive?: boolean } = {},
+): AccessRule[] {
   const methods = PRESETS[preset];
   if (!methods) throw new OvhInputError(`Unknown preset "${preset}": use one of ${Object.keys(PRESETS).join(', ')}`);
   const targets = preset === 'full' ? ['/*'] : paths;

@@ -93,9 +93,7 @@ function checkBaseUrl(value: string, what = 'base URL'): string {
   try {
     parsed = new URL(value.trim());
   } catch {
-    throw new OvhInputError(
-      `Unknown endpoint "${value}": use one of ${Object.keys(ENDPOINTS).join(', ')} or an http(s) URL`,
-    );
+    throw new OvhInputError(`Unknown endpoint "${value}": use one of ${Object.keys(ENDPOINTS).join(', ')} or an http(s) URL`);
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new OvhInputError(`The ${what} must start with https:// or http://, not ${parsed.protocol}`);

@@ -116,7 +116,10 @@ export class OvhAbortError extends OvhError {
 
 function readErrorBody(body: unknown): { errorCode?: string; errorClass?: string; message?: string; details?: unknown } {
   if (typeof body === 'string') {
-    const text = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const text = body
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     return { message: text ? text.slice(0, 200) : undefined };
   }
   if (!body || typeof body !== 'object') return {};

@@ -6,7 +6,26 @@ export { OvhClient, type OvhClientOptions, type CallOptions, type OvhResponse } 
 export { ENDPOINTS, ApiBase, isEndpointName, type EndpointName, type EndpointInfo } from './endpoints';
 export { OvhError, OvhApiError, OvhInputError, OvhNetworkError, OvhTimeoutError, OvhAbortError } from './errors';
 export { signRequest } from './signature';
-export { buildUrl, encodeBody, encodeQuery, checkHeaders, normalizeMethod, isPlainObject, METHODS, type HttpMethod, type Query } from './request';
-export { accessRules, recursivePaths, checkAccessRules, PRESETS, type AccessRule, type PresetName, type ConsumerKeyRequest, type ConsumerKeyAnswer } from './consumer-key';
+export {
+  buildUrl,
+  encodeBody,
+  encodeQuery,
+  checkHeaders,
+  normalizeMethod,
+  isPlainObject,
+  METHODS,
+  type HttpMethod,
+  type Query,
+} from './request';
+export {
+  accessRules,
+  recursivePaths,
+  checkAccessRules,
+  PRESETS,
+  type AccessRule,
+  type PresetName,
+  type ConsumerKeyRequest,
+  type ConsumerKeyAnswer,
+} from './consumer-key';
 export { DEFAULT_RETRY, type RetryOptions } from './retry';
 export { diagnose, type Diagnosis, type DiagnosisStatus } from './diagnose';

@@ -15,7 +15,10 @@ import { deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-p
 import { demoAccount, demoFlow, DEMO_ACCOUNT_ID } from '../playground/demo-flow';
 
 /** Screenshots go to docs/images when UPDATE_SCREENSHOTS=1 (for the README), else to a temp dir. */
-const screenshotDir = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(repoRoot, 'docs', 'images') : fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-shots-'));
+const screenshotDir =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? path.join(repoRoot, 'docs', 'images')
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-shots-'));
 
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -76,9 +79,9 @@ describe('the editor in a real browser', function () {
     const page = await openEditor();
     try {
       const palette = await page.evaluate(() => {
-        const node = document.querySelector('.red-ui-palette-node[data-palette-type="ovh-request"]') ;
+        const node = document.querySelector('.red-ui-palette-node[data-palette-type="ovh-request"]');
         const category = node?.closest('.red-ui-palette-category');
-        const icon = node?.querySelector('.red-ui-palette-icon') ;
+        const icon = node?.querySelector('.red-ui-palette-icon');
         return {
           category: category?.querySelector('.red-ui-palette-header')?.textContent?.trim(),
           icon: icon?.style.backgroundImage,
@@ -110,7 +113,9 @@ describe('the editor in a real browser', function () {
         await page.evaluate(() => RED.sidebar.help.show('ovh-request'));
         await page.waitForSelector(`.red-ui-help:has-text("${expected}")`, { timeout: 10_000 });
         await page.evaluate(() => RED.sidebar.help.show('ovh-credentials'));
-        await page.waitForSelector(`.red-ui-help:has-text("${locale === 'fr-FR' ? 'Obtenir les clés' : 'Getting keys'}")`, { timeout: 10_000 });
+        await page.waitForSelector(`.red-ui-help:has-text("${locale === 'fr-FR' ? 'Obtenir les clés' : 'Getting keys'}")`, {
+          timeout: 10_000,
+        });
       } finally {
         await page.context().close();
       }
@@ -212,7 +217,10 @@ describe('the editor in a real browser', function () {
       await page.click('[id="demo-me-inject"] .red-ui-flow-node-button');
       await page.waitForSelector('.red-ui-debug-msg:has-text("xx1234-ovh")', { timeout: 15_000 });
       sim.count({ path: '/1.0/me' }).should.equal(before + 1);
-      sim.received({ path: '/1.0/me' }).at(-1)!.headers['x-ovh-signature']!.should.match(/^\$1\$[0-9a-f]{40}$/);
+      sim
+        .received({ path: '/1.0/me' })
+        .at(-1)!
+        .headers['x-ovh-signature']!.should.match(/^\$1\$[0-9a-f]{40}$/);
       await page.waitForTimeout(400); // the node status settles (updates are coalesced every 250 ms)
       await page.screenshot({ path: path.join(screenshotDir, 'debug-answer.png') });
     } finally {

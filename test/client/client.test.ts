@@ -67,9 +67,7 @@ describe('OvhClient against the simulator', function () {
       echo.headers['x-ovh-consumer'].should.equal(consumerKey);
       const ts = Number(echo.headers['x-ovh-timestamp']);
       Math.abs(ts - sim.serverTime()).should.be.belowOrEqual(1);
-      echo.headers['x-ovh-signature'].should.equal(
-        signRequest(DEFAULT_APP.appSecret, consumerKey, 'GET', echo.url, '', ts),
-      );
+      echo.headers['x-ovh-signature'].should.equal(signRequest(DEFAULT_APP.appSecret, consumerKey, 'GET', echo.url, '', ts));
       should(echo.contentType).be.null();
     });
 
@@ -234,7 +232,11 @@ describe('OvhClient against the simulator', function () {
       answer.validationUrl.should.startWith(sim.url + '/auth/?credentialToken=');
       const sent = sim.received({ path: '/1.0/auth/credential' })[0];
       should(sent.headers['x-ovh-signature']).be.undefined();
-      JSON.parse(sent.body).should.eql({ accessRules: rules, redirection: 'https://example.com/done', allowedIPs: ['127.0.0.0/8'] });
+      JSON.parse(sent.body).should.eql({
+        accessRules: rules,
+        redirection: 'https://example.com/done',
+        allowedIPs: ['127.0.0.0/8'],
+      });
 
       const c = client({ consumerKey: answer.consumerKey });
       const pending = (await rejection(c.get('/me'))) as unknown as OvhApiError;
@@ -259,8 +261,12 @@ describe('OvhClient against the simulator', function () {
     it('names an expired key and an unknown key', async () => {
       const ck = sim.addConsumerKey();
       sim.expireConsumerKey(ck);
-      ((await rejection(client({ consumerKey: ck }).get('/me'))) as unknown as OvhApiError).errorCode!.should.equal('INVALID_CREDENTIAL');
-      ((await rejection(client({ consumerKey: 'nope' }).get('/me'))) as unknown as OvhApiError).errorCode!.should.equal('NOT_CREDENTIAL');
+      ((await rejection(client({ consumerKey: ck }).get('/me'))) as unknown as OvhApiError).errorCode!.should.equal(
+        'INVALID_CREDENTIAL',
+      );
+      ((await rejection(client({ consumerKey: 'nope' }).get('/me'))) as unknown as OvhApiError).errorCode!.should.equal(
+        'NOT_CREDENTIAL',
+      );
     });
 
     it('names a wrong application key and a wrong secret', async () => {
@@ -279,7 +285,9 @@ describe('OvhClient against the simulator', function () {
           { method, path: '/sms/*' },
         ]),
       );
-      accessRules('read-write-safe').map((r) => r.method).should.eql(['GET', 'POST', 'PUT']);
+      accessRules('read-write-safe')
+        .map((r) => r.method)
+        .should.eql(['GET', 'POST', 'PUT']);
       accessRules('full', ['/ignored']).should.eql(['GET', 'POST', 'PUT', 'DELETE'].map((method) => ({ method, path: '/*' })));
     });
 
@@ -295,7 +303,9 @@ describe('OvhClient against the simulator', function () {
 
   describe('errors', () => {
     it('reads the older error shape', async () => {
-      const err = (await rejection(client().get('/domain/zone/{zone}/record/{id}', { params: { zone: 'example.com', id: 1 } }))) as unknown as OvhApiError;
+      const err = (await rejection(
+        client().get('/domain/zone/{zone}/record/{id}', { params: { zone: 'example.com', id: 1 } }),
+      )) as unknown as OvhApiError;
       err.should.be.instanceOf(OvhApiError);
       err.statusCode.should.equal(404);
       err.errorClass!.should.equal('Client::NotFound');
@@ -310,12 +320,16 @@ describe('OvhClient against the simulator', function () {
 
     it('reads the newer IAM error shape with its details', async () => {
       sim.iamDenied.add('vps:apiovh:reboot');
-      const err = (await rejection(client().post('/vps/{name}/reboot', undefined, { params: { name: 'vps-1.vps.ovh.net' } }))) as unknown as OvhApiError;
+      const err = (await rejection(
+        client().post('/vps/{name}/reboot', undefined, { params: { name: 'vps-1.vps.ovh.net' } }),
+      )) as unknown as OvhApiError;
       err.statusCode.should.equal(403);
       err.errorClass!.should.equal('Client::Forbidden');
       should(err.errorCode).be.undefined();
       (err.details as { unauthorizedActionsByIAM: string }).unauthorizedActionsByIAM.should.equal('vps:apiovh:reboot');
-      err.message.should.match(/403 Client::Forbidden: User not granted for this request: details: \{"unauthorizedActionsByIAM":"vps:apiovh:reboot"/);
+      err.message.should.match(
+        /403 Client::Forbidden: User not granted for this request: details: \{"unauthorizedActionsByIAM":"vps:apiovh:reboot"/,
+      );
     });
 
     it('reads an HTML 502 page after its retries', async () => {
@@ -396,10 +410,16 @@ describe('OvhClient against the simulator', function () {
     it('never sends a POST twice after it reached the server', async () => {
       const c = client();
       await c.get('/me');
-      for (const fault of [{ kind: 'status' as const, status: 500 }, { kind: 'reset' as const }, { kind: '429' as const, retryAfter: '0' }]) {
+      for (const fault of [
+        { kind: 'status' as const, status: 500 },
+        { kind: 'reset' as const },
+        { kind: '429' as const, retryAfter: '0' },
+      ]) {
         sim.resetCounters();
         sim.injectFault({ ...fault, path: '/1.0/sms/sms-ab12345-1/jobs' });
-        const err = await rejection(c.post('/sms/{s}/jobs', { message: 'hi', receivers: ['+33601020304'] }, { params: { s: 'sms-ab12345-1' } }));
+        const err = await rejection(
+          c.post('/sms/{s}/jobs', { message: 'hi', receivers: ['+33601020304'] }, { params: { s: 'sms-ab12345-1' } }),
+        );
         err.should.be.instanceOf(fault.kind === 'reset' ? OvhNetworkError : OvhApiError);
         sim.count({ method: 'POST' }).should.equal(1, fault.kind);
       }

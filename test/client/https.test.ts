@@ -19,7 +19,9 @@ describe('OvhClient over HTTPS', () => {
     try {
       sim.baseUrl.should.startWith('https://127.0.0.1:');
       (await c.get<{ nichandle: string }>('/me')).nichandle.should.equal('xx1234-ovh');
-      (await c.post<{ ids: number[] }>('/sms/sms-ab12345-1/jobs', { message: 'über', receivers: ['+33601020304'] })).ids.length.should.equal(1);
+      (
+        await c.post<{ ids: number[] }>('/sms/sms-ab12345-1/jobs', { message: 'über', receivers: ['+33601020304'] })
+      ).ids.length.should.equal(1);
     } finally {
       await c.close();
     }

@@ -72,11 +72,13 @@ describe('buildUrl', () => {
     encodeQuery({ a: 'x y+z&', b: true, c: false, d: null, e: undefined, f: [1, 'two', null], g: 0, h: '' }).should.equal(
       'a=x%20y%2Bz%26&b=true&c=false&f=1&f=two&g=0&h=',
     );
-    encodeQuery({ 'clé': 'ünï 😀' }).should.equal('cl%C3%A9=%C3%BCn%C3%AF%20%F0%9F%98%80');
+    encodeQuery({ clé: 'ünï 😀' }).should.equal('cl%C3%A9=%C3%BCn%C3%AF%20%F0%9F%98%80');
   });
 
   it('merges the query object with a query already in the path', () => {
-    buildUrl(eu, '/me/bill?date.from=2024-01-01', undefined, { ids: [1, 2] }).search.should.equal('?date.from=2024-01-01&ids=1&ids=2');
+    buildUrl(eu, '/me/bill?date.from=2024-01-01', undefined, { ids: [1, 2] }).search.should.equal(
+      '?date.from=2024-01-01&ids=1&ids=2',
+    );
   });
 
   it("keeps WHATWG's own rewriting in the URL it returns, so what is signed is what is sent", () => {
@@ -99,7 +101,11 @@ describe('buildUrl', () => {
     ['a . segment', () => buildUrl(eu, '/./me'), /segment/],
     ['a placeholder without value', () => buildUrl(eu, '/domain/{name}'), /\{name\} has no value: set it in msg.params.name/],
     ['a placeholder with null', () => buildUrl(eu, '/domain/{name}', { name: null }), /has no value/],
-    ['a placeholder holding an object', () => buildUrl(eu, '/domain/{name}', { name: { a: 1 } }), /must be a string or number, not an object/],
+    [
+      'a placeholder holding an object',
+      () => buildUrl(eu, '/domain/{name}', { name: { a: 1 } }),
+      /must be a string or number, not an object/,
+    ],
     ['a placeholder holding a list', () => buildUrl(eu, '/domain/{name}', { name: ['a'] }), /not a list/],
     ['an empty placeholder value', () => buildUrl(eu, '/domain/{name}', { name: '' }), /is empty/],
     ['a placeholder value ..', () => buildUrl(eu, '/domain/{name}', { name: '..' }), /cannot be "\.\."/],
@@ -145,9 +151,21 @@ describe('encodeBody', () => {
 
 describe('checkHeaders and methods', () => {
   it('accepts extra headers and lower-cases their names', () => {
-    checkHeaders({ 'X-Pagination-Size': 50, 'Accept-Language': 'fr' }).should.eql({ 'x-pagination-size': '50', 'accept-language': 'fr' });
+    checkHeaders({ 'X-Pagination-Size': 50, 'Accept-Language': 'fr' }).should.eql({
+      'x-pagination-size': '50',
+      'accept-language': 'fr',
+    });
   });
-  const reserved = ['X-Ovh-Signature', 'x-ovh-consumer', 'X-OVH-Application', 'Authorization', 'Host', 'Content-Length', 'content-type', 'Transfer-Encoding'];
+  const reserved = [
+    'X-Ovh-Signature',
+    'x-ovh-consumer',
+    'X-OVH-Application',
+    'Authorization',
+    'Host',
+    'Content-Length',
+    'content-type',
+    'Transfer-Encoding',
+  ];
   for (const name of reserved) {
     it(`refuses to let a caller set ${name}`, () => refused(() => checkHeaders({ [name]: 'x' }), /set by the client/));
   }

@@ -41,7 +41,14 @@ describe('signRequest', () => {
 
 describe('the request builder reproduces the vectors byte for byte', () => {
   const byName = new Map(vectors.map((v) => [v.name, v]));
-  const cases: Array<{ vector: string; endpoint: string; path: string; params?: Record<string, unknown>; query?: unknown; body?: unknown }> = [
+  const cases: Array<{
+    vector: string;
+    endpoint: string;
+    path: string;
+    params?: Record<string, unknown>;
+    query?: unknown;
+    body?: unknown;
+  }> = [
     { vector: 'own_get_no_body', endpoint: 'ovh-eu', path: '/me' },
     {
       vector: 'own_get_query_node_querystring',
@@ -57,13 +64,24 @@ describe('the request builder reproduces the vectors byte for byte', () => {
       params: { serviceName: 'sms-ab12345-1' },
       body: { message: 'tèsté ✓ 😀 "q" / </x>', receivers: ['+33601020304'], senderForResponse: true, n: 1.5 },
     },
-    { vector: 'own_put_json', endpoint: 'ovh-eu', path: '/domain/zone/example.com/record/{id}', params: { id: 1234567 }, body: { target: '203.0.113.7', ttl: 3600 } },
+    {
+      vector: 'own_put_json',
+      endpoint: 'ovh-eu',
+      path: '/domain/zone/example.com/record/{id}',
+      params: { id: 1234567 },
+      body: { target: '203.0.113.7', ttl: 3600 },
+    },
     { vector: 'own_get_v2_path', endpoint: 'ovh-eu', path: '/v2/iam/policy' },
     { vector: 'own_get_ovh_us', endpoint: 'ovh-us', path: '/me' },
     { vector: 'own_get_percent_encoded_path', endpoint: 'ovh-eu', path: '/ip/{ip}', params: { ip: '192.0.2.0/24' } },
     { vector: 'own_get_array_param_node', endpoint: 'ovh-eu', path: '/me/bill?date.from=2024-01-01', query: { ids: [1, 2] } },
     { vector: 'own_b_get_ca_v1', endpoint: 'ovh-ca', path: '/v1/me' },
-    { vector: 'own_b_delete_with_query', endpoint: 'ovh-eu', path: '/cloud/project/abc123/storage/bucket1', query: { force: true } },
+    {
+      vector: 'own_b_delete_with_query',
+      endpoint: 'ovh-eu',
+      path: '/cloud/project/abc123/storage/bucket1',
+      query: { force: true },
+    },
     { vector: 'own_b_put_kimsufi', endpoint: 'kimsufi-eu', path: '/me', body: { city: 'Roubaix Valley' } },
     { vector: 'published_version_v1', endpoint: 'https://eu.api.ovh.com/1.0', path: '/v1/call' },
     { vector: 'published_version_v2', endpoint: 'https://eu.api.ovh.com/1.0', path: '/v2/call' },
@@ -74,8 +92,12 @@ describe('the request builder reproduces the vectors byte for byte', () => {
       should.exist(v);
       const url = buildUrl(new ApiBase(c.endpoint), c.path, c.params, c.query);
       url.href.should.equal(v!.url);
-      (encodeBody(c.body) ?? '').should.equal(v!.body.replace(/[\u0080-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0')));
-      signRequest(v!.app_secret, v!.consumer_key, v!.method, url.href, encodeBody(c.body) ?? '', v!.timestamp).should.equal(v!.signature);
+      (encodeBody(c.body) ?? '').should.equal(
+        v!.body.replace(/[\u0080-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0')),
+      );
+      signRequest(v!.app_secret, v!.consumer_key, v!.method, url.href, encodeBody(c.body) ?? '', v!.timestamp).should.equal(
+        v!.signature,
+      );
     });
   }
 });

@@ -79,10 +79,14 @@ module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(option
   fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs);
 
   const redJs = options.redJs ?? require.resolve('node-red/red.js');
-  const child: ChildProcess = spawn(options.nodeBinary ?? process.execPath, [redJs, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], {
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    options.nodeBinary ?? process.execPath,
+    [redJs, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
+    {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let started = false;
@@ -121,6 +125,10 @@ module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(option
   };
 }
 
+/** A parsed JSON answer, read freely by the tests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 /** Calls Node-RED's admin API. */
 export async function admin(
   nodeRed: StartedNodeRed,
@@ -129,7 +137,7 @@ export async function admin(
   body?: unknown,
   token?: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any; text: string }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; body: Json; text: string }> {
   const res = await fetch(nodeRed.url + urlPath, {
     method,
     headers: {
@@ -150,7 +158,13 @@ export async function admin(
 }
 
 export async function login(nodeRed: StartedNodeRed, username: string, scope = '*'): Promise<string> {
-  const res = await admin(nodeRed, 'POST', '/auth/token', { client_id: 'node-red-admin', grant_type: 'password', scope, username, password: 'password' });
+  const res = await admin(nodeRed, 'POST', '/auth/token', {
+    client_id: 'node-red-admin',
+    grant_type: 'password',
+    scope,
+    username,
+    password: 'password',
+  });
   if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${res.text}`);
   return res.body.access_token as string;
 }
@@ -163,7 +177,9 @@ export async function deploy(
   token?: string,
 ): Promise<void> {
   const current = await admin(nodeRed, 'GET', '/flows', undefined, token, { 'Node-RED-API-Version': 'v2' });
-  const withCredentials = flows.map((n) => (credentials[n.id as string] ? { ...n, credentials: credentials[n.id as string] } : n));
+  const withCredentials = flows.map((n) =>
+    credentials[n.id as string] ? { ...n, credentials: credentials[n.id as string] } : n,
+  );
   const res = await admin(nodeRed, 'POST', '/flows', { rev: current.body.rev, flows: withCredentials }, token, {
     'Node-RED-API-Version': 'v2',
     'Node-RED-Deployment-Type': 'full',

@@ -14,10 +14,22 @@ export type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint
 
 /** The ovh-credentials node of a test flow, pointed at the simulator. */
 export function accountNode(sim: OvhSimulator, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id: 'acc', type: 'ovh-credentials', name: 'sim', endpoint: 'custom', url: sim.baseUrl, authType: 'signature', credentialsFrom: 'node', ...extra };
+  return {
+    id: 'acc',
+    type: 'ovh-credentials',
+    name: 'sim',
+    endpoint: 'custom',
+    url: sim.baseUrl,
+    authType: 'signature',
+    credentialsFrom: 'node',
+    ...extra,
+  };
 }
 
-export function signatureCredentials(sim: OvhSimulator, consumerKey = sim.addConsumerKey()): Record<string, Record<string, string>> {
+export function signatureCredentials(
+  sim: OvhSimulator,
+  consumerKey = sim.addConsumerKey(),
+): Record<string, Record<string, string>> {
   return { acc: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey } };
 }
 
@@ -25,14 +37,27 @@ export function signatureCredentials(sim: OvhSimulator, consumerKey = sim.addCon
  * A flow of one ovh-request node ("req") wired to a helper node ("out"), a second helper on its
  * second output ("failed") when errorOutput is on, and a Catch node wired to "caught".
  */
-export function requestFlow(sim: OvhSimulator, request: Record<string, unknown>, account: Record<string, unknown> = {}): Array<Record<string, unknown>> {
+export function requestFlow(
+  sim: OvhSimulator,
+  request: Record<string, unknown>,
+  account: Record<string, unknown> = {},
+): Array<Record<string, unknown>> {
   const errorOutput = request.errorOutput === true;
   // Nodes without x and y count as config nodes in Node-RED's flow parser: flow nodes need them.
   const at = { z: 'flow', x: 100, y: 100 };
   return [
     { id: 'flow', type: 'tab', label: 'test' },
     accountNode(sim, account),
-    { id: 'req', ...at, type: 'ovh-request', account: 'acc', method: 'GET', path: '/me', wires: errorOutput ? [['out'], ['failed']] : [['out']], ...request },
+    {
+      id: 'req',
+      ...at,
+      type: 'ovh-request',
+      account: 'acc',
+      method: 'GET',
+      path: '/me',
+      wires: errorOutput ? [['out'], ['failed']] : [['out']],
+      ...request,
+    },
     { id: 'out', ...at, type: 'helper' },
     { id: 'failed', ...at, type: 'helper' },
     { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
@@ -75,5 +100,8 @@ export function logLines(): Array<{ level: number; text: string }> {
     .log()
     .args.map((args: Array<{ level: number; msg: unknown }>) => args[0])
     .filter((e: { level: number; msg: unknown }) => e && typeof e.level === 'number')
-    .map((e: { level: number; msg: unknown }) => ({ level: e.level, text: String(e.msg instanceof Error ? e.msg.message : e.msg) }));
+    .map((e: { level: number; msg: unknown }) => ({
+      level: e.level,
+      text: String(e.msg instanceof Error ? e.msg.message : e.msg),
+    }));
 }

@@ -45,7 +45,12 @@ describe('examples', function () {
   });
   afterEach(() => helper.unload());
 
-  const run = async (file: string, injectName: string, debugName: string, count = 1): Promise<{ msgs: Msg[]; flow: Array<Record<string, unknown>> }> => {
+  const run = async (
+    file: string,
+    injectName: string,
+    debugName: string,
+    count = 1,
+  ): Promise<{ msgs: Msg[]; flow: Array<Record<string, unknown>> }> => {
     const flow = prepare(file, sim);
     const account = flow.find((n) => n.type === 'ovh-credentials')!;
     const credentials = signatureCredentials(sim);

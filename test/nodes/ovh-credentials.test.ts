@@ -58,7 +58,11 @@ describe('ovh-credentials admin endpoints', function () {
       res.body.state.should.equal('pendingValidation');
       const sent = sim.received({ path: '/1.0/auth/credential' });
       sent.length.should.equal(1);
-      JSON.parse(sent[0].body).should.eql({ accessRules: rules, redirection: 'https://example.com/back', allowedIPs: ['127.0.0.1/32'] });
+      JSON.parse(sent[0].body).should.eql({
+        accessRules: rules,
+        redirection: 'https://example.com/back',
+        allowedIPs: ['127.0.0.1/32'],
+      });
       sent[0].headers['x-ovh-application']!.should.equal(DEFAULT_APP.appKey);
       res.text.should.not.containEql(DEFAULT_APP.appSecret);
       sim.consumerKeys.get(res.body.consumerKey)!.state.should.equal('pendingValidation');
@@ -69,7 +73,10 @@ describe('ovh-credentials admin endpoints', function () {
       const bad = await post('/ovh-credentials/request-token', { ...dialog(), accessRules: [{ method: 'FETCH', path: '/me' }] });
       bad.status.should.equal(400);
       bad.body.error.should.match(/Access rule 1 has method "FETCH"/);
-      const noKey = await post('/ovh-credentials/request-token', { ...dialog({ appKey: '' }), accessRules: [{ method: 'GET', path: '/me' }] });
+      const noKey = await post('/ovh-credentials/request-token', {
+        ...dialog({ appKey: '' }),
+        accessRules: [{ method: 'GET', path: '/me' }],
+      });
       noKey.status.should.equal(400);
       noKey.body.error.should.match(/No application key/);
       sim.count().should.equal(0);
@@ -77,7 +84,10 @@ describe('ovh-credentials admin endpoints', function () {
 
     it('reports an unknown application key', async () => {
       await load(requestFlow(sim, {}), {});
-      const res = await post('/ovh-credentials/request-token', { ...dialog({ appKey: 'nope' }), accessRules: [{ method: 'GET', path: '/me' }] });
+      const res = await post('/ovh-credentials/request-token', {
+        ...dialog({ appKey: 'nope' }),
+        accessRules: [{ method: 'GET', path: '/me' }],
+      });
       res.status.should.equal(502);
       res.body.error.should.match(/INVALID_KEY/);
     });
@@ -118,8 +128,12 @@ describe('ovh-credentials admin endpoints', function () {
       await load(requestFlow(sim, {}), {});
       const consumerKey = sim.addConsumerKey();
       (await post('/ovh-credentials/check', dialog({ consumerKey: 'unknown' }))).body.status.should.equal('unknown-consumer-key');
-      (await post('/ovh-credentials/check', dialog({ consumerKey, appKey: 'wrongApp' }))).body.status.should.equal('invalid-application-key');
-      (await post('/ovh-credentials/check', dialog({ consumerKey, appSecret: 'wrong' }))).body.status.should.equal('invalid-signature');
+      (await post('/ovh-credentials/check', dialog({ consumerKey, appKey: 'wrongApp' }))).body.status.should.equal(
+        'invalid-application-key',
+      );
+      (await post('/ovh-credentials/check', dialog({ consumerKey, appSecret: 'wrong' }))).body.status.should.equal(
+        'invalid-signature',
+      );
       const missing = await post('/ovh-credentials/check', dialog({ appSecret: '', consumerKey: '' }));
       missing.status.should.equal(400);
       missing.body.should.eql({ status: 'missing', missing: ['appSecret', 'consumerKey'] });
@@ -164,7 +178,11 @@ describe('ovh-credentials admin endpoints', function () {
         const res = await post('/ovh-credentials/check', { credentialsFrom: 'env', endpoint: 'ovh-eu', authType: 'signature' });
         res.body.status.should.equal('valid');
         delete process.env.OVH_CONSUMER_KEY;
-        const missing = await post('/ovh-credentials/check', { credentialsFrom: 'env', endpoint: 'ovh-eu', authType: 'signature' });
+        const missing = await post('/ovh-credentials/check', {
+          credentialsFrom: 'env',
+          endpoint: 'ovh-eu',
+          authType: 'signature',
+        });
         missing.status.should.equal(400);
         missing.body.detail.should.match(/Missing environment variable\(s\): OVH_CONSUMER_KEY/);
       } finally {

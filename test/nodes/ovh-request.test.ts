@@ -1,7 +1,16 @@
 import should from 'should';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
 import { startSimulator } from '../helpers';
-import { helper, load, logLines, receive, requestFlow, signatureCredentials, watchCompletions, type Msg } from '../helpers/node-red';
+import {
+  helper,
+  load,
+  logLines,
+  receive,
+  requestFlow,
+  signatureCredentials,
+  watchCompletions,
+  type Msg,
+} from '../helpers/node-red';
 
 describe('ovh-request in the Node-RED runtime', function () {
   let sim: OvhSimulator;
@@ -77,20 +86,27 @@ describe('ovh-request in the Node-RED runtime', function () {
       helper.getNode('req').receive({ method: 'POST' });
       helper.getNode('req').receive({ method: 'DELETE' });
       (await received).map((m) => m.payload.method).should.eql(['GET', 'GET']);
-      logLines().filter((l) => l.level === 30 && /ignored-method/.test(l.text)).length.should.equal(1);
+      logLines()
+        .filter((l) => l.level === 30 && /ignored-method/.test(l.text))
+        .length.should.equal(1);
     });
 
     it('takes the path from msg.path when the node has none, and warns once when it is ignored', async () => {
       (await run({ path: '' }, { path: '/echo/from-msg' })).payload.path.should.equal('/1.0/echo/from-msg');
       await helper.unload();
       (await run({ path: '/echo/node' }, { path: '/echo/other' })).payload.path.should.equal('/1.0/echo/node');
-      logLines().filter((l) => l.level === 30 && /ignored-path/.test(l.text)).length.should.equal(1);
+      logLines()
+        .filter((l) => l.level === 30 && /ignored-path/.test(l.text))
+        .length.should.equal(1);
     });
 
     it('sends msg.requestHeaders, never the answer headers of an earlier request in msg.headers', async () => {
       const msg = await run(
         { path: '/echo/h' },
-        { headers: { 'x-ovh-queryid': 'old', 'content-type': 'text/html', 'x-leak': 'yes' }, requestHeaders: { 'Accept-Language': 'fr-FR' } },
+        {
+          headers: { 'x-ovh-queryid': 'old', 'content-type': 'text/html', 'x-leak': 'yes' },
+          requestHeaders: { 'Accept-Language': 'fr-FR' },
+        },
       );
       msg.payload.headers['accept-language'].should.equal('fr-FR');
       should(msg.payload.headers['x-leak']).be.undefined();
@@ -99,7 +115,17 @@ describe('ovh-request in the Node-RED runtime', function () {
 
     it('shares one client and one clock sync between the request nodes of an account', async () => {
       const flow = requestFlow(sim, { path: '/me' });
-      flow.push({ id: 'req2', z: 'flow', x: 100, y: 200, type: 'ovh-request', account: 'acc', method: 'GET', path: '/domain', wires: [['out']] });
+      flow.push({
+        id: 'req2',
+        z: 'flow',
+        x: 100,
+        y: 200,
+        type: 'ovh-request',
+        account: 'acc',
+        method: 'GET',
+        path: '/domain',
+        wires: [['out']],
+      });
       await load(flow, signatureCredentials(sim));
       const received = receive('out', 20);
       for (let i = 0; i < 10; i++) {
@@ -112,7 +138,9 @@ describe('ovh-request in the Node-RED runtime', function () {
 
     it('works with an OAuth2 service account', async () => {
       const flow = requestFlow(sim, { path: '/me' }, { authType: 'oauth2', tokenUrl: sim.tokenUrl });
-      await load(flow, { acc: { clientId: DEFAULT_OAUTH.clientId, clientSecret: DEFAULT_OAUTH.clientSecret, appSecret: 'unused' } });
+      await load(flow, {
+        acc: { clientId: DEFAULT_OAUTH.clientId, clientSecret: DEFAULT_OAUTH.clientSecret, appSecret: 'unused' },
+      });
       const received = receive('out');
       helper.getNode('req').receive({});
       (await received)[0].payload.nichandle.should.equal('xx1234-ovh');
@@ -126,7 +154,9 @@ describe('ovh-request in the Node-RED runtime', function () {
       const msg = await run({ path: '/domain/zone/{zone}/record/{id}' }, { params: { zone: 'example.com', id: 9 } }, 'caught');
       msg.statusCode.should.equal(404);
       msg.payload.should.eql({ class: 'Client::NotFound', message: 'The requested object (id = 9) does not exist' });
-      msg.error.message.should.match(/404 Client::NotFound: The requested object \(id = 9\) does not exist \(query id EU\.ext-3\./);
+      msg.error.message.should.match(
+        /404 Client::NotFound: The requested object \(id = 9\) does not exist \(query id EU\.ext-3\./,
+      );
       msg.error.source.id.should.equal('req');
       msg.ovh.queryId.should.match(/^EU\./);
     });
@@ -160,7 +190,11 @@ describe('ovh-request in the Node-RED runtime', function () {
 
     it('sends failures to the second output when asked, with msg.error', async () => {
       sim.iamDenied.add('vps:apiovh:reboot');
-      const msg = await run({ method: 'POST', path: '/vps/{name}/reboot', errorOutput: true }, { params: { name: 'vps-1.vps.ovh.net' } }, 'failed');
+      const msg = await run(
+        { method: 'POST', path: '/vps/{name}/reboot', errorOutput: true },
+        { params: { name: 'vps-1.vps.ovh.net' } },
+        'failed',
+      );
       msg.statusCode.should.equal(403);
       msg.error.should.have.properties({ statusCode: 403, errorClass: 'Client::Forbidden', code: 'Client::Forbidden' });
       msg.error.details.unauthorizedActionsByIAM.should.equal('vps:apiovh:reboot');
@@ -230,7 +264,10 @@ describe('ovh-request in the Node-RED runtime', function () {
     });
 
     it('sends one msg per page with msg.parts for a join node', async () => {
-      await load(requestFlow(sim, { path: '/v2/iam/policy', mode: 'pages', split: 'each', pageSize: 10 }), signatureCredentials(sim));
+      await load(
+        requestFlow(sim, { path: '/v2/iam/policy', mode: 'pages', split: 'each', pageSize: 10 }),
+        signatureCredentials(sim),
+      );
       const received = receive('out', 3);
       helper.getNode('req').receive({ _msgid: 'm1' });
       const pages = await received;
@@ -261,7 +298,10 @@ describe('ovh-request in the Node-RED runtime', function () {
       const received = receive('out', 12);
       helper.getNode('req').receive({});
       const items = await received;
-      items.map((m) => m.parts.index).sort((a, b) => a - b).should.eql([...Array(12).keys()]);
+      items
+        .map((m) => m.parts.index)
+        .sort((a, b) => a - b)
+        .should.eql([...Array(12).keys()]);
       items.every((m) => m.parts.count === 12).should.be.true();
       items.every((m) => typeof m.payload.name === 'string').should.be.true();
     });
@@ -319,7 +359,9 @@ describe('ovh-request in the Node-RED runtime', function () {
       await load(requestFlow(sim, {}, { credentialsFrom: 'env' }), {});
       const caught = receive('caught');
       helper.getNode('req').receive({});
-      (await caught)[0].error.message.should.match(/Missing environment variable\(s\): OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY/);
+      (await caught)[0].error.message.should.match(
+        /Missing environment variable\(s\): OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY/,
+      );
     });
 
     it('never takes keys from the environment unless chosen', async () => {
@@ -352,7 +394,9 @@ describe('ovh-request in the Node-RED runtime', function () {
         (Date.now() - started).should.be.below(1500);
         completions.events.length.should.equal(50);
         new Set(completions.events.map((e) => e.msgid)).size.should.equal(50);
-        completions.events.every((e) => e.error instanceof Error && /closed|aborted/.test((e.error as Error).message)).should.be.true();
+        completions.events
+          .every((e) => e.error instanceof Error && /closed|aborted/.test((e.error as Error).message))
+          .should.be.true();
         await new Promise((r) => setTimeout(r, 100));
         sim.count({ path: '/1.0/me' }).should.equal(50);
       } finally {

@@ -10,14 +10,25 @@ export function demoAccount(target: { simulatorUrl: string } | { fromEnvironment
   if ('fromEnvironment' in target) {
     return { ...common, name: 'OVHcloud (from OVH_* variables)', endpoint: 'ovh-eu', url: '', credentialsFrom: 'env' };
   }
-  return { ...common, name: 'OVHcloud API simulator', endpoint: 'custom', url: `${target.simulatorUrl}/1.0`, credentialsFrom: 'node' };
+  return {
+    ...common,
+    name: 'OVHcloud API simulator',
+    endpoint: 'custom',
+    url: `${target.simulatorUrl}/1.0`,
+    credentialsFrom: 'node',
+  };
 }
 
 export function demoFlow(account: FlowNode): FlowNode[] {
   const z = 'demo-tab';
   let row = 0;
   const nodes: FlowNode[] = [
-    { id: z, type: 'tab', label: 'OVHcloud demo', info: 'Click the button of an inject node: the answer shows in the Debug sidebar.' },
+    {
+      id: z,
+      type: 'tab',
+      label: 'OVHcloud demo',
+      info: 'Click the button of an inject node: the answer shows in the Debug sidebar.',
+    },
     {
       id: 'demo-comment',
       type: 'comment',
@@ -30,7 +41,13 @@ export function demoFlow(account: FlowNode): FlowNode[] {
     },
     account,
   ];
-  const add = (key: string, label: string, request: FlowNode, injectProps: Array<{ p: string; v: string; vt: string }> = [], payload?: string) => {
+  const add = (
+    key: string,
+    label: string,
+    request: FlowNode,
+    injectProps: Array<{ p: string; v: string; vt: string }> = [],
+    payload?: string,
+  ) => {
     row++;
     const y = 40 + row * 70;
     nodes.push(
@@ -94,11 +111,29 @@ export function demoFlow(account: FlowNode): FlowNode[] {
     { p: 'params', v: '{"zoneName":"example.com"}', vt: 'json' },
   ]);
   add('policies', 'IAM policies (/v2, every page)', { method: 'GET', path: '/v2/iam/policy', mode: 'pages', pageSize: 10 });
-  add('sms', 'Send an SMS', { method: 'POST', path: '/sms/{serviceName}/jobs' }, [{ p: 'params', v: '{"serviceName":"sms-ab12345-1"}', vt: 'json' }], '{"message":"Hello from Node-RED ✓","receivers":["+33601020304"],"senderForResponse":true}');
-  add('error', 'An error, to Catch', { method: 'GET', path: '/domain/zone/{zoneName}' }, [{ p: 'params', v: '{"zoneName":"no-such-zone.example"}', vt: 'json' }]);
+  add(
+    'sms',
+    'Send an SMS',
+    { method: 'POST', path: '/sms/{serviceName}/jobs' },
+    [{ p: 'params', v: '{"serviceName":"sms-ab12345-1"}', vt: 'json' }],
+    '{"message":"Hello from Node-RED ✓","receivers":["+33601020304"],"senderForResponse":true}',
+  );
+  add('error', 'An error, to Catch', { method: 'GET', path: '/domain/zone/{zoneName}' }, [
+    { p: 'params', v: '{"zoneName":"no-such-zone.example"}', vt: 'json' },
+  ]);
   const y = 40 + (row + 1) * 70;
   nodes.push(
-    { id: 'demo-catch', type: 'catch', z, name: 'API errors', scope: null, uncaught: false, x: 180, y, wires: [['demo-catch-debug']] },
+    {
+      id: 'demo-catch',
+      type: 'catch',
+      z,
+      name: 'API errors',
+      scope: null,
+      uncaught: false,
+      x: 180,
+      y,
+      wires: [['demo-catch-debug']],
+    },
     {
       id: 'demo-catch-debug',
       type: 'debug',

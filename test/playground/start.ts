@@ -20,7 +20,11 @@ async function main(): Promise<void> {
   }
   const nodeRed = await startNodeRed({ port, echo: true });
   const account = sim ? demoAccount({ simulatorUrl: sim.url }) : demoAccount({ fromEnvironment: true });
-  const credentials: Record<string, Record<string, string>> = sim ? { [DEMO_ACCOUNT_ID]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: PLAYGROUND_CONSUMER_KEY } } : {};
+  const credentials: Record<string, Record<string, string>> = sim
+    ? {
+        [DEMO_ACCOUNT_ID]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: PLAYGROUND_CONSUMER_KEY },
+      }
+    : {};
   await deploy(nodeRed, demoFlow(account), credentials);
 
   const line = '-'.repeat(72);

@@ -24,7 +24,16 @@ describe('a started Node-RED with adminAuth', function () {
       nodeRed,
       [
         { id: 'tab1', type: 'tab', label: 'ovh' },
-        { id: 'acc', type: 'ovh-credentials', name: 'sim', endpoint: 'custom', url: sim.baseUrl, authType: 'signature', credentialsFrom: 'node', timeout: 30 },
+        {
+          id: 'acc',
+          type: 'ovh-credentials',
+          name: 'sim',
+          endpoint: 'custom',
+          url: sim.baseUrl,
+          authType: 'signature',
+          credentialsFrom: 'node',
+          timeout: 30,
+        },
         { id: 'req', z: 'tab1', type: 'ovh-request', account: 'acc', method: 'GET', path: '/me', x: 200, y: 100, wires: [[]] },
       ],
       { acc: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey } },
@@ -37,12 +46,32 @@ describe('a started Node-RED with adminAuth', function () {
   });
 
   const check = (token?: string) =>
-    admin(nodeRed, 'POST', '/ovh-credentials/check', { id: 'acc', endpoint: 'custom', url: sim.baseUrl, authType: 'signature', credentialsFrom: 'node', appKey: DEFAULT_APP.appKey, appSecret: '__PWRD__', consumerKey: '__PWRD__' }, token);
+    admin(
+      nodeRed,
+      'POST',
+      '/ovh-credentials/check',
+      {
+        id: 'acc',
+        endpoint: 'custom',
+        url: sim.baseUrl,
+        authType: 'signature',
+        credentialsFrom: 'node',
+        appKey: DEFAULT_APP.appKey,
+        appSecret: '__PWRD__',
+        consumerKey: '__PWRD__',
+      },
+      token,
+    );
 
   it('loads both node types without error', async () => {
     const res = await admin(nodeRed, 'GET', '/nodes', undefined, adminToken, { accept: 'application/json' });
-    const sets = (res.body as Array<{ module: string; types: string[]; err?: string; enabled: boolean }>).filter((s) => s.module === 'node-red-contrib-ovhcloud');
-    sets.flatMap((s) => s.types).sort().should.eql(['ovh-credentials', 'ovh-request']);
+    const sets = (res.body as Array<{ module: string; types: string[]; err?: string; enabled: boolean }>).filter(
+      (s) => s.module === 'node-red-contrib-ovhcloud',
+    );
+    sets
+      .flatMap((s) => s.types)
+      .sort()
+      .should.eql(['ovh-credentials', 'ovh-request']);
     sets.every((s) => !s.err && s.enabled).should.be.true();
   });
 
@@ -50,7 +79,13 @@ describe('a started Node-RED with adminAuth', function () {
     (await check()).status.should.equal(401);
     const readerToken = await login(nodeRed, 'reader', 'read');
     [401, 403].should.containEql((await check(readerToken)).status);
-    const token = await admin(nodeRed, 'POST', '/ovh-credentials/request-token', { endpoint: 'custom', url: sim.baseUrl, appKey: DEFAULT_APP.appKey, accessRules: [{ method: 'GET', path: '/*' }] }, readerToken);
+    const token = await admin(
+      nodeRed,
+      'POST',
+      '/ovh-credentials/request-token',
+      { endpoint: 'custom', url: sim.baseUrl, appKey: DEFAULT_APP.appKey, accessRules: [{ method: 'GET', path: '/*' }] },
+      readerToken,
+    );
     [401, 403].should.containEql(token.status);
     sim.count({ path: '/1.0/auth/credential' }).should.equal(0);
   });

@@ -21,7 +21,10 @@ describe('the packed package', function () {
   before(() => {
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-pack-'));
     // --ignore-scripts: `npm test` has just built dist; packing must not rebuild it under the tests' feet.
-    const out = execFileSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir], { cwd: repoRoot, encoding: 'utf8' });
+    const out = execFileSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     const [info] = JSON.parse(out) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = path.join(workDir, info.filename);
     files = info.files.map((f) => f.path);
@@ -29,9 +32,21 @@ describe('the packed package', function () {
   after(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
   it('holds only what runs: compiled JS, editor files, icons, locales, examples and docs', () => {
-    files.should.containDeep(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/nodes/ovh-request.js', 'dist/nodes/ovh-request.html', 'dist/nodes/icons/ovhcloud.svg', 'dist/nodes/locales/fr/ovh-request.html']);
+    files.should.containDeep([
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'dist/nodes/ovh-request.js',
+      'dist/nodes/ovh-request.html',
+      'dist/nodes/icons/ovhcloud.svg',
+      'dist/nodes/locales/fr/ovh-request.html',
+    ]);
     for (const file of files) {
-      file.should.match(/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|examples\/[^/]+\.json|dist\/nodes\/.+\.(js|html|json|svg))$/, file);
+      file.should.match(
+        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|examples\/[^/]+\.json|dist\/nodes\/.+\.(js|html|json|svg))$/,
+        file,
+      );
       file.should.not.match(/test|simulator|\.map$|\.ts$/, file);
     }
     files.filter((f) => f.startsWith('examples/')).length.should.equal(6);
@@ -55,23 +70,33 @@ describe('the packed package', function () {
       fs.mkdirSync(userDir);
       fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }));
       // As the palette manager does: npm install of the package (its own dependencies from the npm cache or registry).
-      execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], { cwd: userDir, stdio: 'ignore' });
+      execFileSync(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=dev', tarball], {
+        cwd: userDir,
+        stdio: 'ignore',
+      });
       nodeRed = await startNodeRed({ userDir });
     });
     after(() => nodeRed?.stop());
 
     it('loads both node types with no error', async () => {
       const res = await admin(nodeRed, 'GET', '/nodes', undefined, undefined, { accept: 'application/json' });
-      const sets = (res.body as Array<{ module: string; types: string[]; err?: string; enabled: boolean; version: string }>).filter(
-        (s) => s.module === 'node-red-contrib-ovhcloud',
-      );
-      sets.flatMap((s) => s.types).sort().should.eql(['ovh-credentials', 'ovh-request']);
+      const sets = (
+        res.body as Array<{ module: string; types: string[]; err?: string; enabled: boolean; version: string }>
+      ).filter((s) => s.module === 'node-red-contrib-ovhcloud');
+      sets
+        .flatMap((s) => s.types)
+        .sort()
+        .should.eql(['ovh-credentials', 'ovh-request']);
       sets.every((s) => !s.err && s.enabled).should.be.true();
       nodeRed.output.join('').should.not.match(/\[error\]|\[warn\] \[node-red-contrib-ovhcloud/);
     });
 
     it('offers the examples under Import > Examples', async () => {
-      const example = await admin(nodeRed, 'GET', '/library/examples/flows/node-red-contrib-ovhcloud/01%20Read%20my%20account%20(GET%20me)');
+      const example = await admin(
+        nodeRed,
+        'GET',
+        '/library/examples/flows/node-red-contrib-ovhcloud/01%20Read%20my%20account%20(GET%20me)',
+      );
       example.status.should.equal(200, example.text);
       (example.body as Array<{ type: string }>).some((n) => n.type === 'ovh-request').should.be.true();
     });

@@ -18,7 +18,13 @@ export interface SimData {
   servers: Record<string, Record<string, unknown>>;
   ips: Record<string, Record<string, unknown>>;
   vps: string[];
-  policies: Array<{ id: string; name: string; identities: string[]; resources: Array<{ urn: string }>; permissions: { allow: Array<{ action: string }> } }>;
+  policies: Array<{
+    id: string;
+    name: string;
+    identities: string[];
+    resources: Array<{ urn: string }>;
+    permissions: { allow: Array<{ action: string }> };
+  }>;
 }
 
 export function buildData(): SimData {
@@ -70,7 +76,14 @@ export function buildData(): SimData {
           { id: 1001, zone: 'example.com', fieldType: 'A', subDomain: '', target: '203.0.113.10', ttl: 0 },
           { id: 1002, zone: 'example.com', fieldType: 'A', subDomain: 'www', target: '203.0.113.10', ttl: 3600 },
           { id: 1003, zone: 'example.com', fieldType: 'MX', subDomain: '', target: '1 mx1.example.net.', ttl: 0 },
-          { id: 1004, zone: 'example.com', fieldType: 'TXT', subDomain: '', target: '"v=spf1 include:mx.example.net ~all"', ttl: 0 },
+          {
+            id: 1004,
+            zone: 'example.com',
+            fieldType: 'TXT',
+            subDomain: '',
+            target: '"v=spf1 include:mx.example.net ~all"',
+            ttl: 0,
+          },
         ],
       },
     },

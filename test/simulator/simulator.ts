@@ -432,7 +432,10 @@ export class OvhSimulator {
     }
     // Every valid key may describe itself; other paths need a matching access rule.
     const selfDescription = ctx.apiPath === '/auth/currentCredential';
-    if (!selfDescription && !consumer.rules.some((rule) => rule.method === ctx.record.method && rulePathMatches(rule.path, ctx.apiPath))) {
+    if (
+      !selfDescription &&
+      !consumer.rules.some((rule) => rule.method === ctx.record.method && rulePathMatches(rule.path, ctx.apiPath))
+    ) {
       this.send(ctx.res, ctx.record, 403, oldError('NOT_GRANTED_CALL', 403, 'This call has not been granted'));
       return false;
     }
@@ -466,7 +469,11 @@ export class OvhSimulator {
       rules.length > 0 &&
       rules.every(
         (r) =>
-          r && typeof r === 'object' && ['GET', 'POST', 'PUT', 'DELETE'].includes(r.method) && typeof r.path === 'string' && r.path.startsWith('/'),
+          r &&
+          typeof r === 'object' &&
+          ['GET', 'POST', 'PUT', 'DELETE'].includes(r.method) &&
+          typeof r.path === 'string' &&
+          r.path.startsWith('/'),
       );
     if (!valid) {
       return this.send(ctx.res, ctx.record, 400, { class: 'Client::BadRequest', message: 'Invalid access rules' });
@@ -493,7 +500,9 @@ export class OvhSimulator {
     const page = (status: number, title: string, body: string) => {
       record.status = status;
       res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family: sans-serif; margin: 3em;"><h1>${title}</h1>${body}</body></html>`);
+      res.end(
+        `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family: sans-serif; margin: 3em;"><h1>${title}</h1>${body}</body></html>`,
+      );
     };
     if (!credential) return page(404, 'Unknown credential token', '<p>This validation link is not known to the simulator.</p>');
     if (record.method === 'POST') {
@@ -536,7 +545,11 @@ export class OvhSimulator {
     });
   }
 
-  private createConsumerKey(appKey: string, rules: AccessRule[], consumerKey = randomBytes(16).toString('hex')): ConsumerKeyRecord {
+  private createConsumerKey(
+    appKey: string,
+    rules: AccessRule[],
+    consumerKey = randomBytes(16).toString('hex'),
+  ): ConsumerKeyRecord {
     const record: ConsumerKeyRecord = {
       consumerKey,
       appKey,
@@ -584,7 +597,10 @@ export class OvhSimulator {
       this.routes.push({ method, pattern: path.split('/').slice(1), handler });
     const ok = (ctx: Context, body: unknown, status = 200) => this.send(ctx.res, ctx.record, status, body);
     const notFound = (ctx: Context, what: string) =>
-      this.send(ctx.res, ctx.record, 404, { class: 'Client::NotFound', message: `The requested object (${what}) does not exist` });
+      this.send(ctx.res, ctx.record, 404, {
+        class: 'Client::NotFound',
+        message: `The requested object (${what}) does not exist`,
+      });
     const badRequest = (ctx: Context, message: string) =>
       this.send(ctx.res, ctx.record, 400, { class: 'Client::BadRequest', message });
 
@@ -605,7 +621,10 @@ export class OvhSimulator {
     });
     on('GET', '/me', (ctx) => ok(ctx, this.data.me));
     on('GET', '/me/api/credential', (ctx) =>
-      ok(ctx, [...this.consumerKeys.values()].filter((c) => c.appKey === ctx.consumer?.appKey).map((c) => c.credentialId)),
+      ok(
+        ctx,
+        [...this.consumerKeys.values()].filter((c) => c.appKey === ctx.consumer?.appKey).map((c) => c.credentialId),
+      ),
     );
 
     on('GET', '/domain', (ctx) => ok(ctx, Object.keys(this.data.domains)));
@@ -613,7 +632,12 @@ export class OvhSimulator {
     on('GET', '/domain/zone/:zone', (ctx, p) => {
       const zone = this.data.zones[p.zone];
       if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
-      ok(ctx, { name: p.zone, hasDnsAnycast: false, dnssecSupported: true, nameServers: ['dns1.example.net', 'ns1.example.net'] });
+      ok(ctx, {
+        name: p.zone,
+        hasDnsAnycast: false,
+        dnssecSupported: true,
+        nameServers: ['dns1.example.net', 'ns1.example.net'],
+      });
     });
     on('GET', '/domain/zone/:zone/record', (ctx, p) => {
       const zone = this.data.zones[p.zone];
@@ -760,7 +784,10 @@ export class OvhSimulator {
       }
       const page = this.data.policies.slice(offset, offset + size);
       if (offset + size < this.data.policies.length) {
-        ctx.res.setHeader('X-Pagination-Cursor-Next', Buffer.from(JSON.stringify({ offset: offset + size })).toString('base64url'));
+        ctx.res.setHeader(
+          'X-Pagination-Cursor-Next',
+          Buffer.from(JSON.stringify({ offset: offset + size })).toString('base64url'),
+        );
       }
       ok(ctx, page);
     });
