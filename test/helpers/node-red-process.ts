@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './index';
+import { nodeRedDir } from './runtime';
 
 export interface NodeRedOptions {
   /** Users with these permissions ('*' or 'read'); password "password" for each. */
@@ -78,7 +79,7 @@ module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(option
   }
   fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs);
 
-  const redJs = options.redJs ?? require.resolve('node-red/red.js');
+  const redJs = options.redJs ?? path.join(nodeRedDir, 'red.js');
   const child: ChildProcess = spawn(
     options.nodeBinary ?? process.execPath,
     [redJs, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],

@@ -1,11 +1,14 @@
 /** Running our nodes in the real Node-RED runtime through node-red-node-test-helper. */
 import helper from 'node-red-node-test-helper';
-import { hooks } from '@node-red/util';
 import credentialsNode from '../../nodes/ovh-credentials';
 import requestNode from '../../nodes/ovh-request';
 import { DEFAULT_APP, type OvhSimulator } from '../simulator/simulator';
 
-helper.init(require.resolve('node-red'));
+import { resolveFromNodeRed } from './runtime';
+
+helper.init(resolveFromNodeRed('node-red'));
+// The hooks of the same runtime the helper loaded.
+const { hooks } = require(resolveFromNodeRed('@node-red/util')) as typeof import('@node-red/util');
 
 export { helper };
 export const ourNodes = [credentialsNode, requestNode];

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { repoRoot, startSimulator } from '../helpers';
+import { resolveFromNodeRed } from '../helpers/runtime';
 import { helper, ourNodes, receive, signatureCredentials, type Msg } from '../helpers/node-red';
 
 // The core nodes the examples use, loaded from the Node-RED the tests run.
 const coreNodes = ['common/20-inject.js', 'common/21-debug.js', 'common/90-comment.js', 'function/15-change.js'].map((file) =>
-  require(path.join(path.dirname(require.resolve('@node-red/nodes/package.json')), 'core', file)),
+  require(path.join(path.dirname(resolveFromNodeRed('@node-red/nodes/package.json')), 'core', file)),
 );
 
 const examplesDir = path.join(repoRoot, 'examples');
