@@ -31,6 +31,12 @@ export interface AccountConfig {
   credentialsFrom?: 'node' | 'env';
   /** Seconds allowed for one attempt. */
   timeout?: number | string;
+  /** Calls at once for this account (empty or 0: no cap). */
+  maxInFlight?: number | string;
+  /** Calls per second for this account (empty or 0: no rate). */
+  rate?: number | string;
+  /** Calls that may wait for a turn before new ones are refused. */
+  maxQueue?: number | string;
 }
 
 export interface OvhCredentialsNode extends Node {
@@ -70,7 +76,15 @@ export function clientOptions(config: AccountConfig, stored: Credentials, env: N
     if (missing.length > 0) throw new OvhInputError(`Missing environment variable(s): ${missing.join(', ')}`);
   }
   const timeout = Number(config.timeout);
-  const options: OvhClientOptions = { endpoint: endpointOf(config, env), timeoutMs: timeout > 0 ? timeout * 1000 : undefined };
+  const options: OvhClientOptions = {
+    endpoint: endpointOf(config, env),
+    timeoutMs: timeout > 0 ? timeout * 1000 : undefined,
+    limits: {
+      maxInFlight: Number(config.maxInFlight) || undefined,
+      ratePerSecond: Number(config.rate) || undefined,
+      maxQueue: config.maxQueue === undefined || config.maxQueue === '' ? undefined : Number(config.maxQueue),
+    },
+  };
   for (const name of needed) options[name] = credentialOf(name, config, stored, env);
   if (config.authType === 'oauth2' && config.tokenUrl?.trim()) options.tokenUrl = config.tokenUrl.trim();
   return options;

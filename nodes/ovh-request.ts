@@ -3,6 +3,7 @@
  * ovh-credentials node. Every message leaves: on the output, or at a Catch node (or the second
  * output) with the reason.
  */
+import { setMaxListeners } from 'node:events';
 import { OvhApiError, OvhInputError, type OvhClient, type OvhResponse } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
@@ -40,9 +41,17 @@ export = function register(RED: NodeAPI): void {
     const maxPages = wholeNumber(def.maxPages, 100, 1, 100000);
     node.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
 
-    const status = new StatusReporter(node, RED);
+    const status = new StatusReporter(node, RED, () => {
+      try {
+        return node.account?.getClient().queued ?? 0;
+      } catch {
+        return 0; // a broken account has no queue; its error is reported per message
+      }
+    });
     /** Aborts this node's calls on close, whether or not its account node is closed too. */
     const stopping = new AbortController();
+    setMaxListeners(0, stopping.signal); // one listener per call in flight
+
     const inFlight = new Set<Promise<void>>();
     const warned = new Set<Ignored>();
     const ignored = (what: Ignored) => {

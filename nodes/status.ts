@@ -18,6 +18,8 @@ export class StatusReporter {
   constructor(
     private readonly node: Node,
     private readonly RED: NodeAPI,
+    /** Calls of the whole account waiting for a turn under its limits. */
+    private readonly accountQueue: () => number = () => 0,
   ) {}
 
   started(): void {
@@ -61,11 +63,10 @@ export class StatusReporter {
     if (this.closed) return;
     this.lastShown = Date.now();
     if (this.inFlight > 0) {
-      this.node.status({
-        fill: 'blue',
-        shape: 'dot',
-        text: this.RED._('ovh-request.status.requesting', { count: this.inFlight }),
-      });
+      let text = this.RED._('ovh-request.status.requesting', { count: this.inFlight });
+      const queued = this.accountQueue();
+      if (queued > 0) text += ' · ' + this.RED._('ovh-request.status.queued', { count: queued });
+      this.node.status({ fill: queued > 0 ? 'yellow' : 'blue', shape: 'dot', text });
     } else {
       this.node.status(this.last ?? {});
     }

@@ -2,10 +2,12 @@
  * OvhClient: one per set of credentials. It owns the connection pool, the server-time delta
  * and the OAuth2 token, so every call made through it shares them.
  */
+import { setMaxListeners } from 'node:events';
 import { ApiBase } from './endpoints';
 import { OvhAbortError, OvhApiError, OvhError, OvhInputError, OvhNetworkError, OvhTimeoutError } from './errors';
 import { ServerClock } from './clock';
 import { TokenCache } from './oauth2';
+import { CallLimiter, type LimitOptions } from './limiter';
 import { signRequest } from './signature';
 import { Transport, TransportFailure, type RawResponse } from './transport';
 import { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './retry';
@@ -34,6 +36,8 @@ export interface OvhClientOptions {
   /** Extra trusted CA certificates (PEM) for a private endpoint. */
   ca?: string | Buffer | Array<string | Buffer>;
   userAgent?: string;
+  /** Calls at once, calls per second and queue bound, shared by every call of this client. */
+  limits?: LimitOptions;
 }
 
 export interface CallOptions {
@@ -77,6 +81,15 @@ interface PreparedCall {
 
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
 
+/** One attempt's authentication: the headers, and what a refusal would need to renew. */
+interface AuthHeaders {
+  headers: Record<string, string>;
+  /** The clock generation the timestamp came from (signed calls). */
+  generation?: number;
+  /** The bearer token used (OAuth2). */
+  token?: string;
+}
+
 export class OvhClient {
   readonly base: ApiBase;
   readonly authType: 'signature' | 'oauth2';
@@ -90,6 +103,7 @@ export class OvhClient {
   private readonly userAgent: string;
   private readonly timeoutMs: number;
   private readonly closing = new AbortController();
+  private readonly limiter: CallLimiter;
   private timeCalls = 0;
 
   constructor(options: OvhClientOptions) {
@@ -104,6 +118,9 @@ export class OvhClient {
     this.timeoutMs = timeoutMs;
     this.transport = new Transport({ timeoutMs, proxy: options.proxy, ca: options.ca });
     this.clock = new ServerClock(() => this.fetchServerTime());
+    this.limiter = new CallLimiter(options.limits);
+    // Every call in flight listens to this signal: hundreds at once are normal, not a leak.
+    setMaxListeners(0, this.closing.signal);
 
     const clientId = nonEmpty(options.clientId);
     const clientSecret = nonEmpty(options.clientSecret);
@@ -129,6 +146,11 @@ export class OvhClient {
   /** Server time delta in seconds (server minus local), once known. */
   get clockOffsetSeconds(): number | undefined {
     return this.clock.offsetSeconds;
+  }
+
+  /** Calls waiting for a turn under the account's limits. */
+  get queued(): number {
+    return this.limiter.queued;
   }
 
   get closed(): boolean {
@@ -267,26 +289,42 @@ export class OvhClient {
     let tokenRenewed = false;
     try {
       for (;;) {
-        const auth = await this.authenticate(call, signal.signal);
-        attempts++;
-        let raw: RawResponse;
+        // The time and token calls the client makes for itself are not limited: a call holding
+        // the last turn may be waiting for them.
+        const release =
+          call.auth === 'none'
+            ? undefined
+            : await this.limiter.acquire(signal.signal).catch((err: unknown) => {
+                throw err instanceof OvhAbortError ? abortError(signal.signal, call) : err;
+              });
+        let sent: { auth: AuthHeaders; raw: RawResponse } | TransportFailure;
         try {
-          raw = await this.transport.send(call.method, call.url, auth.headers, call.body, signal.signal);
+          // Signed once the call has its turn, so the timestamp is fresh when it is sent.
+          const auth = await this.authenticate(call, signal.signal);
+          attempts++;
+          sent = { auth, raw: await this.transport.send(call.method, call.url, auth.headers, call.body, signal.signal) };
         } catch (err) {
           if (!(err instanceof TransportFailure)) throw err;
-          if (err.kind === 'aborted') throw abortError(signal.signal, call);
+          sent = err;
+        } finally {
+          release?.();
+        }
+
+        if (sent instanceof TransportFailure) {
+          if (sent.kind === 'aborted') throw abortError(signal.signal, call);
           failures++;
           // A request that may have reached the server is repeated only when repeating is harmless.
-          const safe = IDEMPOTENT.has(call.method) || !err.reachedServer;
+          const safe = IDEMPOTENT.has(call.method) || !sent.reachedServer;
           if (safe && failures < retry.maxAttempts) {
             await this.wait(backoffDelay(failures, retry), signal.signal, call);
             continue;
           }
           const init = { ...where, attempts };
-          throw err.kind === 'timeout'
+          throw sent.kind === 'timeout'
             ? new OvhTimeoutError(this.timeoutMs, init)
-            : new OvhNetworkError(err.message, err.code, { ...init, cause: err.cause });
+            : new OvhNetworkError(sent.message, sent.code, { ...init, cause: sent.cause });
         }
+        const { auth, raw } = sent;
 
         const body = parseBody(raw.text);
         const queryId = firstHeader(raw.headers['x-ovh-queryid']);
@@ -342,10 +380,7 @@ export class OvhClient {
   }
 
   /** Headers for one attempt: a fresh timestamp and signature, or the current bearer token. */
-  private async authenticate(
-    call: PreparedCall,
-    signal: AbortSignal,
-  ): Promise<{ headers: Record<string, string>; generation?: number; token?: string }> {
+  private async authenticate(call: PreparedCall, signal: AbortSignal): Promise<AuthHeaders> {
     switch (call.auth) {
       case 'none':
         return { headers: call.headers };

@@ -121,6 +121,8 @@ export class OvhSimulator {
   /** IAM actions refused to every caller, e.g. `vps:apiovh:reboot`. */
   readonly iamDenied = new Set<string>();
   faultRates: FaultRates | undefined;
+  /** Signed calls a consumer key may make per second before 429 (like the real API's rate limit); 0: none. */
+  rateLimitPerSecond = 0;
   skewSec: number;
   timeWindowSec: number;
   tokenLifetimeSec: number;
@@ -132,6 +134,8 @@ export class OvhSimulator {
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly routes: Route[] = [];
+  /** Recent accepted call times per consumer key, for the rate limit. */
+  private readonly recentCalls = new Map<string, number[]>();
   private nextCredentialId = 1;
   private queryCounter = 0;
   private random: () => number = Math.random;
@@ -222,6 +226,8 @@ export class OvhSimulator {
     this.requests.length = 0;
     this.faults.length = 0;
     this.connections = 0;
+    this.rateLimitPerSecond = 0;
+    this.recentCalls.clear();
     this.setFaultRates(undefined);
   }
 
@@ -439,9 +445,23 @@ export class OvhSimulator {
       this.send(ctx.res, ctx.record, 403, oldError('NOT_GRANTED_CALL', 403, 'This call has not been granted'));
       return false;
     }
+    if (this.rateLimitPerSecond > 0 && !this.withinRate(consumerKey)) {
+      ctx.res.setHeader('Retry-After', '1');
+      this.send(ctx.res, ctx.record, 429, { message: 'Too many requests' });
+      return false;
+    }
     consumer.lastUse = new Date().toISOString();
     ctx.consumer = consumer;
     return true;
+  }
+
+  private withinRate(consumerKey: string): boolean {
+    const now = Date.now();
+    const recent = (this.recentCalls.get(consumerKey) ?? []).filter((t) => now - t < 1000);
+    const allowed = recent.length < this.rateLimitPerSecond;
+    if (allowed) recent.push(now);
+    this.recentCalls.set(consumerKey, recent);
+    return allowed;
   }
 
   private parseBody(ctx: Context): boolean {
