@@ -42,7 +42,10 @@ describe('account limits', function () {
     await c.get('/me');
     sim.resetCounters();
     await Promise.all(Array.from({ length: 30 }, (_v, i) => c.get(`/echo/${i}`)));
-    const times = sim.received({ path: /^\/1\.0\/echo\// }).map((r) => r.receivedAt).sort((a, b) => a - b);
+    const times = sim
+      .received({ path: /^\/1\.0\/echo\// })
+      .map((r) => r.receivedAt)
+      .sort((a, b) => a - b);
     times.length.should.equal(30);
     (times[29] - times[0]).should.be.aboveOrEqual(29 * 50 - 30);
     for (let i = 0; i < times.length; i++) {
@@ -64,7 +67,10 @@ describe('account limits', function () {
     const limited = client({ ratePerSecond: 15 }, { retry: { maxAttempts: 1 } });
     const calm = await Promise.allSettled(Array.from({ length: 40 }, () => limited.get('/me')));
     calm.filter((r) => r.status === 'rejected').length.should.equal(0);
-    sim.received().filter((r) => r.status === 429).length.should.equal(0);
+    sim
+      .received()
+      .filter((r) => r.status === 429)
+      .length.should.equal(0);
   });
 
   it('refuses calls at once when the queue is full', async () => {
