@@ -98,13 +98,11 @@ export function watchCompletions(): { events: Array<{ msgid: string; error?: unk
 }
 
 /** Log lines the runtime wrote (warnings, errors), as [level, text]. */
-export function logLines(): Array<{ level: number; text: string }> {
+export function logLines(): Array<{ level: number; text: string; type?: string }> {
+  type Entry = { level: number; msg: unknown; type?: string };
   return helper
     .log()
-    .args.map((args: Array<{ level: number; msg: unknown }>) => args[0])
-    .filter((e: { level: number; msg: unknown }) => e && typeof e.level === 'number')
-    .map((e: { level: number; msg: unknown }) => ({
-      level: e.level,
-      text: String(e.msg instanceof Error ? e.msg.message : e.msg),
-    }));
+    .args.map((args: Entry[]) => args[0])
+    .filter((e: Entry) => e && typeof e.level === 'number')
+    .map((e: Entry) => ({ level: e.level, type: e.type, text: String(e.msg instanceof Error ? e.msg.message : e.msg) }));
 }

@@ -118,6 +118,10 @@ export class OvhSimulator {
   readonly tokens = new Map<string, { clientId: string; expiresAt: number }>();
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
+  /** Keep every request in `requests` (turn off for long load runs, and count with `onRequest`). */
+  recordRequests = true;
+  /** Called with every request received, before it is answered. */
+  onReceived: ((record: RecordedRequest) => void) | undefined;
   /** IAM actions refused to every caller, e.g. `vps:apiovh:reboot`. */
   readonly iamDenied = new Set<string>();
   faultRates: FaultRates | undefined;
@@ -228,6 +232,8 @@ export class OvhSimulator {
     this.connections = 0;
     this.rateLimitPerSecond = 0;
     this.recentCalls.clear();
+    this.recordRequests = true;
+    this.onReceived = undefined;
     this.setFaultRates(undefined);
   }
 
@@ -275,7 +281,8 @@ export class OvhSimulator {
         headers: req.headers,
         receivedAt: Date.now(),
       };
-      this.requests.push(record);
+      if (this.recordRequests) this.requests.push(record);
+      this.onReceived?.(record);
       res.setHeader('X-Ovh-QueryID', this.queryId());
       const fault = this.pickFault(record);
       if (fault) return this.applyFault(fault, req, res, record);
