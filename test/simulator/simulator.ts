@@ -160,6 +160,11 @@ export class OvhSimulator {
     return sim;
   }
 
+  /** Connections open right now. */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   /** `http://127.0.0.1:PORT` */
   get url(): string {
     return this.origin;
@@ -343,6 +348,11 @@ export class OvhSimulator {
           if (!res.destroyed) this.handle(req, res, record);
         }, fault.delayMs ?? 1000);
         this.timers.add(timer);
+        // A client that gives up closes the connection: the answer is no longer owed.
+        res.once('close', () => {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+        });
         return;
       }
     }
