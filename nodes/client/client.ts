@@ -263,7 +263,6 @@ export class OvhClient {
     }
     const headers = checkHeaders(options.headers);
     headers['user-agent'] ??= this.userAgent;
-    headers['accept'] ??= 'application/json';
     if (body !== undefined) headers['content-type'] = 'application/json';
     return { method: verb, url, path, body, headers, auth: auth ?? (this.authType === 'oauth2' ? 'oauth2' : 'signature') };
   }
@@ -279,9 +278,14 @@ export class OvhClient {
 
   private async execute<T>(call: PreparedCall, options: CallOptions): Promise<OvhResponse<T>> {
     if (this.closed) throw new OvhAbortError('The OVHcloud client is closed');
-    const retry = options.retry === false ? { ...this.retry, maxAttempts: 1 } : { ...this.retry, ...options.retry };
+    const retry =
+      options.retry === undefined
+        ? this.retry
+        : options.retry === false
+          ? { ...this.retry, maxAttempts: 1 }
+          : { ...this.retry, ...options.retry };
     const started = Date.now();
-    const signal = linkedSignal(this.closing.signal, options.signal);
+    const scope = new CallScope(this.closing.signal, options.signal);
     const where = { method: call.method, path: call.path };
     let attempts = 0;
     let failures = 0;
@@ -292,17 +296,18 @@ export class OvhClient {
         // The time and token calls the client makes for itself are not limited: a call holding
         // the last turn may be waiting for them.
         const release =
-          call.auth === 'none'
+          call.auth === 'none' || this.limiter.unlimited
             ? undefined
-            : await this.limiter.acquire(signal.signal).catch((err: unknown) => {
-                throw err instanceof OvhAbortError ? abortError(signal.signal, call) : err;
+            : await this.limiter.acquire(scope.signal).catch((err: unknown) => {
+                throw err instanceof OvhAbortError ? abortError(scope, call) : err;
               });
         let sent: { auth: AuthHeaders; raw: RawResponse } | TransportFailure;
         try {
           // Signed once the call has its turn, so the timestamp is fresh when it is sent.
-          const auth = await this.authenticate(call, signal.signal);
+          const auth = this.authenticateNow(call) ?? (await this.authenticate(call, scope));
           attempts++;
-          sent = { auth, raw: await this.transport.send(call.method, call.url, auth.headers, call.body, signal.signal) };
+          // Only the caller's signal goes to the transport: closing the client destroys its connections.
+          sent = { auth, raw: await this.transport.send(call.method, call.url, auth.headers, call.body, scope.caller) };
         } catch (err) {
           if (!(err instanceof TransportFailure)) throw err;
           sent = err;
@@ -311,12 +316,12 @@ export class OvhClient {
         }
 
         if (sent instanceof TransportFailure) {
-          if (sent.kind === 'aborted') throw abortError(signal.signal, call);
+          if (sent.kind === 'aborted' || scope.aborted) throw abortError(scope, call);
           failures++;
           // A request that may have reached the server is repeated only when repeating is harmless.
           const safe = IDEMPOTENT.has(call.method) || !sent.reachedServer;
           if (safe && failures < retry.maxAttempts) {
-            await this.wait(backoffDelay(failures, retry), signal.signal, call);
+            await this.wait(backoffDelay(failures, retry), scope, call);
             continue;
           }
           const init = { ...where, attempts };
@@ -359,7 +364,7 @@ export class OvhClient {
           if (failures < retry.maxAttempts) {
             const asked = raw.statusCode === 429 ? retryAfterMs(raw.headers['retry-after']) : undefined;
             if (asked === undefined || asked <= retry.maxRetryAfterMs) {
-              await this.wait(asked ?? backoffDelay(failures, retry), signal.signal, call);
+              await this.wait(asked ?? backoffDelay(failures, retry), scope, call);
               continue;
             }
           }
@@ -367,32 +372,45 @@ export class OvhClient {
         throw error;
       }
     } finally {
-      signal.dispose();
+      scope.dispose();
     }
   }
 
-  private async wait(ms: number, signal: AbortSignal, call: PreparedCall): Promise<void> {
+  private async wait(ms: number, scope: CallScope, call: PreparedCall): Promise<void> {
     try {
-      await sleep(ms, signal);
+      await sleep(ms, scope.signal);
     } catch {
-      throw abortError(signal, call);
+      throw abortError(scope, call);
     }
   }
 
-  /** Headers for one attempt: a fresh timestamp and signature, or the current bearer token. */
-  private async authenticate(call: PreparedCall, signal: AbortSignal): Promise<AuthHeaders> {
+  /**
+   * Headers for one attempt: a fresh timestamp and signature, or the current bearer token,
+   * written into the call's own headers object (one per call, so no copy per attempt). Returns
+   * undefined when it must first wait for a time sync or a token.
+   */
+  private authenticateNow(call: PreparedCall): AuthHeaders | undefined {
+    const headers = call.headers;
     switch (call.auth) {
       case 'none':
-        return { headers: call.headers };
+        return { headers };
       case 'application':
-        return { headers: { ...call.headers, 'x-ovh-application': this.appKey as string } };
+        headers['x-ovh-application'] = this.appKey as string;
+        return { headers };
       case 'oauth2': {
-        const token = await abortable(this.tokens!.get(), signal, call);
-        return { headers: { ...call.headers, authorization: `Bearer ${token}` }, token };
+        const token = this.tokens!.cached();
+        if (token === undefined) return undefined;
+        headers.authorization = 'Bearer ' + token;
+        return { headers, token };
       }
       case 'signature': {
-        const { timestamp, generation } = await abortable(this.clock.now(), signal, call);
-        const signature = signRequest(
+        const now = this.clock.cached();
+        if (now === undefined) return undefined;
+        const timestamp = String(now.timestamp);
+        headers['x-ovh-application'] = this.appKey as string;
+        headers['x-ovh-consumer'] = this.consumerKey as string;
+        headers['x-ovh-timestamp'] = timestamp;
+        headers['x-ovh-signature'] = signRequest(
           this.appSecret as string,
           this.consumerKey as string,
           call.method,
@@ -400,18 +418,16 @@ export class OvhClient {
           call.body ?? '',
           timestamp,
         );
-        return {
-          headers: {
-            ...call.headers,
-            'x-ovh-application': this.appKey as string,
-            'x-ovh-consumer': this.consumerKey as string,
-            'x-ovh-timestamp': String(timestamp),
-            'x-ovh-signature': signature,
-          },
-          generation,
-        };
+        return { headers, generation: now.generation };
       }
     }
+  }
+
+  /** The slow path of authenticateNow: wait for the time sync or the token, then sign. */
+  private async authenticate(call: PreparedCall, scope: CallScope): Promise<AuthHeaders> {
+    if (call.auth === 'oauth2') await abortable(this.tokens!.get(), scope, call);
+    if (call.auth === 'signature') await abortable(this.clock.now(), scope, call);
+    return this.authenticateNow(call) ?? this.authenticate(call, scope);
   }
 
   private async fetchServerTime(): Promise<number> {
@@ -456,11 +472,11 @@ export class OvhClient {
 
 /** JSON when it parses, `null` when empty, otherwise the text (e.g. an HTML error page). */
 function parseBody(text: string): unknown {
-  if (text.trim() === '') return null;
+  if (text.length === 0) return null;
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    return /^\s*$/.test(text) ? null : text;
   }
 }
 
@@ -474,16 +490,18 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-function abortError(signal: AbortSignal, call: PreparedCall): OvhAbortError {
-  const reason = signal.reason instanceof OvhAbortError ? signal.reason.message : 'The call was aborted';
-  return new OvhAbortError(`${call.method} ${call.path}: ${reason}`);
+function abortError(scope: CallScope, call: PreparedCall): OvhAbortError {
+  return new OvhAbortError(
+    `${call.method} ${call.path}: ${scope.closed ? 'The OVHcloud client was closed' : 'The call was aborted'}`,
+  );
 }
 
 /** Awaits a shared promise (time sync, token) but gives up as soon as this call is aborted. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal, call: PreparedCall): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal, call));
+function abortable<T>(promise: Promise<T>, scope: CallScope, call: PreparedCall): Promise<T> {
+  if (scope.aborted) return Promise.reject(abortError(scope, call));
+  const signal = scope.signal;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal, call));
+    const onAbort = () => reject(abortError(scope, call));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
@@ -496,6 +514,37 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal, call: PreparedCa
       },
     );
   });
+}
+
+/**
+ * What can end one call early: the client closing, or the caller's own signal. The signal that
+ * joins the two is made only on the slow paths that wait (a turn, a time sync, a backoff):
+ * a call that goes straight through creates no AbortController at all.
+ */
+class CallScope {
+  private linked: { signal: AbortSignal; dispose(): void } | undefined;
+
+  constructor(
+    private readonly closing: AbortSignal,
+    readonly caller: AbortSignal | undefined,
+  ) {}
+
+  get closed(): boolean {
+    return this.closing.aborted;
+  }
+
+  get aborted(): boolean {
+    return this.closing.aborted || this.caller?.aborted === true;
+  }
+
+  get signal(): AbortSignal {
+    this.linked ??= linkedSignal(this.closing, this.caller);
+    return this.linked.signal;
+  }
+
+  dispose(): void {
+    this.linked?.dispose();
+  }
 }
 
 /**

@@ -19,6 +19,11 @@ export class TokenCache {
   /** `fetchToken` returns the access token and its lifetime in seconds. */
   constructor(private readonly fetchToken: () => Promise<{ accessToken: string; expiresIn: number }>) {}
 
+  /** The current token without waiting, while it is fresh. */
+  cached(): string | undefined {
+    return this.token && Date.now() < this.token.refreshAt ? this.token.accessToken : undefined;
+  }
+
   async get(): Promise<string> {
     if (this.token && Date.now() < this.token.refreshAt) return this.token.accessToken;
     if (!this.pending) {

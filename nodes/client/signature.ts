@@ -13,6 +13,6 @@ export function signRequest(
   body: string,
   timestamp: number | string,
 ): string {
-  const toSign = [appSecret, consumerKey, method, url, body, String(timestamp)].join('+');
+  const toSign = appSecret + '+' + consumerKey + '+' + method + '+' + url + '+' + body + '+' + timestamp;
   return '$1$' + createHash('sha1').update(toSign, 'utf8').digest('hex');
 }

@@ -268,7 +268,9 @@ export class OvhSimulator {
       this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
     });
     const { port } = this.server.address() as AddressInfo;
-    this.origin = `${this.protocol}://127.0.0.1:${port}`;
+    const defaultPort = this.protocol === 'https' ? 443 : 80;
+    // As WHATWG URLs write it: no port when it is the scheme's default.
+    this.origin = port === defaultPort ? `${this.protocol}://127.0.0.1` : `${this.protocol}://127.0.0.1:${port}`;
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {

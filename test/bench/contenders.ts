@@ -1,0 +1,277 @@
+/**
+ * The ways a program or a flow can call the OVHcloud API, each behind the same interface:
+ * make one signed GET or POST and wait for its answer.
+ */
+import { Agent, request } from 'undici';
+import { OvhClient, signRequest } from '../../nodes/client';
+import { DEFAULT_APP } from '../simulator/simulator';
+import { helper, ourNodes } from '../helpers/node-red';
+import { resolveFromNodeRed } from '../helpers/runtime';
+
+export type Kind = 'GET' | 'POST';
+
+export interface Target {
+  /** https://127.0.0.1:PORT */
+  origin: string;
+  consumerKey: string;
+}
+
+export interface Contender {
+  name: string;
+  /** Prepares a fresh instance (new connections, no cached time). */
+  open(target: Target): Promise<void>;
+  call(kind: Kind): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The workload: a signed GET of /me, and a signed POST of a small JSON body. */
+export const GET_PATH = '/me';
+export const POST_PATH = '/echo/bench';
+export const POST_BODY = { message: 'bench ✓', receivers: ['+33601020304'], n: 1 };
+
+function ascii(json: string): string {
+  return json.replace(/[\u0080-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+const POST_TEXT = ascii(JSON.stringify(POST_BODY));
+
+function check(status: number, what: string): void {
+  if (status >= 400) throw new Error(`${what} answered ${status}`);
+}
+
+/** 1. The ceiling: undici with headers computed once, no signing and no parsing per call. */
+export function ceiling(): Contender {
+  let agent: Agent;
+  let headers: Record<Kind, Record<string, string>>;
+  let urls: Record<Kind, string>;
+  return {
+    name: 'ceiling (raw undici)',
+    async open(target) {
+      agent = new Agent();
+      // Precomputed once: the simulator accepts a timestamp for 300 s in the benchmark.
+      const ts = Math.floor(Date.now() / 1000);
+      urls = { GET: `${target.origin}/1.0${GET_PATH}`, POST: `${target.origin}/1.0${POST_PATH}` };
+      const sign = (kind: Kind, body: string) => ({
+        'x-ovh-application': DEFAULT_APP.appKey,
+        'x-ovh-consumer': target.consumerKey,
+        'x-ovh-timestamp': String(ts),
+        'x-ovh-signature': signRequest(DEFAULT_APP.appSecret, target.consumerKey, kind, urls[kind], body, ts),
+      });
+      headers = { GET: sign('GET', ''), POST: { ...sign('POST', POST_TEXT), 'content-type': 'application/json' } };
+    },
+    async call(kind) {
+      const res = await request(urls[kind], {
+        method: kind,
+        headers: headers[kind],
+        body: kind === 'POST' ? POST_TEXT : undefined,
+        dispatcher: agent,
+      });
+      await res.body.dump();
+      check(res.statusCode, 'ceiling');
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
+/** 2. This package's client. */
+export function packageClient(): Contender {
+  let client: OvhClient;
+  return {
+    name: 'this package: client',
+    async open(target) {
+      client = new OvhClient({
+        endpoint: `${target.origin}/1.0`,
+        appKey: DEFAULT_APP.appKey,
+        appSecret: DEFAULT_APP.appSecret,
+        consumerKey: target.consumerKey,
+      });
+    },
+    async call(kind) {
+      if (kind === 'GET') await client.get(GET_PATH);
+      else await client.post(POST_PATH, POST_BODY);
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+/** Keeps one runtime for the two flow-based contenders (the helper starts one per process). */
+let helperStarted = false;
+async function loadFlow(flow: Array<Record<string, unknown>>, credentials: Record<string, unknown>, extraNodes: unknown[] = []): Promise<void> {
+  if (!helperStarted) {
+    helper.settings({ functionGlobalContext: { crypto: require('node:crypto') } });
+    await helper.startServer();
+    helperStarted = true;
+  }
+  await helper.load([...ourNodes, ...extraNodes], flow, credentials);
+  // The test helper wraps every node method in a sinon spy that keeps each call's arguments:
+  // right for tests, wrong for a benchmark. Take the spies off: the runtime is then as users run it.
+  helper._sandbox.restore();
+}
+
+/** Sends msgs into a node and resolves each when it comes out (or is caught). */
+function messagePump(inputId: string, outputIds: string[]) {
+  const waiting = new Map<string, { resolve(): void; reject(e: Error): void }>();
+  let next = 0;
+  for (const id of outputIds) {
+    helper.getNode(id).on('input', (msg: { _msgid: string; error?: { message: string }; statusCode?: number }) => {
+      const entry = waiting.get(msg._msgid);
+      if (!entry) return;
+      waiting.delete(msg._msgid);
+      if (msg.error || (msg.statusCode ?? 0) >= 400) entry.reject(new Error(msg.error?.message ?? `status ${msg.statusCode}`));
+      else entry.resolve();
+    });
+  }
+  return (fields: Record<string, unknown>) =>
+    new Promise<void>((resolve, reject) => {
+      const _msgid = `b${next++}`;
+      waiting.set(_msgid, { resolve, reject });
+      helper.getNode(inputId).receive({ _msgid, ...fields });
+    });
+}
+
+const at = { z: 'bench', x: 100, y: 100 };
+
+/** 3. Messages through ovh-request in the Node-RED runtime. */
+export function requestNode(): Contender {
+  let send: (fields: Record<string, unknown>) => Promise<void>;
+  return {
+    name: 'this package: ovh-request node',
+    async open(target) {
+      await loadFlow(
+        [
+          { id: 'bench', type: 'tab', label: 'bench' },
+          { id: 'acc', type: 'ovh-credentials', endpoint: 'custom', url: `${target.origin}/1.0`, authType: 'signature', credentialsFrom: 'node' },
+          { id: 'req', ...at, type: 'ovh-request', account: 'acc', method: 'msg', path: '', wires: [['out']] },
+          { id: 'out', ...at, type: 'helper' },
+          { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['out']] },
+        ],
+        { acc: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: target.consumerKey } },
+      );
+      send = messagePump('req', ['out']);
+    },
+    call(kind) {
+      return kind === 'GET' ? send({ method: 'GET', path: GET_PATH }) : send({ method: 'POST', path: POST_PATH, payload: POST_BODY });
+    },
+    async close() {
+      await helper.unload();
+    },
+  };
+}
+
+interface OfficialClient {
+  requestPromised(method: string, path: string, body?: unknown): Promise<unknown>;
+}
+
+/** 4. The official Node.js clients: npm `ovh` 2.0.3 and `@ovhcloud/node-ovh` 3.0.0. */
+export function officialClient(module: 'ovh' | '@ovhcloud/node-ovh'): Contender {
+  let client: OfficialClient;
+  return {
+    name: `official client (${module})`,
+    async open(target) {
+      const url = new URL(target.origin);
+      // Each instance is new, but the module caches nothing per process besides Node's global agent.
+      const factory = require(module) as (options: Record<string, unknown>) => OfficialClient;
+      client = factory({
+        appKey: DEFAULT_APP.appKey,
+        appSecret: DEFAULT_APP.appSecret,
+        consumerKey: target.consumerKey,
+        host: url.hostname,
+        port: Number(url.port),
+        basePath: '/1.0',
+      });
+    },
+    async call(kind) {
+      if (kind === 'GET') await client.requestPromised('GET', GET_PATH);
+      else await client.requestPromised('POST', POST_PATH, POST_BODY);
+    },
+    async close() {},
+  };
+}
+
+/** 5. The seed's way: GET /auth/time before every call, then the signed call. */
+export function seedWay(): Contender {
+  let agent: Agent;
+  let target: Target;
+  return {
+    name: 'seed: /auth/time before each call',
+    async open(t) {
+      target = t;
+      agent = new Agent();
+    },
+    async call(kind) {
+      const time = await request(`${target.origin}/1.0/auth/time`, { dispatcher: agent });
+      const ts = Number(await time.body.text());
+      const url = `${target.origin}/1.0${kind === 'GET' ? GET_PATH : POST_PATH}`;
+      const body = kind === 'POST' ? JSON.stringify(POST_BODY) : '';
+      const res = await request(url, {
+        method: kind,
+        dispatcher: agent,
+        body: body || undefined,
+        headers: {
+          'x-ovh-application': DEFAULT_APP.appKey,
+          'x-ovh-consumer': target.consumerKey,
+          'x-ovh-timestamp': String(ts),
+          'x-ovh-signature': signRequest(DEFAULT_APP.appSecret, target.consumerKey, kind, url, body, ts),
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+      });
+      JSON.parse(await res.body.text());
+      check(res.statusCode, 'seed');
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
+/** The function node a user writes by hand today: sign with the local clock, then the core http request node. */
+const SIGNING_FUNCTION = `
+const crypto = global.get('crypto');
+const c = flow.get('ovh');
+const ts = Math.floor(Date.now() / 1000);
+const body = msg.method === 'POST' ? JSON.stringify(msg.payload) : '';
+msg.url = c.base + msg.path;
+const sig = '$1$' + crypto.createHash('sha1').update([c.secret, c.ck, msg.method, msg.url, body, ts].join('+')).digest('hex');
+msg.headers = { 'X-Ovh-Application': c.ak, 'X-Ovh-Consumer': c.ck, 'X-Ovh-Timestamp': String(ts), 'X-Ovh-Signature': sig };
+if (body) { msg.headers['Content-Type'] = 'application/json'; msg.payload = body; } else { delete msg.payload; }
+return msg;`;
+
+/** 6. The core http request node with a function node computing the signature. */
+export function handMadeFlow(): Contender {
+  let send: (fields: Record<string, unknown>) => Promise<void>;
+  const core = (file: string) => require(resolveFromNodeRed(`@node-red/nodes/core/${file}`));
+  return {
+    name: 'hand-made flow: function + http request',
+    async open(target) {
+      await loadFlow(
+        [
+          { id: 'bench', type: 'tab', label: 'bench' },
+          { id: 'sign', ...at, type: 'function', func: SIGNING_FUNCTION, outputs: 1, libs: [], wires: [['http']] },
+          { id: 'http', ...at, type: 'http request', method: 'use', ret: 'obj', paytoqs: 'ignore', url: '', persist: true, wires: [['out']] },
+          { id: 'out', ...at, type: 'helper' },
+          { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['out']] },
+        ],
+        {},
+        [core('function/10-function.js'), core('network/21-httprequest.js')],
+      );
+      helper
+        .getNode('sign')
+        .context()
+        .flow.set('ovh', { base: `${target.origin}/1.0`, ak: DEFAULT_APP.appKey, secret: DEFAULT_APP.appSecret, ck: target.consumerKey });
+      send = messagePump('sign', ['out']);
+    },
+    call(kind) {
+      return kind === 'GET' ? send({ method: 'GET', path: GET_PATH }) : send({ method: 'POST', path: POST_PATH, payload: POST_BODY });
+    },
+    async close() {
+      await helper.unload();
+    },
+  };
+}
+
+export async function stopRuntime(): Promise<void> {
+  if (helperStarted) await helper.stopServer();
+}
