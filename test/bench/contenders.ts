@@ -99,7 +99,11 @@ export function packageClient(): Contender {
 
 /** Keeps one runtime for the two flow-based contenders (the helper starts one per process). */
 let helperStarted = false;
-async function loadFlow(flow: Array<Record<string, unknown>>, credentials: Record<string, unknown>, extraNodes: unknown[] = []): Promise<void> {
+async function loadFlow(
+  flow: Array<Record<string, unknown>>,
+  credentials: Record<string, unknown>,
+  extraNodes: unknown[] = [],
+): Promise<void> {
   if (!helperStarted) {
     helper.settings({ functionGlobalContext: { crypto: require('node:crypto') } });
     await helper.startServer();
@@ -143,7 +147,14 @@ export function requestNode(): Contender {
       await loadFlow(
         [
           { id: 'bench', type: 'tab', label: 'bench' },
-          { id: 'acc', type: 'ovh-credentials', endpoint: 'custom', url: `${target.origin}/1.0`, authType: 'signature', credentialsFrom: 'node' },
+          {
+            id: 'acc',
+            type: 'ovh-credentials',
+            endpoint: 'custom',
+            url: `${target.origin}/1.0`,
+            authType: 'signature',
+            credentialsFrom: 'node',
+          },
           { id: 'req', ...at, type: 'ovh-request', account: 'acc', method: 'msg', path: '', wires: [['out']] },
           { id: 'out', ...at, type: 'helper' },
           { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['out']] },
@@ -153,7 +164,9 @@ export function requestNode(): Contender {
       send = messagePump('req', ['out']);
     },
     call(kind) {
-      return kind === 'GET' ? send({ method: 'GET', path: GET_PATH }) : send({ method: 'POST', path: POST_PATH, payload: POST_BODY });
+      return kind === 'GET'
+        ? send({ method: 'GET', path: GET_PATH })
+        : send({ method: 'POST', path: POST_PATH, payload: POST_BODY });
     },
     async close() {
       await helper.unload();
@@ -250,7 +263,17 @@ export function handMadeFlow(): Contender {
         [
           { id: 'bench', type: 'tab', label: 'bench' },
           { id: 'sign', ...at, type: 'function', func: SIGNING_FUNCTION, outputs: 1, libs: [], wires: [['http']] },
-          { id: 'http', ...at, type: 'http request', method: 'use', ret: 'obj', paytoqs: 'ignore', url: '', persist: true, wires: [['out']] },
+          {
+            id: 'http',
+            ...at,
+            type: 'http request',
+            method: 'use',
+            ret: 'obj',
+            paytoqs: 'ignore',
+            url: '',
+            persist: true,
+            wires: [['out']],
+          },
           { id: 'out', ...at, type: 'helper' },
           { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['out']] },
         ],
@@ -260,11 +283,18 @@ export function handMadeFlow(): Contender {
       helper
         .getNode('sign')
         .context()
-        .flow.set('ovh', { base: `${target.origin}/1.0`, ak: DEFAULT_APP.appKey, secret: DEFAULT_APP.appSecret, ck: target.consumerKey });
+        .flow.set('ovh', {
+          base: `${target.origin}/1.0`,
+          ak: DEFAULT_APP.appKey,
+          secret: DEFAULT_APP.appSecret,
+          ck: target.consumerKey,
+        });
       send = messagePump('sign', ['out']);
     },
     call(kind) {
-      return kind === 'GET' ? send({ method: 'GET', path: GET_PATH }) : send({ method: 'POST', path: POST_PATH, payload: POST_BODY });
+      return kind === 'GET'
+        ? send({ method: 'GET', path: GET_PATH })
+        : send({ method: 'POST', path: POST_PATH, payload: POST_BODY });
     },
     async close() {
       await helper.unload();

@@ -5,10 +5,7 @@
 import { OvhSimulator, type FaultRates, type RecordedRequest } from '../simulator/simulator';
 
 export type SimCommand =
-  | { type: 'stats' }
-  | { type: 'reset' }
-  | { type: 'faults'; rates: FaultRates | undefined }
-  | { type: 'consumer-key' };
+  { type: 'stats' } | { type: 'reset' } | { type: 'faults'; rates: FaultRates | undefined } | { type: 'consumer-key' };
 
 export interface SimStats {
   total: number;

@@ -127,7 +127,15 @@ async function main(): Promise<void> {
     origin,
     consumerKey: (await simAsk<{ consumerKey: string }>({ type: 'consumer-key' }, 'consumer-key')).consumerKey,
   });
-  const contenders: Array<() => Contender> = [ceiling, packageClient, requestNode, () => officialClient('ovh'), () => officialClient('@ovhcloud/node-ovh'), seedWay, handMadeFlow];
+  const contenders: Array<() => Contender> = [
+    ceiling,
+    packageClient,
+    requestNode,
+    () => officialClient('ovh'),
+    () => officialClient('@ovhcloud/node-ovh'),
+    seedWay,
+    handMadeFlow,
+  ];
   const names = contenders.map((make) => make().name);
   const samples: Record<string, Record<number, Sample[]>> = {};
   const coldStartMs: Record<string, number[]> = {};
@@ -136,7 +144,9 @@ async function main(): Promise<void> {
     coldStartMs[name] = [];
   }
 
-  console.log(`Benchmark: ${names.length} contenders, concurrencies ${CONCURRENCIES.join(', ')}, ${ROUNDS} round(s) of ${SAMPLE_MS} ms each`);
+  console.log(
+    `Benchmark: ${names.length} contenders, concurrencies ${CONCURRENCIES.join(', ')}, ${ROUNDS} round(s) of ${SAMPLE_MS} ms each`,
+  );
   for (let round = 1; round <= ROUNDS; round++) {
     for (const make of contenders) {
       const contender = make();
@@ -221,7 +231,12 @@ function report(results: Results): void {
     const baseP50 = median(base.map((s) => s.p50Ms));
     const baseP99 = median(base.map((s) => s.p99Ms));
     const baseCpu = median(base.map((s) => s.cpuUsPerCall));
-    lines.push(`## Concurrency ${c}`, '', '| contender | calls/s | p50 latency | p99 latency | client CPU per call | errors |', '|---|---|---|---|---|---|');
+    lines.push(
+      `## Concurrency ${c}`,
+      '',
+      '| contender | calls/s | p50 latency | p99 latency | client CPU per call | errors |',
+      '|---|---|---|---|---|---|',
+    );
     for (const name of names) {
       const list = samples[name][c];
       const cps = list.map((s) => s.callsPerSecond / baseCps);
@@ -234,7 +249,12 @@ function report(results: Results): void {
         p99Ratio: median(list.map((s) => s.p99Ms)) / baseP99,
         cpuRatio: median(list.map((s) => s.cpuUsPerCall)) / baseCpu,
         errors: list.reduce((a, s) => a + s.errors, 0),
-        absolute: { callsPerSecond: median(list.map((s) => s.callsPerSecond)), p50Ms: median(list.map((s) => s.p50Ms)), p99Ms: median(list.map((s) => s.p99Ms)), cpuUsPerCall: median(list.map((s) => s.cpuUsPerCall)) },
+        absolute: {
+          callsPerSecond: median(list.map((s) => s.callsPerSecond)),
+          p50Ms: median(list.map((s) => s.p50Ms)),
+          p99Ms: median(list.map((s) => s.p99Ms)),
+          cpuUsPerCall: median(list.map((s) => s.cpuUsPerCall)),
+        },
       };
       summary.push(row);
       lines.push(
@@ -244,11 +264,26 @@ function report(results: Results): void {
     lines.push('');
   }
   const baseCold = median(results.coldStartMs[ceilingName]);
-  lines.push('## Cold start, server-time calls, memory', '', '| contender | first answer (vs ceiling) | /auth/time calls for 128 first calls at once | heap growth after ' + MEMORY_CALLS + ' calls |', '|---|---|---|---|');
+  lines.push(
+    '## Cold start, server-time calls, memory',
+    '',
+    '| contender | first answer (vs ceiling) | /auth/time calls for 128 first calls at once | heap growth after ' +
+      MEMORY_CALLS +
+      ' calls |',
+    '|---|---|---|---|',
+  );
   for (const name of names) {
-    lines.push(`| ${name} | ${fmt(median(results.coldStartMs[name]) / baseCold)}x | ${results.timeCalls[name]} | ${fmt(results.memoryMb[name], 1)} MB |`);
+    lines.push(
+      `| ${name} | ${fmt(median(results.coldStartMs[name]) / baseCold)}x | ${results.timeCalls[name]} | ${fmt(results.memoryMb[name], 1)} MB |`,
+    );
   }
-  lines.push('', `## Under faults (5 % 500, 2 % 429 with Retry-After, 1 % reset), ${FAULT_CALLS} calls at concurrency 16`, '', '| contender | calls that succeeded | p99 latency |', '|---|---|---|');
+  lines.push(
+    '',
+    `## Under faults (5 % 500, 2 % 429 with Retry-After, 1 % reset), ${FAULT_CALLS} calls at concurrency 16`,
+    '',
+    '| contender | calls that succeeded | p99 latency |',
+    '|---|---|---|',
+  );
   for (const [name, s] of Object.entries(results.faults)) {
     lines.push(`| ${name} | ${fmt((100 * (s.calls - s.errors)) / s.calls, 1)} % | ${fmt(s.p99Ms, 1)} ms |`);
   }
@@ -259,7 +294,22 @@ function report(results: Results): void {
   fs.writeFileSync(path.join(out, 'benchmark.md'), markdown);
   fs.writeFileSync(
     path.join(out, 'benchmark.json'),
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rounds: ROUNDS, sampleMs: SAMPLE_MS, summary, coldStartMs: results.coldStartMs, timeCalls: results.timeCalls, memoryMb: results.memoryMb, faults: results.faults }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: os.cpus().length,
+        rounds: ROUNDS,
+        sampleMs: SAMPLE_MS,
+        summary,
+        coldStartMs: results.coldStartMs,
+        timeCalls: results.timeCalls,
+        memoryMb: results.memoryMb,
+        faults: results.faults,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   console.log(`Written to docs/benchmark.md and docs/benchmark.json`);
 }
