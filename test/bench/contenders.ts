@@ -99,6 +99,8 @@ export function packageClient(): Contender {
 
 /** Keeps one runtime for the two flow-based contenders (the helper starts one per process). */
 let helperStarted = false;
+/** Node-RED's own Node methods, before the test helper wraps them. */
+let nodeMethods: Record<string, unknown> | undefined;
 async function loadFlow(
   flow: Array<Record<string, unknown>>,
   credentials: Record<string, unknown>,
@@ -109,10 +111,19 @@ async function loadFlow(
     await helper.startServer();
     helperStarted = true;
   }
+  const proto = helper._NodePrototype as Record<string, unknown>;
+  nodeMethods ??= Object.fromEntries(Object.getOwnPropertyNames(proto).map((name) => [name, proto[name]]));
   await helper.load([...ourNodes, ...extraNodes], flow, credentials);
-  // The test helper wraps every node method in a sinon spy that keeps each call's arguments:
-  // right for tests, wrong for a benchmark. Take the spies off: the runtime is then as users run it.
+  // The test helper wraps node methods in sinon spies (behind proxies that sinon's restore does
+  // not remove) which keep every call's arguments and stack: right for tests, wrong for a
+  // benchmark. Put Node-RED's own methods back: the runtime is then as users run it.
   helper._sandbox.restore();
+  for (const [name, method] of Object.entries(nodeMethods)) if (proto[name] !== method) proto[name] = method;
+  // Node-RED copies the prototype's send onto each wired node when it starts (updateWires).
+  for (const def of flow) {
+    const node = helper.getNode(def.id as string) as (Record<string, unknown> & { _wireCount?: number }) | null;
+    if (node && Object.prototype.hasOwnProperty.call(node, 'send') && node._wireCount) node.send = nodeMethods.send;
+  }
 }
 
 /** Sends msgs into a node and resolves each when it comes out (or is caught). */

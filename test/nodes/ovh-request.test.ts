@@ -253,6 +253,31 @@ describe('ovh-request in the Node-RED runtime', function () {
       await helper.unload();
       statuses[statuses.length - 1].should.eql({});
     });
+    it("shows the account's queue when its limits hold calls back", async () => {
+      await load(requestFlow(sim, { path: '/me' }, { maxInFlight: 1, rate: '', maxQueue: 100 }), signatureCredentials(sim));
+      const node = helper.getNode('req');
+      const warm = receive('out');
+      node.receive({});
+      await warm;
+      const statuses: Array<Record<string, unknown>> = [];
+      const original = node.status.bind(node);
+      node.status = (st: Record<string, unknown>) => {
+        statuses.push(st);
+        original(st);
+      };
+      sim.injectFault({ kind: 'slow', path: '/1.0/me', delayMs: 300, count: 5 });
+      const out = receive('out', 5);
+      for (let i = 0; i < 5; i++) node.receive({});
+      await new Promise((r) => setTimeout(r, 350));
+      await out;
+      statuses.some((st) => st.fill === 'yellow' && / · ovh-request\.status\.queued$/.test(String(st.text))).should.be.true();
+      sim
+        .received({ path: '/1.0/me' })
+        .slice(-5)
+        .map((r) => r.receivedAt)
+        .every((t, i, all) => i === 0 || t - all[i - 1] >= 250)
+        .should.be.true();
+    });
   });
 
   describe('all pages (/v2)', () => {
