@@ -99,12 +99,12 @@ describe('load with faults', function () {
     await run(WARMUP);
     const answeredInWarmup = answered;
     const heapBefore = heapAfterGc();
-    sim.setFaultRates({ status500: 0.05, status429: 0.02, retryAfter: '1', reset: 0.01, slow: 0.01, slowMs: 1500, seed: 7 });
+    sim.setFaultRates({ status500: 0.05, status429: 0.02, retryAfter: '1', reset: 0.01, slow: 0.01, slowMs: 2500, seed: 7 });
     const started = Date.now();
     await run(MESSAGES);
     const seconds = (Date.now() - started) / 1000;
     sim.setFaultRates(undefined);
-    await new Promise((r) => setTimeout(r, 1600)); // slow answers still on their way
+    await new Promise((r) => setTimeout(r, 2600)); // slow answers still on their way
     const heapAfter = heapAfterGc();
 
     // Every message left exactly once.
