@@ -78,6 +78,20 @@ export class ApiBase {
     this.isHttps = baseUrl.startsWith('https:');
   }
 
+  /** Parsed URLs by their text: a flow calls the same few URLs over and over. Never mutated. */
+  private readonly parsed = new Map<string, URL>();
+
+  /** WHATWG-parses a URL once; later calls with the same text share the result. */
+  parse(text: string): URL {
+    let url = this.parsed.get(text);
+    if (url === undefined) {
+      url = new URL(text);
+      if (this.parsed.size >= 500) this.parsed.clear(); // bounded: a flow with ever-new URLs gains nothing
+      this.parsed.set(text, url);
+    }
+    return url;
+  }
+
   /** The unencoded URL for an API path: `/v1/...` and `/v2/...` replace the base's version. */
   urlFor(path: string): string {
     return VERSIONED_PATH.test(path) ? this.root + path : this.root + this.version + path;

@@ -56,8 +56,7 @@ export function buildUrl(base: ApiBase, path: unknown, params?: Record<string, u
 
   const extraQuery = encodeQuery(query);
   const fullQuery = [pathQuery, extraQuery].filter((part) => part !== '').join('&');
-  const url = new URL(base.urlFor(filled) + (fullQuery ? '?' + fullQuery : ''));
-  return url;
+  return base.parse(base.urlFor(filled) + (fullQuery ? '?' + fullQuery : ''));
 }
 
 function fillPlaceholders(pathPart: string, params: Record<string, unknown> | undefined): string {
@@ -128,6 +127,7 @@ function encodeComponent(text: string, what: string): string {
 }
 
 const NON_ASCII = /[\u0080-\uffff]/g;
+const HAS_NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * The body as the official clients write it: compact JSON, every character from U+0080 up
@@ -143,6 +143,8 @@ export function encodeBody(body: unknown): string | undefined {
     throw new OvhInputError(`The body cannot be written as JSON: ${(err as Error).message}`);
   }
   if (json === undefined) throw new OvhInputError(`The body cannot be written as JSON: it is ${describe(body)}`);
+  // Most bodies are plain ASCII: test before rewriting.
+  if (!HAS_NON_ASCII.test(json)) return json;
   return json.replace(NON_ASCII, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
