@@ -85,65 +85,70 @@ export = function register(RED: NodeAPI): void {
     };
   }
 
-  /** A short-lived client for one admin call: no retries, a 10 s timeout. */
-  function adminClient(options: OvhClientOptions): OvhClient {
-    return new OvhClient({ ...options, timeoutMs: 10_000, retry: { maxAttempts: 1 } });
-  }
-
   const canWrite = RED.auth.needsPermission('ovh-credentials.write');
 
-  RED.httpAdmin.post('/ovh-credentials/request-token', canWrite, (req: AdminRequest, res: AdminResponse) => {
-    void (async () => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      let client: OvhClient | undefined;
-      try {
-        const config = dialogConfig(body);
-        const credentials = dialogCredentials(body);
-        const appKey = credentialOf('appKey', config, credentials, process.env);
-        if (!appKey) {
-          throw new OvhInputError(
-            config.credentialsFrom === 'env' ? `Missing environment variable ${ENV.appKey}` : 'No application key',
-          );
-        }
-        client = adminClient({ endpoint: endpointOf(config, process.env), appKey });
-        const answer = await client.requestConsumerKey({
-          accessRules: checkAccessRules(body.accessRules),
-          redirection: typeof body.redirection === 'string' ? body.redirection.trim() : undefined,
-          allowedIPs: Array.isArray(body.allowedIPs) ? (body.allowedIPs as string[]) : undefined,
-        });
-        requestedHere.add(fingerprint(answer.consumerKey));
-        res.json(answer);
-      } catch (err) {
-        res.status(err instanceof OvhInputError ? 400 : 502).json({ error: (err as Error).message });
-      } finally {
-        void client?.close();
-      }
-    })();
-  });
+  /**
+   * An admin endpoint: `run` answers [status, body]; bad input answers 400, anything else 502,
+   * shaped by `failure`. Clients opened through `open` are short-lived (no retries, a 10 s
+   * timeout) and always closed.
+   */
+  function adminRoute(
+    path: string,
+    run: (body: Record<string, unknown>, open: (options: OvhClientOptions) => OvhClient) => Promise<[number, unknown]>,
+    failure: (err: Error) => unknown,
+  ): void {
+    RED.httpAdmin.post(path, canWrite, (req: AdminRequest, res: AdminResponse) => {
+      const clients: OvhClient[] = [];
+      const open = (options: OvhClientOptions) => {
+        const client = new OvhClient({ ...options, timeoutMs: 10_000, retry: { maxAttempts: 1 } });
+        clients.push(client);
+        return client;
+      };
+      run((req.body ?? {}) as Record<string, unknown>, open)
+        .then(
+          ([status, body]) => res.status(status).json(body),
+          (err: Error) => res.status(err instanceof OvhInputError ? 400 : 502).json(failure(err)),
+        )
+        .finally(() => clients.forEach((client) => void client.close()));
+    });
+  }
 
-  RED.httpAdmin.post('/ovh-credentials/check', canWrite, (req: AdminRequest, res: AdminResponse) => {
-    void (async () => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      let client: OvhClient | undefined;
-      try {
-        const config = dialogConfig(body);
-        const credentials = dialogCredentials(body);
-        const options = clientOptions(config, credentials, process.env);
-        client = adminClient(options);
-        if (config.authType !== 'oauth2') {
-          const missing = (['appKey', 'appSecret', 'consumerKey'] as const).filter((name) => !options[name]);
-          if (missing.length > 0) return res.status(400).json({ status: 'missing', missing });
-        }
-        const diagnosis: Omit<Diagnosis, 'status'> & { status: Diagnosis['status'] | 'pending' } = await diagnose(client);
-        const key = options.consumerKey ? fingerprint(options.consumerKey) : undefined;
-        if (key && diagnosis.status === 'invalid-credential' && requestedHere.has(key)) diagnosis.status = 'pending';
-        if (key && diagnosis.status === 'valid') requestedHere.delete(key);
-        res.json(diagnosis);
-      } catch (err) {
-        res.status(err instanceof OvhInputError ? 400 : 500).json({ status: 'error', detail: (err as Error).message });
-      } finally {
-        void client?.close();
+  adminRoute(
+    '/ovh-credentials/request-token',
+    async (body, open) => {
+      const config = dialogConfig(body);
+      const appKey = credentialOf('appKey', config, dialogCredentials(body), process.env);
+      if (!appKey) {
+        throw new OvhInputError(
+          config.credentialsFrom === 'env' ? `Missing environment variable ${ENV.appKey}` : 'No application key',
+        );
       }
-    })();
-  });
+      const answer = await open({ endpoint: endpointOf(config, process.env), appKey }).requestConsumerKey({
+        accessRules: checkAccessRules(body.accessRules),
+        redirection: typeof body.redirection === 'string' ? body.redirection.trim() : undefined,
+        allowedIPs: Array.isArray(body.allowedIPs) ? (body.allowedIPs as string[]) : undefined,
+      });
+      requestedHere.add(fingerprint(answer.consumerKey));
+      return [200, answer];
+    },
+    (err) => ({ error: err.message }),
+  );
+
+  adminRoute(
+    '/ovh-credentials/check',
+    async (body, open) => {
+      const config = dialogConfig(body);
+      const options = clientOptions(config, dialogCredentials(body), process.env);
+      if (config.authType !== 'oauth2') {
+        const missing = (['appKey', 'appSecret', 'consumerKey'] as const).filter((name) => !options[name]);
+        if (missing.length > 0) return [400, { status: 'missing', missing }];
+      }
+      const diagnosis: Omit<Diagnosis, 'status'> & { status: Diagnosis['status'] | 'pending' } = await diagnose(open(options));
+      const key = options.consumerKey ? fingerprint(options.consumerKey) : undefined;
+      if (key && diagnosis.status === 'invalid-credential' && requestedHere.has(key)) diagnosis.status = 'pending';
+      if (key && diagnosis.status === 'valid') requestedHere.delete(key);
+      return [200, diagnosis];
+    },
+    (err) => ({ status: 'error', detail: err.message }),
+  );
 };

@@ -2,6 +2,7 @@
  * The ways a program or a flow can call the OVHcloud API, each behind the same interface:
  * make one signed GET or POST and wait for its answer.
  */
+import https from 'node:https';
 import { Agent, request } from 'undici';
 import { OvhClient, signRequest } from '../../nodes/client';
 import { DEFAULT_APP } from '../simulator/simulator';
@@ -211,7 +212,11 @@ export function officialClient(module: 'ovh' | '@ovhcloud/node-ovh'): Contender 
       if (kind === 'GET') await client.requestPromised('GET', GET_PATH);
       else await client.requestPromised('POST', POST_PATH, POST_BODY);
     },
-    async close() {},
+    async close() {
+      // These clients use Node's global https agent: drop its kept-alive sockets, so that the
+      // next instance starts as cold as every other contender's.
+      https.globalAgent.destroy();
+    },
   };
 }
 

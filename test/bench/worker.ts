@@ -156,7 +156,7 @@ async function main(): Promise<void> {
         throw new Error(`${contender.name}: the first call failed: ${JSON.stringify(err) ?? String(err)}`);
       }); // cold: connection, TLS handshake, server time
       coldStartMs[contender.name].push(performance.now() - t);
-      await measure(contender, 16, 200); // warm-up, not counted
+      await measure(contender, Math.max(...CONCURRENCIES), 300); // warm-up (connections for every concurrency), not counted
       for (const c of CONCURRENCIES) samples[contender.name][c].push(await measure(contender, c, SAMPLE_MS));
       await contender.close();
       process.stdout.write(`  round ${round}: ${contender.name} done\n`);

@@ -2,7 +2,7 @@
 import helper from 'node-red-node-test-helper';
 import credentialsNode from '../../nodes/ovh-credentials';
 import requestNode from '../../nodes/ovh-request';
-import { DEFAULT_APP, type OvhSimulator } from '../simulator/simulator';
+import { DEFAULT_APP, OvhSimulator, type SimulatorOptions } from '../simulator/simulator';
 
 import { resolveFromNodeRed } from './runtime';
 
@@ -105,4 +105,18 @@ export function logLines(): Array<{ level: number; text: string; type?: string }
     .args.map((args: Entry[]) => args[0])
     .filter((e: Entry) => e && typeof e.level === 'number')
     .map((e: Entry) => ({ level: e.level, type: e.type, text: String(e.msg instanceof Error ? e.msg.message : e.msg) }));
+}
+
+/** A simulator and the test helper's server, for a describe block's before hook. */
+export async function startRuntime(options: SimulatorOptions = {}): Promise<OvhSimulator> {
+  const sim = await OvhSimulator.start(options);
+  await helper.startServer();
+  return sim;
+}
+
+/** The after hook's counterpart of startRuntime: flows unloaded, servers stopped. */
+export async function stopRuntime(sim: OvhSimulator | undefined): Promise<void> {
+  await helper.unload();
+  await helper.stopServer();
+  await sim?.close();
 }

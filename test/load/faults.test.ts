@@ -5,8 +5,16 @@
  */
 import 'should';
 import { OvhSimulator, type RecordedRequest } from '../simulator/simulator';
-import { startSimulator } from '../helpers';
-import { helper, load, logLines, requestFlow, signatureCredentials, type Msg } from '../helpers/node-red';
+import {
+  helper,
+  load,
+  logLines,
+  requestFlow,
+  signatureCredentials,
+  startRuntime,
+  stopRuntime,
+  type Msg,
+} from '../helpers/node-red';
 
 const MESSAGES = 20_000;
 const IN_FLIGHT = 200;
@@ -39,17 +47,14 @@ describe('load with faults', function () {
   const onWarning = (warning: Error) => problems.push(`warning: ${warning.name}: ${warning.message}`);
 
   before(async () => {
-    sim = await startSimulator();
-    await helper.startServer();
+    sim = await startRuntime();
     process.on('unhandledRejection', onUnhandled);
     process.on('warning', onWarning);
   });
   after(async () => {
     process.off('unhandledRejection', onUnhandled);
     process.off('warning', onWarning);
-    await helper.unload();
-    await helper.stopServer();
-    await sim.close();
+    await stopRuntime(sim);
   });
 
   it(`delivers each of ${MESSAGES} messages exactly once, never sends a POST twice, and keeps memory flat`, async () => {

@@ -3,8 +3,16 @@
  */
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import { startSimulator } from '../helpers';
-import { helper, load, receive, requestFlow, signatureCredentials, watchCompletions } from '../helpers/node-red';
+import {
+  helper,
+  load,
+  receive,
+  requestFlow,
+  signatureCredentials,
+  startRuntime,
+  stopRuntime,
+  watchCompletions,
+} from '../helpers/node-red';
 
 const IN_FLIGHT = 500;
 
@@ -16,13 +24,9 @@ describe('lifecycle', function () {
   this.timeout(60_000);
   let sim: OvhSimulator;
   before(async () => {
-    sim = await startSimulator();
-    await helper.startServer();
+    sim = await startRuntime();
   });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
+  after(() => stopRuntime(sim));
   afterEach(async () => {
     sim.skewSec = 0;
     await helper.unload();

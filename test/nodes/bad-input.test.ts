@@ -4,8 +4,16 @@
  */
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import { startSimulator } from '../helpers';
-import { helper, load, receive, requestFlow, signatureCredentials, type Msg } from '../helpers/node-red';
+import {
+  helper,
+  load,
+  receive,
+  requestFlow,
+  signatureCredentials,
+  startRuntime,
+  stopRuntime,
+  type Msg,
+} from '../helpers/node-red';
 
 const circular: Record<string, unknown> = { a: 1 };
 circular.self = circular;
@@ -185,13 +193,9 @@ const cases: Case[] = [
 describe('bad input through ovh-request', function () {
   let sim: OvhSimulator;
   before(async () => {
-    sim = await startSimulator();
-    await helper.startServer();
+    sim = await startRuntime();
   });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
+  after(() => stopRuntime(sim));
   afterEach(() => helper.unload());
 
   it(`has at least 30 cases (${cases.length})`, () => cases.length.should.be.aboveOrEqual(30));

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
-import { repoRoot, startSimulator } from '../helpers';
+import { repoRoot } from '../helpers';
 import { resolveFromNodeRed } from '../helpers/runtime';
-import { helper, ourNodes, receive, signatureCredentials, type Msg } from '../helpers/node-red';
+import { helper, ourNodes, receive, signatureCredentials, startRuntime, stopRuntime, type Msg } from '../helpers/node-red';
 
 // The core nodes the examples use, loaded from the Node-RED the tests run.
 const coreNodes = ['common/20-inject.js', 'common/21-debug.js', 'common/90-comment.js', 'function/15-change.js'].map((file) =>
@@ -37,13 +37,9 @@ function byName(flow: Array<Record<string, unknown>>, type: string, name: string
 describe('examples', function () {
   let sim: OvhSimulator;
   before(async () => {
-    sim = await startSimulator();
-    await helper.startServer();
+    sim = await startRuntime();
   });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
+  after(() => stopRuntime(sim));
   afterEach(() => helper.unload());
 
   const run = async (

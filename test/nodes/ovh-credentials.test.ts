@@ -1,7 +1,6 @@
 import should from 'should';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { startSimulator } from '../helpers';
-import { helper, load, requestFlow, signatureCredentials } from '../helpers/node-red';
+import { helper, load, requestFlow, signatureCredentials, startRuntime, stopRuntime } from '../helpers/node-red';
 
 interface Answer {
   status: number;
@@ -13,13 +12,9 @@ describe('ovh-credentials admin endpoints', function () {
   let sim: OvhSimulator;
 
   before(async () => {
-    sim = await startSimulator();
-    await helper.startServer();
+    sim = await startRuntime();
   });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
+  after(() => stopRuntime(sim));
   beforeEach(() => sim.resetCounters());
   afterEach(async () => {
     sim.skewSec = 0;

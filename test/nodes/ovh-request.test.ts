@@ -1,6 +1,5 @@
 import should from 'should';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { startSimulator } from '../helpers';
 import {
   helper,
   load,
@@ -8,21 +7,19 @@ import {
   receive,
   requestFlow,
   signatureCredentials,
-  watchCompletions,
+  startRuntime,
+  stopRuntime,
   type Msg,
+  watchCompletions,
 } from '../helpers/node-red';
 
 describe('ovh-request in the Node-RED runtime', function () {
   let sim: OvhSimulator;
 
   before(async () => {
-    sim = await startSimulator();
-    await helper.startServer();
+    sim = await startRuntime();
   });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
+  after(() => stopRuntime(sim));
   beforeEach(() => sim.resetCounters());
   afterEach(async () => {
     sim.iamDenied.clear();

@@ -5,21 +5,15 @@
 import 'should';
 import { inspect } from 'node:util';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { startSimulator } from '../helpers';
-import { helper, logLines, ourNodes, receive, type Msg } from '../helpers/node-red';
+import { helper, logLines, ourNodes, receive, startRuntime, stopRuntime, type Msg } from '../helpers/node-red';
 
 describe('secrets', function () {
   this.timeout(60_000);
   let sim: OvhSimulator;
   before(async () => {
-    sim = await startSimulator();
-    await helper.startServer();
+    sim = await startRuntime();
   });
-  after(async () => {
-    await helper.unload();
-    await helper.stopServer();
-    await sim.close();
-  });
+  after(() => stopRuntime(sim));
 
   it('appear in no msg, status, log line, error, admin answer or export', async () => {
     const consumerKey = sim.addConsumerKey([

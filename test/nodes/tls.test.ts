@@ -2,19 +2,15 @@
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
 import { selfSignedCertificate } from '../helpers/tls';
-import { helper, load, receive, requestFlow, signatureCredentials } from '../helpers/node-red';
+import { helper, load, receive, requestFlow, signatureCredentials, startRuntime, stopRuntime } from '../helpers/node-red';
 
 describe('TLS through ovh-request', function () {
   this.timeout(30_000);
   let sim: OvhSimulator;
   before(async () => {
-    sim = await OvhSimulator.start({ tls: selfSignedCertificate() });
-    await helper.startServer();
+    sim = await startRuntime({ tls: selfSignedCertificate() });
   });
-  after(async () => {
-    await helper.stopServer();
-    await sim.close();
-  });
+  after(() => stopRuntime(sim));
   afterEach(() => helper.unload());
 
   it('refuses an untrusted certificate even when the msg asks not to check it', async () => {
