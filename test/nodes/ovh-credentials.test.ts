@@ -142,6 +142,18 @@ describe('ovh-credentials admin endpoints', function () {
       res.body.clockOffsetSeconds.should.be.approximately(-3600, 1);
     });
 
+    it('reports a clock the server keeps refusing', async () => {
+      await load(requestFlow(sim, {}), {});
+      sim.timeWindowSec = -1; // no timestamp is ever inside the window, even after a re-sync
+      try {
+        const res = await post('/ovh-credentials/check', dialog({ consumerKey: sim.addConsumerKey() }));
+        res.body.status.should.equal('clock');
+        res.body.detail.should.match(/Query out of time/);
+      } finally {
+        sim.timeWindowSec = 30;
+      }
+    });
+
     it('reports an unreachable endpoint and a bad URL', async () => {
       await load(requestFlow(sim, {}), {});
       const down = await post('/ovh-credentials/check', dialog({ url: 'http://127.0.0.1:9/1.0', consumerKey: 'x' }));
