@@ -43,6 +43,8 @@ export interface OvhCredentialsNode extends Node {
   authType: 'signature' | 'oauth2';
   /** The shared client; throws the configuration error when none could be made. */
   getClient(): OvhClient;
+  /** Calls of this account waiting for a turn under its limits (0 without a client). */
+  queued(): number;
 }
 
 /** A region name or base URL; OVH_ENDPOINT wins in environment mode when it is set. */

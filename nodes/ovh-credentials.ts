@@ -44,6 +44,7 @@ export = function register(RED: NodeAPI): void {
       if (!client) throw configError;
       return client;
     };
+    this.queued = () => client?.queued ?? 0;
     this.on('close', (_removed, done) => {
       if (!client) return done();
       client.close().then(done, done);

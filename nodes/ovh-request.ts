@@ -4,7 +4,7 @@
  * output) with the reason.
  */
 import { setMaxListeners } from 'node:events';
-import { OvhApiError, OvhInputError, type OvhClient, type OvhResponse } from './client';
+import { OvhApiError, OvhInputError, pageItems, type OvhClient, type OvhResponse } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import {
@@ -41,13 +41,7 @@ export = function register(RED: NodeAPI): void {
     const maxPages = wholeNumber(def.maxPages, 100, 1, 100000);
     node.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
 
-    const status = new StatusReporter(node, RED, () => {
-      try {
-        return node.account?.getClient().queued ?? 0;
-      } catch {
-        return 0; // a broken account has no queue; its error is reported per message
-      }
-    });
+    const status = new StatusReporter(node, RED, () => node.account?.queued() ?? 0);
     /** Aborts this node's calls on close, whether or not its account node is closed too. */
     const stopping = new AbortController();
     setMaxListeners(0, stopping.signal); // one listener per call in flight
@@ -117,8 +111,8 @@ export = function register(RED: NodeAPI): void {
           const isLast = !res.headers['x-pagination-cursor-next'];
           part.parts = { id: msg._msgid, type: 'array', index, ...(isLast ? { count: index + 1 } : {}) };
           ok(send, writeAnswer(part, res, res.body, { ...factsOf(res), page: index + 1 }));
-        } else if (Array.isArray(res.body)) {
-          items.push(...(res.body as unknown[]));
+        } else {
+          items.push(...pageItems(res.body));
         }
         index++;
       }

@@ -242,8 +242,7 @@ export class OvhClient {
     for await (const res of this.pages<T[]>(path, options)) {
       pages++;
       attempts += res.attempts;
-      if (Array.isArray(res.body)) items.push(...res.body);
-      else if (res.body !== null) items.push(res.body as unknown as T);
+      items.push(...(pageItems(res.body) as T[]));
     }
     return { items, pages, attempts };
   }
@@ -468,6 +467,12 @@ export class OvhClient {
     const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in);
     return { accessToken: body.access_token, expiresIn: Number.isFinite(expiresIn) ? expiresIn : 3600 };
   }
+}
+
+/** The items of one /v2 page: its list, or a lone object as one item; none for an empty page. */
+export function pageItems(body: unknown): unknown[] {
+  if (Array.isArray(body)) return body;
+  return body === null || body === undefined ? [] : [body];
 }
 
 /** JSON when it parses, `null` when empty, otherwise the text (e.g. an HTML error page). */

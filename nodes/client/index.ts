@@ -2,7 +2,7 @@
  * A Node-RED-free OVHcloud API client: endpoints, signing, server time, transport, retries,
  * OAuth2 service accounts, consumer keys and /v2 pagination.
  */
-export { OvhClient, type OvhClientOptions, type CallOptions, type OvhResponse } from './client';
+export { OvhClient, pageItems, type OvhClientOptions, type CallOptions, type OvhResponse } from './client';
 export { ENDPOINTS, ApiBase, isEndpointName, type EndpointName, type EndpointInfo } from './endpoints';
 export { OvhError, OvhApiError, OvhInputError, OvhNetworkError, OvhTimeoutError, OvhAbortError } from './errors';
 export { signRequest } from './signature';

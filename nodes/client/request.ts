@@ -9,7 +9,6 @@ import { OvhInputError } from './errors';
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 export type HttpMethod = (typeof METHODS)[number];
 
-export type PathParamValue = string | number | boolean | bigint;
 export type QueryValue = string | number | boolean | bigint | null | undefined;
 export type Query = Record<string, QueryValue | readonly QueryValue[]>;
 

@@ -150,30 +150,16 @@ function messagePump(inputId: string, outputIds: string[]) {
 
 const at = { z: 'bench', x: 100, y: 100 };
 
-/** 3. Messages through ovh-request in the Node-RED runtime. */
-export function requestNode(): Contender {
+/**
+ * A contender that is a flow: `load` deploys it and names the node messages go into; each call
+ * is one msg in, its answer (or failure) out.
+ */
+function flowContender(name: string, load: (target: Target) => Promise<string>): Contender {
   let send: (fields: Record<string, unknown>) => Promise<void>;
   return {
-    name: 'this package: ovh-request node',
+    name,
     async open(target) {
-      await loadFlow(
-        [
-          { id: 'bench', type: 'tab', label: 'bench' },
-          {
-            id: 'acc',
-            type: 'ovh-credentials',
-            endpoint: 'custom',
-            url: `${target.origin}/1.0`,
-            authType: 'signature',
-            credentialsFrom: 'node',
-          },
-          { id: 'req', ...at, type: 'ovh-request', account: 'acc', method: 'msg', path: '', wires: [['out']] },
-          { id: 'out', ...at, type: 'helper' },
-          { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['out']] },
-        ],
-        { acc: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: target.consumerKey } },
-      );
-      send = messagePump('req', ['out']);
+      send = messagePump(await load(target), ['out']);
     },
     call(kind) {
       return kind === 'GET'
@@ -184,6 +170,30 @@ export function requestNode(): Contender {
       await helper.unload();
     },
   };
+}
+
+/** 3. Messages through ovh-request in the Node-RED runtime. */
+export function requestNode(): Contender {
+  return flowContender('this package: ovh-request node', async (target) => {
+    await loadFlow(
+      [
+        { id: 'bench', type: 'tab', label: 'bench' },
+        {
+          id: 'acc',
+          type: 'ovh-credentials',
+          endpoint: 'custom',
+          url: `${target.origin}/1.0`,
+          authType: 'signature',
+          credentialsFrom: 'node',
+        },
+        { id: 'req', ...at, type: 'ovh-request', account: 'acc', method: 'msg', path: '', wires: [['out']] },
+        { id: 'out', ...at, type: 'helper' },
+        { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['out']] },
+      ],
+      { acc: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: target.consumerKey } },
+    );
+    return 'req';
+  });
 }
 
 interface OfficialClient {
@@ -270,52 +280,40 @@ return msg;`;
 
 /** 6. The core http request node with a function node computing the signature. */
 export function handMadeFlow(): Contender {
-  let send: (fields: Record<string, unknown>) => Promise<void>;
   const core = (file: string) => require(resolveFromNodeRed(`@node-red/nodes/core/${file}`));
-  return {
-    name: 'hand-made flow: function + http request',
-    async open(target) {
-      await loadFlow(
-        [
-          { id: 'bench', type: 'tab', label: 'bench' },
-          { id: 'sign', ...at, type: 'function', func: SIGNING_FUNCTION, outputs: 1, libs: [], wires: [['http']] },
-          {
-            id: 'http',
-            ...at,
-            type: 'http request',
-            method: 'use',
-            ret: 'obj',
-            paytoqs: 'ignore',
-            url: '',
-            persist: true,
-            wires: [['out']],
-          },
-          { id: 'out', ...at, type: 'helper' },
-          { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['out']] },
-        ],
-        {},
-        [core('function/10-function.js'), core('network/21-httprequest.js')],
-      );
-      helper
-        .getNode('sign')
-        .context()
-        .flow.set('ovh', {
-          base: `${target.origin}/1.0`,
-          ak: DEFAULT_APP.appKey,
-          secret: DEFAULT_APP.appSecret,
-          ck: target.consumerKey,
-        });
-      send = messagePump('sign', ['out']);
-    },
-    call(kind) {
-      return kind === 'GET'
-        ? send({ method: 'GET', path: GET_PATH })
-        : send({ method: 'POST', path: POST_PATH, payload: POST_BODY });
-    },
-    async close() {
-      await helper.unload();
-    },
-  };
+  return flowContender('hand-made flow: function + http request', async (target) => {
+    await loadFlow(
+      [
+        { id: 'bench', type: 'tab', label: 'bench' },
+        { id: 'sign', ...at, type: 'function', func: SIGNING_FUNCTION, outputs: 1, libs: [], wires: [['http']] },
+        {
+          id: 'http',
+          ...at,
+          type: 'http request',
+          method: 'use',
+          ret: 'obj',
+          paytoqs: 'ignore',
+          url: '',
+          persist: true,
+          wires: [['out']],
+        },
+        { id: 'out', ...at, type: 'helper' },
+        { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['out']] },
+      ],
+      {},
+      [core('function/10-function.js'), core('network/21-httprequest.js')],
+    );
+    helper
+      .getNode('sign')
+      .context()
+      .flow.set('ovh', {
+        base: `${target.origin}/1.0`,
+        ak: DEFAULT_APP.appKey,
+        secret: DEFAULT_APP.appSecret,
+        ck: target.consumerKey,
+      });
+    return 'sign';
+  });
 }
 
 export async function stopRuntime(): Promise<void> {

@@ -2,6 +2,7 @@ import 'should';
 import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
 import { startSimulator } from '../helpers';
 import { admin, deploy, login, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import { accountNode, signatureCredentials } from '../helpers/node-red';
 
 describe('a started Node-RED with adminAuth', function () {
   this.timeout(90_000);
@@ -24,19 +25,10 @@ describe('a started Node-RED with adminAuth', function () {
       nodeRed,
       [
         { id: 'tab1', type: 'tab', label: 'ovh' },
-        {
-          id: 'acc',
-          type: 'ovh-credentials',
-          name: 'sim',
-          endpoint: 'custom',
-          url: sim.baseUrl,
-          authType: 'signature',
-          credentialsFrom: 'node',
-          timeout: 30,
-        },
+        accountNode(sim, { timeout: 30 }),
         { id: 'req', z: 'tab1', type: 'ovh-request', account: 'acc', method: 'GET', path: '/me', x: 200, y: 100, wires: [[]] },
       ],
-      { acc: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey } },
+      signatureCredentials(sim, consumerKey),
       adminToken,
     );
   });
