@@ -14,7 +14,9 @@ import { selfSignedCertificate } from '../helpers/tls';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-bench-'));
 const tls = selfSignedCertificate();
 const certFile = path.join(dir, 'cert.pem');
-fs.writeFileSync(certFile, tls.cert);
+// NODE_EXTRA_CA_CERTS takes one file: keep whatever the environment already trusts, and add ours.
+const inherited = process.env.NODE_EXTRA_CA_CERTS;
+fs.writeFileSync(certFile, (inherited && fs.existsSync(inherited) ? fs.readFileSync(inherited, 'utf8') + '\n' : '') + tls.cert);
 
 const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, 'worker.js'), ...process.argv.slice(2)], {
   stdio: 'inherit',
