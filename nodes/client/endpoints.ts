@@ -46,7 +46,8 @@ export function isEndpointName(name: unknown): name is EndpointName {
 
 /** Version segments that may end a base URL and that a call's path may name instead. */
 const VERSION_SEGMENT = /\/(1\.0|v1|v2)$/;
-const VERSIONED_PATH = /^\/v[12](\/|$|\?)/;
+/** A path naming its branch, as the API console shows them: `/v2/iam/policy`, `/1.0/me`. */
+const VERSIONED_PATH = /^\/(?:v[12]|1\.0)(?:\/|$|\?)/;
 
 /**
  * A base URL split once into its root (scheme, host, any prefix) and its default version
@@ -92,7 +93,7 @@ export class ApiBase {
     return url;
   }
 
-  /** The unencoded URL for an API path: `/v1/...` and `/v2/...` replace the base's version. */
+  /** The unencoded URL for an API path: `/1.0/...`, `/v1/...` and `/v2/...` replace the base's version. */
   urlFor(path: string): string {
     return VERSIONED_PATH.test(path) ? this.root + path : this.root + this.version + path;
   }
@@ -103,6 +104,9 @@ function checkBaseUrl(value: string, what = 'base URL'): string {
   if (typeof value !== 'string' || value.trim() === '') {
     throw new OvhInputError(`The ${what} is empty: choose an OVHcloud region or give an http(s) URL`);
   }
+  // On the text, not the parsed URL: WHATWG reads a bare "?" or "#" as an empty query or
+  // fragment, and every call would then go to the wrong path.
+  if (/[?#]/.test(value)) throw new OvhInputError(`The ${what} must not hold a query or a fragment ("?" or "#")`);
   let parsed: URL;
   try {
     parsed = new URL(value.trim());
@@ -113,6 +117,5 @@ function checkBaseUrl(value: string, what = 'base URL'): string {
     throw new OvhInputError(`The ${what} must start with https:// or http://, not ${parsed.protocol}`);
   }
   if (parsed.username || parsed.password) throw new OvhInputError(`The ${what} must not hold a user name or password`);
-  if (parsed.search || parsed.hash) throw new OvhInputError(`The ${what} must not hold a query or a fragment`);
   return parsed.href.replace(/\/+$/, '');
 }

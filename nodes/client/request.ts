@@ -188,10 +188,17 @@ export function checkHeaders(headers: unknown): Record<string, string> {
   return out;
 }
 
+/**
+ * An object of names and values, from any realm: a Function node runs in its own `vm` context,
+ * so its object literals (and its JSON.parse results) have another realm's Object.prototype.
+ * Accepted: a prototype that is null, or whose own prototype is null (Object.prototype of some
+ * realm). Refused: arrays, dates, buffers, maps, class instances.
+ */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  if (Object.prototype.toString.call(value) !== '[object Object]') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** A short description of a wrong value for an error message (never the value of a secret). */
@@ -202,7 +209,8 @@ export function describe(value: unknown): string {
     case 'string':
       return `"${clip(value)}"`;
     case 'object':
-      return value instanceof Date ? 'a date' : 'an object';
+      // Tagged, not instanceof: a date made in a Function node belongs to another realm.
+      return Object.prototype.toString.call(value) === '[object Date]' ? 'a date' : 'an object';
     case 'function':
       return 'a function';
     default:

@@ -1,5 +1,15 @@
+import vm from 'node:vm';
 import should from 'should';
-import { ApiBase, OvhInputError, buildUrl, checkHeaders, encodeBody, encodeQuery, normalizeMethod } from '../../nodes/client';
+import {
+  ApiBase,
+  OvhInputError,
+  buildUrl,
+  checkHeaders,
+  encodeBody,
+  encodeQuery,
+  isPlainObject,
+  normalizeMethod,
+} from '../../nodes/client';
 
 const eu = new ApiBase('ovh-eu');
 
@@ -55,6 +65,22 @@ describe('endpoints', () => {
     refused(() => new ApiBase('https://user:pw@example.com/1.0'), /user name or password/);
     refused(() => new ApiBase('https://example.com/1.0?x=1'), /query or a fragment/);
     refused(() => new ApiBase('javascript:alert(1)'), /must start with https/);
+  });
+
+  it('refuses a base URL or token URL holding a bare "?" or "#", which WHATWG reads as empty', () => {
+    for (const url of ['https://host/api?', 'https://host/api#', 'https://host/api/?#', 'https://host/a#b?c']) {
+      refused(() => new ApiBase(url), /must not hold a query or a fragment \("\?" or "#"\)/);
+    }
+    refused(() => new ApiBase('https://host/1.0', 'https://host/token?'), /token URL must not hold a query/);
+  });
+
+  it('takes a path copied from the API console with its /1.0 prefix as the /1.0 branch', () => {
+    buildUrl(eu, '/1.0/me').href.should.equal('https://eu.api.ovh.com/1.0/me');
+    buildUrl(eu, '/1.0').href.should.equal('https://eu.api.ovh.com/1.0');
+    buildUrl(eu, '/1.0?x=1').href.should.equal('https://eu.api.ovh.com/1.0?x=1');
+    buildUrl(eu, '/1.00/x').href.should.equal('https://eu.api.ovh.com/1.0/1.00/x');
+    const custom = new ApiBase('http://127.0.0.1:8080/prefix/v1');
+    buildUrl(custom, '/1.0/me').href.should.equal('http://127.0.0.1:8080/prefix/1.0/me');
   });
 });
 
@@ -146,6 +172,32 @@ describe('encodeBody', () => {
     refused(() => encodeBody({ n: BigInt(1) }), /cannot be written as JSON/);
     refused(() => encodeBody(() => 1), /a function/);
     refused(() => encodeBody(Symbol('s')), /cannot be written as JSON/);
+  });
+});
+
+describe('isPlainObject', () => {
+  it('accepts objects of any realm, as a Function node makes them', () => {
+    const other = vm.runInNewContext(
+      '({ literal: { zoneName: "example.com" }, parsed: JSON.parse(\'{"a":1}\'), bare: Object.create(null) })',
+    );
+    isPlainObject(other.literal).should.be.true();
+    isPlainObject(other.parsed).should.be.true();
+    isPlainObject(other.bare).should.be.true();
+    isPlainObject({}).should.be.true();
+    encodeQuery(other.literal).should.equal('zoneName=example.com');
+    checkHeaders(vm.runInNewContext('({ "X-Pagination-Size": 10 })')).should.eql({ 'x-pagination-size': '10' });
+  });
+
+  it('refuses lists, dates, buffers, maps and class instances, from any realm', () => {
+    const other = vm.runInNewContext('({ list: [1], date: new Date(0), map: new Map(), instance: new (class A {})() })');
+    for (const value of [other.list, other.date, other.map, other.instance, [1], new Date(0), Buffer.from('x'), new Map()]) {
+      isPlainObject(value).should.be.false();
+    }
+    class Point {
+      x = 1;
+    }
+    isPlainObject(new Point()).should.be.false();
+    refused(() => encodeQuery(other.date), /not a date/);
   });
 });
 

@@ -1,4 +1,5 @@
 /** Running our nodes in the real Node-RED runtime through node-red-node-test-helper. */
+import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import credentialsNode from '../../nodes/ovh-credentials';
 import requestNode from '../../nodes/ovh-request';
@@ -68,8 +69,18 @@ export function requestFlow(
   ];
 }
 
-export async function load(flow: Array<Record<string, unknown>>, credentials: Record<string, unknown>): Promise<void> {
-  await helper.load(ourNodes, flow, credentials);
+/** A core node of the Node-RED the tests run, e.g. `function/10-function.js`. */
+export function coreNode(file: string): unknown {
+  return require(path.join(path.dirname(resolveFromNodeRed('@node-red/nodes/package.json')), 'core', file));
+}
+
+/** Loads a flow with our nodes and any core nodes it uses. */
+export async function load(
+  flow: Array<Record<string, unknown>>,
+  credentials: Record<string, unknown>,
+  extraNodes: unknown[] = [],
+): Promise<void> {
+  await helper.load([...extraNodes, ...ourNodes], flow, credentials);
 }
 
 /** Resolves with the next `count` messages a helper node receives. */

@@ -2,13 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { repoRoot } from '../helpers';
-import { resolveFromNodeRed } from '../helpers/runtime';
-import { helper, ourNodes, receive, signatureCredentials, startRuntime, stopRuntime, type Msg } from '../helpers/node-red';
+import {
+  coreNode,
+  helper,
+  ourNodes,
+  receive,
+  signatureCredentials,
+  startRuntime,
+  stopRuntime,
+  type Msg,
+} from '../helpers/node-red';
 
 // The core nodes the examples use, loaded from the Node-RED the tests run.
-const coreNodes = ['common/20-inject.js', 'common/21-debug.js', 'common/90-comment.js', 'function/15-change.js'].map((file) =>
-  require(path.join(path.dirname(resolveFromNodeRed('@node-red/nodes/package.json')), 'core', file)),
-);
+const coreNodes = ['common/20-inject.js', 'common/21-debug.js', 'common/90-comment.js', 'function/15-change.js'].map(coreNode);
 
 const examplesDir = path.join(repoRoot, 'examples');
 

@@ -222,6 +222,17 @@ describe('ovh-request in the Node-RED runtime', function () {
       helper.getNode('req').receive({});
       (await caught2)[0].error.message.should.match(/must start with https:\/\/ or http:\/\//);
     });
+
+    it('refuses an imported base URL ending in "?" or "#" before anything is sent', async () => {
+      for (const url of [sim.baseUrl + '?', sim.baseUrl + '#']) {
+        await load(requestFlow(sim, {}, { url }), signatureCredentials(sim));
+        const caught = receive('caught');
+        helper.getNode('req').receive({});
+        (await caught)[0].error.message.should.match(/base URL must not hold a query or a fragment \("\?" or "#"\)/);
+        await helper.unload();
+      }
+      sim.count().should.equal(0);
+    });
   });
 
   describe('status', () => {
@@ -374,6 +385,18 @@ describe('ovh-request in the Node-RED runtime', function () {
       helper.getNode('req').receive({});
       (await out)[0].payload.nichandle.should.equal('xx1234-ovh');
       sim.received({ path: '/1.0/me' })[0].headers['x-ovh-consumer']!.should.equal(process.env.OVH_CONSUMER_KEY);
+    });
+
+    it('refuses an OVH_ENDPOINT holding "?" or "#" before anything is sent', async () => {
+      process.env.OVH_ENDPOINT = sim.baseUrl + '#';
+      process.env.OVH_APPLICATION_KEY = DEFAULT_APP.appKey;
+      process.env.OVH_APPLICATION_SECRET = DEFAULT_APP.appSecret;
+      process.env.OVH_CONSUMER_KEY = sim.addConsumerKey();
+      await load(requestFlow(sim, {}, { credentialsFrom: 'env' }), {});
+      const caught = receive('caught');
+      helper.getNode('req').receive({});
+      (await caught)[0].error.message.should.match(/must not hold a query or a fragment/);
+      sim.count().should.equal(0);
     });
 
     it('names the missing variables', async () => {

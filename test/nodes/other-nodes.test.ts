@@ -1,0 +1,105 @@
+/**
+ * Values built in other nodes, as flows really hand them over: a Function node runs in its own
+ * `vm` realm (its objects have another Object.prototype), a change node evaluates JSONata.
+ */
+import should from 'should';
+import { OvhSimulator } from '../simulator/simulator';
+import {
+  coreNode,
+  helper,
+  load,
+  receive,
+  signatureCredentials,
+  startRuntime,
+  stopRuntime,
+  accountNode,
+  type Msg,
+} from '../helpers/node-red';
+
+const functionNode = coreNode('function/10-function.js');
+const changeNode = coreNode('function/15-change.js');
+
+describe('ovh-request fed by other nodes', function () {
+  let sim: OvhSimulator;
+
+  before(async () => {
+    sim = await startRuntime();
+  });
+  after(() => stopRuntime(sim));
+  afterEach(() => helper.unload());
+
+  const at = { z: 'flow', x: 100, y: 100 };
+
+  /** A flow: `before` node(s) -> ovh-request -> out, with a Catch node wired to "caught". */
+  const flowWith = (before: Array<Record<string, unknown>>, request: Record<string, unknown>) => [
+    { id: 'flow', type: 'tab', label: 'test' },
+    accountNode(sim),
+    ...before.map((node) => ({ ...at, ...node })),
+    { id: 'req', ...at, type: 'ovh-request', account: 'acc', method: 'GET', wires: [['out']], ...request },
+    { id: 'out', ...at, type: 'helper' },
+    { id: 'catch', ...at, type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', ...at, type: 'helper' },
+  ];
+
+  /** Runs a Function node's code before the request node and answers what leaves it. */
+  const throughFunction = async (code: string, request: Record<string, unknown>): Promise<Msg> => {
+    const flow = flowWith([{ id: 'fn', type: 'function', func: code, outputs: 1, wires: [['req']] }], request);
+    await load(flow, signatureCredentials(sim), [functionNode]);
+    const answer = Promise.race([receive('out'), receive('caught').then(([msg]) => [{ caught: msg.error }])]);
+    helper.getNode('fn').receive({ payload: null });
+    return (await answer)[0];
+  };
+
+  it('takes msg.params, msg.query and msg.requestHeaders built in a Function node', async () => {
+    const msg = await throughFunction(
+      `msg.params = { zoneName: "exämple.com" };
+       msg.query = { subDomain: "www", flag: true, ids: [1, 2] };
+       msg.requestHeaders = { "Accept-Language": "fr-FR" };
+       return msg;`,
+      { path: '/echo/{zoneName}/record' },
+    );
+    should(msg.caught).be.undefined();
+    msg.payload.path.should.equal('/1.0/echo/ex%C3%A4mple.com/record');
+    msg.payload.search.should.equal('subDomain=www&flag=true&ids=1&ids=2');
+    msg.payload.headers['accept-language'].should.equal('fr-FR');
+  });
+
+  it('sends a body built in a Function node, as an object literal or from its JSON.parse', async () => {
+    const literal = await throughFunction(`msg.payload = { message: "héllo", tags: ["a"], nested: { n: 1 } }; return msg;`, {
+      method: 'POST',
+      path: '/echo/sms',
+    });
+    literal.payload.body.should.equal('{"message":"h\\u00e9llo","tags":["a"],"nested":{"n":1}}');
+    await helper.unload();
+    const parsed = await throughFunction(
+      `msg.params = JSON.parse('{"zoneName":"example.com"}'); msg.payload = JSON.parse('{"target":"192.0.2.1"}'); return msg;`,
+      { method: 'PUT', path: '/echo/{zoneName}' },
+    );
+    parsed.payload.path.should.equal('/1.0/echo/example.com');
+    parsed.payload.body.should.equal('{"target":"192.0.2.1"}');
+  });
+
+  it('still refuses a Function node value that is not a plain object, naming it', async () => {
+    const msg = await throughFunction(`msg.params = new Date(0); return msg;`, { path: '/echo/{zoneName}' });
+    msg.caught.message.should.match(/msg\.params must be an object of placeholder values/);
+    sim.count({ path: '/1.0/echo/1970' }).should.equal(0);
+  });
+
+  it('takes a query and params set by a change node with JSONata', async () => {
+    const change = {
+      id: 'chg',
+      type: 'change',
+      rules: [
+        { t: 'set', p: 'params', pt: 'msg', to: '{"zoneName": "example." & "com"}', tot: 'jsonata' },
+        { t: 'set', p: 'query', pt: 'msg', to: '{"fieldType": "A", "n": 1 + 1}', tot: 'jsonata' },
+      ],
+      wires: [['req']],
+    };
+    await load(flowWith([change], { path: '/echo/{zoneName}' }), signatureCredentials(sim), [changeNode]);
+    const received = receive('out');
+    helper.getNode('chg').receive({ payload: null });
+    const [msg] = await received;
+    msg.payload.path.should.equal('/1.0/echo/example.com');
+    msg.payload.search.should.equal('fieldType=A&n=2');
+  });
+});
