@@ -298,7 +298,8 @@ export class OvhClient {
           call.auth === 'none' || this.limiter.unlimited
             ? undefined
             : await this.limiter.acquire(scope.signal).catch((err: unknown) => {
-                throw err instanceof OvhAbortError ? abortError(scope, call) : err;
+                // Aborted while queued: named like a call aborted in flight.
+                throw scope.aborted ? abortError(scope, call) : err;
               });
         let sent: { auth: AuthHeaders; raw: RawResponse } | TransportFailure;
         try {
@@ -361,7 +362,8 @@ export class OvhClient {
         if ((raw.statusCode >= 500 || raw.statusCode === 429) && IDEMPOTENT.has(call.method)) {
           failures++;
           if (failures < retry.maxAttempts) {
-            const asked = raw.statusCode === 429 ? retryAfterMs(raw.headers['retry-after']) : undefined;
+            // Retry-After is what 429 and 503 carry (RFC 9110); elsewhere the backoff decides.
+            const asked = raw.statusCode === 429 || raw.statusCode === 503 ? retryAfterMs(raw.headers['retry-after']) : undefined;
             if (asked === undefined || asked <= retry.maxRetryAfterMs) {
               await this.wait(asked ?? backoffDelay(failures, retry), scope, call);
               continue;
@@ -398,35 +400,45 @@ export class OvhClient {
         return { headers };
       case 'oauth2': {
         const token = this.tokens!.cached();
-        if (token === undefined) return undefined;
-        headers.authorization = 'Bearer ' + token;
-        return { headers, token };
+        return token === undefined ? undefined : this.bearer(call, token);
       }
       case 'signature': {
         const now = this.clock.cached();
-        if (now === undefined) return undefined;
-        const timestamp = String(now.timestamp);
-        headers['x-ovh-application'] = this.appKey as string;
-        headers['x-ovh-consumer'] = this.consumerKey as string;
-        headers['x-ovh-timestamp'] = timestamp;
-        headers['x-ovh-signature'] = signRequest(
-          this.appSecret as string,
-          this.consumerKey as string,
-          call.method,
-          call.url.href,
-          call.body ?? '',
-          timestamp,
-        );
-        return { headers, generation: now.generation };
+        return now === undefined ? undefined : this.sign(call, now);
       }
     }
   }
 
-  /** The slow path of authenticateNow: wait for the time sync or the token, then sign. */
+  /**
+   * The slow path of authenticateNow: waits for the time sync or the token, then uses exactly
+   * what it waited for (never asks again: a token already stale on arrival would loop).
+   */
   private async authenticate(call: PreparedCall, scope: CallScope): Promise<AuthHeaders> {
-    if (call.auth === 'oauth2') await abortable(this.tokens!.get(), scope, call);
-    if (call.auth === 'signature') await abortable(this.clock.now(), scope, call);
-    return this.authenticateNow(call) ?? this.authenticate(call, scope);
+    if (call.auth === 'oauth2') return this.bearer(call, await abortable(this.tokens!.get(), scope, call));
+    if (call.auth === 'signature') return this.sign(call, await abortable(this.clock.now(), scope, call));
+    return this.authenticateNow(call) as AuthHeaders;
+  }
+
+  private bearer(call: PreparedCall, token: string): AuthHeaders {
+    call.headers.authorization = 'Bearer ' + token;
+    return { headers: call.headers, token };
+  }
+
+  private sign(call: PreparedCall, now: { timestamp: number; generation: number }): AuthHeaders {
+    const headers = call.headers;
+    const timestamp = String(now.timestamp);
+    headers['x-ovh-application'] = this.appKey as string;
+    headers['x-ovh-consumer'] = this.consumerKey as string;
+    headers['x-ovh-timestamp'] = timestamp;
+    headers['x-ovh-signature'] = signRequest(
+      this.appSecret as string,
+      this.consumerKey as string,
+      call.method,
+      call.url.href,
+      call.body ?? '',
+      timestamp,
+    );
+    return { headers, generation: now.generation };
   }
 
   private async fetchServerTime(): Promise<number> {

@@ -73,7 +73,7 @@ export class CallLimiter {
           const index = this.waiting.indexOf(waiter);
           if (index !== -1) this.waiting.splice(index, 1);
           if (this.waiting.length === 0) this.clearTimer();
-          reject(signal.reason instanceof Error ? signal.reason : new OvhAbortError('The call was aborted'));
+          reject(new OvhAbortError('The call was aborted'));
         },
       };
       signal.addEventListener('abort', waiter.onAbort, { once: true });

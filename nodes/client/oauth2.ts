@@ -1,6 +1,7 @@
 /**
  * OAuth2 service accounts (client credentials): one token at a time per client, fetched when
- * first needed, shared by concurrent callers, and refreshed 10 s before it expires.
+ * first needed, shared by concurrent callers, and refreshed shortly before it expires (10 s, as
+ * the official clients do, or half its lifetime for a token that lives 20 s or less).
  */
 
 export interface BearerToken {
@@ -12,24 +13,42 @@ export interface BearerToken {
 /** Refresh this long before the server's expiry, as the official clients do. */
 const REFRESH_MARGIN_MS = 10_000;
 
+/**
+ * When a token with this lifetime should be replaced. The margin is capped at half the
+ * lifetime: a token valid for 10 s or less would otherwise be stale on arrival.
+ */
+export function refreshAfterMs(expiresInSeconds: number): number {
+  const lifetime = Math.max(0, expiresInSeconds * 1000);
+  return lifetime - Math.min(REFRESH_MARGIN_MS, lifetime / 2);
+}
+
 export class TokenCache {
   private token: BearerToken | undefined;
   private pending: Promise<BearerToken> | undefined;
 
   /** `fetchToken` returns the access token and its lifetime in seconds. */
-  constructor(private readonly fetchToken: () => Promise<{ accessToken: string; expiresIn: number }>) {}
+  constructor(
+    private readonly fetchToken: () => Promise<{ accessToken: string; expiresIn: number }>,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The current token without waiting, while it is fresh. */
   cached(): string | undefined {
-    return this.token && Date.now() < this.token.refreshAt ? this.token.accessToken : undefined;
+    return this.token && this.now() < this.token.refreshAt ? this.token.accessToken : undefined;
   }
 
+  /**
+   * The fresh token, or a newly fetched one (shared by every caller waiting for it). A newly
+   * fetched token is returned even when its lifetime is already spent: it is the newest there
+   * is, and fetching again at once would only loop.
+   */
   async get(): Promise<string> {
-    if (this.token && Date.now() < this.token.refreshAt) return this.token.accessToken;
+    const fresh = this.cached();
+    if (fresh !== undefined) return fresh;
     if (!this.pending) {
       this.pending = this.fetchToken().then(
         ({ accessToken, expiresIn }) => {
-          this.token = { accessToken, refreshAt: Date.now() + Math.max(0, expiresIn * 1000 - REFRESH_MARGIN_MS) };
+          this.token = { accessToken, refreshAt: this.now() + refreshAfterMs(expiresIn) };
           this.pending = undefined;
           return this.token;
         },

@@ -24,12 +24,27 @@ export function backoffDelay(attempt: number, options: RetryOptions, random: () 
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
-/** `Retry-After` as seconds or an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+const DELTA_SECONDS = /^\s*(\d+)\s*$/;
+/** The three HTTP-date forms of RFC 9110: IMF-fixdate, RFC 850, asctime. Anything else is refused. */
+const HTTP_DATES = [
+  /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/,
+  /^\s*(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), \d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT\s*$/,
+  /^\s*(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}\s*$/,
+];
+
+/**
+ * `Retry-After` in milliseconds from now: delta-seconds (digits only) or an HTTP date (a date in
+ * the past is 0). Undefined when absent or not one of those forms (`-1`, `1,2`, `soon`): the
+ * caller then uses its own backoff.
+ */
 export function retryAfterMs(header: string | string[] | undefined, now: number = Date.now()): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.round(parseFloat(value) * 1000);
-  const date = Date.parse(value);
+  if (value === undefined) return undefined;
+  const seconds = DELTA_SECONDS.exec(value);
+  if (seconds) return Number(seconds[1]) * 1000;
+  if (!HTTP_DATES.some((form) => form.test(value))) return undefined;
+  // asctime has no zone: it is GMT by definition.
+  const date = Date.parse(/GMT\s*$/.test(value) ? value : value.trim() + ' GMT');
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

@@ -402,6 +402,36 @@ describe('OvhClient against the simulator', function () {
       (second.receivedAt - first.receivedAt).should.be.aboveOrEqual(950);
     });
 
+    it('honours Retry-After on 503, with the same cap as on 429', async () => {
+      const c = client({ retry: { maxRetryAfterMs: 5000 } });
+      await c.get('/me');
+      sim.resetCounters();
+      sim.injectFault({ kind: 'status', status: 503, path: '/1.0/me', retryAfter: '1' });
+      const res = await c.request('GET', '/me');
+      res.attempts.should.equal(2);
+      const [first, second] = sim.received({ path: '/1.0/me' });
+      (second.receivedAt - first.receivedAt).should.be.aboveOrEqual(950);
+
+      sim.injectFault({ kind: 'status', status: 503, path: '/1.0/me', retryAfter: '120' });
+      const err = (await rejection(c.get('/me'))) as unknown as OvhApiError;
+      err.statusCode.should.equal(503);
+      err.attempts.should.equal(1);
+    });
+
+    it('falls back to its own backoff when Retry-After is unreadable', async () => {
+      const c = client();
+      await c.get('/me');
+      for (const retryAfter of ['-1', '1,2', 'soon', '0x10']) {
+        sim.resetCounters();
+        sim.injectFault({ kind: '429', path: '/1.0/me', retryAfter });
+        const res = await c.request('GET', '/me');
+        res.attempts.should.equal(2);
+        const [first, second] = sim.received({ path: '/1.0/me' });
+        // The test client's backoff: 5 to 20 ms, never an immediate retry nor a long wait.
+        (second.receivedAt - first.receivedAt).should.be.within(2, 500);
+      }
+    });
+
     it('reports a 429 whose Retry-After is beyond the limit instead of waiting', async () => {
       const c = client({ retry: { maxRetryAfterMs: 500 } });
       sim.injectFault({ kind: '429', path: '/1.0/me', retryAfter: '120' });
@@ -515,8 +545,8 @@ describe('OvhClient against the simulator', function () {
       form.get('scope')!.should.equal('all');
     });
 
-    it('refreshes the token 10 s before it expires', async () => {
-      sim.tokenLifetimeSec = 11;
+    it('refreshes a short-lived token at half its lifetime', async () => {
+      sim.tokenLifetimeSec = 2;
       try {
         const c = oauthClient();
         await c.get('/me');
@@ -525,6 +555,33 @@ describe('OvhClient against the simulator', function () {
         await new Promise((r) => setTimeout(r, 1100));
         await c.get('/me');
         sim.count({ path: '/auth/oauth2/token' }).should.equal(2);
+      } finally {
+        sim.tokenLifetimeSec = 3600;
+      }
+    });
+
+    it('uses a token valid for 10 s or less instead of fetching tokens in a loop', async () => {
+      sim.tokenLifetimeSec = 8;
+      try {
+        const c = oauthClient();
+        await Promise.all(Array.from({ length: 10 }, () => c.get('/me')));
+        await c.get('/me');
+        sim.count({ path: '/auth/oauth2/token' }).should.equal(1);
+        sim.count({ path: '/1.0/me' }).should.equal(11);
+      } finally {
+        sim.tokenLifetimeSec = 3600;
+      }
+    });
+
+    it('bounds token fetches per call when every token arrives already expired', async () => {
+      sim.tokenLifetimeSec = 0;
+      try {
+        const c = oauthClient();
+        const err = (await rejection(c.get('/me'))) as unknown as OvhApiError;
+        err.statusCode.should.equal(401);
+        // One token, refused; one renewal, refused: then the call reports it.
+        sim.count({ path: '/auth/oauth2/token' }).should.equal(2);
+        sim.count({ path: '/1.0/me' }).should.equal(2);
       } finally {
         sim.tokenLifetimeSec = 3600;
       }

@@ -97,4 +97,31 @@ describe('account limits', function () {
     await new Promise((r) => setTimeout(r, 100));
     sim.count({ path: /^\/1\.0\/echo\// }).should.equal(1);
   });
+
+  it('rejects a call aborted while queued with an OvhAbortError naming it', async () => {
+    const c = client({ maxInFlight: 1 });
+    await c.get('/me');
+    sim.injectFault({ kind: 'slow', path: '/1.0/echo', delayMs: 300, count: 1 });
+    const first = c.get('/echo/first');
+    const caller = new AbortController();
+    const queued = rejection(c.get('/echo/{id}', { params: { id: 'queued' }, signal: caller.signal }));
+    await new Promise((r) => setImmediate(r));
+    c.queued.should.equal(1);
+    caller.abort();
+    const err = await queued;
+    err.should.be.instanceOf(OvhAbortError);
+    err.message.should.equal('GET /echo/{id}: The call was aborted');
+    await first;
+
+    const closing = client({ maxInFlight: 1 });
+    await closing.get('/me');
+    sim.injectFault({ kind: 'slow', path: '/1.0/echo', delayMs: 300, count: 1 });
+    void closing.get('/echo/first').catch(() => undefined);
+    const waiting = rejection(closing.get('/echo/second'));
+    await new Promise((r) => setImmediate(r));
+    await closing.close();
+    const closed = await waiting;
+    closed.should.be.instanceOf(OvhAbortError);
+    closed.message.should.equal('GET /echo/second: The OVHcloud client was closed');
+  });
 });

@@ -58,7 +58,7 @@ export interface Fault {
   count?: number;
   /** For `status`: the status code (default 500). For `html`: default 502. */
   status?: number;
-  /** For `429`: the Retry-After header value, in seconds (default "1"). */
+  /** For `429`: the Retry-After header value (default "1"); for `status`: one, when given. */
   retryAfter?: string;
   /** For `slow`: delay before the normal answer (default 1000 ms). */
   delayMs?: number;
@@ -326,6 +326,7 @@ export class OvhSimulator {
   private applyFault(fault: Fault, req: http.IncomingMessage, res: http.ServerResponse, record: RecordedRequest): void {
     switch (fault.kind) {
       case 'status':
+        if (fault.retryAfter !== undefined) res.setHeader('Retry-After', fault.retryAfter);
         return this.send(res, record, fault.status ?? 500, { message: 'Internal server error' });
       case 'html':
         record.status = fault.status ?? 502;
