@@ -3,7 +3,15 @@
  * taken from the OVH_* environment variables) becomes client options. Shared by the config node
  * and its admin endpoints.
  */
-import { OvhInputError, type OvhClient, type OvhClientOptions } from './client';
+import {
+  NEEDED_CREDENTIALS,
+  OvhInputError,
+  type AuthType,
+  type CredentialName,
+  type Credentials,
+  type OvhClient,
+  type OvhClientOptions,
+} from './client';
 import type { Node } from './node-red';
 
 /** The official clients' environment variable names. */
@@ -16,17 +24,13 @@ export const ENV = {
   clientSecret: 'OVH_CLIENT_SECRET',
 } as const;
 
-export const CREDENTIAL_NAMES = ['appKey', 'appSecret', 'consumerKey', 'clientId', 'clientSecret'] as const;
-export type CredentialName = (typeof CREDENTIAL_NAMES)[number];
-export type Credentials = Partial<Record<CredentialName, string>>;
-
 /** The node's properties, as they appear in an exported flow. */
 export interface AccountConfig {
   endpoint?: string;
   url?: string;
   /** OAuth2 token URL for a custom base URL (the regions have their own). */
   tokenUrl?: string;
-  authType?: 'signature' | 'oauth2';
+  authType?: AuthType;
   /** `node`: the keys stored in this node; `env`: the OVH_* environment variables, chosen in the dialog. */
   credentialsFrom?: 'node' | 'env';
   /** Seconds allowed for one attempt. */
@@ -40,7 +44,7 @@ export interface AccountConfig {
 }
 
 export interface OvhCredentialsNode extends Node {
-  authType: 'signature' | 'oauth2';
+  authType: AuthType;
   /** The shared client; throws the configuration error when none could be made. */
   getClient(): OvhClient;
   /** Calls of this account waiting for a turn under its limits (0 without a client). */
@@ -71,8 +75,8 @@ export function credentialOf(
 
 /** Client options for a configuration: only the credentials of its auth type are passed on. */
 export function clientOptions(config: AccountConfig, stored: Credentials, env: NodeJS.ProcessEnv): OvhClientOptions {
-  const needed: CredentialName[] =
-    config.authType === 'oauth2' ? ['clientId', 'clientSecret'] : ['appKey', 'appSecret', 'consumerKey'];
+  const authType: AuthType = config.authType === 'oauth2' ? 'oauth2' : 'signature';
+  const needed = NEEDED_CREDENTIALS[authType];
   if (config.credentialsFrom === 'env') {
     const missing = needed.filter((name) => !credentialOf(name, config, stored, env)).map((name) => ENV[name]);
     if (missing.length > 0) throw new OvhInputError(`Missing environment variable(s): ${missing.join(', ')}`);
@@ -80,6 +84,7 @@ export function clientOptions(config: AccountConfig, stored: Credentials, env: N
   const timeout = Number(config.timeout);
   const options: OvhClientOptions = {
     endpoint: endpointOf(config, env),
+    authType,
     timeoutMs: timeout > 0 ? timeout * 1000 : undefined,
     limits: {
       maxInFlight: Number(config.maxInFlight) || undefined,
@@ -88,6 +93,6 @@ export function clientOptions(config: AccountConfig, stored: Credentials, env: N
     },
   };
   for (const name of needed) options[name] = credentialOf(name, config, stored, env);
-  if (config.authType === 'oauth2' && config.tokenUrl?.trim()) options.tokenUrl = config.tokenUrl.trim();
+  if (authType === 'oauth2' && config.tokenUrl?.trim()) options.tokenUrl = config.tokenUrl.trim();
   return options;
 }

@@ -13,10 +13,17 @@ import { Transport, TransportFailure, type RawResponse } from './transport';
 import { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './retry';
 import { buildUrl, checkHeaders, encodeBody, isPlainObject, normalizeMethod, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
+import { CREDENTIAL_WORDS, missingCredentials, type AuthType, type Credentials } from './credentials';
 
 export interface OvhClientOptions {
   /** A region name (`ovh-eu`, `ovh-ca`, `ovh-us`, `kimsufi-eu`, ...) or a base URL like `https://eu.api.ovh.com/1.0`. */
   endpoint: string;
+  /**
+   * `signature` (application key, secret, consumer key) or `oauth2` (client id and secret).
+   * Default: `oauth2` when a client id or secret is given. Missing credentials of the chosen type
+   * are named by each call.
+   */
+  authType?: AuthType;
   /** Signed calls: application key, application secret, consumer key. */
   appKey?: string;
   appSecret?: string;
@@ -92,10 +99,12 @@ interface AuthHeaders {
 
 export class OvhClient {
   readonly base: ApiBase;
-  readonly authType: 'signature' | 'oauth2';
+  readonly authType: AuthType;
   private readonly appKey?: string;
   private readonly appSecret?: string;
   private readonly consumerKey?: string;
+  /** The credentials of its auth type that are missing: every call is refused until given. */
+  private readonly missing: string | undefined;
   private readonly transport: Transport;
   private readonly clock: ServerClock;
   private readonly tokens?: TokenCache;
@@ -124,17 +133,24 @@ export class OvhClient {
 
     const clientId = nonEmpty(options.clientId);
     const clientSecret = nonEmpty(options.clientSecret);
-    if (clientId || clientSecret) {
-      if (!clientId || !clientSecret) throw new OvhInputError('OAuth2 needs both a client id and a client secret');
+    this.authType = options.authType ?? (clientId || clientSecret ? 'oauth2' : 'signature');
+    const given: Credentials = {
+      appKey: this.appKey,
+      appSecret: this.appSecret,
+      consumerKey: this.consumerKey,
+      clientId,
+      clientSecret,
+    };
+    const missing = missingCredentials(this.authType, given);
+    this.missing = missing.length > 0 ? missing.map((name) => 'no ' + CREDENTIAL_WORDS[name]).join(', ') : undefined;
+    if (this.authType === 'oauth2') {
       const tokenUrl = this.base.tokenUrl;
       if (!tokenUrl) {
         throw new OvhInputError(`OAuth2 service accounts are not offered on ${this.base.baseUrl}: give a token URL`);
       }
-      this.authType = 'oauth2';
       const scope = options.scope ?? 'all';
-      this.tokens = new TokenCache(() => this.fetchToken(tokenUrl, clientId, clientSecret, scope));
-    } else {
-      this.authType = 'signature';
+      // Never called while a credential is missing: every call is refused first.
+      this.tokens = new TokenCache(() => this.fetchToken(tokenUrl, clientId as string, clientSecret as string, scope));
     }
   }
 
@@ -176,7 +192,7 @@ export class OvhClient {
   /** A signed (or bearer) call. Everything is checked before anything is sent. */
   async request<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<OvhResponse<T>> {
     const call = this.prepare(method, path, options);
-    if (call.auth === 'signature') this.requireSignatureCredentials();
+    if (this.missing) throw new OvhInputError(`Missing credentials: ${this.missing}`);
     return this.execute<T>(call, options);
   }
 
@@ -263,16 +279,7 @@ export class OvhClient {
     const headers = checkHeaders(options.headers);
     headers['user-agent'] ??= this.userAgent;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return { method: verb, url, path, body, headers, auth: auth ?? (this.authType === 'oauth2' ? 'oauth2' : 'signature') };
-  }
-
-  private requireSignatureCredentials(): void {
-    const missing = [
-      this.appKey ? undefined : 'application key',
-      this.appSecret ? undefined : 'application secret',
-      this.consumerKey ? undefined : 'consumer key',
-    ].filter(Boolean);
-    if (missing.length > 0) throw new OvhInputError(`Missing credentials: no ${missing.join(', no ')}`);
+    return { method: verb, url, path, body, headers, auth: auth ?? this.authType };
   }
 
   private async execute<T>(call: PreparedCall, options: CallOptions): Promise<OvhResponse<T>> {
@@ -446,8 +453,13 @@ export class OvhClient {
     const call = this.prepare('GET', '/auth/time', {}, 'none');
     const res = await this.execute(call, {});
     const value = typeof res.body === 'number' ? res.body : Number(res.body);
-    if (!Number.isFinite(value))
-      throw new OvhError(`GET /auth/time answered ${JSON.stringify(res.body)}, not a time`, 'BAD_ANSWER');
+    // Not the answer itself: a URL that is not the API may answer anything, secrets included.
+    if (!Number.isFinite(value)) {
+      throw new OvhError(
+        `GET /auth/time answered ${res.statusCode} without a time: ${this.base.baseUrl} does not answer like the OVHcloud API`,
+        'BAD_ANSWER',
+      );
+    }
     return Math.floor(value);
   }
 

@@ -110,11 +110,26 @@ export function consumerKeyBody(request: ConsumerKeyRequest): Record<string, unk
   return body;
 }
 
+/** A consumer key as the API makes them: letters and digits (32 of them today). */
+const CONSUMER_KEY = /^[A-Za-z0-9_-]{8,128}$/;
+
 export function readConsumerKeyAnswer(body: unknown): ConsumerKeyAnswer {
   const record = isPlainObject(body) ? body : {};
   const { validationUrl, consumerKey, state } = record;
-  if (typeof validationUrl !== 'string' || typeof consumerKey !== 'string') {
-    throw new OvhError('The API answered the consumer-key request without a validation URL or key', 'BAD_ANSWER');
+  // Checked, not passed through: this answer goes to the editor, and the URL may not be the API's.
+  if (
+    typeof validationUrl !== 'string' ||
+    !/^https?:\/\/[^\s]{1,2000}$/.test(validationUrl) ||
+    !CONSUMER_KEY.test(String(consumerKey))
+  ) {
+    throw new OvhError(
+      'POST /auth/credential answered without a validation URL and consumer key: the URL does not answer like the OVHcloud API',
+      'BAD_ANSWER',
+    );
   }
-  return { validationUrl, consumerKey, state: typeof state === 'string' ? state : 'pendingValidation' };
+  return {
+    validationUrl,
+    consumerKey: consumerKey as string,
+    state: typeof state === 'string' && /^[A-Za-z]{1,40}$/.test(state) ? state : 'pendingValidation',
+  };
 }

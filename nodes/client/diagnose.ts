@@ -1,32 +1,54 @@
 /**
  * Tells what state a set of credentials is in, in terms a person can act on: the logic behind
- * a "Check" button. It never returns a secret, only codes, facts and the API's own messages.
+ * a "Check" button. It never returns a secret, only codes, facts and the API's own messages; and
+ * never the words of a server that does not answer like the OVHcloud API (the URL may point
+ * anywhere, e.g. at an internal service whose answers must not reach the editor).
  */
 import type { OvhClient } from './client';
+import type { AuthType } from './credentials';
 import { OvhApiError, OvhError, OvhNetworkError } from './errors';
+import { METHODS } from './request';
 
-export type DiagnosisStatus =
-  | 'valid'
-  | 'invalid-credential'
-  | 'unknown-consumer-key'
-  | 'invalid-application-key'
-  | 'invalid-signature'
-  | 'clock'
-  | 'invalid-client'
-  | 'unreachable'
-  | 'error';
+/** Every outcome of a Check, one list: the admin route, the dialog and the locales follow it. */
+export const CHECK_STATUSES = [
+  'valid',
+  'pending',
+  'missing',
+  'invalid-credential',
+  'unknown-consumer-key',
+  'invalid-application-key',
+  'invalid-signature',
+  'clock',
+  'invalid-client',
+  'no-version',
+  'not-ovh-api',
+  'unreachable',
+  'error',
+] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+
+/** What diagnose() itself can find; `pending` and `missing` are decided by the admin route. */
+export type DiagnosisStatus = Exclude<CheckStatus, 'pending' | 'missing'>;
 
 export interface Diagnosis {
   status: DiagnosisStatus;
-  authType: 'signature' | 'oauth2';
+  authType: AuthType;
   /** Seconds the OVHcloud clock is ahead of this machine's (negative: behind), when known. */
   clockOffsetSeconds?: number;
   /** For a valid consumer key: what `/auth/currentCredential` says of it. */
-  credential?: { status?: unknown; expiration?: unknown; creation?: unknown; lastUse?: unknown; rules?: unknown };
+  credential?: CredentialFacts;
   /** The API's or the network's own words, when something failed. */
   detail?: string;
   statusCode?: number;
   queryId?: string;
+}
+
+export interface CredentialFacts {
+  status?: string;
+  expiration?: string | null;
+  creation?: string;
+  lastUse?: string | null;
+  rules?: Array<{ method: string; path: string }>;
 }
 
 export async function diagnose(client: OvhClient, signal?: AbortSignal): Promise<Diagnosis> {
@@ -35,50 +57,84 @@ export async function diagnose(client: OvhClient, signal?: AbortSignal): Promise
     if (authType === 'oauth2') {
       // A token proves the client id and secret; /me may be closed to the account by IAM.
       await client.get('/me', { signal, retry: { maxAttempts: 1 } }).catch((err: unknown) => {
-        if (err instanceof OvhApiError && err.statusCode === 403) return null;
+        if (err instanceof OvhApiError && err.statusCode === 403 && err.isApiErrorBody) return null;
         throw err;
       });
       return { status: 'valid', authType };
     }
     await client.serverTime();
-    const credential = await client.currentCredential<Record<string, unknown>>(signal);
-    return {
-      status: 'valid',
-      authType,
-      clockOffsetSeconds: client.clockOffsetSeconds,
-      credential: {
-        status: credential.status,
-        expiration: credential.expiration,
-        creation: credential.creation,
-        lastUse: credential.lastUse,
-        rules: credential.rules,
-      },
-    };
+    const credential = await client.currentCredential<unknown>(signal);
+    return { status: 'valid', authType, clockOffsetSeconds: client.clockOffsetSeconds, credential: credentialFacts(credential) };
   } catch (err) {
     return { ...describeFailure(err), authType, clockOffsetSeconds: client.clockOffsetSeconds };
   }
 }
 
+/** The API's own error codes that name a state of the keys. */
+const KEY_STATES: Record<string, DiagnosisStatus> = {
+  INVALID_CREDENTIAL: 'invalid-credential',
+  NOT_CREDENTIAL: 'unknown-consumer-key',
+  INVALID_KEY: 'invalid-application-key',
+  INVALID_SIGNATURE: 'invalid-signature',
+  QUERY_TIME_OUT: 'clock',
+  invalid_client: 'invalid-client',
+};
+
+/** Paths of the API itself: a 404 there means the base URL lacks its version segment. */
+const API_PATHS = new Set(['/auth/time', '/auth/currentCredential', '/me']);
+
 function describeFailure(err: unknown): Omit<Diagnosis, 'authType'> {
   if (err instanceof OvhApiError) {
+    if (err.statusCode === 404 && API_PATHS.has(err.path)) return { status: 'no-version', statusCode: 404 };
+    if (!err.isApiErrorBody) return { status: 'not-ovh-api', statusCode: err.statusCode };
     const facts = { detail: err.apiMessage ?? err.message, statusCode: err.statusCode, queryId: err.queryId };
-    switch (err.errorCode) {
-      case 'INVALID_CREDENTIAL':
-        return { status: 'invalid-credential', ...facts };
-      case 'NOT_CREDENTIAL':
-        return { status: 'unknown-consumer-key', ...facts };
-      case 'INVALID_KEY':
-        return { status: 'invalid-application-key', ...facts };
-      case 'INVALID_SIGNATURE':
-        return { status: 'invalid-signature', ...facts };
-      case 'QUERY_TIME_OUT':
-        return { status: 'clock', ...facts };
-      case 'invalid_client':
-        return { status: 'invalid-client', ...facts };
-    }
-    return { status: 'error', ...facts, detail: err.message };
+    const state = (err.errorCode && KEY_STATES[err.errorCode]) || undefined;
+    return state ? { status: state, ...facts } : { status: 'error', ...facts, detail: err.message };
   }
   if (err instanceof OvhNetworkError) return { status: 'unreachable', detail: err.message };
+  if (err instanceof OvhError && err.code === 'BAD_ANSWER') return { status: 'not-ovh-api' };
   if (err instanceof OvhError) return { status: 'error', detail: err.message };
   return { status: 'error', detail: err instanceof Error ? err.message : String(err) };
+}
+
+/**
+ * Words about a failed admin call that may go back to the editor: the API's own error, our own
+ * input and network messages, never the body of a server that is not the API.
+ */
+export function failureText(err: unknown): string {
+  if (err instanceof OvhApiError && !err.isApiErrorBody) {
+    return `${err.method} ${err.path} answered ${err.statusCode}: the URL does not answer like the OVHcloud API`;
+  }
+  if (err instanceof OvhError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+const CREDENTIAL_STATES = new Set(['validated', 'pendingValidation', 'expired', 'refused']);
+const DATE = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Only facts of the expected kinds: a server that is not the API must not pass text through here. */
+function credentialFacts(body: unknown): CredentialFacts {
+  const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const date = (value: unknown) => (typeof value === 'string' && DATE.test(value) ? value : undefined);
+  const facts: CredentialFacts = {};
+  if (typeof record.status === 'string' && CREDENTIAL_STATES.has(record.status)) facts.status = record.status;
+  const expiration = record.expiration === null ? null : date(record.expiration);
+  if (expiration !== undefined) facts.expiration = expiration;
+  const creation = date(record.creation);
+  if (creation !== undefined) facts.creation = creation;
+  const lastUse = record.lastUse === null ? null : date(record.lastUse);
+  if (lastUse !== undefined) facts.lastUse = lastUse;
+  if (Array.isArray(record.rules)) {
+    facts.rules = record.rules
+      .filter(
+        (rule): rule is { method: string; path: string } =>
+          rule !== null &&
+          typeof rule === 'object' &&
+          (METHODS as readonly unknown[]).includes((rule as Record<string, unknown>).method) &&
+          typeof (rule as Record<string, unknown>).path === 'string' &&
+          /^\/[^\s]{0,200}$/.test((rule as Record<string, unknown>).path as string),
+      )
+      .map(({ method, path }) => ({ method, path }));
+  }
+  return facts;
 }

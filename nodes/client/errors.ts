@@ -61,6 +61,12 @@ export class OvhApiError extends OvhError {
   readonly body: unknown;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly attempts: number;
+  /**
+   * Whether the body is an error object as the OVHcloud API (or its OAuth2 token endpoint)
+   * writes them: a message with an errorCode, httpCode or class, or an OAuth2 error. Anything
+   * else (an HTML page, a proxy's text, another service's JSON) did not come from the API.
+   */
+  readonly isApiErrorBody: boolean;
 
   constructor(init: OvhApiErrorInit) {
     const fields = readErrorBody(init.body);
@@ -84,7 +90,19 @@ export class OvhApiError extends OvhError {
     this.body = init.body;
     this.headers = init.headers;
     this.attempts = init.attempts;
+    this.isApiErrorBody = isApiErrorBody(init.body);
   }
+}
+
+function isApiErrorBody(body: unknown): boolean {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
+  const record = body as Record<string, unknown>;
+  const text = (value: unknown) => typeof value === 'string' && value !== '';
+  if (text(record.error) && (record.error_description === undefined || text(record.error_description))) return true;
+  return (
+    text(record.message) &&
+    (text(record.errorCode) || text(record.httpCode) || (text(record.class) && /^(Client|Server)::/.test(record.class as string)))
+  );
 }
 
 /** The server could not be reached, or the connection broke before a whole answer came. */

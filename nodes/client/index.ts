@@ -28,4 +28,24 @@ export {
   type ConsumerKeyAnswer,
 } from './consumer-key';
 export { DEFAULT_RETRY, type RetryOptions } from './retry';
-export { diagnose, type Diagnosis, type DiagnosisStatus } from './diagnose';
+export {
+  AUTH_TYPES,
+  CREDENTIAL_NAMES,
+  CREDENTIAL_WORDS,
+  NEEDED_CREDENTIALS,
+  SECRET_CREDENTIALS,
+  authTypeOf,
+  missingCredentials,
+  type AuthType,
+  type CredentialName,
+  type Credentials,
+} from './credentials';
+export {
+  diagnose,
+  failureText,
+  CHECK_STATUSES,
+  type CheckStatus,
+  type CredentialFacts,
+  type Diagnosis,
+  type DiagnosisStatus,
+} from './diagnose';

@@ -609,7 +609,23 @@ describe('OvhClient against the simulator', function () {
       eu.base.tokenUrl!.should.equal('https://www.ovh.com/auth/oauth2/token');
       void eu.close();
       (() => new OvhClient({ endpoint: 'kimsufi-eu', clientId: 'a', clientSecret: 'b' })).should.throw(/not offered/);
-      (() => new OvhClient({ endpoint: 'ovh-eu', clientId: 'a' })).should.throw(/both a client id and a client secret/);
+    });
+
+    it('names the OAuth2 credentials that are missing, and sends nothing', async () => {
+      for (const [given, named] of [
+        [{ authType: 'oauth2' as const }, 'no client ID, no client secret'],
+        [{ clientId: 'a' }, 'no client secret'],
+        [{ authType: 'oauth2' as const, clientSecret: 's' }, 'no client ID'],
+      ] as const) {
+        const c = new OvhClient({ endpoint: sim.baseUrl, tokenUrl: sim.tokenUrl, ...given });
+        clients.push(c);
+        c.authType.should.equal('oauth2');
+        (await rejection(c.get('/me'))).message.should.equal(`Missing credentials: ${named}`);
+      }
+      const signed = new OvhClient({ endpoint: sim.baseUrl, appKey: 'k' });
+      clients.push(signed);
+      (await rejection(signed.get('/me'))).message.should.equal('Missing credentials: no application secret, no consumer key');
+      sim.count().should.equal(0);
     });
   });
 

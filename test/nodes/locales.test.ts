@@ -3,6 +3,7 @@ import 'should';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../helpers';
+import { CHECK_STATUSES } from '../../nodes/client';
 
 function keys(value: unknown, prefix = ''): string[] {
   if (value === null || typeof value !== 'object') return [prefix];
@@ -47,4 +48,11 @@ describe('locales', () => {
       for (const key of used) defined.has(key).should.be.true(`${key} is used but not defined`);
     });
   }
+
+  it('ovh-credentials: every outcome of the Check has its message in both languages', () => {
+    for (const lang of ['en-US', 'fr']) {
+      const messages = JSON.parse(fs.readFileSync(path.join(dir, lang, 'ovh-credentials.json'), 'utf8'))['ovh-credentials'].check;
+      for (const status of CHECK_STATUSES) (messages[status] ?? '').should.not.equal('', `${lang}: check.${status}`);
+    }
+  });
 });

@@ -209,6 +209,27 @@ describe('ovh-request in the Node-RED runtime', function () {
       (await caught)[0].error.message.should.match(/OAuth2 service accounts are not offered on .*: give a token URL/);
     });
 
+    it('names the missing credentials of the chosen auth type, stored or from the environment', async () => {
+      await load(requestFlow(sim, {}, { authType: 'oauth2', tokenUrl: sim.tokenUrl }), { acc: {} });
+      const caught = receive('caught');
+      helper.getNode('req').receive({});
+      (await caught)[0].error.message.should.equal('OvhInputError: Missing credentials: no client ID, no client secret');
+      await helper.unload();
+      const saved = { id: process.env.OVH_CLIENT_ID, secret: process.env.OVH_CLIENT_SECRET };
+      delete process.env.OVH_CLIENT_ID;
+      delete process.env.OVH_CLIENT_SECRET;
+      try {
+        await load(requestFlow(sim, {}, { authType: 'oauth2', tokenUrl: sim.tokenUrl, credentialsFrom: 'env' }), {});
+        const caught2 = receive('caught');
+        helper.getNode('req').receive({});
+        (await caught2)[0].error.message.should.match(/Missing environment variable\(s\): OVH_CLIENT_ID, OVH_CLIENT_SECRET$/);
+      } finally {
+        if (saved.id !== undefined) process.env.OVH_CLIENT_ID = saved.id;
+        if (saved.secret !== undefined) process.env.OVH_CLIENT_SECRET = saved.secret;
+      }
+      sim.count().should.equal(0);
+    });
+
     it('reports a missing account and a broken account configuration', async () => {
       const flow = requestFlow(sim, { account: '' });
       await load(flow, {});

@@ -1,0 +1,209 @@
+/**
+ * The admin endpoints of the ovh-credentials dialog: request a consumer key, and Check. They
+ * run in the runtime because only the runtime holds the stored secrets. They never send one
+ * back, and send one only to the target its account was deployed with: the dialog's values come
+ * from whoever may call the endpoint, and a stored secret must not follow them to another host.
+ */
+import { createHash } from 'node:crypto';
+import {
+  ApiBase,
+  CREDENTIAL_NAMES,
+  CREDENTIAL_WORDS,
+  NEEDED_CREDENTIALS,
+  OvhClient,
+  OvhInputError,
+  authTypeOf,
+  checkAccessRules,
+  diagnose,
+  failureText,
+  missingCredentials,
+  type CheckStatus,
+  type CredentialName,
+  type Credentials,
+  type Diagnosis,
+  type OvhClientOptions,
+} from './client';
+import { clientOptions, credentialOf, endpointOf, ENV, type AccountConfig } from './account';
+import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
+
+/** What the editor shows in a password field whose stored value is unchanged. */
+export const STORED_SECRET = '__PWRD__';
+
+/** The deployed ovh-credentials nodes' settings, by id: what their stored secrets may be used for. */
+export class DeployedAccounts {
+  private readonly byId = new Map<string, AccountConfig>();
+
+  add(id: string, config: AccountConfig): void {
+    this.byId.set(id, config);
+  }
+
+  /** Removes an account, unless a newer deployment of the same id already replaced it. */
+  remove(id: string, config: AccountConfig): void {
+    if (this.byId.get(id) === config) this.byId.delete(id);
+  }
+
+  get(id: unknown): AccountConfig | undefined {
+    return typeof id === 'string' ? this.byId.get(id) : undefined;
+  }
+
+  all(): Iterable<AccountConfig> {
+    return this.byId.values();
+  }
+}
+
+/**
+ * Where a configuration's credentials go: auth type, source, base URL and (OAuth2) token URL,
+ * normalised. Two configurations with the same target send their secrets to the same places.
+ */
+function targetOf(config: AccountConfig, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    const authType = authTypeOf(config.authType);
+    const tokenUrl = authType === 'oauth2' ? config.tokenUrl?.trim() || undefined : undefined;
+    const base = new ApiBase(endpointOf(config, env), tokenUrl);
+    const source = config.credentialsFrom === 'env' ? 'env' : 'node';
+    return JSON.stringify([authType, source, base.baseUrl, authType === 'oauth2' ? (base.tokenUrl ?? '') : '']);
+  } catch {
+    return undefined; // a configuration that cannot be used has no target
+  }
+}
+
+/** The dialog's settings, read from an admin request's body. */
+function dialogConfig(body: Record<string, unknown>): AccountConfig {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    endpoint: text(body.endpoint),
+    url: text(body.url),
+    tokenUrl: text(body.tokenUrl),
+    authType: authTypeOf(body.authType),
+    credentialsFrom: body.credentialsFrom === 'env' ? 'env' : 'node',
+  };
+}
+
+/** SHA-256 of consumer keys requested through this runtime and not yet seen valid: lets Check say "pending". */
+const requestedHere = new Set<string>();
+
+function fingerprint(consumerKey: string): string {
+  return createHash('sha256').update(consumerKey).digest('hex');
+}
+
+export function registerAdminRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
+  const env = process.env;
+
+  /**
+   * The credentials an admin call may use: those typed in the dialog; the deployed node's stored
+   * ones where the dialog holds the placeholder, only for that node's own target; the OVH_*
+   * variables only for the target they were deployed with (or OVH_ENDPOINT's, which the
+   * environment itself names). Refuses with a clear error otherwise.
+   */
+  function usableCredentials(
+    body: Record<string, unknown>,
+    config: AccountConfig,
+    needed: readonly CredentialName[],
+  ): Credentials {
+    const target = targetOf(config, env);
+    if (config.credentialsFrom === 'env') {
+      const fromEnvAlone = Boolean(env[ENV.endpoint]?.trim()) && !(config.authType === 'oauth2' && config.tokenUrl?.trim());
+      const deployedWithEnv = [...deployed.all()].some((c) => c.credentialsFrom === 'env' && targetOf(c, env) === target);
+      if (!fromEnvAlone && !deployedWithEnv) {
+        throw new OvhInputError(
+          `Keys from the OVH_* variables are only used with ${ENV.endpoint}, or with the region or URL of a ` +
+            `deployed account that reads them: deploy first, or set ${ENV.endpoint}`,
+        );
+      }
+      return {};
+    }
+    const credentials: Credentials = {};
+    const storedWanted: CredentialName[] = [];
+    for (const name of CREDENTIAL_NAMES) {
+      const given = body[name];
+      if (given === STORED_SECRET) {
+        if (needed.includes(name)) storedWanted.push(name);
+      } else if (typeof given === 'string') {
+        credentials[name] = given;
+      }
+    }
+    if (storedWanted.length === 0) return credentials;
+    const account = deployed.get(body.id);
+    if (!account || account.credentialsFrom === 'env' || target === undefined || targetOf(account, env) !== target) {
+      const words = storedWanted.map((name) => CREDENTIAL_WORDS[name]).join(' and ');
+      throw new OvhInputError(
+        `The stored ${words} ${storedWanted.length > 1 ? 'are' : 'is'} only sent to the region or URL, token URL and ` +
+          `authentication this account was deployed with: type ${storedWanted.length > 1 ? 'them' : 'it'} again, or deploy first`,
+      );
+    }
+    const stored = RED.nodes.getCredentials(body.id as string) ?? {};
+    for (const name of storedWanted) credentials[name] = stored[name];
+    return credentials;
+  }
+
+  const canWrite = RED.auth.needsPermission('ovh-credentials.write');
+
+  /**
+   * An admin endpoint: `run` answers [status, body]; bad input answers 400, anything else 502,
+   * shaped by `failure`. Clients opened through `open` are short-lived (no retries, a 10 s
+   * timeout) and always closed.
+   */
+  function adminRoute(
+    path: string,
+    run: (body: Record<string, unknown>, open: (options: OvhClientOptions) => OvhClient) => Promise<[number, unknown]>,
+    failure: (text: string) => unknown,
+  ): void {
+    RED.httpAdmin.post(path, canWrite, (req: AdminRequest, res: AdminResponse) => {
+      const clients: OvhClient[] = [];
+      const open = (options: OvhClientOptions) => {
+        const client = new OvhClient({ ...options, timeoutMs: 10_000, retry: { maxAttempts: 1 } });
+        clients.push(client);
+        return client;
+      };
+      const body = req.body !== null && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+      Promise.resolve()
+        .then(() => run(body, open))
+        .then(
+          ([status, answer]) => res.status(status).json(answer),
+          (err: Error) => res.status(err instanceof OvhInputError ? 400 : 502).json(failure(failureText(err))),
+        )
+        .finally(() => clients.forEach((client) => void client.close()));
+    });
+  }
+
+  adminRoute(
+    '/ovh-credentials/request-token',
+    async (body, open) => {
+      const config = dialogConfig(body);
+      const appKey = credentialOf('appKey', config, usableCredentials(body, config, ['appKey']), env);
+      if (!appKey) {
+        throw new OvhInputError(
+          config.credentialsFrom === 'env' ? `Missing environment variable ${ENV.appKey}` : 'No application key',
+        );
+      }
+      const answer = await open({ endpoint: endpointOf(config, env), appKey }).requestConsumerKey({
+        accessRules: checkAccessRules(body.accessRules),
+        redirection: typeof body.redirection === 'string' ? body.redirection.trim() : undefined,
+        allowedIPs: Array.isArray(body.allowedIPs) ? (body.allowedIPs as string[]) : undefined,
+      });
+      requestedHere.add(fingerprint(answer.consumerKey));
+      return [200, answer];
+    },
+    (text) => ({ error: text }),
+  );
+
+  adminRoute(
+    '/ovh-credentials/check',
+    async (body, open) => {
+      const config = dialogConfig(body);
+      const authType = authTypeOf(config.authType);
+      const credentials = usableCredentials(body, config, NEEDED_CREDENTIALS[authType]);
+      if (config.credentialsFrom !== 'env') {
+        const missing = missingCredentials(authType, credentials);
+        if (missing.length > 0) return [400, { status: 'missing' satisfies CheckStatus, missing }];
+      }
+      const options = clientOptions(config, credentials, env);
+      const diagnosis: Omit<Diagnosis, 'status'> & { status: CheckStatus } = await diagnose(open(options));
+      const key = options.consumerKey ? fingerprint(options.consumerKey) : undefined;
+      if (key && diagnosis.status === 'invalid-credential' && requestedHere.has(key)) diagnosis.status = 'pending';
+      if (key && diagnosis.status === 'valid') requestedHere.delete(key);
+      return [200, diagnosis];
+    },
+    (text) => ({ status: 'error' satisfies CheckStatus, detail: text }),
+  );
+}
