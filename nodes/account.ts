@@ -79,7 +79,9 @@ export function clientOptions(config: AccountConfig, stored: Credentials, env: N
   const needed = NEEDED_CREDENTIALS[authType];
   if (config.credentialsFrom === 'env') {
     const missing = needed.filter((name) => !credentialOf(name, config, stored, env)).map((name) => ENV[name]);
-    if (missing.length > 0) throw new OvhInputError(`Missing environment variable(s): ${missing.join(', ')}`);
+    if (missing.length > 0) {
+      throw new OvhInputError(`Missing environment variable(s): ${missing.join(', ')}`, { kind: 'missing-credentials' });
+    }
   }
   const timeout = Number(config.timeout);
   const options: OvhClientOptions = {

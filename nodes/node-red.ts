@@ -60,7 +60,7 @@ export interface NodeAPI {
   };
   httpAdmin: { post(path: string, ...handlers: AdminHandler[]): void };
   auth: { needsPermission(permission: string): AdminHandler };
-  util: { cloneMessage<T>(msg: T): T };
+  util: { cloneMessage<T>(msg: T): T; generateId(): string };
   log: { warn(message: string): void; error(message: string): void; info(message: string): void };
   _(key: string, substitutions?: Record<string, unknown>): string;
 }

@@ -12,28 +12,7 @@ import {
   type OvhResponse,
 } from './client';
 import type { NodeMessage } from './node-red';
-
-/** The node's properties, as they appear in an exported flow. */
-export interface RequestConfig {
-  account?: string;
-  /** GET, POST, PUT, DELETE, or `msg` for msg.method. */
-  method?: string;
-  /** May hold `{name}` placeholders; empty means msg.path. */
-  path?: string;
-  /** `payload` sends msg.payload as the JSON body of POST and PUT; `none` never sends a body. */
-  body?: 'payload' | 'none';
-  /** `single` call, `pages` (follow /v2 cursors) or `expand` (GET a /1.0 list of ids, then each id). */
-  mode?: 'single' | 'pages' | 'expand';
-  /** For pages and expand: one msg with every item (`one`), or one msg per page / item (`each`). */
-  split?: 'one' | 'each';
-  /** For expand: how many item calls at once. */
-  concurrency?: number | string;
-  /** For pages: X-Pagination-Size, and the most pages followed. */
-  pageSize?: number | string;
-  maxPages?: number | string;
-  /** Failures go to a second output instead of a Catch node. */
-  errorOutput?: boolean;
-}
+import type { RequestSettings } from './request-settings';
 
 export interface Call {
   method: HttpMethod;
@@ -48,9 +27,9 @@ export interface Call {
 export type Ignored = 'method' | 'path';
 
 /** Reads a call from the node's settings and the msg; throws OvhInputError on bad input. */
-export function readCall(config: RequestConfig, msg: NodeMessage, ignored: (what: Ignored) => void): Call {
+export function readCall(config: RequestSettings, msg: NodeMessage, ignored: (what: Ignored) => void): Call {
   let method: HttpMethod;
-  if (config.method === 'msg' || !config.method) {
+  if (config.method === 'msg') {
     if (msg.method === undefined) throw new OvhInputError('No method: set msg.method to GET, POST, PUT or DELETE');
     method = normalizeMethod(msg.method);
   } else {
@@ -59,7 +38,7 @@ export function readCall(config: RequestConfig, msg: NodeMessage, ignored: (what
   }
 
   let path: string;
-  const configPath = config.path?.trim();
+  const configPath = config.path;
   if (configPath) {
     path = configPath;
     if (msg.path !== undefined && msg.path !== configPath) ignored('path');
@@ -160,8 +139,35 @@ export function errorFields(err: unknown): Record<string, unknown> {
   return fields;
 }
 
-/** A whole number setting within bounds, or its default. */
-export function wholeNumber(value: unknown, fallback: number, min: number, max: number): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+/**
+ * Writes one msg per page or item as a sequence a join node completes: `msg.parts` with a fresh
+ * id, the index among the parts sent, and the count on the last one. The last part is held back
+ * until the sequence ends, so the count is known even when a later page or item fails (failures
+ * go to Catch and are not parts). A msg already in a sequence keeps it as `msg.parts.parts`, as
+ * Node-RED's split node does, so nested sequences join back.
+ */
+export class PartsSequence {
+  private held: NodeMessage | undefined;
+  private sent = 0;
+
+  constructor(
+    private readonly id: string,
+    /** The input msg's own parts, if it was itself a part of a sequence. */
+    private readonly outer: unknown,
+    private readonly emit: (msg: NodeMessage) => void,
+  ) {}
+
+  add(part: NodeMessage): void {
+    if (this.held) this.emit(this.held);
+    part.parts = { id: this.id, type: 'array', index: this.sent++, ...(this.outer === undefined ? {} : { parts: this.outer }) };
+    this.held = part;
+  }
+
+  /** Sends the held part with the count. Nothing is sent for a sequence of no parts. */
+  end(): void {
+    if (!this.held) return;
+    (this.held.parts as Record<string, unknown>).count = this.sent;
+    this.emit(this.held);
+    this.held = undefined;
+  }
 }

@@ -3,7 +3,7 @@
  * status code. Updates are coalesced to at most one every 250 ms: at hundreds of messages a
  * second, a status per message would cost more than the calls.
  */
-import { OvhApiError, OvhError } from './client';
+import { OvhApiError, OvhError, OvhInputError } from './client';
 import type { Node, NodeAPI, NodeStatus } from './node-red';
 
 const MIN_INTERVAL_MS = 250;
@@ -39,9 +39,22 @@ export class StatusReporter {
   failed(err: unknown): void {
     let text: string;
     if (err instanceof OvhApiError) text = `${err.statusCode} ${err.errorCode ?? err.errorClass ?? ''}`.trim();
+    else if (err instanceof OvhInputError) text = this.inputText(err);
     else if (err instanceof OvhError) text = err.code;
     else text = this.RED._('ovh-request.status.error');
     this.last = { fill: 'red', shape: 'ring', text };
+  }
+
+  /** Which input is wrong, in a few words: `missing {zoneName}`, `no keys`, `invalid input`. */
+  private inputText(err: OvhInputError): string {
+    switch (err.reason?.kind) {
+      case 'missing-value':
+        return this.RED._('ovh-request.status.missing', { name: `{${err.reason.placeholder}}` });
+      case 'missing-credentials':
+        return this.RED._('ovh-request.status.no-keys');
+      default:
+        return this.RED._('ovh-request.status.invalid-input');
+    }
   }
 
   /** Clears the status and stops any pending update. */

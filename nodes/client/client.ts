@@ -192,7 +192,7 @@ export class OvhClient {
   /** A signed (or bearer) call. Everything is checked before anything is sent. */
   async request<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<OvhResponse<T>> {
     const call = this.prepare(method, path, options);
-    if (this.missing) throw new OvhInputError(`Missing credentials: ${this.missing}`);
+    if (this.missing) throw new OvhInputError(`Missing credentials: ${this.missing}`, { kind: 'missing-credentials' });
     return this.execute<T>(call, options);
   }
 

@@ -14,10 +14,15 @@ export class OvhError extends Error {
   }
 }
 
+/** Why some input errors happened, for a short status: the message says it in full. */
+export type InputReason = { kind: 'missing-value'; placeholder: string } | { kind: 'missing-credentials' };
+
 /** A call refused before anything was sent: bad method, path, placeholder, query, body or header. */
 export class OvhInputError extends OvhError {
-  constructor(message: string) {
+  readonly reason?: InputReason;
+  constructor(message: string, reason?: InputReason) {
     super(message, 'INVALID_INPUT');
+    this.reason = reason;
   }
 }
 

@@ -4,10 +4,19 @@
  */
 export { OvhClient, pageItems, type OvhClientOptions, type CallOptions, type OvhResponse } from './client';
 export { ENDPOINTS, ApiBase, isEndpointName, type EndpointName, type EndpointInfo } from './endpoints';
-export { OvhError, OvhApiError, OvhInputError, OvhNetworkError, OvhTimeoutError, OvhAbortError } from './errors';
+export {
+  OvhError,
+  OvhApiError,
+  OvhInputError,
+  OvhNetworkError,
+  OvhTimeoutError,
+  OvhAbortError,
+  type InputReason,
+} from './errors';
 export { signRequest } from './signature';
 export {
   buildUrl,
+  itemPath,
   encodeBody,
   encodeQuery,
   checkHeaders,

@@ -58,13 +58,27 @@ export function buildUrl(base: ApiBase, path: unknown, params?: Record<string, u
   return base.parse(base.urlFor(filled) + (fullQuery ? '?' + fullQuery : ''));
 }
 
+/**
+ * The path of one item of a list: the list's path without its query string, plus one segment
+ * `{placeholder}` (e.g. `/dedicated/server?x=1` -> `/dedicated/server/{id}`). A list's query
+ * filters the list; an item takes none.
+ */
+export function itemPath(listPath: string, placeholder: string): string {
+  const queryStart = listPath.indexOf('?');
+  const path = queryStart === -1 ? listPath : listPath.slice(0, queryStart);
+  return path.replace(/\/+$/, '') + `/{${placeholder}}`;
+}
+
 function fillPlaceholders(pathPart: string, params: Record<string, unknown> | undefined): string {
   const filled = pathPart.replace(PLACEHOLDER, (_whole, rawName: string) => {
     const name = rawName.trim();
     if (name === '') throw new OvhInputError('The path holds an empty placeholder "{}"');
     const value = params && Object.prototype.hasOwnProperty.call(params, name) ? params[name] : undefined;
     if (value === undefined || value === null) {
-      throw new OvhInputError(`The path placeholder {${name}} has no value: set it in msg.params.${name}`);
+      throw new OvhInputError(`The path placeholder {${name}} has no value: set it in msg.params.${name}`, {
+        kind: 'missing-value',
+        placeholder: name,
+      });
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'bigint') {
       throw new OvhInputError(`The value of path placeholder {${name}} must be a string or number, not ${describe(value)}`);

@@ -18,6 +18,7 @@ import {
 
 const functionNode = coreNode('function/10-function.js');
 const changeNode = coreNode('function/15-change.js');
+const splitJoinNodes = coreNode('sequence/17-split.js');
 
 describe('ovh-request fed by other nodes', function () {
   let sim: OvhSimulator;
@@ -31,7 +32,7 @@ describe('ovh-request fed by other nodes', function () {
   const at = { z: 'flow', x: 100, y: 100 };
 
   /** A flow: `before` node(s) -> ovh-request -> out, with a Catch node wired to "caught". */
-  const flowWith = (before: Array<Record<string, unknown>>, request: Record<string, unknown>) => [
+  const flowWith = (before: Array<Record<string, unknown>>, request: Record<string, unknown>): Array<Record<string, unknown>> => [
     { id: 'flow', type: 'tab', label: 'test' },
     accountNode(sim),
     ...before.map((node) => ({ ...at, ...node })),
@@ -101,5 +102,77 @@ describe('ovh-request fed by other nodes', function () {
     const [msg] = await received;
     msg.payload.path.should.equal('/1.0/echo/example.com');
     msg.payload.search.should.equal('fieldType=A&n=2');
+  });
+
+  describe('sequences with split and join nodes', () => {
+    const join = (id: string, wires: string[]) => ({
+      id,
+      type: 'join',
+      mode: 'auto',
+      build: 'array',
+      timeout: '',
+      wires: [wires],
+    });
+
+    it('nests: split -> expand each -> join -> join gives back one list per outer part', async () => {
+      const flow = flowWith(
+        [
+          {
+            id: 'split',
+            type: 'split',
+            splt: '\\n',
+            spltType: 'str',
+            arraySplt: 1,
+            arraySpltType: 'len',
+            stream: false,
+            addname: '',
+            wires: [['req']],
+          },
+        ],
+        { path: '/dedicated/server', mode: 'expand', split: 'each', concurrency: 3 },
+      );
+      const req = flow.find((n) => n.id === 'req')!;
+      req.wires = [['inner']];
+      flow.push(
+        { ...at, ...join('inner', ['outer']) },
+        { ...at, ...join('outer', ['joined']) },
+        { ...at, id: 'joined', type: 'helper' },
+      );
+      await load(flow, signatureCredentials(sim), [splitJoinNodes]);
+      const joined = receive('joined');
+      helper.getNode('split').receive({ payload: ['first', 'second'] });
+      const [msg] = await joined;
+      const names = Object.keys(sim.data.servers);
+      msg.payload.length.should.equal(2);
+      msg.payload.every((list: Array<{ name: string }>) => list.map((s) => s.name).join() === names.join()).should.be.true();
+      should(msg.parts).be.undefined();
+    });
+
+    it('completes a join when an item fails, the failure going to Catch', async () => {
+      sim.injectFault({ kind: 'status', status: 500, path: '/1.0/dedicated/server/ns3000005.ip-203-0-113.eu', count: 3 });
+      const flow = flowWith([], { path: '/dedicated/server', mode: 'expand', split: 'each' });
+      flow.find((n) => n.id === 'req')!.wires = [['joiner']];
+      flow.push({ ...at, ...join('joiner', ['out']) });
+      await load(flow, signatureCredentials(sim), [splitJoinNodes]);
+      const joined = receive('out');
+      const caught = receive('caught');
+      helper.getNode('req').receive({ payload: null });
+      (await joined)[0].payload.length.should.equal(11);
+      (await caught)[0].error.message.should.match(/500/);
+    });
+
+    it('completes a join when the pages stop at the page limit', async () => {
+      const flow = flowWith([], { path: '/v2/iam/policy', mode: 'pages', split: 'each', pageSize: 10, maxPages: 2 });
+      flow.find((n) => n.id === 'req')!.wires = [['joiner']];
+      flow.push({ ...at, ...join('joiner', ['out']) });
+      await load(flow, signatureCredentials(sim), [splitJoinNodes]);
+      const joined = receive('out');
+      const caught = receive('caught');
+      helper.getNode('req').receive({ payload: null });
+      const [msg] = await joined;
+      msg.payload.length.should.equal(2);
+      msg.payload.map((page: unknown[]) => page.length).should.eql([10, 10]);
+      (await caught)[0].error.message.should.match(/more than 2 pages/);
+    });
   });
 });

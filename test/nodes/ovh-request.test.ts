@@ -282,6 +282,26 @@ describe('ovh-request in the Node-RED runtime', function () {
       await helper.unload();
       statuses[statuses.length - 1].should.eql({});
     });
+    it('says which input is missing: a placeholder value, or the keys', async () => {
+      const lastStatus = async (msg: Msg, credentials: Record<string, unknown>) => {
+        await load(requestFlow(sim, { path: '/domain/zone/{zoneName}' }), credentials);
+        const node = helper.getNode('req');
+        const statuses: Array<Record<string, unknown>> = [];
+        node.status = (s: Record<string, unknown>) => statuses.push(s);
+        const caught = receive('caught');
+        node.receive(msg);
+        await caught;
+        await new Promise((r) => setTimeout(r, 300));
+        await helper.unload();
+        return statuses.filter((s) => s.fill === 'red').pop();
+      };
+      (await lastStatus({}, signatureCredentials(sim)))!.text!.should.equal('ovh-request.status.missing');
+      (await lastStatus({ params: { zoneName: 'example.com' } }, { acc: {} }))!.text!.should.equal('ovh-request.status.no-keys');
+      (await lastStatus({ params: { zoneName: 'example.com' }, query: 'x' }, signatureCredentials(sim)))!.text!.should.equal(
+        'ovh-request.status.invalid-input',
+      );
+    });
+
     it("shows the account's queue when its limits hold calls back", async () => {
       await load(requestFlow(sim, { path: '/me' }, { maxInFlight: 1, rate: '', maxQueue: 100 }), signatureCredentials(sim));
       const node = helper.getNode('req');
@@ -327,7 +347,9 @@ describe('ovh-request in the Node-RED runtime', function () {
       const pages = await received;
       pages.map((p) => p.payload.length).should.eql([10, 10, 3]);
       pages.map((p) => p.parts.index).should.eql([0, 1, 2]);
-      pages.every((p) => p.parts.id === 'm1').should.be.true();
+      pages.map((p) => p.ovh.page).should.eql([1, 2, 3]);
+      pages.every((p) => p.parts.id === pages[0].parts.id && p.parts.type === 'array').should.be.true();
+      pages[0].parts.id.should.not.equal('m1'); // a fresh id: msgs cloned by a split share their _msgid
       should(pages[0].parts.count).be.undefined();
       pages[2].parts.count.should.equal(3);
     });
@@ -347,17 +369,32 @@ describe('ovh-request in the Node-RED runtime', function () {
       sim.count({ path: /^\/1\.0\/dedicated\/server\/ns/ }).should.equal(12);
     });
 
-    it('sends one msg per item with msg.parts', async () => {
-      await load(requestFlow(sim, { path: '/dedicated/server', mode: 'expand', split: 'each' }), signatureCredentials(sim));
+    it('sends one msg per item with msg.parts, in list order', async () => {
+      await load(
+        requestFlow(sim, { path: '/dedicated/server', mode: 'expand', split: 'each', concurrency: 4 }),
+        signatureCredentials(sim),
+      );
       const received = receive('out', 12);
       helper.getNode('req').receive({});
       const items = await received;
+      items.map((m) => m.parts.index).should.eql([...Array(12).keys()]);
+      items.map((m) => m.payload.name).should.eql(Object.keys(sim.data.servers));
+      items.map((m) => m.ovh.index).should.eql([...Array(12).keys()]);
       items
-        .map((m) => m.parts.index)
-        .sort((a, b) => a - b)
-        .should.eql([...Array(12).keys()]);
-      items.every((m) => m.parts.count === 12).should.be.true();
-      items.every((m) => typeof m.payload.name === 'string').should.be.true();
+        .slice(0, 11)
+        .every((m) => m.parts.count === undefined)
+        .should.be.true();
+      items[11].parts.count.should.equal(12);
+    });
+
+    it("sends a list's query to the list only, and the item calls to the list's path plus the id", async () => {
+      const msg = await run({ path: '/dedicated/server?datacenter=gra1', mode: 'expand' }, { query: { x: 'y' } });
+      msg.payload.length.should.equal(12);
+      sim.received({ path: '/1.0/dedicated/server' })[0].search.should.equal('datacenter=gra1&x=y');
+      sim
+        .received({ path: /^\/1\.0\/dedicated\/server\/ns/ })
+        .every((r) => r.search === '')
+        .should.be.true();
     });
 
     it('reports failed items with the partial results, never dropping them', async () => {
@@ -371,16 +408,22 @@ describe('ovh-request in the Node-RED runtime', function () {
       msg.ovh.failures[0].statusCode.should.equal(500);
     });
 
-    it('in per-item mode, sends a failed item to Catch with its parts', async () => {
+    it('in per-item mode, sends a failed item to Catch, and ends the sequence of the others with its count', async () => {
       sim.injectFault({ kind: 'status', status: 500, path: '/1.0/dedicated/server/ns3000003.ip-203-0-113.eu', count: 3 });
       await load(requestFlow(sim, { path: '/dedicated/server', mode: 'expand', split: 'each' }), signatureCredentials(sim));
       const out = receive('out', 11);
       const caught = receive('caught', 1);
       helper.getNode('req').receive({});
-      (await out).length.should.equal(11);
+      const items = await out;
+      items.map((m) => m.parts.index).should.eql([...Array(11).keys()]);
+      items[10].parts.count.should.equal(11);
       const failed = (await caught)[0];
-      failed.parts.count.should.equal(12);
+      should(failed.parts).be.undefined(); // not a part: the sequence holds the items that came
       failed.statusCode.should.equal(500);
+      failed.ovh.should.have.properties({
+        id: 'ns3000003.ip-203-0-113.eu',
+        index: Object.keys(sim.data.servers).indexOf('ns3000003.ip-203-0-113.eu'),
+      });
     });
   });
 

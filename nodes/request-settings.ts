@@ -1,0 +1,78 @@
+/**
+ * ovh-request's settings, read once per node into typed values. The bounds live here only: the
+ * editor receives them through the node type's settings (RED.settings.ovhRequestBounds).
+ */
+
+/** Where a number setting may go, and what an empty or out-of-range value becomes. */
+export interface Bound {
+  min: number;
+  max: number;
+  default: number;
+}
+
+export const BOUNDS = {
+  /** Expand: item calls at once. */
+  concurrency: { min: 1, max: 32, default: 4 },
+  /** Pages: X-Pagination-Size; empty means the server's default. */
+  pageSize: { min: 1, max: 10_000, default: 100 },
+  /** Pages: the most pages followed before the call fails. */
+  maxPages: { min: 1, max: 100_000, default: 100 },
+} as const satisfies Record<string, Bound>;
+
+export type Mode = 'single' | 'pages' | 'expand';
+export type Split = 'one' | 'each';
+
+/** The node's properties, as they appear in an exported flow. */
+export interface RequestConfig {
+  account?: string;
+  /** GET, POST, PUT, DELETE, or `msg` for msg.method. */
+  method?: string;
+  /** May hold `{name}` placeholders; empty means msg.path. */
+  path?: string;
+  /** `payload` sends msg.payload as the JSON body of POST and PUT; `none` never sends a body. */
+  body?: 'payload' | 'none';
+  /** `single` call, `pages` (follow /v2 cursors) or `expand` (GET a /1.0 list of ids, then each id). */
+  mode?: Mode;
+  /** For pages and expand: one msg with every item (`one`), or one msg per page / item (`each`). */
+  split?: Split;
+  concurrency?: number | string;
+  pageSize?: number | string;
+  maxPages?: number | string;
+  /** Failures go to a second output instead of a Catch node. */
+  errorOutput?: boolean;
+}
+
+export interface RequestSettings {
+  /** GET, POST, PUT, DELETE, or `msg`. */
+  method: string;
+  /** Trimmed; empty means msg.path. */
+  path: string;
+  body: 'payload' | 'none';
+  mode: Mode;
+  split: Split;
+  concurrency: number;
+  /** Undefined: the server's default page size. */
+  pageSize: number | undefined;
+  maxPages: number;
+  errorOutput: boolean;
+}
+
+export function readSettings(config: RequestConfig): RequestSettings {
+  return {
+    method: config.method || 'GET',
+    path: (config.path ?? '').trim(),
+    body: config.body === 'none' ? 'none' : 'payload',
+    mode: config.mode === 'pages' || config.mode === 'expand' ? config.mode : 'single',
+    split: config.split === 'each' ? 'each' : 'one',
+    concurrency: wholeNumber(config.concurrency, BOUNDS.concurrency),
+    pageSize: config.pageSize === '' || config.pageSize === undefined ? undefined : wholeNumber(config.pageSize, BOUNDS.pageSize),
+    maxPages: wholeNumber(config.maxPages, BOUNDS.maxPages),
+    errorOutput: config.errorOutput === true,
+  };
+}
+
+/** A whole number within its bounds, or the bound's default. */
+export function wholeNumber(value: unknown, bound: Bound): number {
+  const n = Number(value);
+  return value !== '' && value !== null && Number.isInteger(n) && n >= bound.min && n <= bound.max ? n : bound.default;
+}
