@@ -13,6 +13,7 @@ import { repoRoot } from '../helpers';
 import { chromiumAvailable, CHROMIUM, launchBrowser, newEditorContext } from '../helpers/browser';
 import { deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
 import { demoAccount, demoFlow, DEMO_ACCOUNT_ID } from '../playground/demo-flow';
+import { BOUNDS } from '../../nodes/request-settings';
 
 /** Screenshots go to docs/images when UPDATE_SCREENSHOTS=1 (for the README), else to a temp dir. */
 const screenshotDir =
@@ -178,6 +179,51 @@ describe('the editor in a real browser', function () {
       (await page.textContent('#ovh-check-result'))!.should.match(/^Valid\. Never expires\. Rules: GET \/\*/);
       await page.screenshot({ path: path.join(screenshotDir, 'credentials-check.png') });
       await page.click('#node-config-dialog-cancel');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('asks for the secrets again when a deployed account is checked against another URL', async () => {
+    const page = await openEditor();
+    try {
+      await openAccountDialog(page);
+      await page.selectOption('#node-config-input-endpoint', 'custom');
+      await page.fill('#node-config-input-url', sim.url + '/elsewhere/1.0');
+      sim.resetCounters();
+      await page.click('#ovh-check');
+      await page.waitForSelector('#ovh-check-result[data-status="error"]', { timeout: 15_000 });
+      (await page.textContent('#ovh-check-result'))!.should.match(
+        /The stored application secret and consumer key are only sent to the region or URL, token URL and authentication this account was deployed with: type them again, or deploy first/,
+      );
+      sim.count().should.equal(0);
+
+      await page.fill('#node-config-input-url', sim.url);
+      await page.fill('#node-config-input-appSecret', DEFAULT_APP.appSecret);
+      await page.fill('#node-config-input-consumerKey', consumerKey);
+      await page.click('#ovh-check');
+      await page.waitForSelector('#ovh-check-result[data-status="no-version"]', { timeout: 15_000 });
+      (await page.textContent('#ovh-check-result'))!.should.match(/probably lacks its version path/);
+      await page.click('#node-config-dialog-cancel');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it("bounds the request dialog's numbers by the runtime's own limits", async () => {
+    const page = await openEditor();
+    try {
+      (await page.evaluate(() => RED.settings.ovhRequestBounds)).should.eql(BOUNDS);
+      await page.evaluate(() => RED.editor.edit(RED.nodes.node('demo-me-request')));
+      await page.waitForSelector('#node-input-mode', { state: 'visible' });
+      await page.selectOption('#node-input-mode', 'expand');
+      await page.fill('#node-input-concurrency', String(BOUNDS.concurrency.max + 1));
+      await page.dispatchEvent('#node-input-concurrency', 'change');
+      await page.waitForSelector('#node-input-concurrency.input-error');
+      await page.fill('#node-input-concurrency', String(BOUNDS.concurrency.max));
+      await page.dispatchEvent('#node-input-concurrency', 'change');
+      should(await page.$('#node-input-concurrency.input-error')).be.null();
+      await page.click('#node-dialog-cancel');
     } finally {
       await page.context().close();
     }
