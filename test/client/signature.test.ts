@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import should from 'should';
 import { ApiBase, buildUrl, encodeBody, signRequest } from '../../nodes/client';
-import { sharedFile } from '../helpers';
+import { fixtureFile } from '../helpers';
 
 interface Vector {
   name: string;
@@ -15,7 +15,7 @@ interface Vector {
   to_sign: string;
 }
 
-const vectors: Vector[] = JSON.parse(fs.readFileSync(sharedFile('ovh-signature-vectors.json'), 'utf8')).vectors;
+const vectors: Vector[] = JSON.parse(fs.readFileSync(fixtureFile('ovh-signature-vectors.json'), 'utf8')).vectors;
 
 describe('signRequest', () => {
   it('has the 29 shared vectors to check', () => {

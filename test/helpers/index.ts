@@ -1,17 +1,20 @@
 /** Shared test helpers: the simulator, clients pointed at it, and the shared fixtures. */
 import path from 'node:path';
-import fs from 'node:fs';
 import { OvhClient, type OvhClientOptions } from '../../nodes/client';
 import { DEFAULT_APP, OvhSimulator, type SimulatorOptions } from '../simulator/simulator';
 
 /** The repository root, from dist/test/helpers or test/helpers. */
 export const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..');
 
-/** ../shared beside the checkout (read-only, laid by the workplace for every checkout and CI run). */
-export function sharedFile(name: string): string {
-  const file = path.resolve(repoRoot, '..', 'shared', name);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: the shared fixtures must sit beside the checkout`);
-  return file;
+/**
+ * The repository's copies of the shared fixtures (signature vectors, API schemas): a clone of
+ * the repository alone runs every test. test/fixtures.test.ts keeps them identical to
+ * ../shared, where that folder exists.
+ */
+export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
+
+export function fixtureFile(name: string): string {
+  return path.join(fixturesDir, name);
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<OvhSimulator> {
