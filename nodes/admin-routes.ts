@@ -86,124 +86,145 @@ function fingerprint(consumerKey: string): string {
   return createHash('sha256').update(consumerKey).digest('hex');
 }
 
+/** What the routes share: the runtime, its deployed accounts, its environment. */
+interface RouteContext {
+  RED: NodeAPI;
+  deployed: DeployedAccounts;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Opens a short-lived client for one admin call; the route closes it. */
+type Open = (options: OvhClientOptions) => OvhClient;
+
 export function registerAdminRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
-  const env = process.env;
-
-  /**
-   * The credentials an admin call may use: those typed in the dialog; the deployed node's stored
-   * ones where the dialog holds the placeholder, only for that node's own target; the OVH_*
-   * variables only for the target they were deployed with (or OVH_ENDPOINT's, which the
-   * environment itself names). Refuses with a clear error otherwise.
-   */
-  function usableCredentials(
-    body: Record<string, unknown>,
-    config: AccountConfig,
-    needed: readonly CredentialName[],
-  ): Credentials {
-    const target = targetOf(config, env);
-    if (config.credentialsFrom === 'env') {
-      const fromEnvAlone = Boolean(env[ENV.endpoint]?.trim()) && !(config.authType === 'oauth2' && config.tokenUrl?.trim());
-      const deployedWithEnv = [...deployed.all()].some((c) => c.credentialsFrom === 'env' && targetOf(c, env) === target);
-      if (!fromEnvAlone && !deployedWithEnv) {
-        throw new OvhInputError(
-          `Keys from the OVH_* variables are only used with ${ENV.endpoint}, or with the region or URL of a ` +
-            `deployed account that reads them: deploy first, or set ${ENV.endpoint}`,
-        );
-      }
-      return {};
-    }
-    const credentials: Credentials = {};
-    const storedWanted: CredentialName[] = [];
-    for (const name of CREDENTIAL_NAMES) {
-      const given = body[name];
-      if (given === STORED_SECRET) {
-        if (needed.includes(name)) storedWanted.push(name);
-      } else if (typeof given === 'string') {
-        credentials[name] = given;
-      }
-    }
-    if (storedWanted.length === 0) return credentials;
-    const account = deployed.get(body.id);
-    if (!account || account.credentialsFrom === 'env' || target === undefined || targetOf(account, env) !== target) {
-      const words = storedWanted.map((name) => CREDENTIAL_WORDS[name]).join(' and ');
-      throw new OvhInputError(
-        `The stored ${words} ${storedWanted.length > 1 ? 'are' : 'is'} only sent to the region or URL, token URL and ` +
-          `authentication this account was deployed with: type ${storedWanted.length > 1 ? 'them' : 'it'} again, or deploy first`,
-      );
-    }
-    const stored = RED.nodes.getCredentials(body.id as string) ?? {};
-    for (const name of storedWanted) credentials[name] = stored[name];
-    return credentials;
-  }
-
-  const canWrite = RED.auth.needsPermission('ovh-credentials.write');
-
-  /**
-   * An admin endpoint: `run` answers [status, body]; bad input answers 400, anything else 502,
-   * shaped by `failure`. Clients opened through `open` are short-lived (no retries, a 10 s
-   * timeout) and always closed.
-   */
-  function adminRoute(
-    path: string,
-    run: (body: Record<string, unknown>, open: (options: OvhClientOptions) => OvhClient) => Promise<[number, unknown]>,
-    failure: (text: string) => unknown,
-  ): void {
-    RED.httpAdmin.post(path, canWrite, (req: AdminRequest, res: AdminResponse) => {
-      const clients: OvhClient[] = [];
-      const open = (options: OvhClientOptions) => {
-        const client = new OvhClient({ ...options, timeoutMs: 10_000, retry: { maxAttempts: 1 } });
-        clients.push(client);
-        return client;
-      };
-      const body = req.body !== null && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-      Promise.resolve()
-        .then(() => run(body, open))
-        .then(
-          ([status, answer]) => res.status(status).json(answer),
-          (err: Error) => res.status(err instanceof OvhInputError ? 400 : 502).json(failure(failureText(err))),
-        )
-        .finally(() => clients.forEach((client) => void client.close()));
-    });
-  }
-
+  const context: RouteContext = { RED, deployed, env: process.env };
   adminRoute(
+    RED,
     '/ovh-credentials/request-token',
-    async (body, open) => {
-      const config = dialogConfig(body);
-      const appKey = credentialOf('appKey', config, usableCredentials(body, config, ['appKey']), env);
-      if (!appKey) {
-        throw new OvhInputError(
-          config.credentialsFrom === 'env' ? `Missing environment variable ${ENV.appKey}` : 'No application key',
-        );
-      }
-      const answer = await open({ endpoint: endpointOf(config, env), appKey }).requestConsumerKey({
-        accessRules: checkAccessRules(body.accessRules),
-        redirection: typeof body.redirection === 'string' ? body.redirection.trim() : undefined,
-        allowedIPs: Array.isArray(body.allowedIPs) ? (body.allowedIPs as string[]) : undefined,
-      });
-      requestedHere.add(fingerprint(answer.consumerKey));
-      return [200, answer];
-    },
+    (body, open) => requestToken(context, body, open),
     (text) => ({ error: text }),
   );
-
   adminRoute(
+    RED,
     '/ovh-credentials/check',
-    async (body, open) => {
-      const config = dialogConfig(body);
-      const authType = authTypeOf(config.authType);
-      const credentials = usableCredentials(body, config, NEEDED_CREDENTIALS[authType]);
-      if (config.credentialsFrom !== 'env') {
-        const missing = missingCredentials(authType, credentials);
-        if (missing.length > 0) return [400, { status: 'missing' satisfies CheckStatus, missing }];
-      }
-      const options = clientOptions(config, credentials, env);
-      const diagnosis: Omit<Diagnosis, 'status'> & { status: CheckStatus } = await diagnose(open(options));
-      const key = options.consumerKey ? fingerprint(options.consumerKey) : undefined;
-      if (key && diagnosis.status === 'invalid-credential' && requestedHere.has(key)) diagnosis.status = 'pending';
-      if (key && diagnosis.status === 'valid') requestedHere.delete(key);
-      return [200, diagnosis];
-    },
-    (text) => ({ status: 'error' satisfies CheckStatus, detail: text }),
+    (body, open) => check(context, body, open),
+    (text) => ({
+      status: 'error' satisfies CheckStatus,
+      detail: text,
+    }),
   );
+}
+
+/**
+ * An admin endpoint: `run` answers [status, body]; bad input answers 400, anything else 502,
+ * shaped by `failure` from words safe to show (failureText). Clients opened through `open` are
+ * short-lived (no retries, a 10 s timeout) and always closed.
+ */
+function adminRoute(
+  RED: NodeAPI,
+  path: string,
+  run: (body: Record<string, unknown>, open: Open) => Promise<[number, unknown]>,
+  failure: (text: string) => unknown,
+): void {
+  RED.httpAdmin.post(path, RED.auth.needsPermission('ovh-credentials.write'), (req: AdminRequest, res: AdminResponse) => {
+    const clients: OvhClient[] = [];
+    const open: Open = (options) => {
+      const client = new OvhClient({ ...options, timeoutMs: 10_000, retry: { maxAttempts: 1 } });
+      clients.push(client);
+      return client;
+    };
+    const body = req.body !== null && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    Promise.resolve()
+      .then(() => run(body, open))
+      .then(
+        ([status, answer]) => res.status(status).json(answer),
+        (err: Error) => res.status(err instanceof OvhInputError ? 400 : 502).json(failure(failureText(err))),
+      )
+      .finally(() => clients.forEach((client) => void client.close()));
+  });
+}
+
+/** The wizard's consumer-key request, with the dialog's application key (or OVH_APPLICATION_KEY). */
+async function requestToken(context: RouteContext, body: Record<string, unknown>, open: Open): Promise<[number, unknown]> {
+  const config = dialogConfig(body);
+  const appKey = credentialOf('appKey', config, usableCredentials(context, body, config, ['appKey']), context.env);
+  if (!appKey) {
+    throw new OvhInputError(
+      config.credentialsFrom === 'env' ? `Missing environment variable ${ENV.appKey}` : 'No application key',
+    );
+  }
+  const answer = await open({ endpoint: endpointOf(config, context.env), appKey }).requestConsumerKey({
+    accessRules: checkAccessRules(body.accessRules),
+    redirection: typeof body.redirection === 'string' ? body.redirection.trim() : undefined,
+    allowedIPs: Array.isArray(body.allowedIPs) ? (body.allowedIPs as string[]) : undefined,
+  });
+  requestedHere.add(fingerprint(answer.consumerKey));
+  return [200, answer];
+}
+
+/** The Check: the dialog's keys, diagnosed; `missing` and `pending` are decided here. */
+async function check(context: RouteContext, body: Record<string, unknown>, open: Open): Promise<[number, unknown]> {
+  const config = dialogConfig(body);
+  const authType = authTypeOf(config.authType);
+  const credentials = usableCredentials(context, body, config, NEEDED_CREDENTIALS[authType]);
+  if (config.credentialsFrom !== 'env') {
+    const missing = missingCredentials(authType, credentials);
+    if (missing.length > 0) return [400, { status: 'missing' satisfies CheckStatus, missing }];
+  }
+  const options = clientOptions(config, credentials, context.env);
+  const diagnosis: Omit<Diagnosis, 'status'> & { status: CheckStatus } = await diagnose(open(options));
+  const key = options.consumerKey ? fingerprint(options.consumerKey) : undefined;
+  if (key && diagnosis.status === 'invalid-credential' && requestedHere.has(key)) diagnosis.status = 'pending';
+  if (key && diagnosis.status === 'valid') requestedHere.delete(key);
+  return [200, diagnosis];
+}
+
+/**
+ * The credentials an admin call may use: those typed in the dialog; the deployed node's stored
+ * ones where the dialog holds the placeholder, only for that node's own target; the OVH_*
+ * variables only for OVH_ENDPOINT (which the environment itself names) or the target of a
+ * deployed account that reads them. Refuses with a clear error otherwise.
+ */
+function usableCredentials(
+  context: RouteContext,
+  body: Record<string, unknown>,
+  config: AccountConfig,
+  needed: readonly CredentialName[],
+): Credentials {
+  const { RED, deployed, env } = context;
+  const target = targetOf(config, env);
+  if (config.credentialsFrom === 'env') {
+    const fromEnvAlone = Boolean(env[ENV.endpoint]?.trim()) && !(config.authType === 'oauth2' && config.tokenUrl?.trim());
+    const deployedWithEnv = [...deployed.all()].some((c) => c.credentialsFrom === 'env' && targetOf(c, env) === target);
+    if (!fromEnvAlone && !deployedWithEnv) {
+      throw new OvhInputError(
+        `Keys from the OVH_* variables are only used with ${ENV.endpoint}, or with the region or URL of a ` +
+          `deployed account that reads them: deploy first, or set ${ENV.endpoint}`,
+      );
+    }
+    return {};
+  }
+  const credentials: Credentials = {};
+  const storedWanted: CredentialName[] = [];
+  for (const name of CREDENTIAL_NAMES) {
+    const given = body[name];
+    if (given === STORED_SECRET) {
+      if (needed.includes(name)) storedWanted.push(name);
+    } else if (typeof given === 'string') {
+      credentials[name] = given;
+    }
+  }
+  if (storedWanted.length === 0) return credentials;
+  const account = deployed.get(body.id);
+  if (!account || account.credentialsFrom === 'env' || target === undefined || targetOf(account, env) !== target) {
+    const many = storedWanted.length > 1;
+    throw new OvhInputError(
+      `The stored ${storedWanted.map((name) => CREDENTIAL_WORDS[name]).join(' and ')} ${many ? 'are' : 'is'} only sent to ` +
+        `the region or URL, token URL and authentication this account was deployed with: type ${many ? 'them' : 'it'} ` +
+        'again, or deploy first',
+    );
+  }
+  const stored = RED.nodes.getCredentials(body.id as string) ?? {};
+  for (const name of storedWanted) credentials[name] = stored[name];
+  return credentials;
 }

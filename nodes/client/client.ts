@@ -3,15 +3,16 @@
  * and the OAuth2 token, so every call made through it shares them.
  */
 import { setMaxListeners } from 'node:events';
+import { CallScope } from './abort';
 import { ApiBase } from './endpoints';
 import { OvhAbortError, OvhApiError, OvhError, OvhInputError, OvhNetworkError, OvhTimeoutError } from './errors';
 import { ServerClock } from './clock';
-import { TokenCache } from './oauth2';
+import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } from './oauth2';
 import { CallLimiter, type LimitOptions } from './limiter';
 import { signRequest } from './signature';
 import { Transport, TransportFailure, type RawResponse } from './transport';
-import { DEFAULT_RETRY, backoffDelay, retryAfterMs, sleep, type RetryOptions } from './retry';
-import { buildUrl, checkHeaders, encodeBody, isPlainObject, normalizeMethod, type HttpMethod } from './request';
+import { DEFAULT_RETRY, FRESH_RETRY_STATE, decide, type AttemptOutcome, type RetryOptions } from './retry';
+import { buildUrl, checkHeaders, encodeBody, normalizeMethod, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
 import { CREDENTIAL_WORDS, missingCredentials, type AuthType, type Credentials } from './credentials';
 
@@ -86,8 +87,6 @@ interface PreparedCall {
   auth: 'signature' | 'oauth2' | 'none' | 'application';
 }
 
-const IDEMPOTENT = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
-
 /** One attempt's authentication: the headers, and what a refusal would need to renew. */
 interface AuthHeaders {
   headers: Record<string, string>;
@@ -150,7 +149,8 @@ export class OvhClient {
       }
       const scope = options.scope ?? 'all';
       // Never called while a credential is missing: every call is refused first.
-      this.tokens = new TokenCache(() => this.fetchToken(tokenUrl, clientId as string, clientSecret as string, scope));
+      const credentials = { clientId: clientId as string, clientSecret: clientSecret as string, scope };
+      this.tokens = new TokenCache(() => this.fetchToken(tokenUrl, credentials));
     }
   }
 
@@ -282,114 +282,84 @@ export class OvhClient {
     return { method: verb, url, path, body, headers, auth: auth ?? this.authType };
   }
 
+  /**
+   * The call loop: one attempt at a time, each outcome handed to the retry rules (retry.ts),
+   * which say whether to return, fail, or wait, re-sync the clock or renew the token first.
+   */
   private async execute<T>(call: PreparedCall, options: CallOptions): Promise<OvhResponse<T>> {
     if (this.closed) throw new OvhAbortError('The OVHcloud client is closed');
-    const retry =
-      options.retry === undefined
-        ? this.retry
-        : options.retry === false
-          ? { ...this.retry, maxAttempts: 1 }
-          : { ...this.retry, ...options.retry };
+    const retry = this.retryFor(options.retry);
     const started = Date.now();
-    const scope = new CallScope(this.closing.signal, options.signal);
-    const where = { method: call.method, path: call.path };
+    const scope = new CallScope(this.closing.signal, options.signal, call.method, call.path);
+    let state = FRESH_RETRY_STATE;
     let attempts = 0;
-    let failures = 0;
-    let resynced = false;
-    let tokenRenewed = false;
     try {
       for (;;) {
-        // The time and token calls the client makes for itself are not limited: a call holding
-        // the last turn may be waiting for them.
-        const release =
-          call.auth === 'none' || this.limiter.unlimited
-            ? undefined
-            : await this.limiter.acquire(scope.signal).catch((err: unknown) => {
-                // Aborted while queued: named like a call aborted in flight.
-                throw scope.aborted ? abortError(scope, call) : err;
-              });
-        let sent: { auth: AuthHeaders; raw: RawResponse } | TransportFailure;
-        try {
-          // Signed once the call has its turn, so the timestamp is fresh when it is sent.
-          const auth = this.authenticateNow(call) ?? (await this.authenticate(call, scope));
-          attempts++;
-          // Only the caller's signal goes to the transport: closing the client destroys its connections.
-          sent = { auth, raw: await this.transport.send(call.method, call.url, auth.headers, call.body, scope.caller) };
-        } catch (err) {
-          if (!(err instanceof TransportFailure)) throw err;
-          sent = err;
-        } finally {
-          release?.();
+        const sent = await this.attempt(call, scope);
+        attempts++;
+        const answer = sent instanceof TransportFailure ? undefined : readAnswer(sent.raw, call, attempts);
+        const decision = decide(outcomeOf(sent, answer?.error, scope), state, call.method, retry);
+        state = decision.state;
+        switch (decision.next.action) {
+          case 'return':
+            return { ...(answer as Answer).response, durationMs: Date.now() - started } as OvhResponse<T>;
+          case 'fail':
+            throw answer?.error ?? this.transportError(sent as TransportFailure, call, attempts, scope);
+          case 'wait':
+            await scope.sleep(decision.next.ms);
+            break;
+          case 'resync':
+            await this.clock.resync((sent as Sent).auth.generation as number);
+            break;
+          case 'renewToken':
+            this.tokens?.invalidate((sent as Sent).auth.token as string);
+            break;
         }
-
-        if (sent instanceof TransportFailure) {
-          if (sent.kind === 'aborted' || scope.aborted) throw abortError(scope, call);
-          failures++;
-          // A request that may have reached the server is repeated only when repeating is harmless.
-          const safe = IDEMPOTENT.has(call.method) || !sent.reachedServer;
-          if (safe && failures < retry.maxAttempts) {
-            await this.wait(backoffDelay(failures, retry), scope, call);
-            continue;
-          }
-          const init = { ...where, attempts };
-          throw sent.kind === 'timeout'
-            ? new OvhTimeoutError(this.timeoutMs, init)
-            : new OvhNetworkError(sent.message, sent.code, { ...init, cause: sent.cause });
-        }
-        const { auth, raw } = sent;
-
-        const body = parseBody(raw.text);
-        const queryId = firstHeader(raw.headers['x-ovh-queryid']);
-        if (raw.statusCode < 400) {
-          return {
-            statusCode: raw.statusCode,
-            headers: raw.headers,
-            body: body as T,
-            queryId,
-            method: call.method,
-            url: call.url.href,
-            attempts,
-            durationMs: Date.now() - started,
-          };
-        }
-        const error = new OvhApiError({ statusCode: raw.statusCode, ...where, body, headers: raw.headers, queryId, attempts });
-
-        // The server refused our timestamp: re-sync the clock once and send again.
-        if (error.errorCode === 'QUERY_TIME_OUT' && auth.generation !== undefined && !resynced) {
-          resynced = true;
-          await this.clock.resync(auth.generation);
-          continue;
-        }
-        // A bearer token the server no longer accepts: fetch a new one once.
-        if (raw.statusCode === 401 && auth.token !== undefined && this.tokens && !tokenRenewed) {
-          tokenRenewed = true;
-          this.tokens.invalidate(auth.token);
-          continue;
-        }
-        if ((raw.statusCode >= 500 || raw.statusCode === 429) && IDEMPOTENT.has(call.method)) {
-          failures++;
-          if (failures < retry.maxAttempts) {
-            // Retry-After is what 429 and 503 carry (RFC 9110); elsewhere the backoff decides.
-            const asked = raw.statusCode === 429 || raw.statusCode === 503 ? retryAfterMs(raw.headers['retry-after']) : undefined;
-            if (asked === undefined || asked <= retry.maxRetryAfterMs) {
-              await this.wait(asked ?? backoffDelay(failures, retry), scope, call);
-              continue;
-            }
-          }
-        }
-        throw error;
       }
     } finally {
       scope.dispose();
     }
   }
 
-  private async wait(ms: number, scope: CallScope, call: PreparedCall): Promise<void> {
+  /** The client's retry options, as one call overrides them (`false`: never retry). */
+  private retryFor(override: CallOptions['retry']): RetryOptions {
+    if (override === undefined) return this.retry;
+    return override === false ? { ...this.retry, maxAttempts: 1 } : { ...this.retry, ...override };
+  }
+
+  /**
+   * One attempt: a turn under the account's limits, the authentication, the request. A failure
+   * of the transport is returned, not thrown: the retry rules decide on it.
+   */
+  private async attempt(call: PreparedCall, scope: CallScope): Promise<Sent | TransportFailure> {
+    // The time and token calls the client makes for itself are not limited: a call holding
+    // the last turn may be waiting for them.
+    const release =
+      call.auth === 'none' || this.limiter.unlimited
+        ? undefined
+        : await this.limiter.acquire(scope.signal).catch((err: unknown) => {
+            // Aborted while queued: named like a call aborted in flight.
+            throw scope.aborted ? scope.abortError() : err;
+          });
     try {
-      await sleep(ms, scope.signal);
-    } catch {
-      throw abortError(scope, call);
+      // Signed once the call has its turn, so the timestamp is fresh when it is sent.
+      const auth = this.authenticateNow(call) ?? (await this.authenticate(call, scope));
+      // Only the caller's signal goes to the transport: closing the client destroys its connections.
+      return { auth, raw: await this.transport.send(call.method, call.url, auth.headers, call.body, scope.caller) };
+    } catch (err) {
+      if (err instanceof TransportFailure) return err;
+      throw err;
+    } finally {
+      release?.();
     }
+  }
+
+  private transportError(failure: TransportFailure, call: PreparedCall, attempts: number, scope: CallScope): OvhError {
+    if (failure.kind === 'aborted' || scope.aborted) return scope.abortError();
+    const init = { method: call.method, path: call.path, attempts };
+    return failure.kind === 'timeout'
+      ? new OvhTimeoutError(this.timeoutMs, init)
+      : new OvhNetworkError(failure.message, failure.code, { ...init, cause: failure.cause });
   }
 
   /**
@@ -421,8 +391,8 @@ export class OvhClient {
    * what it waited for (never asks again: a token already stale on arrival would loop).
    */
   private async authenticate(call: PreparedCall, scope: CallScope): Promise<AuthHeaders> {
-    if (call.auth === 'oauth2') return this.bearer(call, await abortable(this.tokens!.get(), scope, call));
-    if (call.auth === 'signature') return this.sign(call, await abortable(this.clock.now(), scope, call));
+    if (call.auth === 'oauth2') return this.bearer(call, await scope.abortable(this.tokens!.get()));
+    if (call.auth === 'signature') return this.sign(call, await scope.abortable(this.clock.now()));
     return this.authenticateNow(call) as AuthHeaders;
   }
 
@@ -465,31 +435,12 @@ export class OvhClient {
 
   private async fetchToken(
     tokenUrl: string,
-    clientId: string,
-    clientSecret: string,
-    scope: string,
+    credentials: ClientCredentials,
   ): Promise<{ accessToken: string; expiresIn: number }> {
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: clientId,
-      client_secret: clientSecret,
-      scope,
-    });
-    const call: PreparedCall = {
-      method: 'POST',
-      url: new URL(tokenUrl),
-      path: new URL(tokenUrl).pathname,
-      body: form.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': this.userAgent },
-      auth: 'none',
-    };
-    const res = await this.execute(call, {});
-    const body = isPlainObject(res.body) ? res.body : {};
-    if (typeof body.access_token !== 'string' || body.access_token === '') {
-      throw new OvhError('The OAuth2 token endpoint answered without an access token', 'BAD_ANSWER');
-    }
-    const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : Number(body.expires_in);
-    return { accessToken: body.access_token, expiresIn: Number.isFinite(expiresIn) ? expiresIn : 3600 };
+    const request = tokenRequest(tokenUrl, credentials);
+    request.headers['user-agent'] = this.userAgent;
+    const res = await this.execute({ method: 'POST', ...request, auth: 'none' }, {});
+    return readTokenAnswer(res.body);
   }
 }
 
@@ -519,82 +470,46 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-function abortError(scope: CallScope, call: PreparedCall): OvhAbortError {
-  return new OvhAbortError(
-    `${call.method} ${call.path}: ${scope.closed ? 'The OVHcloud client was closed' : 'The call was aborted'}`,
-  );
+/** An attempt that reached a server and got an answer. */
+interface Sent {
+  auth: AuthHeaders;
+  raw: RawResponse;
 }
 
-/** Awaits a shared promise (time sync, token) but gives up as soon as this call is aborted. */
-function abortable<T>(promise: Promise<T>, scope: CallScope, call: PreparedCall): Promise<T> {
-  if (scope.aborted) return Promise.reject(abortError(scope, call));
-  const signal = scope.signal;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(scope, call));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
+/** An answer read once: the response to return, or the error to report. */
+interface Answer {
+  response: Omit<OvhResponse, 'durationMs'>;
+  error?: OvhApiError;
 }
 
-/**
- * What can end one call early: the client closing, or the caller's own signal. The signal that
- * joins the two is made only on the slow paths that wait (a turn, a time sync, a backoff):
- * a call that goes straight through creates no AbortController at all.
- */
-class CallScope {
-  private linked: { signal: AbortSignal; dispose(): void } | undefined;
-
-  constructor(
-    private readonly closing: AbortSignal,
-    readonly caller: AbortSignal | undefined,
-  ) {}
-
-  get closed(): boolean {
-    return this.closing.aborted;
-  }
-
-  get aborted(): boolean {
-    return this.closing.aborted || this.caller?.aborted === true;
-  }
-
-  get signal(): AbortSignal {
-    this.linked ??= linkedSignal(this.closing, this.caller);
-    return this.linked.signal;
-  }
-
-  dispose(): void {
-    this.linked?.dispose();
-  }
+function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number): Answer {
+  const body = parseBody(raw.text);
+  const queryId = firstHeader(raw.headers['x-ovh-queryid']);
+  const response = {
+    statusCode: raw.statusCode,
+    headers: raw.headers,
+    body,
+    queryId,
+    method: call.method,
+    url: call.url.href,
+    attempts,
+  };
+  if (raw.statusCode < 400) return { response };
+  const error = new OvhApiError({ ...response, path: call.path });
+  return { response, error };
 }
 
-/**
- * One signal that aborts when either the client closes or the caller aborts. Listeners are
- * removed by `dispose`, so a long-lived client signal does not collect one per call.
- */
-function linkedSignal(closing: AbortSignal, caller: AbortSignal | undefined): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onClose = () => controller.abort(closing.reason);
-  const onCaller = () => controller.abort(caller?.reason);
-  if (closing.aborted) onClose();
-  else closing.addEventListener('abort', onClose, { once: true });
-  if (caller) {
-    if (caller.aborted) onCaller();
-    else caller.addEventListener('abort', onCaller, { once: true });
+/** What the retry rules need to know of an attempt. */
+function outcomeOf(sent: Sent | TransportFailure, error: OvhApiError | undefined, scope: CallScope): AttemptOutcome {
+  if (sent instanceof TransportFailure) {
+    return { kind: 'transport', aborted: sent.kind === 'aborted' || scope.aborted, reachedServer: sent.reachedServer };
   }
   return {
-    signal: controller.signal,
-    dispose() {
-      closing.removeEventListener('abort', onClose);
-      caller?.removeEventListener('abort', onCaller);
-    },
+    kind: 'answered',
+    statusCode: sent.raw.statusCode,
+    errorCode: error?.errorCode,
+    retryAfter: sent.raw.headers['retry-after'],
+    signed: sent.auth.generation !== undefined,
+    bearer: sent.auth.token !== undefined,
   };
 }

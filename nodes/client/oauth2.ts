@@ -4,10 +4,50 @@
  * the official clients do, or half its lifetime for a token that lives 20 s or less).
  */
 
+import { OvhError } from './errors';
+import { isPlainObject } from './request';
+
 export interface BearerToken {
   accessToken: string;
   /** Local time (ms) after which the token must not be used. */
   refreshAt: number;
+}
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** Default `all`. */
+  scope: string;
+}
+
+/** The client-credentials token request: a form POST to the token URL. */
+export function tokenRequest(
+  tokenUrl: string,
+  credentials: ClientCredentials,
+): { url: URL; path: string; body: string; headers: Record<string, string> } {
+  const url = new URL(tokenUrl);
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: credentials.clientId,
+    client_secret: credentials.clientSecret,
+    scope: credentials.scope,
+  });
+  return {
+    url,
+    path: url.pathname,
+    body: form.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+  };
+}
+
+/** The token and its lifetime (an hour when the answer gives none). */
+export function readTokenAnswer(body: unknown): { accessToken: string; expiresIn: number } {
+  const record = isPlainObject(body) ? body : {};
+  if (typeof record.access_token !== 'string' || record.access_token === '') {
+    throw new OvhError('The OAuth2 token endpoint answered without an access token', 'BAD_ANSWER');
+  }
+  const expiresIn = typeof record.expires_in === 'number' ? record.expires_in : Number(record.expires_in);
+  return { accessToken: record.access_token, expiresIn: Number.isFinite(expiresIn) ? expiresIn : 3600 };
 }
 
 /** Refresh this long before the server's expiry, as the official clients do. */

@@ -1,4 +1,9 @@
-/** When and how long to wait before trying a call again. */
+/**
+ * The retry rules, in one place: which outcome of an attempt is returned, reported, or tried
+ * again (after a wait, a clock re-sync or a new token). `decide` is pure: the client's call loop
+ * acts on its answer, and tests drive it without a server.
+ */
+import type { HttpMethod } from './request';
 
 export interface RetryOptions {
   /** Sends at most this many times (1 = never retry). */
@@ -47,6 +52,91 @@ export function retryAfterMs(header: string | string[] | undefined, now: number 
   const date = Date.parse(/GMT\s*$/.test(value) ? value : value.trim() + ' GMT');
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/** Methods whose repetition is harmless: repeated only these after the server may have seen them. */
+export const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
+
+/** What one attempt came to, as far as the rules care. */
+export type AttemptOutcome =
+  | {
+      kind: 'answered';
+      statusCode: number;
+      /** The API's errorCode (or OAuth2 error), for a status of 400 or more. */
+      errorCode?: string;
+      retryAfter?: string | string[];
+      /** Sent with a signature (a refused timestamp can be re-synced). */
+      signed: boolean;
+      /** Sent with a bearer token (a refused token can be renewed). */
+      bearer: boolean;
+    }
+  | { kind: 'transport'; aborted: boolean; reachedServer: boolean };
+
+/** What the call loop does next. */
+export type RetryAction =
+  { action: 'return' } | { action: 'fail' } | { action: 'wait'; ms: number } | { action: 'resync' } | { action: 'renewToken' };
+
+/** What a call has used up so far. */
+export interface RetryState {
+  /** Failed attempts that count against maxAttempts (network errors, 5xx, 429). */
+  failures: number;
+  /** One clock re-sync per call. */
+  resynced: boolean;
+  /** One token renewal per call. */
+  tokenRenewed: boolean;
+}
+
+export const FRESH_RETRY_STATE: RetryState = { failures: 0, resynced: false, tokenRenewed: false };
+
+/** The next action for an attempt's outcome, and the state after it. */
+export function decide(
+  outcome: AttemptOutcome,
+  state: RetryState,
+  method: HttpMethod,
+  options: RetryOptions,
+  clock: { now?: number; random?: () => number } = {},
+): { next: RetryAction; state: RetryState } {
+  const idempotent = IDEMPOTENT.has(method);
+  if (outcome.kind === 'transport') {
+    if (outcome.aborted) return { next: FAIL, state };
+    const failures = state.failures + 1;
+    // A request that may have reached the server is repeated only when repeating is harmless.
+    const safe = idempotent || !outcome.reachedServer;
+    if (safe && failures < options.maxAttempts) {
+      return { next: { action: 'wait', ms: backoffDelay(failures, options, clock.random) }, state: { ...state, failures } };
+    }
+    return { next: FAIL, state: { ...state, failures } };
+  }
+  const { statusCode } = outcome;
+  if (statusCode < 400) return { next: RETURN, state };
+  // The server refused our timestamp: re-sync the clock once and send again.
+  if (outcome.errorCode === 'QUERY_TIME_OUT' && outcome.signed && !state.resynced) {
+    return { next: RESYNC, state: { ...state, resynced: true } };
+  }
+  // A bearer token the server no longer accepts: fetch a new one once.
+  if (statusCode === 401 && outcome.bearer && !state.tokenRenewed) {
+    return { next: RENEW_TOKEN, state: { ...state, tokenRenewed: true } };
+  }
+  if ((statusCode >= 500 || statusCode === 429) && idempotent) {
+    const failures = state.failures + 1;
+    if (failures < options.maxAttempts) {
+      // Retry-After is what 429 and 503 carry (RFC 9110); elsewhere the backoff decides.
+      const asked = statusCode === 429 || statusCode === 503 ? retryAfterMs(outcome.retryAfter, clock.now) : undefined;
+      if (asked === undefined || asked <= options.maxRetryAfterMs) {
+        return {
+          next: { action: 'wait', ms: asked ?? backoffDelay(failures, options, clock.random) },
+          state: { ...state, failures },
+        };
+      }
+    }
+    return { next: FAIL, state: { ...state, failures } };
+  }
+  return { next: FAIL, state };
+}
+
+const RETURN: RetryAction = { action: 'return' };
+const FAIL: RetryAction = { action: 'fail' };
+const RESYNC: RetryAction = { action: 'resync' };
+const RENEW_TOKEN: RetryAction = { action: 'renewToken' };
 
 /** A wait that ends early (rejecting) when the signal aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
