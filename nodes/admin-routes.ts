@@ -15,6 +15,7 @@ import {
   authTypeOf,
   checkAccessRules,
   diagnose,
+  withRecursion,
   failureText,
   missingCredentials,
   type CheckStatus,
@@ -154,7 +155,8 @@ async function requestToken(context: RouteContext, body: Record<string, unknown>
     );
   }
   const answer = await open({ endpoint: endpointOf(config, context.env), appKey }).requestConsumerKey({
-    accessRules: checkAccessRules(body.accessRules),
+    // The dialog sends the rows and the flag; the expansion is the client's (one home for it).
+    accessRules: withRecursion(checkAccessRules(body.accessRules), body.recursive === true),
     redirection: typeof body.redirection === 'string' ? body.redirection.trim() : undefined,
     allowedIPs: Array.isArray(body.allowedIPs) ? (body.allowedIPs as string[]) : undefined,
   });

@@ -4,10 +4,23 @@
  * shared by every ovh-request node that uses it. Its dialog's admin endpoints are in
  * admin-routes.ts.
  */
-import { OvhClient, authTypeOf } from './client';
+import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf } from './client';
 import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account';
 import { DeployedAccounts, registerAdminRoutes } from './admin-routes';
 import type { NodeAPI, NodeDef } from './node-red';
+
+/** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
+const CREDENTIAL_FIELDS = Object.fromEntries(
+  CREDENTIAL_NAMES.map((name) => [name, { type: SECRET_CREDENTIALS.has(name) ? ('password' as const) : ('text' as const) }]),
+);
+
+/** The regions, in the dialog's order, with what it shows of each. */
+const REGIONS = Object.entries(ENDPOINTS).map(([name, info]) => ({
+  name,
+  baseUrl: info.baseUrl,
+  createAppUrl: info.createAppUrl,
+  oauth2: 'tokenUrl' in info,
+}));
 
 export = function register(RED: NodeAPI): void {
   const deployed = new DeployedAccounts();
@@ -41,12 +54,12 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('ovh-credentials', OvhCredentials, {
-    credentials: {
-      appKey: { type: 'text' },
-      appSecret: { type: 'password' },
-      consumerKey: { type: 'password' },
-      clientId: { type: 'text' },
-      clientSecret: { type: 'password' },
+    credentials: CREDENTIAL_FIELDS,
+    // What the dialog needs to know of the client: one home, handed over as RED.settings.*.
+    settings: {
+      ovhCredentialsRegions: { value: REGIONS, exportable: true },
+      ovhCredentialsPresets: { value: PRESETS, exportable: true },
+      ovhCredentialsFields: { value: CREDENTIAL_FIELDS, exportable: true },
     },
   });
 

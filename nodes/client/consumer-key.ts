@@ -29,13 +29,18 @@ export function accessRules(
   const methods = PRESETS[preset];
   if (!methods) throw new OvhInputError(`Unknown preset "${preset}": use one of ${Object.keys(PRESETS).join(', ')}`);
   const targets = preset === 'full' ? ['/*'] : paths;
-  const rules: AccessRule[] = [];
-  for (const method of methods) {
-    for (const path of targets) {
-      for (const expanded of options.recursive ? recursivePaths(path) : [path]) rules.push({ method, path: expanded });
-    }
-  }
-  return dedupeRules(rules);
+  return withRecursion(
+    methods.flatMap((method) => targets.map((path) => ({ method, path }))),
+    options.recursive === true,
+  );
+}
+
+/** Rules as given, or (recursive) each path also granting everything below it; no rule twice. */
+export function withRecursion(rules: readonly AccessRule[], recursive: boolean): AccessRule[] {
+  const expanded = recursive
+    ? rules.flatMap((rule) => recursivePaths(rule.path).map((path) => ({ method: rule.method, path })))
+    : [...rules];
+  return dedupeRules(expanded);
 }
 
 /** `/sms` or `/sms/*` -> `/sms` and `/sms/*`; `/*` stays `/*`. */

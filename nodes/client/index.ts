@@ -30,6 +30,7 @@ export {
   accessRules,
   recursivePaths,
   checkAccessRules,
+  withRecursion,
   PRESETS,
   type AccessRule,
   type PresetName,

@@ -14,6 +14,7 @@ import { chromiumAvailable, CHROMIUM, launchBrowser, newEditorContext } from '..
 import { deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
 import { demoAccount, demoFlow, DEMO_ACCOUNT_ID } from '../playground/demo-flow';
 import { BOUNDS } from '../../nodes/request-settings';
+import { ENDPOINTS, PRESETS } from '../../nodes/client';
 
 /** Screenshots go to docs/images when UPDATE_SCREENSHOTS=1 (for the README), else to a temp dir. */
 const screenshotDir =
@@ -129,6 +130,11 @@ describe('the editor in a real browser', function () {
       await openAccountDialog(page);
       const visible = (selector: string) => page.isVisible(selector);
       (await visible('#node-config-input-url')).should.be.true(); // the demo account is on a custom URL
+      // The regions and presets are the client's own lists, handed over by the runtime.
+      const values = (selector: string, attribute: string) =>
+        page.$$eval(selector, (elements, name) => elements.map((e) => e.getAttribute(name)), attribute);
+      (await values('#node-config-input-endpoint option', 'value')).should.eql([...Object.keys(ENDPOINTS), 'custom']);
+      (await values('.ovh-preset', 'data-preset')).should.eql(Object.keys(PRESETS));
       await page.selectOption('#node-config-input-endpoint', 'ovh-eu');
       (await visible('#node-config-input-url')).should.be.false();
       (await visible('#node-config-input-appKey')).should.be.true();

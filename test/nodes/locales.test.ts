@@ -3,7 +3,7 @@ import 'should';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../helpers';
-import { CHECK_STATUSES } from '../../nodes/client';
+import { CHECK_STATUSES, ENDPOINTS, PRESETS } from '../../nodes/client';
 
 function keys(value: unknown, prefix = ''): string[] {
   if (value === null || typeof value !== 'object') return [prefix];
@@ -48,6 +48,15 @@ describe('locales', () => {
       for (const key of used) defined.has(key).should.be.true(`${key} is used but not defined`);
     });
   }
+
+  it('ovh-credentials: every region and preset of the client has its label in both languages', () => {
+    for (const lang of ['en-US', 'fr']) {
+      const messages = JSON.parse(fs.readFileSync(path.join(dir, lang, 'ovh-credentials.json'), 'utf8'))['ovh-credentials'];
+      for (const name of [...Object.keys(ENDPOINTS), 'custom'])
+        (messages.endpoint[name] ?? '').should.not.equal('', `${lang}: endpoint.${name}`);
+      for (const name of Object.keys(PRESETS)) (messages.preset[name] ?? '').should.not.equal('', `${lang}: preset.${name}`);
+    }
+  });
 
   it('ovh-credentials: every outcome of the Check has its message in both languages', () => {
     for (const lang of ['en-US', 'fr']) {

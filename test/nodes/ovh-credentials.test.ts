@@ -63,6 +63,28 @@ describe('ovh-credentials admin endpoints', function () {
       sim.consumerKeys.get(res.body.consumerKey)!.state.should.equal('pendingValidation');
     });
 
+    it('expands the rows itself when the dialog asks for recursive rules', async () => {
+      await load(requestFlow(sim, {}), {});
+      const res = await post('/ovh-credentials/request-token', {
+        ...dialog(),
+        accessRules: [
+          { method: 'GET', path: '/sms' },
+          { method: 'GET', path: '/sms/*' },
+          { method: 'POST', path: '/domain/*' },
+          { method: 'GET', path: '/*' },
+        ],
+        recursive: true,
+      });
+      res.status.should.equal(200);
+      JSON.parse(sim.received({ path: '/1.0/auth/credential' })[0].body).accessRules.should.eql([
+        { method: 'GET', path: '/sms' },
+        { method: 'GET', path: '/sms/*' },
+        { method: 'POST', path: '/domain' },
+        { method: 'POST', path: '/domain/*' },
+        { method: 'GET', path: '/*' },
+      ]);
+    });
+
     it('refuses bad rules and a missing application key with a 400 and sends nothing', async () => {
       await load(requestFlow(sim, {}), {});
       const bad = await post('/ovh-credentials/request-token', { ...dialog(), accessRules: [{ method: 'FETCH', path: '/me' }] });
