@@ -17,6 +17,7 @@ export { signRequest } from './signature';
 export {
   buildUrl,
   itemPath,
+  pathTemplateError,
   encodeBody,
   encodeQuery,
   checkHeaders,

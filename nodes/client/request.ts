@@ -3,7 +3,7 @@
  * body and headers that go on the wire, or refuses it with an OvhInputError before anything
  * is sent. What is built here is what gets signed: nothing downstream may rewrite it.
  */
-import type { ApiBase } from './endpoints';
+import { ApiBase } from './endpoints';
 import { OvhInputError } from './errors';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
@@ -56,6 +56,29 @@ export function buildUrl(base: ApiBase, path: unknown, params?: Record<string, u
   const extraQuery = encodeQuery(query);
   const fullQuery = [pathQuery, extraQuery].filter((part) => part !== '').join('&');
   return base.parse(base.urlFor(filled) + (fullQuery ? '?' + fullQuery : ''));
+}
+
+/** Any base: only the path's own rules matter to a template's verdict. */
+let templateBase: ApiBase | undefined;
+
+/**
+ * Whether a path as written in a node (placeholders unfilled; empty means msg.path) can be
+ * sent: the reason it cannot, or undefined. The same checks buildUrl applies, with a value for
+ * every placeholder. The request dialog runs its own copy in the browser; a property-based test
+ * keeps the two verdicts equal.
+ */
+export function pathTemplateError(template: string): string | undefined {
+  const path = template.trim();
+  if (path === '') return undefined;
+  const params: Record<string, string> = {};
+  for (const match of path.matchAll(PLACEHOLDER)) params[match[1].trim()] = 'x';
+  try {
+    buildUrl((templateBase ??= new ApiBase('https://api.invalid/1.0')), path, params);
+    return undefined;
+  } catch (err) {
+    if (err instanceof OvhInputError) return err.message;
+    throw err;
+  }
 }
 
 /**
