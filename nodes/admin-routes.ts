@@ -11,6 +11,7 @@ import {
   CREDENTIAL_WORDS,
   NEEDED_CREDENTIALS,
   OvhClient,
+  OvhError,
   OvhInputError,
   authTypeOf,
   checkAccessRules,
@@ -30,24 +31,34 @@ import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 /** What the editor shows in a password field whose stored value is unchanged. */
 export const STORED_SECRET = '__PWRD__';
 
-/** The deployed ovh-credentials nodes' settings, by id: what their stored secrets may be used for. */
-export class DeployedAccounts {
-  private readonly byId = new Map<string, AccountConfig>();
+/**
+ * A running ovh-credentials node: its settings and the secrets it was started with, kept
+ * together. Together, because Node-RED stores a redeploy's new secrets before it stops the old
+ * node: the secrets in the store may already be those of another target.
+ */
+export interface DeployedAccount {
+  config: AccountConfig;
+  credentials: Credentials;
+}
 
-  add(id: string, config: AccountConfig): void {
-    this.byId.set(id, config);
+/** The running ovh-credentials nodes, by id: what their stored secrets may be used for. */
+export class DeployedAccounts {
+  private readonly byId = new Map<string, DeployedAccount>();
+
+  add(id: string, account: DeployedAccount): void {
+    this.byId.set(id, account);
   }
 
   /** Removes an account, unless a newer deployment of the same id already replaced it. */
-  remove(id: string, config: AccountConfig): void {
-    if (this.byId.get(id) === config) this.byId.delete(id);
+  remove(id: string, account: DeployedAccount): void {
+    if (this.byId.get(id) === account) this.byId.delete(id);
   }
 
-  get(id: unknown): AccountConfig | undefined {
+  get(id: unknown): DeployedAccount | undefined {
     return typeof id === 'string' ? this.byId.get(id) : undefined;
   }
 
-  all(): Iterable<AccountConfig> {
+  all(): Iterable<DeployedAccount> {
     return this.byId.values();
   }
 }
@@ -87,6 +98,20 @@ function fingerprint(consumerKey: string): string {
   return createHash('sha256').update(consumerKey).digest('hex');
 }
 
+/**
+ * Secrets the request left to the runtime that the runtime will not use for this target: the
+ * Check answers it as an outcome of its own (`retype-secrets`, `env-elsewhere`), not a failure.
+ */
+class SecretsElsewhere extends OvhInputError {
+  constructor(
+    message: string,
+    readonly status: 'retype-secrets' | 'env-elsewhere',
+    readonly fields: CredentialName[] = [],
+  ) {
+    super(message);
+  }
+}
+
 /** What the routes share: the runtime, its deployed accounts, its environment. */
 interface RouteContext {
   RED: NodeAPI;
@@ -116,10 +141,16 @@ export function registerAdminRoutes(RED: NodeAPI, deployed: DeployedAccounts): v
   );
 }
 
+/** A whole admin call, however its server answers (undici's timeouts restart with each chunk). */
+const ADMIN_DEADLINE_MS = 20_000;
+/** The answers of a Check or a consumer-key request are small: a bigger one is not the API's. */
+const ADMIN_MAX_ANSWER_BYTES = 1024 * 1024;
+
 /**
  * An admin endpoint: `run` answers [status, body]; bad input answers 400, anything else 502,
  * shaped by `failure` from words safe to show (failureText). Clients opened through `open` are
- * short-lived (no retries, a 10 s timeout) and always closed.
+ * short-lived (no retries, a 10 s timeout per attempt, small answers, a deadline for the whole
+ * call) and always closed.
  */
 function adminRoute(
   RED: NodeAPI,
@@ -130,18 +161,33 @@ function adminRoute(
   RED.httpAdmin.post(path, RED.auth.needsPermission('ovh-credentials.write'), (req: AdminRequest, res: AdminResponse) => {
     const clients: OvhClient[] = [];
     const open: Open = (options) => {
-      const client = new OvhClient({ ...options, timeoutMs: 10_000, retry: { maxAttempts: 1 } });
+      const client = new OvhClient({
+        ...options,
+        timeoutMs: 10_000,
+        retry: { maxAttempts: 1 },
+        maxAnswerBytes: ADMIN_MAX_ANSWER_BYTES,
+      });
       clients.push(client);
       return client;
     };
     const body = req.body !== null && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-    Promise.resolve()
-      .then(() => run(body, open))
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new OvhError(`No whole answer within ${ADMIN_DEADLINE_MS / 1000} s: the server answers too slowly`, 'TIMEOUT')),
+        ADMIN_DEADLINE_MS,
+      );
+    });
+    Promise.race([Promise.resolve().then(() => run(body, open)), deadline])
       .then(
         ([status, answer]) => res.status(status).json(answer),
         (err: Error) => res.status(err instanceof OvhInputError ? 400 : 502).json(failure(failureText(err))),
       )
-      .finally(() => clients.forEach((client) => void client.close()));
+      .finally(() => {
+        clearTimeout(timer);
+        clients.forEach((client) => void client.close());
+      });
   });
 }
 
@@ -168,7 +214,13 @@ async function requestToken(context: RouteContext, body: Record<string, unknown>
 async function check(context: RouteContext, body: Record<string, unknown>, open: Open): Promise<[number, unknown]> {
   const config = dialogConfig(body);
   const authType = authTypeOf(config.authType);
-  const credentials = usableCredentials(context, body, config, NEEDED_CREDENTIALS[authType]);
+  let credentials: Credentials;
+  try {
+    credentials = usableCredentials(context, body, config, NEEDED_CREDENTIALS[authType]);
+  } catch (err) {
+    if (!(err instanceof SecretsElsewhere)) throw err;
+    return [400, { status: err.status satisfies CheckStatus, fields: err.fields, detail: err.message }];
+  }
   if (config.credentialsFrom !== 'env') {
     const missing = missingCredentials(authType, credentials);
     if (missing.length > 0) return [400, { status: 'missing' satisfies CheckStatus, missing }];
@@ -193,15 +245,18 @@ function usableCredentials(
   config: AccountConfig,
   needed: readonly CredentialName[],
 ): Credentials {
-  const { RED, deployed, env } = context;
+  const { deployed, env } = context;
   const target = targetOf(config, env);
   if (config.credentialsFrom === 'env') {
     const fromEnvAlone = Boolean(env[ENV.endpoint]?.trim()) && !(config.authType === 'oauth2' && config.tokenUrl?.trim());
-    const deployedWithEnv = [...deployed.all()].some((c) => c.credentialsFrom === 'env' && targetOf(c, env) === target);
+    const deployedWithEnv = [...deployed.all()].some(
+      ({ config: c }) => c.credentialsFrom === 'env' && targetOf(c, env) === target,
+    );
     if (!fromEnvAlone && !deployedWithEnv) {
-      throw new OvhInputError(
+      throw new SecretsElsewhere(
         `Keys from the OVH_* variables are only used with ${ENV.endpoint}, or with the region or URL of a ` +
           `deployed account that reads them: deploy first, or set ${ENV.endpoint}`,
+        'env-elsewhere',
       );
     }
     return {};
@@ -218,15 +273,17 @@ function usableCredentials(
   }
   if (storedWanted.length === 0) return credentials;
   const account = deployed.get(body.id);
-  if (!account || account.credentialsFrom === 'env' || target === undefined || targetOf(account, env) !== target) {
+  if (!account || account.config.credentialsFrom === 'env' || target === undefined || targetOf(account.config, env) !== target) {
     const many = storedWanted.length > 1;
-    throw new OvhInputError(
+    throw new SecretsElsewhere(
       `The stored ${storedWanted.map((name) => CREDENTIAL_WORDS[name]).join(' and ')} ${many ? 'are' : 'is'} only sent to ` +
-        `the region or URL, token URL and authentication this account was deployed with: type ${many ? 'them' : 'it'} ` +
-        'again, or deploy first',
+        `the region or URL, token URL, authentication and key source this account was deployed with: type ` +
+        `${many ? 'them' : 'it'} again, or deploy first`,
+      'retype-secrets',
+      storedWanted,
     );
   }
-  const stored = RED.nodes.getCredentials(body.id as string) ?? {};
-  for (const name of storedWanted) credentials[name] = stored[name];
+  // The running node's own secrets, never the store's: those may be a redeploy's, for another target.
+  for (const name of storedWanted) credentials[name] = account.credentials[name];
   return credentials;
 }

@@ -39,15 +39,15 @@ export = function register(RED: NodeAPI): void {
     }
     // Its stored secrets may be used by the dialog's Check, for this target only.
     const { endpoint, url, tokenUrl, authType, credentialsFrom } = def;
-    const target: AccountConfig = { endpoint, url, tokenUrl, authType, credentialsFrom };
-    deployed.add(this.id, target);
+    const running = { config: { endpoint, url, tokenUrl, authType, credentialsFrom }, credentials: { ...this.credentials } };
+    deployed.add(this.id, running);
     this.getClient = () => {
       if (!client) throw configError;
       return client;
     };
     this.queued = () => client?.queued ?? 0;
     this.on('close', (_removed, done) => {
-      deployed.remove(this.id, target);
+      deployed.remove(this.id, running);
       if (!client) return done();
       client.close().then(done, done);
     });

@@ -59,7 +59,7 @@ class RequestHandler {
    * the failure ends the input msg; without, it is one item of several and the input goes on.
    */
   report(msg: NodeMessage, err: unknown, send: Send, done?: Done): void {
-    const error = err instanceof Error ? err : new Error(String(err));
+    const error = err instanceof Error ? err : new Error(describeThrown(err));
     writeFailure(msg, error);
     this.status.failed(error);
     if (this.settings.errorOutput) {
@@ -108,6 +108,15 @@ class RequestHandler {
     if (this.warned.has(what)) return;
     this.warned.add(what);
     this.node.warn(this.RED._(`ovh-request.warn.ignored-${what}`));
+  }
+}
+
+/** Any thrown value as text, even one that refuses conversion (e.g. an object without a prototype). */
+function describeThrown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'an error that is not an Error';
   }
 }
 

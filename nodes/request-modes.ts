@@ -127,7 +127,7 @@ async function* expand(run: ModeRun): AsyncGenerator<Step> {
       failures.push({
         id,
         index,
-        message: err instanceof Error ? err.message : String(err),
+        message: err instanceof Error ? err.message : 'an error that is not an Error',
         statusCode: err instanceof OvhApiError ? err.statusCode : undefined,
       });
     }

@@ -43,6 +43,8 @@ export interface OvhClientOptions {
   proxy?: string | false;
   /** Extra trusted CA certificates (PEM) for a private endpoint. */
   ca?: string | Buffer | Array<string | Buffer>;
+  /** The largest answer read, in bytes (default 64 MiB); a bigger one fails with ANSWER_TOO_LARGE. */
+  maxAnswerBytes?: number;
   userAgent?: string;
   /** Calls at once, calls per second and queue bound, shared by every call of this client. */
   limits?: LimitOptions;
@@ -124,7 +126,7 @@ export class OvhClient {
     const timeoutMs = options.timeoutMs ?? 30_000;
     if (!(timeoutMs > 0)) throw new OvhInputError('The timeout must be a positive number of milliseconds');
     this.timeoutMs = timeoutMs;
-    this.transport = new Transport({ timeoutMs, proxy: options.proxy, ca: options.ca });
+    this.transport = new Transport({ timeoutMs, proxy: options.proxy, ca: options.ca, maxAnswerBytes: options.maxAnswerBytes });
     this.clock = new ServerClock(() => this.fetchServerTime());
     this.limiter = new CallLimiter(options.limits);
     // Every call in flight listens to this signal: hundreds at once are normal, not a leak.
@@ -424,7 +426,7 @@ export class OvhClient {
     const res = await this.execute(call, {});
     const value = typeof res.body === 'number' ? res.body : Number(res.body);
     // Not the answer itself: a URL that is not the API may answer anything, secrets included.
-    if (!Number.isFinite(value)) {
+    if (!Number.isFinite(value) || value < EARLIEST_TIME || value > LATEST_TIME) {
       throw new OvhError(
         `GET /auth/time answered ${res.statusCode} without a time: ${this.base.baseUrl} does not answer like the OVHcloud API`,
         'BAD_ANSWER',
@@ -443,6 +445,10 @@ export class OvhClient {
     return readTokenAnswer(res.body);
   }
 }
+
+/** The server times believed (2000 to 2100): anything else is not a clock. */
+const EARLIEST_TIME = 946_684_800;
+const LATEST_TIME = 4_102_444_800;
 
 /** The items of one /v2 page: its list, or a lone object as one item; none for an empty page. */
 export function pageItems(body: unknown): unknown[] {
@@ -502,7 +508,12 @@ function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number): Ans
 /** What the retry rules need to know of an attempt. */
 function outcomeOf(sent: Sent | TransportFailure, error: OvhApiError | undefined, scope: CallScope): AttemptOutcome {
   if (sent instanceof TransportFailure) {
-    return { kind: 'transport', aborted: sent.kind === 'aborted' || scope.aborted, reachedServer: sent.reachedServer };
+    return {
+      kind: 'transport',
+      aborted: sent.kind === 'aborted' || scope.aborted,
+      reachedServer: sent.reachedServer,
+      repeatable: sent.kind !== 'too-large',
+    };
   }
   return {
     kind: 'answered',

@@ -14,6 +14,8 @@ export const CHECK_STATUSES = [
   'valid',
   'pending',
   'missing',
+  'retype-secrets',
+  'env-elsewhere',
   'invalid-credential',
   'unknown-consumer-key',
   'invalid-application-key',
@@ -27,8 +29,8 @@ export const CHECK_STATUSES = [
 ] as const;
 export type CheckStatus = (typeof CHECK_STATUSES)[number];
 
-/** What diagnose() itself can find; `pending` and `missing` are decided by the admin route. */
-export type DiagnosisStatus = Exclude<CheckStatus, 'pending' | 'missing'>;
+/** What diagnose() itself can find; the others are decided by the admin route before it runs. */
+export type DiagnosisStatus = Exclude<CheckStatus, 'pending' | 'missing' | 'retype-secrets' | 'env-elsewhere'>;
 
 export interface Diagnosis {
   status: DiagnosisStatus;
@@ -63,10 +65,13 @@ export async function diagnose(client: OvhClient, signal?: AbortSignal): Promise
       return { status: 'valid', authType };
     }
     await client.serverTime();
-    const credential = await client.currentCredential<unknown>(signal);
-    return { status: 'valid', authType, clockOffsetSeconds: client.clockOffsetSeconds, credential: credentialFacts(credential) };
+    const answer = await client.currentCredential<unknown>(signal);
+    const credential = credentialFacts(answer);
+    // A 200 that is not a credential: the URL is not the API (or not the part of it that signs).
+    if (credential.status === undefined) return { status: 'not-ovh-api', authType, statusCode: 200 };
+    return { status: 'valid', authType, clockOffsetSeconds: client.clockOffsetSeconds, credential };
   } catch (err) {
-    return { ...describeFailure(err), authType, clockOffsetSeconds: client.clockOffsetSeconds };
+    return { ...describeFailure(err, client.base.version !== ''), authType, clockOffsetSeconds: client.clockOffsetSeconds };
   }
 }
 
@@ -80,21 +85,28 @@ const KEY_STATES: Record<string, DiagnosisStatus> = {
   invalid_client: 'invalid-client',
 };
 
-/** Paths of the API itself: a 404 there means the base URL lacks its version segment. */
+/** Paths of the API itself: a 404 there means a base URL without a version segment lacks it. */
 const API_PATHS = new Set(['/auth/time', '/auth/currentCredential', '/me']);
 
-function describeFailure(err: unknown): Omit<Diagnosis, 'authType'> {
+function describeFailure(err: unknown, versioned: boolean): Omit<Diagnosis, 'authType'> {
   if (err instanceof OvhApiError) {
-    if (err.statusCode === 404 && API_PATHS.has(err.path)) return { status: 'no-version', statusCode: 404 };
+    if (err.statusCode === 404 && API_PATHS.has(err.path) && !versioned) return { status: 'no-version', statusCode: 404 };
     if (!err.isApiErrorBody) return { status: 'not-ovh-api', statusCode: err.statusCode };
-    const facts = { detail: err.apiMessage ?? err.message, statusCode: err.statusCode, queryId: err.queryId };
+    const facts = { detail: apiWords(err), statusCode: err.statusCode, queryId: err.queryId };
     const state = (err.errorCode && KEY_STATES[err.errorCode]) || undefined;
-    return state ? { status: state, ...facts } : { status: 'error', ...facts, detail: err.message };
+    return { status: state ?? 'error', ...facts };
   }
+  if (err instanceof OvhError && (err.code === 'BAD_ANSWER' || err.code === 'ANSWER_TOO_LARGE')) return { status: 'not-ovh-api' };
   if (err instanceof OvhNetworkError) return { status: 'unreachable', detail: err.message };
-  if (err instanceof OvhError && err.code === 'BAD_ANSWER') return { status: 'not-ovh-api' };
   if (err instanceof OvhError) return { status: 'error', detail: err.message };
-  return { status: 'error', detail: err instanceof Error ? err.message : String(err) };
+  return { status: 'error', detail: err instanceof Error ? err.message : safeText(err) };
+}
+
+/** What an API error says, in a few words: its status, code or class, and message (never its details). */
+function apiWords(err: OvhApiError): string {
+  const label = err.errorCode ?? err.errorClass;
+  const message = (err.apiMessage ?? '').slice(0, 300);
+  return `${err.method} ${err.path} failed: ${err.statusCode}${label ? ' ' + label : ''}${message ? ': ' + message : ''}`;
 }
 
 /**
@@ -102,11 +114,21 @@ function describeFailure(err: unknown): Omit<Diagnosis, 'authType'> {
  * input and network messages, never the body of a server that is not the API.
  */
 export function failureText(err: unknown): string {
-  if (err instanceof OvhApiError && !err.isApiErrorBody) {
+  if (err instanceof OvhApiError) {
+    if (err.isApiErrorBody) return apiWords(err);
     return `${err.method} ${err.path} answered ${err.statusCode}: the URL does not answer like the OVHcloud API`;
   }
-  if (err instanceof OvhError) return err.message;
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  return safeText(err);
+}
+
+/** Any thrown value as text, even one that refuses to be converted (an object without a prototype). */
+function safeText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'an error that is not an Error';
+  }
 }
 
 const CREDENTIAL_STATES = new Set(['validated', 'pendingValidation', 'expired', 'refused']);

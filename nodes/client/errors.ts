@@ -67,9 +67,11 @@ export class OvhApiError extends OvhError {
   readonly headers: Record<string, string | string[] | undefined>;
   readonly attempts: number;
   /**
-   * Whether the body is an error object as the OVHcloud API (or its OAuth2 token endpoint)
-   * writes them: a message with an errorCode, httpCode or class, or an OAuth2 error. Anything
-   * else (an HTML page, a proxy's text, another service's JSON) did not come from the API.
+   * Whether the answer is an error as the OVHcloud API writes them: a message with an errorCode
+   * or a `Client::`/`Server::` class, and the X-Ovh-QueryID every API answer carries; or an
+   * OAuth2 error with one of RFC 6749's codes. Anything else (an HTML page, a proxy's text,
+   * another service's JSON) did not come from the API, and its words are not to be shown where
+   * the URL may point anywhere (the dialog's Check).
    */
   readonly isApiErrorBody: boolean;
 
@@ -95,18 +97,30 @@ export class OvhApiError extends OvhError {
     this.body = init.body;
     this.headers = init.headers;
     this.attempts = init.attempts;
-    this.isApiErrorBody = isApiErrorBody(init.body);
+    this.isApiErrorBody = isApiErrorBody(init.body, init.headers);
   }
 }
 
-function isApiErrorBody(body: unknown): boolean {
+const OAUTH2_ERRORS = new Set([
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+]);
+
+function isApiErrorBody(body: unknown, headers: Record<string, string | string[] | undefined>): boolean {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return false;
   const record = body as Record<string, unknown>;
-  const text = (value: unknown) => typeof value === 'string' && value !== '';
-  if (text(record.error) && (record.error_description === undefined || text(record.error_description))) return true;
+  if (typeof record.error === 'string' && OAUTH2_ERRORS.has(record.error)) return true;
+  const queryId = headers['x-ovh-queryid'];
   return (
-    text(record.message) &&
-    (text(record.errorCode) || text(record.httpCode) || (text(record.class) && /^(Client|Server)::/.test(record.class as string)))
+    typeof record.message === 'string' &&
+    typeof queryId === 'string' &&
+    /^[\w.-]{1,100}$/.test(queryId) &&
+    ((typeof record.errorCode === 'string' && /^[A-Z][A-Z0-9_]{0,60}$/.test(record.errorCode)) ||
+      (typeof record.class === 'string' && /^(Client|Server)::[A-Za-z]+(::[A-Za-z]+)*$/.test(record.class)))
   );
 }
 

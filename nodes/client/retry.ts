@@ -69,7 +69,13 @@ export type AttemptOutcome =
       /** Sent with a bearer token (a refused token can be renewed). */
       bearer: boolean;
     }
-  | { kind: 'transport'; aborted: boolean; reachedServer: boolean };
+  | {
+      kind: 'transport';
+      aborted: boolean;
+      reachedServer: boolean;
+      /** False when sending again cannot help (an answer over the size limit). */
+      repeatable: boolean;
+    };
 
 /** What the call loop does next. */
 export type RetryAction =
@@ -97,7 +103,7 @@ export function decide(
 ): { next: RetryAction; state: RetryState } {
   const idempotent = IDEMPOTENT.has(method);
   if (outcome.kind === 'transport') {
-    if (outcome.aborted) return { next: FAIL, state };
+    if (outcome.aborted || !outcome.repeatable) return { next: FAIL, state };
     const failures = state.failures + 1;
     // A request that may have reached the server is repeated only when repeating is harmless.
     const safe = idempotent || !outcome.reachedServer;

@@ -16,7 +16,11 @@ export interface TransportOptions {
   proxy?: string | false;
   /** Extra trusted CA certificates (PEM), e.g. for a private endpoint. Certificate checks stay on. */
   ca?: string | Buffer | Array<string | Buffer>;
+  /** The largest answer read, in bytes: a bigger one fails the attempt (default 64 MiB). */
+  maxAnswerBytes?: number;
 }
+
+export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 export interface RawResponse {
   statusCode: number;
@@ -24,7 +28,8 @@ export interface RawResponse {
   text: string;
 }
 
-export type FailureKind = 'network' | 'timeout' | 'aborted';
+/** `too-large`: an answer over the size limit, which sending again would not change. */
+export type FailureKind = 'network' | 'timeout' | 'aborted' | 'too-large';
 
 /** Why an attempt produced no answer. `reachedServer: false` means nothing was delivered. */
 export class TransportFailure extends Error {
@@ -53,10 +58,12 @@ const NOT_CONNECTED_CODES = new Set([
 export class Transport {
   private readonly dispatcher: Dispatcher;
   private readonly timeoutMs: number;
+  private readonly maxAnswerBytes: number;
   private destroyed = false;
 
   constructor(options: TransportOptions) {
     this.timeoutMs = options.timeoutMs;
+    this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     const connect = options.ca ? { ca: options.ca, rejectUnauthorized: true } : { rejectUnauthorized: true };
     if (typeof options.proxy === 'string' && options.proxy !== '') {
       this.dispatcher = new ProxyAgent({ uri: options.proxy, requestTls: connect });
@@ -90,9 +97,10 @@ export class Transport {
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
-      const text = await readText(res.body);
+      const text = await readText(res.body, this.maxAnswerBytes);
       return { statusCode: res.statusCode, headers: res.headers, text };
     } catch (err) {
+      if (err instanceof TransportFailure) throw err;
       const code = errorCode(err);
       if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
         throw new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', true, err);
@@ -111,14 +119,35 @@ export class Transport {
 }
 
 /**
- * The answer's body as text. Plain 'data' events: undici's body.text() goes through its
- * web-stream consumer, which costs measurably more per call for the small JSON answers of the API.
+ * The answer's body as text, up to `maxBytes` (past it the stream is dropped and the attempt
+ * fails: an endless or huge answer must not take the runtime's memory, nor overflow a string).
+ * Plain 'data' events: undici's body.text() goes through its web-stream consumer, which costs
+ * measurably more per call for the small JSON answers of the API.
  */
-function readText(body: NodeJS.ReadableStream): Promise<string> {
+function readText(body: NodeJS.ReadableStream & { destroy?(): void }, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    body.on('data', (chunk: Buffer) => chunks.push(chunk));
-    body.once('end', () => resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+    let size = 0;
+    const tooLarge = () =>
+      new TransportFailure('too-large', `the answer is larger than ${maxBytes} bytes`, 'ANSWER_TOO_LARGE', true);
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        chunks.length = 0;
+        body.removeAllListeners('data');
+        body.destroy?.();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => {
+      try {
+        resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        reject(tooLarge()); // past the engine's longest string
+      }
+    });
     body.once('error', reject);
   });
 }

@@ -198,9 +198,9 @@ describe('the editor in a real browser', function () {
       await page.fill('#node-config-input-url', sim.url + '/elsewhere/1.0');
       sim.resetCounters();
       await page.click('#ovh-check');
-      await page.waitForSelector('#ovh-check-result[data-status="error"]', { timeout: 15_000 });
-      (await page.textContent('#ovh-check-result'))!.should.match(
-        /The stored application secret and consumer key are only sent to the region or URL, token URL and authentication this account was deployed with: type them again, or deploy first/,
+      await page.waitForSelector('#ovh-check-result[data-status="retype-secrets"]', { timeout: 15_000 });
+      (await page.textContent('#ovh-check-result'))!.should.equal(
+        'Type the Application secret, Consumer key again: stored secrets are only sent to the region or URL, token URL, authentication and key source this account was deployed with. Or deploy first, then check.',
       );
       sim.count().should.equal(0);
 

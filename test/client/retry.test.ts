@@ -102,7 +102,12 @@ describe('the retry rules', () => {
     bearer: false,
     ...extra,
   });
-  const transport = (reachedServer: boolean, aborted = false): AttemptOutcome => ({ kind: 'transport', aborted, reachedServer });
+  const transport = (reachedServer: boolean, aborted = false, repeatable = true): AttemptOutcome => ({
+    kind: 'transport',
+    aborted,
+    reachedServer,
+    repeatable,
+  });
 
   /** Runs outcomes through the rules as the call loop does, and lists the actions taken. */
   function run(method: 'GET' | 'POST' | 'PUT' | 'DELETE', outcomes: AttemptOutcome[], options = DEFAULT_RETRY): string[] {
@@ -160,6 +165,7 @@ describe('the retry rules', () => {
   it('never retries other 4xx, nor an aborted attempt', () => {
     for (const status of [400, 403, 404, 409, 460]) run('GET', [answered(status)]).should.eql(['fail']);
     run('GET', [transport(false, true)]).should.eql(['fail']);
+    run('GET', [transport(true, false, false)]).should.eql(['fail']); // an answer over the size limit
   });
 
   it('counts a re-sync and a renewal apart from the failures', () => {

@@ -138,9 +138,10 @@ describe('ovh-credentials admin endpoints against another host', function () {
           ...target(),
         });
         res.status.should.equal(400);
-        res.body.status.should.equal('error');
+        res.body.status.should.equal('retype-secrets');
+        res.body.fields.should.eql(['appSecret', 'consumerKey']);
         res.body.detail.should.match(
-          /The stored application secret and consumer key are only sent to the region or URL, token URL and authentication this account was deployed with: type them again, or deploy first/,
+          /The stored application secret and consumer key are only sent to the region or URL, token URL, authentication and key source this account was deployed with: type them again, or deploy first/,
         );
         other.seen.length.should.equal(0);
         sim.count().should.equal(0);
@@ -178,6 +179,21 @@ describe('ovh-credentials admin endpoints against another host', function () {
       other.seen.length.should.be.above(0);
       other.text().should.not.containEql(secretKey);
       other.text().should.not.containEql(DEFAULT_APP.appSecret);
+    });
+
+    it("during a redeploy, are the running node's own, never the new ones already stored for another target", async () => {
+      // Node-RED stores a redeploy's secrets before it stops the old node: this is that moment.
+      const url = other.url + '/1.0';
+      await load(requestFlow(sim, {}, { url }), { acc: { appKey: 'AK', appSecret: 'old-secret', consumerKey: 'OLD-dummy-key' } });
+      await (helper as unknown as { credentials: { add(id: string, c: object): Promise<void> } }).credentials.add('acc', {
+        appKey: 'AK',
+        appSecret: 'NEW-PROD-SECRET',
+        consumerKey: 'NEW-PROD-CONSUMER-KEY',
+      });
+      await post('/ovh-credentials/check', { ...stored, appKey: 'AK', endpoint: 'custom', url, authType: 'signature' });
+      other.seen.length.should.be.above(0);
+      other.text().should.not.containEql('NEW-PROD');
+      other.seen.some((r) => r.headers['x-ovh-consumer'] === 'OLD-dummy-key').should.be.true();
     });
 
     it('of an OAuth2 account never reach another token URL', async () => {
@@ -316,25 +332,97 @@ describe('ovh-credentials admin endpoints against another host', function () {
         res.end(JSON.stringify({ status: leak, expiration: leak, creation: leak, rules: [{ method: 'GET', path: leak }, leak] }));
       };
       const res = await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
-      res.body.status.should.equal('valid');
+      res.body.status.should.equal('not-ovh-api');
       res.text.should.not.containEql('hunter2');
-      res.body.credential.should.eql({ rules: [] });
     });
 
     it('says a base URL answering 404 probably lacks its version path', async () => {
       await load(requestFlow(sim, {}), {});
       const res = await post('/ovh-credentials/check', { ...typed, url: sim.url });
       res.body.should.have.properties({ status: 'no-version', statusCode: 404 });
+      // With its version path already there, a 404 only says the URL is not the API.
+      other.answer = (_req, res) => {
+        res.writeHead(404, { 'content-type': 'text/html' });
+        res.end('<h1>Not Found</h1>');
+      };
+      (await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' })).body.should.have.properties({
+        status: 'not-ovh-api',
+        statusCode: 404,
+      });
     });
 
-    it('keeps the words of an OVHcloud error object', async () => {
+    it('keeps the words of an OVHcloud error object, not its details', async () => {
       await load(requestFlow(sim, {}), {});
-      other.answer = (_req, res) => {
-        res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ errorCode: 'INVALID_SIGNATURE', httpCode: '400 Bad Request', message: 'Invalid signature' }));
+      other.answer = (req, res) => {
+        res.writeHead(req.url.endsWith('/auth/time') ? 200 : 400, {
+          'content-type': 'application/json',
+          'x-ovh-queryid': 'EU.ext-1.abc.1',
+        });
+        if (req.url.endsWith('/auth/time')) return res.end('1732838400');
+        res.end(
+          JSON.stringify({
+            errorCode: 'INVALID_SIGNATURE',
+            httpCode: '400 Bad Request',
+            message: 'Invalid signature',
+            details: { leak: 'hunter2' },
+          }),
+        );
       };
       const res = await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
-      res.body.should.have.properties({ status: 'invalid-signature', detail: 'Invalid signature' });
+      res.body.should.have.properties({ status: 'invalid-signature', queryId: 'EU.ext-1.abc.1' });
+      res.body.detail.should.match(/400 INVALID_SIGNATURE: Invalid signature$/);
+      res.text.should.not.containEql('hunter2');
+    });
+
+    it('passes on nothing of answers shaped partly like OVHcloud errors', async () => {
+      await load(requestFlow(sim, {}), {});
+      const answers: Array<[number, Record<string, string>, unknown]> = [
+        [500, {}, { error: leak }],
+        [401, {}, { error: 'Unauthorized', error_description: leak }],
+        [403, { 'x-ovh-queryid': 'QID' }, { message: leak, httpCode: 'x' }],
+        [403, {}, { message: leak, class: 'Client::Whatever' }],
+        [403, { 'x-ovh-queryid': leak.replace(/\W/g, '') }, { message: 'm', class: 'Nope::X' }],
+      ];
+      for (const [status, headers, body] of answers) {
+        other.answer = (req, res) => {
+          if (req.url.endsWith('/auth/time')) return res.end('1732838400');
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(body));
+        };
+        const res = await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
+        res.body.status.should.equal('not-ovh-api', JSON.stringify(body));
+        res.text.should.not.containEql('hunter2');
+      }
+    });
+
+    it('is not taken for the API by a 200 to everything, nor by an absurd time', async () => {
+      await load(requestFlow(sim, {}), {});
+      other.answer = (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(req.url.endsWith('/auth/time') ? '1732838400' : JSON.stringify({ hello: 'world' }));
+      };
+      (await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' })).body.status.should.equal('not-ovh-api');
+      other.answer = (_req, res) => res.end('1e24');
+      (await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' })).body.status.should.equal('not-ovh-api');
+    });
+
+    it('stops reading an answer past its size limit, and the runtime lives on', async () => {
+      await load(requestFlow(sim, {}), {});
+      other.answer = (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x31);
+        let sent = 0;
+        const pump = () => {
+          while (sent < 32 * 1024 * 1024 && !res.destroyed) {
+            sent += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        pump();
+      };
+      const res = await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
+      res.body.status.should.equal('not-ovh-api');
     });
 
     it('requests no consumer key from it without saying so, and echoes nothing of it', async () => {
