@@ -118,6 +118,7 @@ export function writeFailure(msg: NodeMessage, err: unknown): NodeMessage {
       queryId: err.queryId,
       method: err.method,
       path: err.path,
+      url: err.url,
       attempts: err.attempts,
     };
   }

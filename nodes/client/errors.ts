@@ -41,6 +41,8 @@ export interface OvhApiErrorInit {
   statusCode: number;
   method: string;
   path: string;
+  /** The URL as sent. */
+  url?: string;
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
   queryId?: string;
@@ -61,7 +63,10 @@ export class OvhApiError extends OvhError {
   /** `X-Ovh-QueryID`: what OVHcloud support asks for. */
   readonly queryId?: string;
   readonly method: string;
+  /** The path as the caller wrote it (placeholders unfilled). */
   readonly path: string;
+  /** The URL as sent, placeholders filled. */
+  readonly url?: string;
   /** The parsed error body (or its text when it was not JSON, e.g. an HTML 502 page). */
   readonly body: unknown;
   readonly headers: Record<string, string | string[] | undefined>;
@@ -94,6 +99,7 @@ export class OvhApiError extends OvhError {
     this.queryId = init.queryId;
     this.method = init.method;
     this.path = init.path;
+    this.url = init.url;
     this.body = init.body;
     this.headers = init.headers;
     this.attempts = init.attempts;

@@ -35,7 +35,10 @@ export function buildUrl(base: ApiBase, path: unknown, params?: Record<string, u
   if (typeof path !== 'string') throw new OvhInputError(`The path must be a string like /me, not ${describe(path)}`);
   if (path === '') throw new OvhInputError('The path is empty: give an API path like /me');
   if (!path.startsWith('/') || path.startsWith('//')) {
-    throw new OvhInputError(`The path "${clip(path)}" must be an API path starting with a single "/" (like /me), not a URL`);
+    const looksLikeUrl = path.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(path);
+    throw new OvhInputError(
+      `The path "${clip(path)}" must be an API path starting with a single "/", like /me${looksLikeUrl ? ', not a URL: the account says where the API is' : ''}`,
+    );
   }
   if (FORBIDDEN_IN_PATH.test(path)) {
     throw new OvhInputError(`The path "${clip(path)}" holds a control character or a backslash`);

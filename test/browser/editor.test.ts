@@ -52,6 +52,7 @@ describe('the editor in a real browser', function () {
     await closeBrowser?.();
     await nodeRed?.stop();
     await sim?.close();
+    if (process.env.UPDATE_SCREENSHOTS !== '1') fs.rmSync(screenshotDir, { recursive: true, force: true });
   });
 
   const openEditor = async (locale = 'en-US'): Promise<Page> => {

@@ -115,9 +115,9 @@ describe('buildUrl', () => {
   const bad: Array<[string, () => unknown, RegExp]> = [
     ['a non-string path', () => buildUrl(eu, 42), /must be a string/],
     ['an empty path', () => buildUrl(eu, ''), /empty/],
-    ['an absolute URL', () => buildUrl(eu, 'https://evil.example/me'), /starting with a single "\/"/],
-    ['a protocol-relative URL', () => buildUrl(eu, '//evil.example/me'), /starting with a single "\/"/],
-    ['a relative path', () => buildUrl(eu, 'me'), /starting with a single/],
+    ['an absolute URL', () => buildUrl(eu, 'https://evil.example/me'), /starting with a single "\/", like \/me, not a URL/],
+    ['a protocol-relative URL', () => buildUrl(eu, '//evil.example/me'), /starting with a single "\/", like \/me, not a URL/],
+    ['a relative path', () => buildUrl(eu, 'me'), /^The path "me" must be an API path starting with a single "\/", like \/me$/],
     ['a backslash', () => buildUrl(eu, '/me\\..\\x'), /backslash/],
     ['CR/LF', () => buildUrl(eu, '/me\r\nX-Injected: 1'), /control character/],
     ['a NUL', () => buildUrl(eu, '/me\u0000'), /control character/],

@@ -155,7 +155,14 @@ describe('ovh-request in the Node-RED runtime', function () {
         /404 Client::NotFound: The requested object \(id = 9\) does not exist \(query id EU\.ext-3\./,
       );
       msg.error.source.id.should.equal('req');
+      msg.error.message.should.startWith('OvhApiError: GET /domain/zone/{zone}/record/{id} failed: '); // as the README shows it
       msg.ovh.queryId.should.match(/^EU\./);
+      msg.ovh.should.have.properties({
+        method: 'GET',
+        path: '/domain/zone/{zone}/record/{id}',
+        url: sim.baseUrl + '/domain/zone/example.com/record/9',
+        attempts: 1,
+      });
     });
 
     it('reports a key without the right to the call', async () => {
