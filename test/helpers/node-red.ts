@@ -118,15 +118,31 @@ export function logLines(): Array<{ level: number; text: string; type?: string }
     .map((e: Entry) => ({ level: e.level, type: e.type, text: String(e.msg instanceof Error ? e.msg.message : e.msg) }));
 }
 
+/**
+ * The runtime of a describe block, in one line: a simulator and the test helper's server for
+ * the block (handed to `started`), the simulator's counters and faults reset before each test,
+ * the flows unloaded after each.
+ */
+export function useRuntime(started: (sim: OvhSimulator) => void, options: SimulatorOptions = {}): void {
+  let sim: OvhSimulator | undefined;
+  before(async () => {
+    sim = await startRuntime(options);
+    started(sim);
+  });
+  after(() => stopRuntime(sim));
+  beforeEach(() => sim?.resetCounters());
+  afterEach(() => helper.unload());
+}
+
 /** A simulator and the test helper's server, for a describe block's before hook. */
-export async function startRuntime(options: SimulatorOptions = {}): Promise<OvhSimulator> {
+async function startRuntime(options: SimulatorOptions = {}): Promise<OvhSimulator> {
   const sim = await OvhSimulator.start(options);
   await helper.startServer();
   return sim;
 }
 
 /** The after hook's counterpart of startRuntime: flows unloaded, servers stopped. */
-export async function stopRuntime(sim: OvhSimulator | undefined): Promise<void> {
+async function stopRuntime(sim: OvhSimulator | undefined): Promise<void> {
   await helper.unload();
   await helper.stopServer();
   await sim?.close();

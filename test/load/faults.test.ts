@@ -5,16 +5,7 @@
  */
 import 'should';
 import { OvhSimulator, type RecordedRequest } from '../simulator/simulator';
-import {
-  helper,
-  load,
-  logLines,
-  requestFlow,
-  signatureCredentials,
-  startRuntime,
-  stopRuntime,
-  type Msg,
-} from '../helpers/node-red';
+import { helper, load, logLines, requestFlow, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
 
 const MESSAGES = 20_000;
 const IN_FLIGHT = 200;
@@ -46,15 +37,14 @@ describe('load with faults', function () {
   const onUnhandled = (reason: unknown) => problems.push(`unhandled rejection: ${String(reason)}`);
   const onWarning = (warning: Error) => problems.push(`warning: ${warning.name}: ${warning.message}`);
 
-  before(async () => {
-    sim = await startRuntime();
+  useRuntime((started) => (sim = started));
+  before(() => {
     process.on('unhandledRejection', onUnhandled);
     process.on('warning', onWarning);
   });
-  after(async () => {
+  after(() => {
     process.off('unhandledRejection', onUnhandled);
     process.off('warning', onWarning);
-    await stopRuntime(sim);
   });
 
   it(`delivers each of ${MESSAGES} messages exactly once, never sends a POST twice, and keeps memory flat`, async () => {

@@ -3,16 +3,7 @@
  */
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import {
-  helper,
-  load,
-  receive,
-  requestFlow,
-  signatureCredentials,
-  startRuntime,
-  stopRuntime,
-  watchCompletions,
-} from '../helpers/node-red';
+import { helper, load, receive, requestFlow, signatureCredentials, useRuntime, watchCompletions } from '../helpers/node-red';
 
 const IN_FLIGHT = 500;
 
@@ -23,14 +14,8 @@ function activeTimers(): number {
 describe('lifecycle', function () {
   this.timeout(60_000);
   let sim: OvhSimulator;
-  before(async () => {
-    sim = await startRuntime();
-  });
-  after(() => stopRuntime(sim));
-  afterEach(async () => {
-    sim.skewSec = 0;
-    await helper.unload();
-  });
+  useRuntime((started) => (sim = started));
+  afterEach(() => (sim.skewSec = 0));
 
   for (const how of ['redeploy', 'stop'] as const) {
     it(`${how} with ${IN_FLIGHT} calls in flight: every msg ends with done, nothing is sent after, no socket or timer is left`, async () => {

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import 'should';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { helper, load, requestFlow, startRuntime, stopRuntime } from '../helpers/node-red';
+import { helper, load, requestFlow, useRuntime } from '../helpers/node-red';
 
 interface Seen {
   method: string;
@@ -75,23 +75,17 @@ describe('ovh-credentials admin endpoints against another host', function () {
   ];
   const savedEnv: Record<string, string | undefined> = {};
 
+  useRuntime((started) => (sim = started));
   before(async () => {
-    sim = await startRuntime();
     other = await Listener.start();
     sim.addConsumerKey([{ method: 'GET', path: '/*' }], { consumerKey: secretKey });
   });
-  after(async () => {
-    await other.close();
-    await stopRuntime(sim);
-  });
+  after(() => other.close());
   beforeEach(() => {
     other.seen.length = 0;
     envNames.forEach((n) => (savedEnv[n] = process.env[n]));
   });
-  afterEach(async () => {
-    envNames.forEach((n) => (savedEnv[n] === undefined ? delete process.env[n] : (process.env[n] = savedEnv[n])));
-    await helper.unload();
-  });
+  afterEach(() => envNames.forEach((n) => (savedEnv[n] === undefined ? delete process.env[n] : (process.env[n] = savedEnv[n]))));
 
   const post = async (path: string, body: Record<string, unknown>) => {
     const res = await helper.request().post(path).send(body).set('Content-Type', 'application/json');

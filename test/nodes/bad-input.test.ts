@@ -4,16 +4,7 @@
  */
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import {
-  helper,
-  load,
-  receive,
-  requestFlow,
-  signatureCredentials,
-  startRuntime,
-  stopRuntime,
-  type Msg,
-} from '../helpers/node-red';
+import { helper, load, receive, requestFlow, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
 
 const circular: Record<string, unknown> = { a: 1 };
 circular.self = circular;
@@ -192,11 +183,7 @@ const cases: Case[] = [
 
 describe('bad input through ovh-request', function () {
   let sim: OvhSimulator;
-  before(async () => {
-    sim = await startRuntime();
-  });
-  after(() => stopRuntime(sim));
-  afterEach(() => helper.unload());
+  useRuntime((started) => (sim = started));
 
   it(`has at least 30 cases (${cases.length})`, () => cases.length.should.be.aboveOrEqual(30));
 

@@ -2,16 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { repoRoot } from '../helpers';
-import {
-  coreNode,
-  helper,
-  ourNodes,
-  receive,
-  signatureCredentials,
-  startRuntime,
-  stopRuntime,
-  type Msg,
-} from '../helpers/node-red';
+import { coreNode, helper, ourNodes, receive, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
 
 // The core nodes the examples use, loaded from the Node-RED the tests run.
 const coreNodes = ['common/20-inject.js', 'common/21-debug.js', 'common/90-comment.js', 'function/15-change.js'].map(coreNode);
@@ -42,11 +33,7 @@ function byName(flow: Array<Record<string, unknown>>, type: string, name: string
 
 describe('examples', function () {
   let sim: OvhSimulator;
-  before(async () => {
-    sim = await startRuntime();
-  });
-  after(() => stopRuntime(sim));
-  afterEach(() => helper.unload());
+  useRuntime((started) => (sim = started));
 
   const run = async (
     file: string,

@@ -4,17 +4,7 @@
  */
 import should from 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import {
-  coreNode,
-  helper,
-  load,
-  receive,
-  signatureCredentials,
-  startRuntime,
-  stopRuntime,
-  accountNode,
-  type Msg,
-} from '../helpers/node-red';
+import { coreNode, helper, load, receive, signatureCredentials, useRuntime, accountNode, type Msg } from '../helpers/node-red';
 
 const functionNode = coreNode('function/10-function.js');
 const changeNode = coreNode('function/15-change.js');
@@ -22,12 +12,7 @@ const splitJoinNodes = coreNode('sequence/17-split.js');
 
 describe('ovh-request fed by other nodes', function () {
   let sim: OvhSimulator;
-
-  before(async () => {
-    sim = await startRuntime();
-  });
-  after(() => stopRuntime(sim));
-  afterEach(() => helper.unload());
+  useRuntime((started) => (sim = started));
 
   const at = { z: 'flow', x: 100, y: 100 };
 

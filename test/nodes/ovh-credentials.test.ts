@@ -1,6 +1,6 @@
 import should from 'should';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { helper, load, requestFlow, signatureCredentials, startRuntime, stopRuntime } from '../helpers/node-red';
+import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
 
 interface Answer {
   status: number;
@@ -10,16 +10,8 @@ interface Answer {
 
 describe('ovh-credentials admin endpoints', function () {
   let sim: OvhSimulator;
-
-  before(async () => {
-    sim = await startRuntime();
-  });
-  after(() => stopRuntime(sim));
-  beforeEach(() => sim.resetCounters());
-  afterEach(async () => {
-    sim.skewSec = 0;
-    await helper.unload();
-  });
+  useRuntime((started) => (sim = started));
+  afterEach(() => (sim.skewSec = 0));
 
   const post = async (path: string, body: Record<string, unknown>): Promise<Answer> => {
     const res = await helper.request().post(path).send(body).set('Content-Type', 'application/json');

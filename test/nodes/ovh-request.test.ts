@@ -7,24 +7,15 @@ import {
   receive,
   requestFlow,
   signatureCredentials,
-  startRuntime,
-  stopRuntime,
+  useRuntime,
   type Msg,
   watchCompletions,
 } from '../helpers/node-red';
 
 describe('ovh-request in the Node-RED runtime', function () {
   let sim: OvhSimulator;
-
-  before(async () => {
-    sim = await startRuntime();
-  });
-  after(() => stopRuntime(sim));
-  beforeEach(() => sim.resetCounters());
-  afterEach(async () => {
-    sim.iamDenied.clear();
-    await helper.unload();
-  });
+  useRuntime((started) => (sim = started));
+  afterEach(() => sim.iamDenied.clear());
 
   const run = async (request: Record<string, unknown>, msg: Msg, target = 'out', account: Record<string, unknown> = {}) => {
     await load(requestFlow(sim, request, account), signatureCredentials(sim));

@@ -5,15 +5,12 @@
 import 'should';
 import { inspect } from 'node:util';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { helper, logLines, ourNodes, receive, startRuntime, stopRuntime, type Msg } from '../helpers/node-red';
+import { helper, logLines, ourNodes, receive, useRuntime, type Msg } from '../helpers/node-red';
 
 describe('secrets', function () {
   this.timeout(60_000);
   let sim: OvhSimulator;
-  before(async () => {
-    sim = await startRuntime();
-  });
-  after(() => stopRuntime(sim));
+  useRuntime((started) => (sim = started));
 
   it('appear in no msg, status, log line, error, admin answer or export', async () => {
     const consumerKey = sim.addConsumerKey([

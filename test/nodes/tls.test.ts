@@ -2,16 +2,12 @@
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
 import { selfSignedCertificate } from '../helpers/tls';
-import { helper, load, receive, requestFlow, signatureCredentials, startRuntime, stopRuntime } from '../helpers/node-red';
+import { helper, load, receive, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
 
 describe('TLS through ovh-request', function () {
   this.timeout(30_000);
   let sim: OvhSimulator;
-  before(async () => {
-    sim = await startRuntime({ tls: selfSignedCertificate() });
-  });
-  after(() => stopRuntime(sim));
-  afterEach(() => helper.unload());
+  useRuntime((started) => (sim = started), { tls: selfSignedCertificate() });
 
   it('refuses an untrusted certificate even when the msg asks not to check it', async () => {
     await load(requestFlow(sim, { path: '/me' }), signatureCredentials(sim));
