@@ -3,7 +3,7 @@
  * make one signed GET or POST and wait for its answer.
  */
 import https from 'node:https';
-import { Agent, request } from 'undici';
+import { Agent, Pool, request } from 'undici';
 import { OvhClient, signRequest } from '../../nodes/client';
 import { DEFAULT_APP } from '../simulator/simulator';
 import { helper, ourNodes } from '../helpers/node-red';
@@ -50,7 +50,8 @@ export function ceiling(): Contender {
       agent = new Agent();
       // Precomputed once: the simulator accepts a timestamp for 300 s in the benchmark.
       const ts = Math.floor(Date.now() / 1000);
-      urls = { GET: `${target.origin}/1.0${GET_PATH}`, POST: `${target.origin}/1.0${POST_PATH}` };
+      // Normalised as sent (no default port): that is what the server checks the signature against.
+      urls = { GET: new URL(`${target.origin}/1.0${GET_PATH}`).href, POST: new URL(`${target.origin}/1.0${POST_PATH}`).href };
       const sign = (kind: Kind, body: string) => ({
         'x-ovh-application': DEFAULT_APP.appKey,
         'x-ovh-consumer': target.consumerKey,
@@ -71,6 +72,61 @@ export function ceiling(): Contender {
     },
     async close() {
       await agent.close();
+    },
+  };
+}
+
+/** Reads a whole answer with plain data events (the leanest way undici offers) and parses it. */
+function readJson(body: NodeJS.ReadableStream): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.once('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    body.once('error', reject);
+  });
+}
+
+/**
+ * 1b. The lean ceiling: what any client must do per call, on raw undici: a Pool for the origin,
+ * a fresh timestamp (server time fetched once) and SHA-1 signature per call, the answer parsed.
+ */
+export function signedCeiling(): Contender {
+  let pool: Pool;
+  let target: Target;
+  let signedOrigin: string;
+  let delta = 0;
+  return {
+    name: 'ceiling: raw undici, signed and parsed',
+    async open(t) {
+      target = t;
+      pool = new Pool(t.origin);
+      signedOrigin = new URL(t.origin).origin; // as undici sends it: no default port
+      const time = await pool.request({ path: '/1.0/auth/time', method: 'GET' });
+      delta = Number(await readJson(time.body)) - Math.floor(Date.now() / 1000);
+    },
+    async call(kind) {
+      const path = '/1.0' + (kind === 'GET' ? GET_PATH : POST_PATH);
+      const body = kind === 'POST' ? POST_TEXT : '';
+      const ts = String(Math.floor(Date.now() / 1000) + delta);
+      const headers: Record<string, string> = {
+        'x-ovh-application': DEFAULT_APP.appKey,
+        'x-ovh-consumer': target.consumerKey,
+        'x-ovh-timestamp': ts,
+        'x-ovh-signature': signRequest(DEFAULT_APP.appSecret, target.consumerKey, kind, signedOrigin + path, body, ts),
+      };
+      if (body) headers['content-type'] = 'application/json';
+      const res = await pool.request({ path, method: kind, headers, body: body || undefined });
+      await readJson(res.body);
+      check(res.statusCode, 'signed ceiling');
+    },
+    async close() {
+      await pool.close();
     },
   };
 }

@@ -1,7 +1,12 @@
 /**
- * The benchmark itself: every contender on the same workload (3 signed GETs for 1 signed POST)
- * against the HTTPS simulator in its own process, at several concurrencies, in interleaved
- * rounds. Figures are reported as ratios to the ceiling (raw undici with precomputed headers).
+ * The benchmark itself, in two regimes, each against a server in its own process:
+ * - full: every contender on the same workload (3 signed GETs for 1 signed POST) against the
+ *   HTTPS simulator, with all its checks, at several concurrencies, in interleaved rounds, as
+ *   ratios to raw undici with precomputed headers; plus cold start, time calls, memory, faults.
+ * - lean: signed GETs against a server that only answers and checks each signature, so that the
+ *   clients' own cost shows; tens of thousands of calls per figure, as ratios to raw undici that
+ *   signs each call and parses each answer (the work any client must do).
+ * Options: --quick, --rounds N, --regime full|lean (default both).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,8 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../helpers';
+import { LEAN_CONSUMER_KEY } from './lean-server';
 import {
   ceiling,
+  signedCeiling,
   handMadeFlow,
   officialClient,
   packageClient,
@@ -30,6 +37,11 @@ const CONCURRENCIES = [1, 16, 128];
 const SAMPLE_MS = quick ? 600 : 1500;
 const MEMORY_CALLS = quick ? 5_000 : 50_000;
 const FAULT_CALLS = quick ? 1_000 : 4_000;
+/** Calls per lean figure, after a warm-up of LEAN_WARMUP calls. */
+const LEAN_CALLS = quick ? 3_000 : 20_000;
+const LEAN_WARMUP = quick ? 1_000 : 5_000;
+const regimeArg = process.argv.indexOf('--regime');
+const REGIMES = regimeArg !== -1 ? [process.argv[regimeArg + 1]] : ['full', 'lean'];
 
 declare const gc: () => void;
 
@@ -57,10 +69,17 @@ function simAsk<T>(command: SimCommand, answer: string): Promise<T> {
   });
 }
 
-async function startSim(): Promise<string> {
-  sim = fork(path.join(__dirname, 'sim-process.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startSim(file = 'sim-process.js'): Promise<string> {
+  sim = fork(path.join(__dirname, file), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise<{ url: string }>((resolve) => sim.once('message', (m) => resolve(m as { url: string })));
   return ready.url;
+}
+
+/** Stops the server process and waits until its port is free. */
+async function stopSim(): Promise<void> {
+  const exited = new Promise((resolve) => sim.once('exit', resolve));
+  sim.disconnect();
+  await exited;
 }
 
 // ---- measuring -------------------------------------------------------------------------------
@@ -74,7 +93,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `concurrency` loops of calls for `ms` (or until `maxCalls`), measuring throughput, latency and client CPU. */
-async function measure(contender: Contender, concurrency: number, ms: number, maxCalls = Infinity): Promise<Sample> {
+async function measure(contender: Contender, concurrency: number, ms: number, maxCalls = Infinity, only?: Kind): Promise<Sample> {
   const latencies: number[] = [];
   let started = 0;
   let errors = 0;
@@ -83,7 +102,8 @@ async function measure(contender: Contender, concurrency: number, ms: number, ma
   const deadline = t0 + ms;
   const loop = async () => {
     while (performance.now() < deadline && started < maxCalls) {
-      const kind = kindOf(started++);
+      const n = started++;
+      const kind = only ?? kindOf(n);
       const s = performance.now();
       try {
         await contender.call(kind);
@@ -122,6 +142,15 @@ function median(values: number[]): number {
 // ---- the run ---------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  const results: Partial<Results> = {};
+  if (REGIMES.includes('full')) Object.assign(results, await runFull());
+  if (REGIMES.includes('lean')) results.lean = await runLean();
+  await stopRuntime();
+  report(results);
+}
+
+/** Every contender on the full simulator: throughput, cold start, time calls, memory, faults. */
+async function runFull(): Promise<Omit<Results, 'lean'>> {
   const origin = await startSim();
   const freshTarget = async (): Promise<Target> => ({
     origin,
@@ -197,10 +226,45 @@ async function main(): Promise<void> {
     await contender.close();
   }
   await simAsk({ type: 'faults', rates: undefined }, 'ok');
-  await stopRuntime();
-  sim.disconnect();
+  await stopSim();
+  return { names, samples, coldStartMs, timeCalls, memoryMb, faults };
+}
 
-  report({ names, samples, coldStartMs, timeCalls, memoryMb, faults });
+/** The lean regime: signed GETs against the lean server, each figure over LEAN_CALLS calls. */
+async function runLean(): Promise<LeanResults> {
+  const origin = await startSim('lean-server.js');
+  const target: Target = { origin, consumerKey: LEAN_CONSUMER_KEY };
+  const contenders: Array<() => Contender> = [
+    signedCeiling,
+    ceiling,
+    packageClient,
+    requestNode,
+    () => officialClient('ovh'),
+    () => officialClient('@ovhcloud/node-ovh'),
+  ];
+  const names = contenders.map((make) => make().name);
+  const samples: Record<string, Record<number, Sample[]>> = {};
+  for (const name of names) samples[name] = Object.fromEntries(CONCURRENCIES.map((c) => [c, []]));
+  console.log(`Lean server: ${names.length} contenders, ${ROUNDS} round(s) of ${LEAN_CALLS} signed GETs per concurrency`);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const make of contenders) {
+      const contender = make();
+      await contender.open(target);
+      await measure(contender, Math.max(...CONCURRENCIES), 600_000, LEAN_WARMUP, 'GET');
+      for (const c of CONCURRENCIES) samples[contender.name][c].push(await measure(contender, c, 600_000, LEAN_CALLS, 'GET'));
+      await contender.close();
+      process.stdout.write(`  lean round ${round}: ${contender.name} done\n`);
+    }
+  }
+  const stats = await simAsk<{ calls: number; refused: number }>({ type: 'stats' } as SimCommand, 'stats');
+  if (stats.refused > 0) throw new Error(`the lean server refused ${stats.refused} signatures`);
+  await stopSim();
+  return { names, samples };
+}
+
+interface LeanResults {
+  names: string[];
+  samples: Record<string, Record<number, Sample[]>>;
 }
 
 interface Results {
@@ -210,44 +274,48 @@ interface Results {
   timeCalls: Record<string, number>;
   memoryMb: Record<string, number>;
   faults: Record<string, Sample>;
+  lean: LeanResults;
 }
 
-function report(results: Results): void {
-  const { names, samples } = results;
-  const ceilingName = names[0];
-  const summary: Array<Record<string, unknown>> = [];
-  const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/**
+ * One table per concurrency: each contender's medians as ratios to the first contender's, with
+ * the spread of its calls/s ratio over rounds. Also returns the rows for the JSON file.
+ */
+function concurrencyTables(
+  regime: string,
+  names: string[],
+  samples: Record<string, Record<number, Sample[]>>,
+): { lines: string[]; rows: Array<Record<string, unknown>> } {
   const lines: string[] = [];
-  lines.push(`# Benchmark`, '');
-  lines.push(
-    `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, ${ROUNDS} round(s) of ${SAMPLE_MS} ms per contender and concurrency, HTTPS simulator with signature checks in its own process. Workload: 3 signed GETs for 1 signed POST.`,
-    '',
-    'Each figure is the median over rounds, as a ratio to the ceiling (raw undici, headers computed once, no parsing); the spread over rounds is in brackets. Calls per second: higher is better. Latency and client CPU per call: lower is better.',
-    '',
-  );
+  const rows: Array<Record<string, unknown>> = [];
   for (const c of CONCURRENCIES) {
-    const base = samples[ceilingName][c];
+    const base = samples[names[0]][c];
     const baseCps = median(base.map((s) => s.callsPerSecond));
     const baseP50 = median(base.map((s) => s.p50Ms));
     const baseP99 = median(base.map((s) => s.p99Ms));
     const baseCpu = median(base.map((s) => s.cpuUsPerCall));
     lines.push(
-      `## Concurrency ${c}`,
+      `### Concurrency ${c}`,
       '',
-      '| contender | calls/s | p50 latency | p99 latency | client CPU per call | errors |',
-      '|---|---|---|---|---|---|',
+      '| contender | calls/s | p50 latency | p99 latency | client CPU per call | calls/s, CPU per call (absolute) | errors |',
+      '|---|---|---|---|---|---|---|',
     );
     for (const name of names) {
       const list = samples[name][c];
       const cps = list.map((s) => s.callsPerSecond / baseCps);
+      const cpu = list.map((s) => s.cpuUsPerCall / baseCpu);
       const row = {
+        regime,
         contender: name,
         concurrency: c,
         callsPerSecondRatio: median(cps),
         spread: [Math.min(...cps), Math.max(...cps)],
         p50Ratio: median(list.map((s) => s.p50Ms)) / baseP50,
         p99Ratio: median(list.map((s) => s.p99Ms)) / baseP99,
-        cpuRatio: median(list.map((s) => s.cpuUsPerCall)) / baseCpu,
+        cpuRatio: median(cpu),
+        cpuSpread: [Math.min(...cpu), Math.max(...cpu)],
         errors: list.reduce((a, s) => a + s.errors, 0),
         absolute: {
           callsPerSecond: median(list.map((s) => s.callsPerSecond)),
@@ -256,36 +324,70 @@ function report(results: Results): void {
           cpuUsPerCall: median(list.map((s) => s.cpuUsPerCall)),
         },
       };
-      summary.push(row);
+      rows.push(row);
       lines.push(
-        `| ${name} | ${fmt(row.callsPerSecondRatio)}x [${fmt(row.spread[0])}-${fmt(row.spread[1])}] | ${fmt(row.p50Ratio)}x | ${fmt(row.p99Ratio)}x | ${fmt(row.cpuRatio)}x | ${row.errors} |`,
+        `| ${name} | ${fmt(row.callsPerSecondRatio)}x [${fmt(row.spread[0])}-${fmt(row.spread[1])}] | ${fmt(row.p50Ratio)}x | ${fmt(row.p99Ratio)}x | ${fmt(row.cpuRatio)}x [${fmt(row.cpuSpread[0])}-${fmt(row.cpuSpread[1])}] | ${fmt(row.absolute.callsPerSecond, 0)}, ${fmt(row.absolute.cpuUsPerCall, 0)} us | ${row.errors} |`,
       );
     }
     lines.push('');
   }
-  const baseCold = median(results.coldStartMs[ceilingName]);
+  return { lines, rows };
+}
+
+function report(results: Partial<Results>): void {
+  const lines: string[] = [];
+  const summary: Array<Record<string, unknown>> = [];
+  lines.push(`# Benchmark`, '');
   lines.push(
-    '## Cold start, server-time calls, memory',
+    `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, ${ROUNDS} interleaved round(s). Each figure is the median over rounds, as a ratio to the regime's ceiling (its first row); the spread over rounds is in brackets. Calls per second: higher is better. Latency and client CPU per call: lower is better.`,
     '',
-    '| contender | first answer (vs ceiling) | /auth/time calls for 128 first calls at once | heap growth after ' +
-      MEMORY_CALLS +
-      ' calls |',
-    '|---|---|---|---|',
   );
-  for (const name of names) {
+  if (results.lean) {
+    const { names, samples } = results.lean;
     lines.push(
-      `| ${name} | ${fmt(median(results.coldStartMs[name]) / baseCold)}x | ${results.timeCalls[name]} | ${fmt(results.memoryMb[name], 1)} MB |`,
+      "## Lean server: the clients' own cost",
+      '',
+      `A server in its own process that only answers: \`/auth/time\`, one SHA-1 check of each signature, a fixed small JSON answer. ${LEAN_CALLS} signed GETs per figure after a warm-up of ${LEAN_WARMUP}. The ceiling is raw undici (a Pool for the origin) that signs each call with a fresh timestamp and parses each answer: the work any client must do. Raw undici with headers computed once and the answer dropped is shown for reference.`,
+      '',
     );
+    const tables = concurrencyTables('lean', names, samples);
+    lines.push(...tables.lines);
+    summary.push(...tables.rows);
   }
-  lines.push(
-    '',
-    `## Under faults (5 % 500, 2 % 429 with Retry-After, 1 % reset), ${FAULT_CALLS} calls at concurrency 16`,
-    '',
-    '| contender | calls that succeeded | p99 latency |',
-    '|---|---|---|',
-  );
-  for (const [name, s] of Object.entries(results.faults)) {
-    lines.push(`| ${name} | ${fmt((100 * (s.calls - s.errors)) / s.calls, 1)} % | ${fmt(s.p99Ms, 1)} ms |`);
+  if (results.samples && results.names) {
+    const { names, samples } = results as Results;
+    lines.push(
+      '## Full simulator',
+      '',
+      `The HTTPS simulator with every check (keys, rules, timestamps, signatures) in its own process; ${SAMPLE_MS} ms per contender and concurrency. Workload: 3 signed GETs for 1 signed POST. The ceiling is raw undici with headers computed once and no parsing.`,
+      '',
+    );
+    const tables = concurrencyTables('full', names, samples);
+    lines.push(...tables.lines);
+    summary.push(...tables.rows);
+    const r = results as Results;
+    const baseCold = median(r.coldStartMs[names[0]]);
+    lines.push(
+      '### Cold start, server-time calls, memory',
+      '',
+      `| contender | first answer (vs ceiling) | /auth/time calls for 128 first calls at once | heap growth after ${MEMORY_CALLS} calls |`,
+      '|---|---|---|---|',
+    );
+    for (const name of names) {
+      lines.push(
+        `| ${name} | ${fmt(median(r.coldStartMs[name]) / baseCold)}x | ${r.timeCalls[name]} | ${fmt(r.memoryMb[name], 1)} MB |`,
+      );
+    }
+    lines.push(
+      '',
+      `### Under faults (5 % 500, 2 % 429 with Retry-After, 1 % reset), ${FAULT_CALLS} calls at concurrency 16`,
+      '',
+      '| contender | calls that succeeded | p99 latency |',
+      '|---|---|---|',
+    );
+    for (const [name, f] of Object.entries(r.faults)) {
+      lines.push(`| ${name} | ${fmt((100 * (f.calls - f.errors)) / f.calls, 1)} % | ${fmt(f.p99Ms, 1)} ms |`);
+    }
   }
   const markdown = lines.join('\n') + '\n';
   console.log('\n' + markdown);
@@ -301,6 +403,7 @@ function report(results: Results): void {
         cpus: os.cpus().length,
         rounds: ROUNDS,
         sampleMs: SAMPLE_MS,
+        leanCalls: LEAN_CALLS,
         summary,
         coldStartMs: results.coldStartMs,
         timeCalls: results.timeCalls,
