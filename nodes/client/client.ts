@@ -9,10 +9,10 @@ import { OvhAbortError, OvhApiError, OvhError, OvhInputError, OvhNetworkError, O
 import { ServerClock } from './clock';
 import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } from './oauth2';
 import { CallLimiter, type LimitOptions } from './limiter';
-import { signRequest } from './signature';
-import { Transport, TransportFailure, type RawResponse } from './transport';
+import { signerFor, type Signer } from './signature';
+import { Transport, TransportFailure, type RawResponse, type RequestTarget } from './transport';
 import { DEFAULT_RETRY, FRESH_RETRY_STATE, decide, type AttemptOutcome, type RetryOptions } from './retry';
-import { buildUrl, checkHeaders, encodeBody, normalizeMethod, type HttpMethod } from './request';
+import { checkHeaders, encodeBody, normalizeMethod, urlText, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
 import { CREDENTIAL_WORDS, missingCredentials, type AuthType, type Credentials } from './credentials';
 
@@ -78,24 +78,22 @@ export interface OvhResponse<T = unknown> {
   durationMs: number;
 }
 
-/** A call ready to send: built and checked once, signed afresh per attempt. */
+/**
+ * A call ready to send: built and checked once, signed afresh per attempt (into its own headers
+ * object, so nothing is copied per attempt).
+ */
 interface PreparedCall {
   method: HttpMethod;
-  url: URL;
+  url: RequestTarget;
   /** Path as the caller wrote it (placeholders unfilled): what error messages name. */
   path: string;
   body: string | undefined;
   headers: Record<string, string>;
   auth: 'signature' | 'oauth2' | 'none' | 'application';
-}
-
-/** One attempt's authentication: the headers, and what a refusal would need to renew. */
-interface AuthHeaders {
-  headers: Record<string, string>;
-  /** The clock generation the timestamp came from (signed calls). */
-  generation?: number;
-  /** The bearer token used (OAuth2). */
-  token?: string;
+  /** The clock generation of the last attempt's timestamp (signed calls): what a re-sync needs. */
+  signedWith?: number;
+  /** The bearer token of the last attempt (OAuth2): what a renewal needs. */
+  bearerToken?: string;
 }
 
 export class OvhClient {
@@ -106,6 +104,8 @@ export class OvhClient {
   private readonly consumerKey?: string;
   /** The credentials of its auth type that are missing: every call is refused until given. */
   private readonly missing: string | undefined;
+  /** Signs with this account's secret and consumer key, their part of the text joined once. */
+  private readonly signer?: Signer;
   private readonly transport: Transport;
   private readonly clock: ServerClock;
   private readonly tokens?: TokenCache;
@@ -114,6 +114,8 @@ export class OvhClient {
   private readonly timeoutMs: number;
   private readonly closing = new AbortController();
   private readonly limiter: CallLimiter;
+  /** Targets of paths called without placeholder values or query, by path. */
+  private readonly plainTargets = new Map<string, RequestTarget>();
   private timeCalls = 0;
 
   constructor(options: OvhClientOptions) {
@@ -144,6 +146,7 @@ export class OvhClient {
     };
     const missing = missingCredentials(this.authType, given);
     this.missing = missing.length > 0 ? missing.map((name) => 'no ' + CREDENTIAL_WORDS[name]).join(', ') : undefined;
+    if (this.appSecret && this.consumerKey) this.signer = signerFor(this.appSecret, this.consumerKey);
     if (this.authType === 'oauth2') {
       const tokenUrl = this.base.tokenUrl;
       if (!tokenUrl) {
@@ -192,9 +195,14 @@ export class OvhClient {
   }
 
   /** A signed (or bearer) call. Everything is checked before anything is sent. */
-  async request<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<OvhResponse<T>> {
-    const call = this.prepare(method, path, options);
-    if (this.missing) throw new OvhInputError(`Missing credentials: ${this.missing}`, { kind: 'missing-credentials' });
+  request<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<OvhResponse<T>> {
+    let call: PreparedCall;
+    try {
+      call = this.prepare(method, path, options);
+      if (this.missing) throw new OvhInputError(`Missing credentials: ${this.missing}`, { kind: 'missing-credentials' });
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.execute<T>(call, options);
   }
 
@@ -271,9 +279,26 @@ export class OvhClient {
     await this.transport.close();
   }
 
+  /**
+   * Where a call goes. A path without placeholder values or query is checked once and its target
+   * kept: a flow calls the same few paths over and over.
+   */
+  private targetOf(path: string, params: Record<string, unknown> | undefined, query: unknown): RequestTarget {
+    if (params === undefined && (query === undefined || query === null)) {
+      let target = this.plainTargets.get(path);
+      if (target === undefined) {
+        target = this.base.target(urlText(this.base, path));
+        if (this.plainTargets.size >= 500) this.plainTargets.clear();
+        this.plainTargets.set(path, target);
+      }
+      return target;
+    }
+    return this.base.target(urlText(this.base, path, params, query));
+  }
+
   private prepare(method: string, path: string, options: CallOptions, auth?: PreparedCall['auth']): PreparedCall {
     const verb = normalizeMethod(method);
-    const url = buildUrl(this.base, path, options.params, options.query);
+    const url = this.targetOf(path, options.params, options.query);
     const body = encodeBody(options.body);
     if (body !== undefined && (verb === 'GET' || verb === 'DELETE')) {
       throw new OvhInputError(`A ${verb} call has no body: put its values in the query instead`);
@@ -297,24 +322,31 @@ export class OvhClient {
     let attempts = 0;
     try {
       for (;;) {
-        const sent = await this.attempt(call, scope);
+        let raw: RawResponse | undefined;
+        let failure: TransportFailure | undefined;
+        try {
+          raw = await this.attempt(call, scope);
+        } catch (err) {
+          if (!(err instanceof TransportFailure)) throw err;
+          failure = err;
+        }
         attempts++;
-        const answer = sent instanceof TransportFailure ? undefined : readAnswer(sent.raw, call, attempts);
-        const decision = decide(outcomeOf(sent, answer?.error, scope), state, call.method, retry);
+        const answer = raw && readAnswer(raw, call, attempts, started);
+        const decision = decide(outcomeOf(call, raw, failure, answer?.error, scope), state, call.method, retry);
         state = decision.state;
         switch (decision.next.action) {
           case 'return':
-            return { ...(answer as Answer).response, durationMs: Date.now() - started } as OvhResponse<T>;
+            return (answer as Answer).response as OvhResponse<T>;
           case 'fail':
-            throw answer?.error ?? this.transportError(sent as TransportFailure, call, attempts, scope);
+            throw answer?.error ?? this.transportError(failure as TransportFailure, call, attempts, scope);
           case 'wait':
             await scope.sleep(decision.next.ms);
             break;
           case 'resync':
-            await this.clock.resync((sent as Sent).auth.generation as number);
+            await this.clock.resync(call.signedWith as number);
             break;
           case 'renewToken':
-            this.tokens?.invalidate((sent as Sent).auth.token as string);
+            this.tokens?.invalidate(call.bearerToken as string);
             break;
         }
       }
@@ -330,12 +362,22 @@ export class OvhClient {
   }
 
   /**
-   * One attempt: a turn under the account's limits, the authentication, the request. A failure
-   * of the transport is returned, not thrown: the retry rules decide on it.
+   * One attempt: a turn under the account's limits, the authentication, the request; rejects
+   * with a TransportFailure when no answer came. Without limits, with the clock synced (or the
+   * token fresh), it goes straight to the transport: the path nearly every call takes.
    */
-  private async attempt(call: PreparedCall, scope: CallScope): Promise<Sent | TransportFailure> {
+  private attempt(call: PreparedCall, scope: CallScope): Promise<RawResponse> {
     // The time and token calls the client makes for itself are not limited: a call holding
     // the last turn may be waiting for them.
+    if ((call.auth === 'none' || this.limiter.unlimited) && this.authenticateNow(call)) {
+      // Only the caller's signal goes to the transport: closing the client destroys its connections.
+      return this.transport.send(call.method, call.url, call.headers, call.body, scope.caller);
+    }
+    return this.attemptAfterWaiting(call, scope);
+  }
+
+  /** The slow path of attempt: wait for a turn, a time sync or a token first. */
+  private async attemptAfterWaiting(call: PreparedCall, scope: CallScope): Promise<RawResponse> {
     const release =
       call.auth === 'none' || this.limiter.unlimited
         ? undefined
@@ -345,12 +387,8 @@ export class OvhClient {
           });
     try {
       // Signed once the call has its turn, so the timestamp is fresh when it is sent.
-      const auth = this.authenticateNow(call) ?? (await this.authenticate(call, scope));
-      // Only the caller's signal goes to the transport: closing the client destroys its connections.
-      return { auth, raw: await this.transport.send(call.method, call.url, auth.headers, call.body, scope.caller) };
-    } catch (err) {
-      if (err instanceof TransportFailure) return err;
-      throw err;
+      if (!this.authenticateNow(call)) await this.authenticate(call, scope);
+      return await this.transport.send(call.method, call.url, call.headers, call.body, scope.caller);
     } finally {
       release?.();
     }
@@ -365,25 +403,26 @@ export class OvhClient {
   }
 
   /**
-   * Headers for one attempt: a fresh timestamp and signature, or the current bearer token,
-   * written into the call's own headers object (one per call, so no copy per attempt). Returns
-   * undefined when it must first wait for a time sync or a token.
+   * Authenticates one attempt, written into the call's own headers: a fresh timestamp and
+   * signature, or the current bearer token. False when it must first wait for a time sync or a
+   * token.
    */
-  private authenticateNow(call: PreparedCall): AuthHeaders | undefined {
-    const headers = call.headers;
+  private authenticateNow(call: PreparedCall): boolean {
     switch (call.auth) {
       case 'none':
-        return { headers };
+        return true;
       case 'application':
-        headers['x-ovh-application'] = this.appKey as string;
-        return { headers };
+        call.headers['x-ovh-application'] = this.appKey as string;
+        return true;
       case 'oauth2': {
         const token = this.tokens!.cached();
-        return token === undefined ? undefined : this.bearer(call, token);
+        if (token !== undefined) this.bearer(call, token);
+        return token !== undefined;
       }
       case 'signature': {
         const now = this.clock.cached();
-        return now === undefined ? undefined : this.sign(call, now);
+        if (now !== undefined) this.sign(call, now);
+        return now !== undefined;
       }
     }
   }
@@ -392,32 +431,24 @@ export class OvhClient {
    * The slow path of authenticateNow: waits for the time sync or the token, then uses exactly
    * what it waited for (never asks again: a token already stale on arrival would loop).
    */
-  private async authenticate(call: PreparedCall, scope: CallScope): Promise<AuthHeaders> {
-    if (call.auth === 'oauth2') return this.bearer(call, await scope.abortable(this.tokens!.get()));
-    if (call.auth === 'signature') return this.sign(call, await scope.abortable(this.clock.now()));
-    return this.authenticateNow(call) as AuthHeaders;
+  private async authenticate(call: PreparedCall, scope: CallScope): Promise<void> {
+    if (call.auth === 'oauth2') this.bearer(call, await scope.abortable(this.tokens!.get()));
+    if (call.auth === 'signature') this.sign(call, await scope.abortable(this.clock.now()));
   }
 
-  private bearer(call: PreparedCall, token: string): AuthHeaders {
+  private bearer(call: PreparedCall, token: string): void {
     call.headers.authorization = 'Bearer ' + token;
-    return { headers: call.headers, token };
+    call.bearerToken = token;
   }
 
-  private sign(call: PreparedCall, now: { timestamp: number; generation: number }): AuthHeaders {
+  private sign(call: PreparedCall, now: { timestamp: number; generation: number }): void {
     const headers = call.headers;
     const timestamp = String(now.timestamp);
     headers['x-ovh-application'] = this.appKey as string;
     headers['x-ovh-consumer'] = this.consumerKey as string;
     headers['x-ovh-timestamp'] = timestamp;
-    headers['x-ovh-signature'] = signRequest(
-      this.appSecret as string,
-      this.consumerKey as string,
-      call.method,
-      call.url.href,
-      call.body ?? '',
-      timestamp,
-    );
-    return { headers, generation: now.generation };
+    headers['x-ovh-signature'] = this.signer!(call.method, call.url.href, call.body ?? '', timestamp);
+    call.signedWith = now.generation;
   }
 
   private async fetchServerTime(): Promise<number> {
@@ -476,22 +507,16 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-/** An attempt that reached a server and got an answer. */
-interface Sent {
-  auth: AuthHeaders;
-  raw: RawResponse;
-}
-
 /** An answer read once: the response to return, or the error to report. */
 interface Answer {
-  response: Omit<OvhResponse, 'durationMs'>;
+  response: OvhResponse;
   error?: OvhApiError;
 }
 
-function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number): Answer {
+function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number, started: number): Answer {
   const body = parseBody(raw.text);
   const queryId = firstHeader(raw.headers['x-ovh-queryid']);
-  const response = {
+  const response: OvhResponse = {
     statusCode: raw.statusCode,
     headers: raw.headers,
     body,
@@ -499,15 +524,22 @@ function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number): Ans
     method: call.method,
     url: call.url.href,
     attempts,
+    durationMs: Date.now() - started,
   };
   if (raw.statusCode < 400) return { response };
-  const error = new OvhApiError({ ...response, path: call.path });
-  return { response, error };
+  return { response, error: new OvhApiError({ ...response, path: call.path }) };
 }
 
 /** What the retry rules need to know of an attempt. */
-function outcomeOf(sent: Sent | TransportFailure, error: OvhApiError | undefined, scope: CallScope): AttemptOutcome {
-  if (sent instanceof TransportFailure) {
+function outcomeOf(
+  call: PreparedCall,
+  raw: RawResponse | undefined,
+  failure: TransportFailure | undefined,
+  error: OvhApiError | undefined,
+  scope: CallScope,
+): AttemptOutcome {
+  if (raw === undefined) {
+    const sent = failure as TransportFailure;
     return {
       kind: 'transport',
       aborted: sent.kind === 'aborted' || scope.aborted,
@@ -517,10 +549,10 @@ function outcomeOf(sent: Sent | TransportFailure, error: OvhApiError | undefined
   }
   return {
     kind: 'answered',
-    statusCode: sent.raw.statusCode,
+    statusCode: raw.statusCode,
     errorCode: error?.errorCode,
-    retryAfter: sent.raw.headers['retry-after'],
-    signed: sent.auth.generation !== undefined,
-    bearer: sent.auth.token !== undefined,
+    retryAfter: raw.headers['retry-after'],
+    signed: call.auth === 'signature',
+    bearer: call.auth === 'oauth2',
   };
 }

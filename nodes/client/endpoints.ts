@@ -1,5 +1,6 @@
 /** The OVHcloud API endpoints, and how a call's path is placed on them. */
 import { OvhInputError } from './errors';
+import type { RequestTarget } from './transport';
 
 export interface EndpointInfo {
   /** Base URL of the /1.0 branch. */
@@ -79,18 +80,22 @@ export class ApiBase {
     this.isHttps = baseUrl.startsWith('https:');
   }
 
-  /** Parsed URLs by their text: a flow calls the same few URLs over and over. Never mutated. */
-  private readonly parsed = new Map<string, URL>();
+  /** Request targets by URL text: a flow calls the same few URLs over and over. Never mutated. */
+  private readonly targets = new Map<string, RequestTarget>();
 
-  /** WHATWG-parses a URL once; later calls with the same text share the result. */
-  parse(text: string): URL {
-    let url = this.parsed.get(text);
-    if (url === undefined) {
-      url = new URL(text);
-      if (this.parsed.size >= 500) this.parsed.clear(); // bounded: a flow with ever-new URLs gains nothing
-      this.parsed.set(text, url);
+  /**
+   * WHATWG-parses a URL once into what a request needs (the href it signs, the origin and path
+   * it sends); later calls with the same text share the result.
+   */
+  target(text: string): RequestTarget {
+    let target = this.targets.get(text);
+    if (target === undefined) {
+      const url = new URL(text);
+      target = { href: url.href, origin: url.origin, path: url.pathname + url.search };
+      if (this.targets.size >= 500) this.targets.clear(); // bounded: a flow with ever-new URLs gains nothing
+      this.targets.set(text, target);
     }
-    return url;
+    return target;
   }
 
   /** The unencoded URL for an API path: `/1.0/...`, `/v1/...` and `/v2/...` replace the base's version. */

@@ -6,6 +6,7 @@
 
 import { OvhError } from './errors';
 import { isPlainObject } from './request';
+import type { RequestTarget } from './transport';
 
 export interface BearerToken {
   accessToken: string;
@@ -24,8 +25,9 @@ export interface ClientCredentials {
 export function tokenRequest(
   tokenUrl: string,
   credentials: ClientCredentials,
-): { url: URL; path: string; body: string; headers: Record<string, string> } {
-  const url = new URL(tokenUrl);
+): { url: RequestTarget; path: string; body: string; headers: Record<string, string> } {
+  const parsed = new URL(tokenUrl);
+  const url = { href: parsed.href, origin: parsed.origin, path: parsed.pathname + parsed.search };
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
     client_id: credentials.clientId,
@@ -34,7 +36,7 @@ export function tokenRequest(
   });
   return {
     url,
-    path: url.pathname,
+    path: parsed.pathname,
     body: form.toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
   };

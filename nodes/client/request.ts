@@ -14,6 +14,7 @@ export type Query = Record<string, QueryValue | readonly QueryValue[]>;
 
 /** Accepts the four API methods in any letter case. */
 export function normalizeMethod(method: unknown): HttpMethod {
+  if (method === 'GET' || method === 'POST' || method === 'PUT' || method === 'DELETE') return method;
   if (typeof method === 'string') {
     const upper = method.trim().toUpperCase();
     if ((METHODS as readonly string[]).includes(upper)) return upper as HttpMethod;
@@ -32,6 +33,11 @@ const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
  * The result is WHATWG-normalised: its `href` is exactly what undici sends and what is signed.
  */
 export function buildUrl(base: ApiBase, path: unknown, params?: Record<string, unknown>, query?: unknown): URL {
+  return new URL(urlText(base, path, params, query));
+}
+
+/** The URL text of a call, every check passed (see buildUrl); not yet WHATWG-normalised. */
+export function urlText(base: ApiBase, path: unknown, params?: Record<string, unknown>, query?: unknown): string {
   if (typeof path !== 'string') throw new OvhInputError(`The path must be a string like /me, not ${describe(path)}`);
   if (path === '') throw new OvhInputError('The path is empty: give an API path like /me');
   if (!path.startsWith('/') || path.startsWith('//')) {
@@ -58,7 +64,7 @@ export function buildUrl(base: ApiBase, path: unknown, params?: Record<string, u
 
   const extraQuery = encodeQuery(query);
   const fullQuery = [pathQuery, extraQuery].filter((part) => part !== '').join('&');
-  return base.parse(base.urlFor(filled) + (fullQuery ? '?' + fullQuery : ''));
+  return base.urlFor(filled) + (fullQuery ? '?' + fullQuery : '');
 }
 
 /** Any base: only the path's own rules matter to a template's verdict. */
@@ -76,7 +82,7 @@ export function pathTemplateError(template: string): string | undefined {
   const params: Record<string, string> = {};
   for (const match of path.matchAll(PLACEHOLDER)) params[match[1].trim()] = 'x';
   try {
-    buildUrl((templateBase ??= new ApiBase('https://api.invalid/1.0')), path, params);
+    urlText((templateBase ??= new ApiBase('https://api.invalid/1.0')), path, params);
     return undefined;
   } catch (err) {
     if (err instanceof OvhInputError) return err.message;

@@ -16,3 +16,12 @@ export function signRequest(
   const toSign = appSecret + '+' + consumerKey + '+' + method + '+' + url + '+' + body + '+' + timestamp;
   return '$1$' + createHash('sha1').update(toSign, 'utf8').digest('hex');
 }
+
+/** signRequest with the account's own part joined once: what a client signs every call with. */
+export type Signer = (method: string, url: string, body: string, timestamp: string) => string;
+
+export function signerFor(appSecret: string, consumerKey: string): Signer {
+  const prefix = appSecret + '+' + consumerKey + '+';
+  return (method, url, body, timestamp) =>
+    '$1$' + createHash('sha1').update(prefix + method + '+' + url + '+' + body + '+' + timestamp, 'utf8').digest('hex');
+}

@@ -1,10 +1,23 @@
 /**
- * HTTP transport over undici: one connection pool per client (kept-alive sockets), a timeout per
+ * HTTP transport over undici: one connection pool per origin (kept-alive sockets), a timeout per
  * attempt, proxies from the environment the way Node-RED reads them, and every call abortable.
- * It sends exactly the URL, headers and body it is given and reports failures by kind, so the
- * client can decide what is safe to retry.
+ * It sends exactly the origin, path, headers and body it is given and reports failures by kind,
+ * so the client can decide what is safe to retry.
+ *
+ * Requests go through undici's dispatch API with a handler of our own that collects the answer:
+ * no URL parsing, no response stream and no promise per chunk, only what an API call needs.
  */
-import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+
+/** Where a request goes, split once (see ApiBase.target): the signed URL and undici's two parts. */
+export interface RequestTarget {
+  /** The whole URL as sent: what is signed. */
+  href: string;
+  /** `https://host[:port]` */
+  origin: string;
+  /** Path and query, as sent. */
+  path: string;
+}
 
 export interface TransportOptions {
   /** Time allowed for one attempt: for the answer's headers, and for each stall of its body. */
@@ -58,7 +71,7 @@ const NOT_CONNECTED_CODES = new Set([
 export class Transport {
   private readonly dispatcher: Dispatcher;
   private readonly timeoutMs: number;
-  private readonly maxAnswerBytes: number;
+  readonly maxAnswerBytes: number;
   private destroyed = false;
 
   constructor(options: TransportOptions) {
@@ -75,40 +88,47 @@ export class Transport {
   }
 
   /**
-   * One attempt. Resolves with any HTTP answer; rejects with a TransportFailure. The timeout is
-   * undici's own (no headers within it, or a body that stalls for it): no timer or abort
+   * One attempt. Resolves with any HTTP answer; rejects with a TransportFailure. The timeouts
+   * are undici's own (no headers within it, or a body that stalls for it): no timer or abort
    * controller of ours per request, which measurably costs CPU at hundreds of calls a second.
    */
-  async send(
+  send(
     method: string,
-    url: URL,
+    target: RequestTarget,
     headers: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RawResponse> {
-    if (signal?.aborted || this.destroyed) throw new TransportFailure('aborted', 'aborted before sending', 'ABORTED', false);
-    try {
-      const res = await request(url, {
-        method: method as Dispatcher.HttpMethod,
-        headers,
-        body,
-        signal,
-        dispatcher: this.dispatcher,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      const text = await readText(res.body, this.maxAnswerBytes);
-      return { statusCode: res.statusCode, headers: res.headers, text };
-    } catch (err) {
-      if (err instanceof TransportFailure) throw err;
-      const code = errorCode(err);
-      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-        throw new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', true, err);
-      }
-      if (signal?.aborted || this.destroyed) throw new TransportFailure('aborted', 'aborted', 'ABORTED', true, err);
-      const reached = !NOT_CONNECTED_CODES.has(code);
-      throw new TransportFailure('network', networkMessage(err, code), code, reached, err);
+    if (signal?.aborted || this.destroyed) {
+      return Promise.reject(new TransportFailure('aborted', 'aborted before sending', 'ABORTED', false));
     }
+    return new Promise((resolve, reject) => {
+      const handler = new AnswerHandler(this, resolve, reject, signal);
+      this.dispatcher.dispatch(
+        {
+          origin: target.origin,
+          path: target.path,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        },
+        handler,
+      );
+    });
+  }
+
+  /** What a failed attempt was, in the terms the client decides on. */
+  failure(err: unknown, signal: AbortSignal | undefined): TransportFailure {
+    if (err instanceof TransportFailure) return err;
+    const code = errorCode(err);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', true, err);
+    }
+    if (signal?.aborted || this.destroyed) return new TransportFailure('aborted', 'aborted', 'ABORTED', true, err);
+    const reached = !NOT_CONNECTED_CODES.has(code);
+    return new TransportFailure('network', networkMessage(err, code), code, reached, err);
   }
 
   /** Closes every connection at once; requests in flight fail as aborted. */
@@ -119,37 +139,101 @@ export class Transport {
 }
 
 /**
- * The answer's body as text, up to `maxBytes` (past it the stream is dropped and the attempt
- * fails: an endless or huge answer must not take the runtime's memory, nor overflow a string).
- * Plain 'data' events: undici's body.text() goes through its web-stream consumer, which costs
- * measurably more per call for the small JSON answers of the API.
+ * Collects one answer for `send`, as undici's dispatch API hands it over: the status, the raw
+ * headers, the body's chunks up to the size limit (past it the request is aborted: an endless
+ * or huge answer must not take the runtime's memory, nor overflow a string).
  */
-function readText(body: NodeJS.ReadableStream & { destroy?(): void }, maxBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const tooLarge = () =>
-      new TransportFailure('too-large', `the answer is larger than ${maxBytes} bytes`, 'ANSWER_TOO_LARGE', true);
-    body.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        chunks.length = 0;
-        body.removeAllListeners('data');
-        body.destroy?.();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    body.once('end', () => {
-      try {
-        resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        reject(tooLarge()); // past the engine's longest string
-      }
-    });
-    body.once('error', reject);
-  });
+class AnswerHandler implements Dispatcher.DispatchHandler {
+  private abortRequest: ((reason: Error) => void) | undefined;
+  private statusCode = 0;
+  private rawHeaders: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private tooLarge: TransportFailure | undefined;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly resolve: (answer: RawResponse) => void,
+    private readonly reject: (failure: TransportFailure) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    if (signal) {
+      this.onAbort = () => this.abortRequest?.(new TransportFailure('aborted', 'aborted', 'ABORTED', true));
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  onConnect(abort: (reason: Error) => void): void {
+    this.abortRequest = abort;
+    if (this.signal?.aborted) abort(new TransportFailure('aborted', 'aborted', 'ABORTED', false));
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200) return true; // 1xx: informational, the answer follows
+    this.statusCode = statusCode;
+    this.rawHeaders = rawHeaders;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.size += chunk.length;
+    if (this.size > this.transport.maxAnswerBytes) {
+      this.chunks.length = 0;
+      this.tooLarge = new TransportFailure(
+        'too-large',
+        `the answer is larger than ${this.transport.maxAnswerBytes} bytes`,
+        'ANSWER_TOO_LARGE',
+        true,
+      );
+      this.abortRequest?.(this.tooLarge);
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.done();
+    let text: string;
+    try {
+      const chunks = this.chunks;
+      text = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    } catch {
+      // Past the engine's longest string.
+      this.reject(new TransportFailure('too-large', 'the answer is too large to read', 'ANSWER_TOO_LARGE', true));
+      return;
+    }
+    this.resolve({ statusCode: this.statusCode, headers: parseHeaders(this.rawHeaders), text });
+  }
+
+  onError(err: Error): void {
+    this.done();
+    this.reject(this.tooLarge ?? this.transport.failure(err, this.signal));
+  }
+
+  private done(): void {
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+/** Answer headers by lower-case name; a repeated header as a list. `__proto__` stays a plain key. */
+function parseHeaders(raw: Buffer[]): Record<string, string | string[] | undefined> {
+  const headers: Record<string, string | string[] | undefined> = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toString('latin1').toLowerCase();
+    const value = raw[i + 1].toString('latin1');
+    const previous = headers[name];
+    if (previous === undefined || !Object.prototype.hasOwnProperty.call(headers, name)) {
+      if (name === '__proto__') Object.defineProperty(headers, name, { value, enumerable: true, configurable: true, writable: true });
+      else headers[name] = value;
+    } else if (Array.isArray(previous)) {
+      previous.push(value);
+    } else {
+      headers[name] = [previous, value];
+    }
+  }
+  return headers;
 }
 
 function proxyFromEnvironment(): boolean {
