@@ -9,7 +9,7 @@ import { OvhInputError } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import { PartsSequence, errorFields, readCall, writeAnswer, writeFailure, type Ignored } from './request-message';
-import { runMode, type ModeRun, type Step } from './request-modes';
+import { runSequence, single, type ModeContext, type ModeRun, type Step } from './request-modes';
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
 import { StatusReporter } from './status';
 
@@ -23,6 +23,9 @@ class RequestHandler {
   /** Aborts this node's calls on close, whether or not its account node is closed too. */
   readonly stopping = new AbortController();
   private readonly warned = new Set<Ignored>();
+  /** What every msg's call shares, made once. */
+  private readonly context: ModeContext;
+  private readonly ignore = (what: Ignored) => this.ignored(what);
 
   constructor(
     private readonly node: OvhRequestNode,
@@ -31,22 +34,25 @@ class RequestHandler {
   ) {
     this.status = new StatusReporter(node, RED, () => node.account?.queued() ?? 0);
     setMaxListeners(0, this.stopping.signal); // one listener per call in flight
-  }
-
-  async handle(msg: NodeMessage, send: Send, done: Done): Promise<void> {
-    const { node, RED, settings } = this;
-    if (!node.account) throw new OvhInputError(RED._('ovh-request.errors.no-account'));
-    const run: ModeRun = {
-      client: node.account.getClient(),
-      call: readCall(settings, msg, (what) => this.ignored(what)),
+    this.context = {
       settings,
       signal: this.stopping.signal,
       answered: (statusCode) => this.status.answered(statusCode),
       text: (key, substitutions) => RED._(`ovh-request.errors.${key}`, substitutions),
     };
+  }
+
+  async handle(msg: NodeMessage, send: Send, done: Done): Promise<void> {
+    const { node, RED, settings } = this;
+    if (!node.account) throw new OvhInputError(RED._('ovh-request.errors.no-account'));
+    const run: ModeRun = { ...this.context, client: node.account.getClient(), call: readCall(settings, msg, this.ignore) };
+    if (settings.mode === 'single') {
+      this.deliver(await single(run), msg, undefined, send);
+      return done();
+    }
     const sequence = new PartsSequence(RED.util.generateId(), msg.parts, (part) => this.ok(send, part));
     try {
-      for await (const step of runMode(run)) this.deliver(step, msg, sequence, send);
+      for await (const step of runSequence(run)) this.deliver(step, msg, sequence, send);
     } finally {
       // Also after a failure: the parts already sent end with a count, so a join completes.
       sequence.end();
@@ -73,11 +79,11 @@ class RequestHandler {
     }
   }
 
-  private deliver(step: Step, msg: NodeMessage, sequence: PartsSequence, send: Send): void {
+  private deliver(step: Step, msg: NodeMessage, sequence: PartsSequence | undefined, send: Send): void {
     const { RED } = this;
     switch (step.kind) {
       case 'part':
-        sequence.add(writeAnswer(RED.util.cloneMessage(msg), step.res, step.res.body, step.facts));
+        sequence!.add(writeAnswer(RED.util.cloneMessage(msg), step.res, step.res.body, step.facts));
         return;
       case 'failure': {
         const failed = RED.util.cloneMessage(msg);

@@ -8,9 +8,8 @@ import { OvhApiError, OvhInputError, itemPath, pageItems, type HttpMethod, type 
 import { factsOf, type Call, type CallFacts } from './request-message';
 import type { RequestSettings } from './request-settings';
 
-export interface ModeRun {
-  client: OvhClient;
-  call: Call;
+/** What a node hands its modes once: the same for every msg. */
+export interface ModeContext {
   settings: RequestSettings;
   signal: AbortSignal;
   /** Every API answer, for the node status. */
@@ -35,22 +34,29 @@ export type Step =
   /** One item that failed; the sequence goes on. */
   | { kind: 'failure'; err: unknown; facts: { id: unknown; index: number } };
 
-export function runMode(run: ModeRun): AsyncGenerator<Step> {
-  switch (run.settings.mode) {
-    case 'pages':
-      return pages(run);
-    case 'expand':
-      return expand(run);
-    default:
-      return single(run);
-  }
+/** One msg's call, in a node's context. */
+export interface ModeRun extends ModeContext {
+  client: OvhClient;
+  call: Call;
 }
 
-async function* single(run: ModeRun): AsyncGenerator<Step> {
+/** The steps of a pages or expand call, in order. */
+export function runSequence(run: ModeRun): AsyncGenerator<Step> {
+  return run.settings.mode === 'pages' ? pages(run) : expand(run);
+}
+
+/** One call, one answer: the mode nearly every msg takes, without the generator's cost. */
+export async function single(run: ModeRun): Promise<Step> {
   const { client, call, signal } = run;
-  const res = await client.request(call.method, call.path, { ...options(call), body: call.body, signal });
+  const res = await client.request(call.method, call.path, {
+    params: call.params,
+    query: call.query,
+    headers: call.headers,
+    body: call.body,
+    signal,
+  });
   run.answered(res.statusCode);
-  yield { kind: 'whole', res, payload: res.body, facts: factsOf(res) };
+  return { kind: 'whole', res, payload: res.body, facts: factsOf(res) };
 }
 
 /** /v2 cursor pagination: each page as a part, or every page's items in one answer. */

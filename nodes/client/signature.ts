@@ -23,5 +23,8 @@ export type Signer = (method: string, url: string, body: string, timestamp: stri
 export function signerFor(appSecret: string, consumerKey: string): Signer {
   const prefix = appSecret + '+' + consumerKey + '+';
   return (method, url, body, timestamp) =>
-    '$1$' + createHash('sha1').update(prefix + method + '+' + url + '+' + body + '+' + timestamp, 'utf8').digest('hex');
+    '$1$' +
+    createHash('sha1')
+      .update(prefix + method + '+' + url + '+' + body + '+' + timestamp, 'utf8')
+      .digest('hex');
 }

@@ -225,7 +225,8 @@ function parseHeaders(raw: Buffer[]): Record<string, string | string[] | undefin
     const value = raw[i + 1].toString('latin1');
     const previous = headers[name];
     if (previous === undefined || !Object.prototype.hasOwnProperty.call(headers, name)) {
-      if (name === '__proto__') Object.defineProperty(headers, name, { value, enumerable: true, configurable: true, writable: true });
+      if (name === '__proto__')
+        Object.defineProperty(headers, name, { value, enumerable: true, configurable: true, writable: true });
       else headers[name] = value;
     } else if (Array.isArray(previous)) {
       previous.push(value);
