@@ -45,11 +45,13 @@ class RequestHandler {
   async handle(msg: NodeMessage, send: Send, done: Done): Promise<void> {
     const { node, RED, settings } = this;
     if (!node.account) throw new OvhInputError(RED._('ovh-request.errors.no-account'));
-    const run: ModeRun = { ...this.context, client: node.account.getClient(), call: readCall(settings, msg, this.ignore) };
+    const client = node.account.getClient();
+    const call = readCall(settings, msg, this.ignore);
     if (settings.mode === 'single') {
-      this.deliver(await single(run), msg, undefined, send);
+      this.deliver(await single(this.context, client, call), msg, undefined, send);
       return done();
     }
+    const run: ModeRun = { ...this.context, client, call };
     const sequence = new PartsSequence(RED.util.generateId(), msg.parts, (part) => this.ok(send, part));
     try {
       for await (const step of runSequence(run)) this.deliver(step, msg, sequence, send);
@@ -131,27 +133,31 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
     const handler = new RequestHandler(this, RED, readSettings(def));
-    const inFlight = new Set<Promise<void>>();
+    /** Msgs being handled, and what to do when the last one ends (on close). */
+    let inFlight = 0;
+    let drained: (() => void) | undefined;
+    const finished = () => {
+      handler.status.finished();
+      if (--inFlight === 0) drained?.();
+    };
 
     this.on('input', (msg, send, done) => {
+      inFlight++;
       handler.status.started();
-      const work = handler
-        .handle(msg, send, done)
-        .catch((err: unknown) => handler.report(msg, err, send, done))
-        .finally(() => {
-          inFlight.delete(work);
-          handler.status.finished();
-        });
-      inFlight.add(work);
+      handler.handle(msg, send, done).then(finished, (err: unknown) => {
+        handler.report(msg, err, send, done);
+        finished();
+      });
     });
 
     this.on('close', (_removed, done) => {
       handler.stopping.abort();
       // Every message in flight ends (its done called) before the node reports closed.
-      void Promise.allSettled([...inFlight]).then(() => {
+      drained = () => {
         handler.status.close();
         done();
-      });
+      };
+      if (inFlight === 0) drained();
     });
   }
 

@@ -46,8 +46,8 @@ export function runSequence(run: ModeRun): AsyncGenerator<Step> {
 }
 
 /** One call, one answer: the mode nearly every msg takes, without the generator's cost. */
-export async function single(run: ModeRun): Promise<Step> {
-  const { client, call, signal } = run;
+export async function single(run: ModeContext, client: OvhClient, call: Call): Promise<Step> {
+  const { signal } = run;
   const res = await client.request(call.method, call.path, {
     params: call.params,
     query: call.query,
