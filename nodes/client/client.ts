@@ -15,6 +15,7 @@ import { DEFAULT_RETRY, FRESH_RETRY_STATE, decide, type AttemptOutcome, type Ret
 import { checkHeaders, encodeBody, normalizeMethod, urlText, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
 import { CREDENTIAL_WORDS, missingCredentials, type AuthType, type Credentials } from './credentials';
+import type { Branch } from './catalogue';
 
 export interface OvhClientOptions {
   /** A region name (`ovh-eu`, `ovh-ca`, `ovh-us`, `kimsufi-eu`, ...) or a base URL like `https://eu.api.ovh.com/1.0`. */
@@ -222,6 +223,18 @@ export class OvhClient {
     // A POST that reached the server may have created a key: never sent twice.
     const res = await this.execute(call, { signal, retry: false });
     return readConsumerKeyAnswer(res.body);
+  }
+
+  /**
+   * The API's description of itself, unauthenticated: the families a branch lists (no family),
+   * or one family's paths, operations and models (see catalogue.ts to read them).
+   */
+  async describeApi(branch: Branch, family?: string, signal?: AbortSignal): Promise<unknown> {
+    if (family !== undefined && !/^\/[A-Za-z0-9]+(\/[A-Za-z0-9]+)*$/.test(family)) {
+      throw new OvhInputError(`"${family}" is not an API family like /domain or /dedicated/server`);
+    }
+    const call = this.prepare('GET', `/${branch}${family === undefined ? '/' : family + '.json'}`, {}, 'none');
+    return (await this.execute(call, { signal })).body;
   }
 
   /** `GET /auth/currentCredential`: status, rules and expiry of the consumer key in use (signed). */

@@ -60,3 +60,12 @@ export {
   type Diagnosis,
   type DiagnosisStatus,
 } from './diagnose';
+export {
+  OperationSearch,
+  readFamily,
+  readFamilyList,
+  type Branch,
+  type Family,
+  type Operation,
+  type OperationParameter,
+} from './catalogue';

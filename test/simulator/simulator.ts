@@ -5,9 +5,11 @@
  * injects faults on demand, and records every request it received.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
 import { buildData, type SimData } from './data';
 
 export type CredentialState = 'pendingValidation' | 'validated' | 'expired';
@@ -375,6 +377,7 @@ export class OvhSimulator {
 
     const versioned = /^\/(1\.0|v1|v2)(\/.*)?$/.exec(record.path);
     if (!versioned) return this.send(res, record, 404, { message: 'Got an invalid (or empty) URL' });
+    if (record.method === 'GET' && isSchemaPath(record.path)) return this.schema(res, record);
     const rest = versioned[2] ?? '/';
     const apiPath = versioned[1] === 'v2' ? '/v2' + rest : rest;
     const ctx: Context = {
@@ -402,6 +405,24 @@ export class OvhSimulator {
       if (params) return route.handler(ctx, params);
     }
     return this.send(res, record, 404, { class: 'Client::NotFound', message: `No route ${record.method} ${apiPath}` });
+  }
+
+  /**
+   * The API's description of itself, unauthenticated, as the real API serves it: `/1.0/` and
+   * `/v2/` list the families, `/1.0/<family>.json` describes one. Served from the real copies in
+   * test/fixtures/ovh-api-schemas; a family the copies do not hold answers 404.
+   */
+  private schema(res: http.ServerResponse, record: RecordedRequest): void {
+    const [branch, ...family] = record.path.split('/').slice(1);
+    const file = family.join('/') === '' ? 'index.json' : family.join('/');
+    const resolved = path.resolve(SCHEMA_DIR, branch === 'v1' ? '1.0' : branch, file);
+    if (!resolved.startsWith(SCHEMA_DIR + path.sep) || !fs.existsSync(resolved)) {
+      return this.send(res, record, 404, { class: 'Client::NotFound', message: `No schema ${record.path}` });
+    }
+    const text = fs.readFileSync(resolved);
+    record.status = 200;
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': text.length });
+    res.end(text);
   }
 
   // ---- authentication -----------------------------------------------------------------------
@@ -882,6 +903,14 @@ function matchesPath(pattern: string | RegExp, path: string): boolean {
 function header(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Where the simulator's API schemas are: the repository's copies of the real ones. */
+const SCHEMA_DIR = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'ovh-api-schemas');
+
+/** `/1.0/`, `/v2/` (the family lists) and `/<branch>/<family>.json`. */
+function isSchemaPath(p: string): boolean {
+  return /^\/(1\.0|v1|v2)\/$/.test(p) || /^\/(1\.0|v1|v2)\/[A-Za-z0-9/]+\.json$/.test(p);
 }
 
 function oldError(errorCode: string, status: number, message: string) {

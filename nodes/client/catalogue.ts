@@ -1,0 +1,178 @@
+/**
+ * The API's description of itself, read into what an editor needs: the families a branch lists
+ * (`GET /1.0/`, `GET /v2/`), each family's operations (`GET /1.0/domain.json`), and a search over
+ * them by path and by the words of their descriptions. Pure: fetching and caching are the
+ * caller's.
+ */
+import { METHODS, type HttpMethod } from './request';
+
+export type Branch = '1.0' | 'v2';
+
+export interface OperationParameter {
+  /** Empty for a body parameter that is the whole body (its type is a model). */
+  name: string;
+  type: string;
+  in: 'path' | 'query' | 'body' | 'header';
+  required: boolean;
+  description: string;
+}
+
+export interface Operation {
+  method: HttpMethod;
+  /** As a call writes it: `/domain/zone/{zoneName}/record`; `/v2/iam/policy` on the /v2 branch. */
+  path: string;
+  /** The family it was described in, as a call writes it: `/domain`, `/v2/iam`. */
+  family: string;
+  description: string;
+  /** PRODUCTION, BETA, ALPHA or DEPRECATED. */
+  status: string;
+  /** For a deprecated operation: when it goes, and what replaces it (as the API writes it). */
+  deprecation?: { deprecatedDate?: string; deletionDate?: string; replacement?: string };
+  responseType?: string;
+  iamActions: string[];
+  parameters: OperationParameter[];
+  noAuthentication: boolean;
+}
+
+export interface Family {
+  branch: Branch;
+  /** e.g. `/domain`, `/dedicated/server` (without the branch). */
+  name: string;
+  operations: Operation[];
+  /** The models behind body and response types, as the API describes them. */
+  models: Record<string, unknown>;
+}
+
+const PARAM_PLACES = new Set(['path', 'query', 'body', 'header']);
+/** A deprecation date the API writes when it has none. */
+const NO_DATE = /^0001-01-01/;
+
+/** The family names a branch lists (`GET /1.0/` answers `{apis: [{path: "/domain"}, ...]}`). */
+export function readFamilyList(answer: unknown): string[] {
+  const apis = record(answer).apis;
+  if (!Array.isArray(apis)) throw new Error('the API did not answer a list of families');
+  return apis
+    .map((api) => record(api).path)
+    .filter((path): path is string => typeof path === 'string' && /^\/[A-Za-z0-9/]+$/.test(path));
+}
+
+/** One family's operations, from its description (`GET /1.0/domain.json`). */
+export function readFamily(branch: Branch, name: string, answer: unknown): Family {
+  const description = record(answer);
+  if (!Array.isArray(description.apis)) throw new Error(`the description of ${name} holds no paths`);
+  const prefix = branch === 'v2' ? '/v2' : '';
+  const operations: Operation[] = [];
+  for (const api of description.apis) {
+    const path = record(api).path;
+    const list = record(api).operations;
+    if (typeof path !== 'string' || !path.startsWith('/') || !Array.isArray(list)) continue;
+    for (const raw of list) {
+      const operation = readOperation(prefix + path, prefix + name, record(raw));
+      if (operation) operations.push(operation);
+    }
+  }
+  const models = record(description.models);
+  return { branch, name, operations, models };
+}
+
+function readOperation(path: string, family: string, raw: Record<string, unknown>): Operation | undefined {
+  const method = text(raw.httpMethod).toUpperCase();
+  if (!(METHODS as readonly string[]).includes(method)) return undefined;
+  const apiStatus = record(raw.apiStatus);
+  const status = text(apiStatus.value) || 'PRODUCTION';
+  const operation: Operation = {
+    method: method as HttpMethod,
+    path,
+    family,
+    description: text(raw.description),
+    status,
+    responseType: text(raw.responseType) || undefined,
+    iamActions: (Array.isArray(raw.iamActions) ? raw.iamActions : []).map((a) => text(record(a).name)).filter(Boolean),
+    parameters: (Array.isArray(raw.parameters) ? raw.parameters : []).map((p) => readParameter(record(p))).filter(isDefined),
+    noAuthentication: raw.noAuthentication === true,
+  };
+  if (status === 'DEPRECATED') {
+    const date = (value: unknown) => (text(value) && !NO_DATE.test(text(value)) ? text(value) : undefined);
+    operation.deprecation = {
+      deprecatedDate: date(apiStatus.deprecatedDate),
+      deletionDate: date(apiStatus.deletionDate),
+      replacement: text(apiStatus.replacement) || undefined,
+    };
+  }
+  return operation;
+}
+
+function readParameter(raw: Record<string, unknown>): OperationParameter | undefined {
+  const place = text(raw.paramType);
+  if (!PARAM_PLACES.has(place)) return undefined;
+  return {
+    name: text(raw.name),
+    type: text(raw.fullType) || text(raw.dataType),
+    in: place as OperationParameter['in'],
+    required: raw.required === true,
+    description: text(raw.description),
+  };
+}
+
+/**
+ * A search over operations: by path (each word of the query found in the path, a prefix of the
+ * path scoring highest) and by the words of their descriptions and IAM actions. Everything it compares is made
+ * lower-case once, so a search over thousands of operations is a loop over strings.
+ */
+export class OperationSearch {
+  private readonly entries: Array<{ operation: Operation; path: string; words: string }>;
+
+  constructor(operations: Iterable<Operation>) {
+    this.entries = [...operations].map((operation) => ({
+      operation,
+      path: operation.path.toLowerCase(),
+      // The IAM actions name the resource in the words people use: dnsZone, vps, ip...
+      words: `${operation.method} ${operation.description} ${operation.iamActions.join(' ')}`.toLowerCase(),
+    }));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The best matches first: path prefix, then every word in the path, then in path or description. */
+  search(query: string, limit = 20): Operation[] {
+    const q = query.trim().toLowerCase();
+    if (q === '') return [];
+    const words = q.split(/\s+/);
+    const scored: Array<{ operation: Operation; score: number }> = [];
+    for (const entry of this.entries) {
+      let score = 0;
+      if (q.startsWith('/') && entry.path.startsWith(q)) score = 3;
+      else if (words.every((w) => entry.path.includes(w))) score = 2;
+      else if (words.every((w) => entry.path.includes(w) || entry.words.includes(w))) score = 1;
+      if (score > 0) scored.push({ operation: entry.operation, score });
+    }
+    scored.sort(
+      (a, b) =>
+        b.score - a.score ||
+        statusRank(a.operation) - statusRank(b.operation) ||
+        a.operation.path.length - b.operation.path.length ||
+        a.operation.path.localeCompare(b.operation.path) ||
+        METHODS.indexOf(a.operation.method) - METHODS.indexOf(b.operation.method),
+    );
+    return scored.slice(0, limit).map((s) => s.operation);
+  }
+}
+
+/** Production operations before beta, alpha and deprecated ones. */
+function statusRank(operation: Operation): number {
+  return ['PRODUCTION', 'BETA', 'ALPHA', 'DEPRECATED'].indexOf(operation.status) + 1 || 5;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}

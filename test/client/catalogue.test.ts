@@ -1,0 +1,84 @@
+/**
+ * The API's description of itself, as the simulator serves the real copies in test/fixtures:
+ * fetched unsigned, read into operations, searched by path and by words.
+ */
+import 'should';
+import { OperationSearch, OvhApiError, readFamily, readFamilyList, type Operation } from '../../nodes/client';
+import { OvhSimulator } from '../simulator/simulator';
+import { clientFor, rejection, startSimulator } from '../helpers';
+
+describe('the API catalogue', function () {
+  let sim: OvhSimulator;
+  let all: Operation[];
+  let search: OperationSearch;
+
+  before(async () => {
+    sim = await startSimulator();
+    const client = clientFor(sim);
+    try {
+      const families = readFamilyList(await client.describeApi('1.0'));
+      families.should.containEql('/domain');
+      families.should.containEql('/dedicated/server');
+      const held = ['/auth', '/domain', '/me', '/sms', '/dedicated/server'];
+      const loaded = await Promise.all(held.map(async (name) => readFamily('1.0', name, await client.describeApi('1.0', name))));
+      const iam = readFamily('v2', '/iam', await client.describeApi('v2', '/iam'));
+      all = [...loaded, iam].flatMap((family) => family.operations);
+      search = new OperationSearch(all);
+    } finally {
+      await client.close();
+    }
+  });
+  after(() => sim.close());
+
+  it('is fetched without signing, and a family it does not hold answers 404', async () => {
+    const client = clientFor(sim);
+    try {
+      sim.resetCounters();
+      await client.describeApi('1.0', '/domain');
+      const sent = sim.received({ path: '/1.0/domain.json' })[0];
+      (sent.headers['x-ovh-signature'] === undefined).should.be.true();
+      const missing = (await rejection(client.describeApi('1.0', '/cloud'))) as unknown as OvhApiError;
+      missing.statusCode.should.equal(404);
+      (await rejection(client.describeApi('1.0', '/../me'))).message.should.match(/not an API family/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('reads every operation with its parameters, status and IAM actions', () => {
+    const domain = all.filter((o) => o.family === '/domain');
+    domain.length.should.equal(110);
+    const create = all.find((o) => o.method === 'POST' && o.path === '/domain/zone/{zoneName}/record')!;
+    create.description.should.match(/Create a new record/);
+    create.parameters.should.containEql({
+      name: 'zoneName',
+      type: 'string',
+      in: 'path',
+      required: true,
+      description: 'Zone name',
+    });
+    create.parameters.find((p) => p.in === 'body')!.type.should.equal('domain.zone.RecordCreate');
+    create.iamActions.should.eql(['dnsZone:apiovh:record/create']);
+    create.responseType!.should.equal('domain.zone.Record');
+    const deprecated = all.find((o) => o.path === '/domain/data/extension')!;
+    deprecated.status.should.equal('DEPRECATED');
+    deprecated.deprecation!.should.eql({
+      deprecatedDate: '2021-02-01T00:00:00Z',
+      deletionDate: '2021-08-31T00:00:00Z',
+      replacement: '/domain/extensions',
+    });
+    all.some((o) => o.path === '/v2/iam/policy' && o.family === '/v2/iam').should.be.true();
+  });
+
+  it('finds operations by path and by the words of their descriptions', () => {
+    const reboot = search.search('reboot').map((o) => `${o.method} ${o.path}`);
+    reboot.should.containEql('POST /dedicated/server/{serviceName}/reboot');
+    const records = search.search('dns record', 50).map((o) => o.path);
+    records.should.containEql('/domain/zone/{zoneName}/record');
+    const byPath = search.search('/domain/zone/{zoneName}/re');
+    byPath.length.should.be.above(0);
+    byPath.every((o) => o.path.startsWith('/domain/zone/{zoneName}/re')).should.be.true();
+    search.search('').should.eql([]);
+    search.search('reboot', 3).length.should.be.belowOrEqual(3);
+  });
+});
