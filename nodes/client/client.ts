@@ -127,7 +127,12 @@ export class OvhClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.userAgent = options.userAgent ?? 'node-red-contrib-ovhcloud';
     const timeoutMs = options.timeoutMs ?? 30_000;
-    if (!(timeoutMs > 0)) throw new OvhInputError('The timeout must be a positive number of milliseconds');
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+      throw new OvhInputError('The timeout must be a positive number of milliseconds');
+    }
+    if (options.maxAnswerBytes !== undefined && !(Number.isInteger(options.maxAnswerBytes) && options.maxAnswerBytes > 0)) {
+      throw new OvhInputError('The largest answer must be a whole number of bytes above 0');
+    }
     this.timeoutMs = timeoutMs;
     this.transport = new Transport({ timeoutMs, proxy: options.proxy, ca: options.ca, maxAnswerBytes: options.maxAnswerBytes });
     this.clock = new ServerClock(() => this.fetchServerTime());
@@ -356,7 +361,7 @@ export class OvhClient {
             await scope.sleep(decision.next.ms);
             break;
           case 'resync':
-            await this.clock.resync(call.signedWith as number);
+            await scope.abortable(this.clock.resync(call.signedWith as number));
             break;
           case 'renewToken':
             this.tokens?.invalidate(call.bearerToken as string);

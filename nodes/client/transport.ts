@@ -74,23 +74,30 @@ export class Transport {
   readonly maxAnswerBytes: number;
   private destroyed = false;
 
+  /** Attempts still waiting for their answer's headers, watched for the timeout. */
+  private readonly waiting = new Set<AnswerHandler>();
+  private watchdog: NodeJS.Timeout | undefined;
+
   constructor(options: TransportOptions) {
     this.timeoutMs = options.timeoutMs;
     this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
-    const connect = options.ca ? { ca: options.ca, rejectUnauthorized: true } : { rejectUnauthorized: true };
+    // The same TLS rules (and connect timeout) to the endpoint, direct or through any proxy.
+    const tls = { ca: options.ca, rejectUnauthorized: true, timeout: this.timeoutMs };
     if (typeof options.proxy === 'string' && options.proxy !== '') {
-      this.dispatcher = new ProxyAgent({ uri: options.proxy, requestTls: connect });
+      this.dispatcher = new ProxyAgent({ uri: options.proxy, requestTls: tls, proxyTls: { timeout: this.timeoutMs } });
     } else if (options.proxy === undefined && proxyFromEnvironment()) {
-      this.dispatcher = new EnvHttpProxyAgent({ connect });
+      this.dispatcher = new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: { timeout: this.timeoutMs } });
     } else {
-      this.dispatcher = new Agent({ connect });
+      this.dispatcher = new Agent({ connect: tls });
     }
   }
 
   /**
-   * One attempt. Resolves with any HTTP answer; rejects with a TransportFailure. The timeouts
-   * are undici's own (no headers within it, or a body that stalls for it): no timer or abort
-   * controller of ours per request, which measurably costs CPU at hundreds of calls a second.
+   * One attempt. Resolves with any HTTP answer; rejects with a TransportFailure. Timeouts: the
+   * answer's headers within `timeoutMs` of the dispatch (connecting, a proxy's tunnel and 1xx
+   * answers included), watched by one timer per transport rather than one per request, which
+   * measurably costs CPU at hundreds of calls a second; then undici's own body timeout, for each
+   * stall of the body.
    */
   send(
     method: string,
@@ -104,6 +111,7 @@ export class Transport {
     }
     return new Promise((resolve, reject) => {
       const handler = new AnswerHandler(this, resolve, reject, signal);
+      this.watch(handler);
       this.dispatcher.dispatch(
         {
           origin: target.origin,
@@ -126,14 +134,41 @@ export class Transport {
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       return new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', true, err);
     }
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new TransportFailure('timeout', `no connection within ${this.timeoutMs} ms`, 'TIMEOUT', false, err);
+    }
     if (signal?.aborted || this.destroyed) return new TransportFailure('aborted', 'aborted', 'ABORTED', true, err);
     const reached = !NOT_CONNECTED_CODES.has(code);
     return new TransportFailure('network', networkMessage(err, code), code, reached, err);
   }
 
+  private watch(handler: AnswerHandler): void {
+    this.waiting.add(handler);
+    if (this.watchdog === undefined) {
+      this.watchdog = setInterval(() => this.expire(), Math.min(1000, Math.max(50, this.timeoutMs / 4)));
+      this.watchdog.unref();
+    }
+  }
+
+  /** An attempt has its headers, or has ended. */
+  forget(handler: AnswerHandler): void {
+    this.waiting.delete(handler);
+  }
+
+  /** Fails the attempts whose headers did not come within the timeout. */
+  private expire(): void {
+    const limit = Date.now() - this.timeoutMs;
+    for (const handler of this.waiting) {
+      if (handler.startedAt <= limit) {
+        handler.fail(new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', handler.connected));
+      }
+    }
+  }
+
   /** Closes every connection at once; requests in flight fail as aborted. */
   async close(): Promise<void> {
     this.destroyed = true;
+    clearInterval(this.watchdog);
     await this.dispatcher.destroy();
   }
 }
@@ -144,12 +179,15 @@ export class Transport {
  * or huge answer must not take the runtime's memory, nor overflow a string).
  */
 class AnswerHandler implements Dispatcher.DispatchHandler {
+  readonly startedAt = Date.now();
   private abortRequest: ((reason: Error) => void) | undefined;
   private statusCode = 0;
   private rawHeaders: Buffer[] = [];
   private readonly chunks: Buffer[] = [];
   private size = 0;
-  private tooLarge: TransportFailure | undefined;
+  /** Why the attempt ended before undici ended it (an abort, a timeout, the size limit). */
+  private failure: TransportFailure | undefined;
+  private settled = false;
   private readonly onAbort: (() => void) | undefined;
 
   constructor(
@@ -159,34 +197,54 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
     private readonly signal: AbortSignal | undefined,
   ) {
     if (signal) {
-      this.onAbort = () => this.abortRequest?.(new TransportFailure('aborted', 'aborted', 'ABORTED', true));
+      this.onAbort = () => this.fail(new TransportFailure('aborted', 'aborted', 'ABORTED', this.connected));
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
   }
 
+  /** Whether the request was handed to a connection (something may have reached the server). */
+  get connected(): boolean {
+    return this.abortRequest !== undefined;
+  }
+
+  /**
+   * Ends the attempt now, whatever undici is doing (connecting, waiting for a tunnel, reading):
+   * the caller is answered at once, and the request is aborted as soon as undici allows.
+   */
+  fail(failure: TransportFailure): void {
+    if (this.settled) return;
+    this.failure = failure;
+    this.settle();
+    this.reject(failure);
+    this.abortRequest?.(failure);
+  }
+
   onConnect(abort: (reason: Error) => void): void {
     this.abortRequest = abort;
-    if (this.signal?.aborted) abort(new TransportFailure('aborted', 'aborted', 'ABORTED', false));
+    if (this.failure) abort(this.failure); // ended while it waited for a connection
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    if (statusCode < 200) return true; // 1xx: informational, the answer follows
+    if (statusCode < 200) return true; // 1xx: informational, the answer follows (still within the timeout)
+    this.transport.forget(this);
     this.statusCode = statusCode;
     this.rawHeaders = rawHeaders;
     return true;
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.settled) return false;
     this.size += chunk.length;
     if (this.size > this.transport.maxAnswerBytes) {
       this.chunks.length = 0;
-      this.tooLarge = new TransportFailure(
-        'too-large',
-        `the answer is larger than ${this.transport.maxAnswerBytes} bytes`,
-        'ANSWER_TOO_LARGE',
-        true,
+      this.fail(
+        new TransportFailure(
+          'too-large',
+          `the answer is larger than ${this.transport.maxAnswerBytes} bytes`,
+          'ANSWER_TOO_LARGE',
+          true,
+        ),
       );
-      this.abortRequest?.(this.tooLarge);
       return false;
     }
     this.chunks.push(chunk);
@@ -194,7 +252,8 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   }
 
   onComplete(): void {
-    this.done();
+    if (this.settled) return;
+    this.settle();
     let text: string;
     try {
       const chunks = this.chunks;
@@ -208,11 +267,14 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   }
 
   onError(err: Error): void {
-    this.done();
-    this.reject(this.tooLarge ?? this.transport.failure(err, this.signal));
+    if (this.settled) return; // ended by us: the caller has its answer already
+    this.settle();
+    this.reject(this.transport.failure(err, this.signal));
   }
 
-  private done(): void {
+  private settle(): void {
+    this.settled = true;
+    this.transport.forget(this);
     if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
   }
 }

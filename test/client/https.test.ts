@@ -1,3 +1,6 @@
+import 'should';
+import http from 'node:http';
+import net from 'node:net';
 import { OvhNetworkError } from '../../nodes/client';
 import { OvhSimulator } from '../simulator/simulator';
 import { clientFor, rejection } from '../helpers';
@@ -37,6 +40,41 @@ describe('OvhClient over HTTPS', () => {
       sim.count({ path: '/1.0/me' }).should.equal(0);
     } finally {
       await c.close();
+    }
+  });
+
+  it('trusts the given CA through a proxy from the environment too, and only it', async () => {
+    const tunnels: string[] = [];
+    const proxy = http.createServer((_req, res) => res.writeHead(500).end());
+    proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const saved = { https_proxy: process.env.https_proxy, no_proxy: process.env.no_proxy };
+    process.env.https_proxy = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    delete process.env.no_proxy;
+    const trusting = clientFor(sim, { ca: cert });
+    const untrusting = clientFor(sim, { retry: { maxAttempts: 1 } });
+    try {
+      (await trusting.get<{ nichandle: string }>('/me')).nichandle.should.equal('xx1234-ovh');
+      tunnels.length.should.be.above(0);
+      (await rejection(untrusting.get('/me'))).message.should.match(/self[- ]signed|certificate/i);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await Promise.all([trusting.close(), untrusting.close()]);
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
     }
   });
 });
