@@ -69,3 +69,4 @@ export {
   type Operation,
   type OperationParameter,
 } from './catalogue';
+export { DescriptionCache, type CachedDocument, type DescriptionCacheOptions } from './description-cache';
