@@ -177,7 +177,7 @@ async function runFull(): Promise<Omit<Results, 'lean'>> {
     `Benchmark: ${names.length} contenders, concurrencies ${CONCURRENCIES.join(', ')}, ${ROUNDS} round(s) of ${SAMPLE_MS} ms each`,
   );
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const make of contenders) {
+    for (const make of contenders.map((_m, i) => contenders[(i + round) % contenders.length])) {
       const contender = make();
       await contender.open(await freshTarget());
       const t = performance.now();
@@ -256,7 +256,9 @@ async function runLean(): Promise<LeanResults> {
   for (const c of CONCURRENCIES) {
     const calls = c === 1 ? LEAN_CALLS / 2 : LEAN_CALLS;
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const contender of open) samples[contender.name][c].push(await measure(contender, c, 600_000, calls, 'GET'));
+      // Each round starts with another contender: no one always follows the same neighbour.
+      const order = open.map((_c, i) => open[(i + round) % open.length]);
+      for (const contender of order) samples[contender.name][c].push(await measure(contender, c, 600_000, calls, 'GET'));
       process.stdout.write(`  lean, concurrency ${c}, round ${round} done\n`);
     }
   }
@@ -352,7 +354,7 @@ function report(results: Partial<Results>): void {
     lines.push(
       "## Lean server: the clients' own cost",
       '',
-      `A server in its own process that only answers: \`/auth/time\`, one SHA-1 check of each signature, a fixed small JSON answer. Each contender is opened and warmed up (${LEAN_WARMUP} calls) first, then the samples of ${LEAN_CALLS} signed GETs (half as many at concurrency 1) take turns, contender after contender, round after round. The ceiling is raw undici (a Pool for the origin) that signs each call with a fresh timestamp and parses each answer: the work any client must do. Raw undici with headers computed once and the answer dropped is shown for reference.`,
+      `A server in its own process that only answers: \`/auth/time\`, one SHA-1 check of each signature, a fixed small JSON answer. Each contender is opened and warmed up (${LEAN_WARMUP} calls) first, then the samples of ${LEAN_CALLS} signed GETs (half as many at concurrency 1) take turns, contender after contender, each round starting with another one. The ceiling is raw undici (a Pool for the origin) that signs each call with a fresh timestamp and parses each answer: the work any client must do. Raw undici with headers computed once and the answer dropped is shown for reference.`,
       '',
     );
     const tables = concurrencyTables('lean', names, samples);
