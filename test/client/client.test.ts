@@ -1,4 +1,3 @@
-import http from 'node:http';
 import net from 'node:net';
 import should from 'should';
 import {
@@ -12,7 +11,7 @@ import {
   signRequest,
 } from '../../nodes/client';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { clientFor, rejection, startSimulator } from '../helpers';
+import { clientFor, connectProxy, rejection, startSimulator } from '../helpers';
 
 interface Echo {
   method: string;
@@ -652,21 +651,9 @@ describe('OvhClient against the simulator', function () {
 
   describe('proxy', () => {
     it('goes through http_proxy and skips hosts in no_proxy, as Node-RED does', async () => {
-      const connects: string[] = [];
-      const proxy = http.createServer((_req, res) => res.writeHead(500).end());
-      proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket) => {
-        connects.push(req.url ?? '');
-        const [host, port] = (req.url ?? '').split(':');
-        const upstream = net.connect(Number(port), host, () => {
-          socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-          upstream.pipe(socket);
-          socket.pipe(upstream);
-        });
-        upstream.on('error', () => socket.destroy());
-        socket.on('error', () => upstream.destroy());
-      });
-      await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-      const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+      const proxy = await connectProxy();
+      const connects = proxy.tunnels;
+      const proxyUrl = proxy.url;
       const saved = { http_proxy: process.env.http_proxy, no_proxy: process.env.no_proxy };
       try {
         process.env.http_proxy = proxyUrl;
@@ -689,8 +676,7 @@ describe('OvhClient against the simulator', function () {
       } finally {
         restoreEnv(saved);
         await Promise.all(clients.splice(0).map((c) => c.close()));
-        proxy.closeAllConnections();
-        await new Promise((r) => proxy.close(r));
+        await proxy.close();
       }
     });
   });

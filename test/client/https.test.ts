@@ -1,9 +1,7 @@
 import 'should';
-import http from 'node:http';
-import net from 'node:net';
 import { OvhNetworkError } from '../../nodes/client';
 import { OvhSimulator } from '../simulator/simulator';
-import { clientFor, rejection } from '../helpers';
+import { clientFor, connectProxy, rejection } from '../helpers';
 import { selfSignedCertificate } from '../helpers/tls';
 
 describe('OvhClient over HTTPS', () => {
@@ -44,28 +42,15 @@ describe('OvhClient over HTTPS', () => {
   });
 
   it('trusts the given CA through a proxy from the environment too, and only it', async () => {
-    const tunnels: string[] = [];
-    const proxy = http.createServer((_req, res) => res.writeHead(500).end());
-    proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket) => {
-      tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = net.connect(Number(port), host, () => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.pipe(socket);
-        socket.pipe(upstream);
-      });
-      upstream.on('error', () => socket.destroy());
-      socket.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxy = await connectProxy();
     const saved = { https_proxy: process.env.https_proxy, no_proxy: process.env.no_proxy };
-    process.env.https_proxy = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    process.env.https_proxy = proxy.url;
     delete process.env.no_proxy;
     const trusting = clientFor(sim, { ca: cert });
     const untrusting = clientFor(sim, { retry: { maxAttempts: 1 } });
     try {
       (await trusting.get<{ nichandle: string }>('/me')).nichandle.should.equal('xx1234-ovh');
-      tunnels.length.should.be.above(0);
+      proxy.tunnels.length.should.be.above(0);
       (await rejection(untrusting.get('/me'))).message.should.match(/self[- ]signed|certificate/i);
     } finally {
       for (const [name, value] of Object.entries(saved)) {
@@ -73,8 +58,7 @@ describe('OvhClient over HTTPS', () => {
         else process.env[name] = value;
       }
       await Promise.all([trusting.close(), untrusting.close()]);
-      proxy.closeAllConnections();
-      await new Promise((r) => proxy.close(r));
+      await proxy.close();
     }
   });
 });

@@ -1,4 +1,6 @@
 /** Shared test helpers: the simulator, clients pointed at it, and the shared fixtures. */
+import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { OvhClient, type OvhClientOptions } from '../../nodes/client';
 import { DEFAULT_APP, OvhSimulator, type SimulatorOptions } from '../simulator/simulator';
@@ -42,4 +44,30 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & Reco
     return err as Error & Record<string, unknown>;
   }
   throw new Error('expected a rejection, but the promise resolved');
+}
+
+/** An HTTP proxy that tunnels CONNECT to loopback targets, and lists the targets it was asked for. */
+export async function connectProxy(): Promise<{ url: string; tunnels: string[]; close(): Promise<void> }> {
+  const tunnels: string[] = [];
+  const proxy = http.createServer((_req, res) => res.writeHead(500).end());
+  proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`,
+    tunnels,
+    close: () => {
+      proxy.closeAllConnections();
+      return new Promise((resolve) => proxy.close(() => resolve()));
+    },
+  };
 }
