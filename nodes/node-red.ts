@@ -58,7 +58,9 @@ export interface NodeAPI {
     getNode(id: string): Node | null;
     getCredentials(id: string): Record<string, string | undefined> | undefined;
   };
-  httpAdmin: { post(path: string, ...handlers: AdminHandler[]): void };
+  httpAdmin: { post(path: string, ...handlers: AdminHandler[]): void; get(path: string, ...handlers: AdminHandler[]): void };
+  /** The runtime's settings (userDir: where Node-RED keeps its files). */
+  settings?: { userDir?: string };
   auth: { needsPermission(permission: string): AdminHandler };
   util: { cloneMessage<T>(msg: T): T; generateId(): string };
   log: { warn(message: string): void; error(message: string): void; info(message: string): void };

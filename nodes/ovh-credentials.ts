@@ -7,6 +7,7 @@
 import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf } from './client';
 import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account';
 import { DeployedAccounts, registerAdminRoutes } from './admin-routes';
+import { registerCatalogueRoutes } from './catalogue-routes';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
@@ -64,4 +65,5 @@ export = function register(RED: NodeAPI): void {
   });
 
   registerAdminRoutes(RED, deployed);
+  registerCatalogueRoutes(RED, deployed);
 };

@@ -67,6 +67,15 @@ describe('a started Node-RED with adminAuth', function () {
     sets.every((s) => !s.err && s.enabled).should.be.true();
   });
 
+  it('answers catalogue searches to a user who may read, and to nobody without a token', async () => {
+    const route = `/ovh-credentials/catalogue/search?account=acc&q=${encodeURIComponent('/domain/zone/{zoneName}/re')}`;
+    (await admin(nodeRed, 'GET', route)).status.should.equal(401);
+    const readerToken = await login(nodeRed, 'reader', 'read');
+    const found = await admin(nodeRed, 'GET', route, undefined, readerToken, { accept: 'application/json' });
+    found.status.should.equal(200);
+    (found.body as { operations: unknown[] }).operations.length.should.be.above(0);
+  });
+
   it('refuses the admin endpoints without a token, and to a user without ovh-credentials.write', async () => {
     (await check()).status.should.equal(401);
     const readerToken = await login(nodeRed, 'reader', 'read');

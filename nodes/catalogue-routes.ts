@@ -1,0 +1,211 @@
+/**
+ * The admin endpoints through which the request dialog will learn the API: a search over the
+ * operations of an account's API, and one operation's details. The runtime fetches the API's
+ * description lazily (the family list, then a family when asked for), keeps it on disk in the
+ * Node-RED user directory, and answers from it. Whoever may read flows may search, but never make
+ * the runtime fetch a URL of their choosing: the API is named by a region, or by the id of a
+ * deployed account whose URL is used.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import {
+  ApiBase,
+  DescriptionCache,
+  OperationSearch,
+  OvhClient,
+  OvhInputError,
+  isEndpointName,
+  readFamily,
+  readFamilyList,
+  type Branch,
+  type Family,
+  type Operation,
+} from './client';
+import { endpointOf } from './account';
+import type { DeployedAccounts } from './admin-routes';
+import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
+
+const BRANCHES: Branch[] = ['1.0', 'v2'];
+/** Families fetched at once when a word search needs them all. */
+const FETCHES_AT_ONCE = 4;
+
+/** What one API (one base URL) is known to hold. */
+class ApiCatalogue {
+  private readonly client: OvhClient;
+  private readonly families = new Map<string, Family>();
+  private readonly failed = new Map<string, string>();
+  private lists: Promise<Record<Branch, string[]>> | undefined;
+  private everything: Promise<void> | undefined;
+  private search = new OperationSearch([]);
+  stale = false;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly cache: DescriptionCache,
+  ) {
+    this.client = new OvhClient({ endpoint: baseUrl, timeoutMs: 15_000, retry: { maxAttempts: 2 } });
+  }
+
+  /** The family names of both branches, as call paths (`/domain`, `/v2/iam`). */
+  familyLists(): Promise<Record<Branch, string[]>> {
+    this.lists ??= (async () => {
+      const [v1, v2] = await Promise.all(
+        BRANCHES.map((branch) =>
+          this.document(`${branch}/`, () => this.client.describeApi(branch))
+            .then(readFamilyList)
+            .catch(() => [] as string[]),
+        ),
+      );
+      return { '1.0': v1, v2 };
+    })().catch((err: unknown) => {
+      this.lists = undefined; // tried again next time
+      throw err;
+    });
+    return this.lists;
+  }
+
+  /** The family a path belongs to: the longest family name it starts with. */
+  async familyOf(callPath: string): Promise<{ branch: Branch; name: string } | undefined> {
+    const lists = await this.familyLists();
+    const branch: Branch = callPath.startsWith('/v2/') ? 'v2' : '1.0';
+    const rest = branch === 'v2' ? callPath.slice(3) : callPath.replace(/^\/(1\.0|v1)(?=\/)/, '');
+    const name = lists[branch]
+      .filter((family) => rest === family || rest.startsWith(family + '/'))
+      .sort((a, b) => b.length - a.length)[0];
+    return name ? { branch, name } : undefined;
+  }
+
+  /** A family's operations, fetched (or read from disk) once. A failing family fails alone. */
+  async family(branch: Branch, name: string): Promise<Family | undefined> {
+    const key = `${branch}${name}`;
+    const known = this.families.get(key);
+    if (known) return known;
+    try {
+      const family = readFamily(branch, name, await this.document(key, () => this.client.describeApi(branch, name)));
+      this.families.set(key, family);
+      this.failed.delete(key);
+      this.search = new OperationSearch([...this.families.values()].flatMap((f) => f.operations));
+      return family;
+    } catch (err) {
+      this.failed.set(key, err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+  }
+
+  /** Starts loading every family (a word search needs them); resolves when all are tried. */
+  loadEverything(): Promise<void> {
+    this.everything ??= (async () => {
+      const lists = await this.familyLists();
+      const queue = BRANCHES.flatMap((branch) => lists[branch].map((name) => ({ branch, name })));
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await this.family(next.branch, next.name);
+      };
+      await Promise.all(Array.from({ length: FETCHES_AT_ONCE }, worker));
+    })();
+    return this.everything;
+  }
+
+  get loadedFamilies(): number {
+    return this.families.size;
+  }
+
+  find(query: string, limit: number): Operation[] {
+    return this.search.search(query, limit);
+  }
+
+  private async document(name: string, fetch: () => Promise<unknown>): Promise<unknown> {
+    const document = await this.cache.get(this.baseUrl, name, fetch);
+    if (document.stale) this.stale = true;
+    return document.value;
+  }
+}
+
+export function registerCatalogueRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
+  const userDir = RED.settings?.userDir;
+  const catalogues = new Catalogues(
+    deployed,
+    new DescriptionCache({ dir: path.join(typeof userDir === 'string' ? userDir : os.tmpdir(), 'ovhcloud', 'api-descriptions') }),
+  );
+  const canRead = RED.auth.needsPermission('ovh-credentials.read');
+  const route = (routePath: string, answer: (query: Record<string, unknown>) => Promise<unknown>) =>
+    RED.httpAdmin.get(routePath, canRead, (req: AdminRequest & { query?: Record<string, unknown> }, res: AdminResponse) => {
+      Promise.resolve()
+        .then(() => answer(req.query ?? {}))
+        .then(
+          (body) => res.status(200).json(body),
+          (err: Error) => res.status(err instanceof OvhInputError ? 400 : 502).json({ error: err.message }),
+        );
+    });
+  route('/ovh-credentials/catalogue/search', (query) => catalogues.search(query));
+  route('/ovh-credentials/catalogue/operation', (query) => catalogues.operation(query));
+}
+
+/** The catalogue of each API the dialogs asked about, by base URL, and the two questions they ask. */
+class Catalogues {
+  private readonly byBase = new Map<string, ApiCatalogue>();
+
+  constructor(
+    private readonly deployed: DeployedAccounts,
+    private readonly cache: DescriptionCache,
+  ) {}
+
+  /**
+   * Operations matching what was typed. A path loads its own family first; words search every
+   * family, and the first such search starts loading them all: it answers with what is loaded,
+   * and says `loading` until everything is.
+   */
+  async search(query: Record<string, unknown>): Promise<unknown> {
+    const catalogue = this.catalogueFor(query);
+    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
+    const limit = Math.min(50, Math.max(1, Number(query.limit) || 20));
+    let loading = false;
+    if (q.startsWith('/')) {
+      const family = await catalogue.familyOf(q);
+      if (family) await catalogue.family(family.branch, family.name);
+    } else if (q !== '') {
+      const everything = catalogue.loadEverything();
+      loading = await Promise.race([everything.then(() => false), delay(1_500).then(() => true)]);
+    }
+    const operations = catalogue
+      .find(q, limit)
+      .map(({ method, path: p, status, description }) => ({ method, path: p, status, description }));
+    return { operations, loading, stale: catalogue.stale, families: catalogue.loadedFamilies };
+  }
+
+  /** One operation in full: its parameters, IAM actions, status, and the models its body and answer use. */
+  async operation(query: Record<string, unknown>): Promise<unknown> {
+    const catalogue = this.catalogueFor(query);
+    const method = typeof query.method === 'string' ? query.method.toUpperCase() : '';
+    const callPath = typeof query.path === 'string' ? query.path : '';
+    const family = await catalogue.familyOf(callPath);
+    const loaded = family && (await catalogue.family(family.branch, family.name));
+    const bare = callPath.replace(/^\/(1\.0|v1)(?=\/)/, '');
+    const operation = loaded?.operations.find((o) => o.method === method && o.path === bare);
+    if (!loaded || !operation) return { known: false, stale: catalogue.stale };
+    const types = [operation.responseType, ...operation.parameters.map((p) => p.type)]
+      .filter((t): t is string => typeof t === 'string')
+      .map((t) => t.replace(/\[\]$/, ''));
+    const models = Object.fromEntries(types.filter((t) => t in loaded.models).map((t) => [t, loaded.models[t]]));
+    return { known: true, operation, models, stale: catalogue.stale };
+  }
+
+  /** The API named by the request: a region, or a deployed account's own URL; never a URL given. */
+  private catalogueFor(query: Record<string, unknown>): ApiCatalogue {
+    let endpoint: string;
+    const account = this.deployed.get(query.account);
+    if (isEndpointName(query.region)) endpoint = query.region;
+    else if (account) endpoint = endpointOf(account.config, process.env);
+    else throw new OvhInputError('Name the API by a region (ovh-eu, ovh-ca...) or by the id of a deployed account');
+    const baseUrl = new ApiBase(endpoint).baseUrl;
+    let catalogue = this.byBase.get(baseUrl);
+    if (!catalogue) {
+      catalogue = new ApiCatalogue(baseUrl, this.cache);
+      this.byBase.set(baseUrl, catalogue);
+    }
+    return catalogue;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,93 @@
+/**
+ * The catalogue endpoints the request dialog will use: a search over an account's API and one
+ * operation's details, from the API's own description (the simulator serves the real copies).
+ */
+import 'should';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OvhSimulator } from '../simulator/simulator';
+import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
+
+interface Found {
+  operations: Array<{ method: string; path: string; status: string; description: string }>;
+  loading: boolean;
+  stale: boolean;
+}
+
+describe('ovh-credentials catalogue endpoints', function () {
+  this.timeout(30_000);
+  let sim: OvhSimulator;
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-catalogue-'));
+  before(() => helper.settings({ userDir }));
+  after(() => {
+    helper.settings({});
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+  useRuntime((started) => (sim = started));
+
+  const get = async (route: string, query: Record<string, string>) => {
+    const res = await helper.request().get(route).query(query);
+    return { status: res.status, body: res.body as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const search = async (q: string): Promise<Found> => {
+    for (let tries = 0; ; tries++) {
+      const res = await get('/ovh-credentials/catalogue/search', { account: 'acc', q });
+      res.status.should.equal(200);
+      if (!res.body.loading || tries > 20) return res.body as Found;
+    }
+  };
+
+  it('finds operations by the path being typed, loading only that family', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const found = await search('/domain/zone/{zoneName}/re');
+    found.operations.length.should.be.above(0);
+    found.operations.every((o) => o.path.startsWith('/domain/zone/{zoneName}/re')).should.be.true();
+    found.operations.map((o) => `${o.method} ${o.path}`).should.containEql('POST /domain/zone/{zoneName}/record');
+    sim.count({ path: '/1.0/domain.json' }).should.equal(1);
+    sim.count({ path: '/1.0/sms.json' }).should.equal(0);
+    fs.readdirSync(path.join(userDir, 'ovhcloud', 'api-descriptions')).length.should.equal(1); // kept on disk
+  });
+
+  it('finds operations by words across every family it can load', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const reboot = await search('reboot');
+    reboot.loading.should.be.false();
+    reboot.operations.map((o) => `${o.method} ${o.path}`).should.containEql('POST /dedicated/server/{serviceName}/reboot');
+    (await search('dns record')).operations.map((o) => o.path).should.containEql('/domain/zone/{zoneName}/record');
+  });
+
+  it('details one operation with the models its body and answer use', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const res = await get('/ovh-credentials/catalogue/operation', {
+      account: 'acc',
+      method: 'POST',
+      path: '/domain/zone/{zoneName}/record',
+    });
+    res.body.known.should.be.true();
+    res.body.operation.iamActions.should.eql(['dnsZone:apiovh:record/create']);
+    res.body.models.should.have.properties(['domain.zone.RecordCreate', 'domain.zone.Record']);
+    const unknown = await get('/ovh-credentials/catalogue/operation', {
+      account: 'acc',
+      method: 'GET',
+      path: '/domain/nothing/here',
+    });
+    unknown.body.known.should.be.false();
+  });
+
+  it('never fetches a URL given by the request: only a region or a deployed account', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    sim.resetCounters();
+    const queries: Array<Record<string, string>> = [
+      { url: sim.baseUrl, q: 'x' },
+      { account: 'nope', q: 'x' },
+      { region: 'https://evil.example/1.0', q: 'x' },
+    ];
+    for (const query of queries) {
+      const res = await get('/ovh-credentials/catalogue/search', query);
+      res.status.should.equal(400);
+      res.body.error.should.match(/by a region .* or by the id of a deployed account/);
+    }
+    sim.count().should.equal(0);
+  });
+});
