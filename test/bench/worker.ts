@@ -15,6 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../helpers';
 import { LEAN_CONSUMER_KEY } from './lean-server';
+import { measureCatalogue, type CatalogueFigures } from './catalogue';
 import {
   ceiling,
   signedCeiling,
@@ -41,7 +42,7 @@ const FAULT_CALLS = quick ? 1_000 : 4_000;
 const LEAN_CALLS = quick ? 3_000 : 20_000;
 const LEAN_WARMUP = quick ? 1_000 : 5_000;
 const regimeArg = process.argv.indexOf('--regime');
-const REGIMES = regimeArg !== -1 ? [process.argv[regimeArg + 1]] : ['full', 'lean'];
+const REGIMES = regimeArg !== -1 ? [process.argv[regimeArg + 1]] : ['full', 'lean', 'catalogue'];
 
 declare const gc: () => void;
 
@@ -145,12 +146,13 @@ async function main(): Promise<void> {
   const results: Partial<Results> = {};
   if (REGIMES.includes('full')) Object.assign(results, await runFull());
   if (REGIMES.includes('lean')) results.lean = await runLean();
+  if (REGIMES.includes('catalogue')) results.catalogue = measureCatalogue();
   await stopRuntime();
   report(results);
 }
 
 /** Every contender on the full simulator: throughput, cold start, time calls, memory, faults. */
-async function runFull(): Promise<Omit<Results, 'lean'>> {
+async function runFull(): Promise<Omit<Results, 'lean' | 'catalogue'>> {
   const origin = await startSim();
   const freshTarget = async (): Promise<Target> => ({
     origin,
@@ -282,6 +284,7 @@ interface Results {
   memoryMb: Record<string, number>;
   faults: Record<string, Sample>;
   lean: LeanResults;
+  catalogue: CatalogueFigures;
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
@@ -396,6 +399,19 @@ function report(results: Partial<Results>): void {
       lines.push(`| ${name} | ${fmt((100 * (f.calls - f.errors)) / f.calls, 1)} % | ${fmt(f.p99Ms, 1)} ms |`);
     }
   }
+  if (results.catalogue) {
+    const c = results.catalogue;
+    lines.push(
+      '',
+      '## The API catalogue (for the request dialog)',
+      '',
+      '| what | figure | target |',
+      '|---|---|---|',
+      `| read and index a family of ${(c.familyBytes / 1024 / 1024).toFixed(1)} MB, ${c.familyOperations} operations | ${fmt(c.indexMs, 0)} ms | under 1000 ms |`,
+      `| search ${c.searchedOperations} operations (slowest query, median of 9) | ${fmt(c.searchMs, 1)} ms | under 20 ms |`,
+      `| largest search answer (20 operations) | ${(c.largestAnswerBytes / 1024).toFixed(1)} KB | under 100 KB |`,
+    );
+  }
   const markdown = lines.join('\n') + '\n';
   console.log('\n' + markdown);
   const out = path.join(repoRoot, 'docs');
@@ -416,6 +432,7 @@ function report(results: Partial<Results>): void {
         timeCalls: results.timeCalls,
         memoryMb: results.memoryMb,
         faults: results.faults,
+        catalogue: results.catalogue,
       },
       null,
       2,
