@@ -120,12 +120,41 @@ class ApiCatalogue {
   }
 }
 
+/** The descriptions kept on disk, once the routes are registered: what deploy checks read. */
+let keptDescriptions: DescriptionCache | undefined;
+
+/**
+ * What the kept description says of a call, without fetching anything: `unknown` (a typo, or an
+ * operation gone), `deprecated` (with the operation), or undefined when nothing is kept for it.
+ */
+export async function knownOperation(
+  baseUrl: string,
+  method: string,
+  callPath: string,
+): Promise<{ kind: 'unknown' } | { kind: 'deprecated'; operation: Operation } | undefined> {
+  if (!keptDescriptions) return undefined;
+  const branch: Branch = callPath.startsWith('/v2/') ? 'v2' : '1.0';
+  const bare = callPath.split('?')[0].replace(/^\/(1\.0|v1)(?=\/)/, '');
+  const rest = branch === 'v2' ? bare.slice(3) : bare;
+  const list = await keptDescriptions.peek(baseUrl, `${branch}/`);
+  if (list === undefined) return undefined;
+  const name = readFamilyList(list)
+    .filter((family) => rest === family || rest.startsWith(family + '/'))
+    .sort((a, b) => b.length - a.length)[0];
+  if (!name) return { kind: 'unknown' };
+  const kept = await keptDescriptions.peek(baseUrl, `${branch}${name}`);
+  if (kept === undefined) return undefined;
+  const operation = readFamily(branch, name, kept).operations.find((o) => o.method === method && o.path === bare);
+  if (!operation) return { kind: 'unknown' };
+  return operation.status === 'DEPRECATED' ? { kind: 'deprecated', operation } : undefined;
+}
+
 export function registerCatalogueRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
   const userDir = RED.settings?.userDir;
-  const catalogues = new Catalogues(
-    deployed,
-    new DescriptionCache({ dir: path.join(typeof userDir === 'string' ? userDir : os.tmpdir(), 'ovhcloud', 'api-descriptions') }),
-  );
+  keptDescriptions = new DescriptionCache({
+    dir: path.join(typeof userDir === 'string' ? userDir : os.tmpdir(), 'ovhcloud', 'api-descriptions'),
+  });
+  const catalogues = new Catalogues(deployed, keptDescriptions);
   const canRead = RED.auth.needsPermission('ovh-credentials.read');
   const route = (routePath: string, answer: (query: Record<string, unknown>) => Promise<unknown>) =>
     RED.httpAdmin.get(routePath, canRead, (req: AdminRequest & { query?: Record<string, unknown> }, res: AdminResponse) => {

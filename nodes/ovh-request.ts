@@ -12,6 +12,7 @@ import { PartsSequence, errorFields, readCall, writeAnswer, writeFailure, type I
 import { runSequence, single, type ModeContext, type ModeRun, type Step } from './request-modes';
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
 import { StatusReporter } from './status';
+import { knownOperation } from './catalogue-routes';
 
 interface OvhRequestNode extends Node {
   account?: OvhCredentialsNode;
@@ -128,11 +129,46 @@ function describeThrown(value: unknown): string {
   }
 }
 
+/**
+ * At deploy, one warning for a method and path the API's kept description does not know (a typo)
+ * or marks deprecated (with its replacement). Nothing is fetched: without a kept description,
+ * nothing is said.
+ */
+function warnIfUnknown(node: OvhRequestNode, RED: NodeAPI, settings: RequestSettings): void {
+  if (settings.method === 'msg' || !settings.path || !node.account) return;
+  let baseUrl: string;
+  try {
+    baseUrl = node.account.getClient().base.baseUrl;
+  } catch {
+    return; // the account's own error is reported with every msg
+  }
+  const method = settings.method.toUpperCase();
+  knownOperation(baseUrl, method, settings.path).then(
+    (known) => {
+      if (known?.kind === 'unknown') node.warn(RED._('ovh-request.warn.unknown-operation', { method, path: settings.path }));
+      if (known?.kind === 'deprecated') {
+        const { deletionDate, replacement } = known.operation.deprecation ?? {};
+        node.warn(
+          RED._('ovh-request.warn.deprecated', {
+            method,
+            path: settings.path,
+            date: deletionDate ? deletionDate.slice(0, 10) : '?',
+            replacement: replacement ?? '?',
+          }),
+        );
+      }
+    },
+    () => undefined, // an unreadable kept description says nothing
+  );
+}
+
 export = function register(RED: NodeAPI): void {
   function OvhRequest(this: OvhRequestNode, def: NodeDef & RequestConfig): void {
     RED.nodes.createNode(this, def);
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
-    const handler = new RequestHandler(this, RED, readSettings(def));
+    const settings = readSettings(def);
+    const handler = new RequestHandler(this, RED, settings);
+    warnIfUnknown(this, RED, settings);
     /** Msgs being handled, and what to do when the last one ends (on close). */
     let inFlight = 0;
     let drained: (() => void) | undefined;

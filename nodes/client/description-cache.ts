@@ -53,6 +53,11 @@ export class DescriptionCache {
     return pending;
   }
 
+  /** The copy on disk, however old, or undefined; never fetches. */
+  async peek(base: string, name: string): Promise<unknown> {
+    return (await readKept(this.fileOf(base, name)))?.value;
+  }
+
   private async load(file: string, fetch: () => Promise<unknown>): Promise<CachedDocument> {
     const kept = await readKept(file);
     if (kept && this.now() - kept.fetchedAt < this.maxAgeMs) return { ...kept, stale: false };

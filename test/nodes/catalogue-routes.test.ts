@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
-import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
+import { helper, load, logLines, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
 
 interface Found {
   operations: Array<{ method: string; path: string; status: string; description: string }>;
@@ -37,6 +37,22 @@ describe('ovh-credentials catalogue endpoints', function () {
       if (!res.body.loading || tries > 20) return res.body as Found;
     }
   };
+
+  /** The warnings a request node with this method and path gives at deploy. */
+  const deployWarnings = async (method: string, requestPath: string): Promise<string[]> => {
+    await load(requestFlow(sim, { method, path: requestPath }), signatureCredentials(sim));
+    await new Promise((r) => setTimeout(r, 200)); // the check reads the disk after the node starts
+    const warnings = logLines()
+      .filter((l) => l.level === 30 && l.type === 'ovh-request')
+      .map((l) => l.text);
+    await helper.unload();
+    return warnings;
+  };
+
+  it('says nothing at deploy, and fetches nothing, while no description is kept', async () => {
+    (await deployWarnings('GET', '/domain/zone/{zoneName}/recrod')).should.eql([]);
+    sim.count({ path: /\.json$|^\/(1\.0|v2)\/$/ }).should.equal(0);
+  });
 
   it('finds operations by the path being typed, loading only that family', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
@@ -89,5 +105,16 @@ describe('ovh-credentials catalogue endpoints', function () {
       res.body.error.should.match(/by a region .* or by the id of a deployed account/);
     }
     sim.count().should.equal(0);
+  });
+
+  it('warns at deploy of a method and path the kept description does not know, or marks deprecated', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    await search('/domain/zone'); // the dialog's search keeps the family list and /domain
+    await helper.unload();
+    (await deployWarnings('GET', '/domain/zone/{zoneName}/recrod')).should.eql(['ovh-request.warn.unknown-operation']);
+    (await deployWarnings('GET', '/domain/data/extension')).should.eql(['ovh-request.warn.deprecated']);
+    (await deployWarnings('GET', '/domain/zone/{zoneName}/record')).should.eql([]);
+    (await deployWarnings('GET', '/1.0/domain/zone/{zoneName}/record')).should.eql([]);
+    (await deployWarnings('GET', '/cloud/project')).should.eql([]); // a family never kept: nothing said
   });
 });
