@@ -112,9 +112,8 @@ class SecretsElsewhere extends OvhInputError {
   }
 }
 
-/** What the routes share: the runtime, its deployed accounts, its environment. */
+/** What the routes share: the deployed accounts and the environment. */
 interface RouteContext {
-  RED: NodeAPI;
   deployed: DeployedAccounts;
   env: NodeJS.ProcessEnv;
 }
@@ -123,7 +122,7 @@ interface RouteContext {
 type Open = (options: OvhClientOptions) => OvhClient;
 
 export function registerAdminRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
-  const context: RouteContext = { RED, deployed, env: process.env };
+  const context: RouteContext = { deployed, env: process.env };
   adminRoute(
     RED,
     '/ovh-credentials/request-token',

@@ -13,6 +13,8 @@ import {
   DescriptionCache,
   OperationSearch,
   OvhClient,
+  familyOf,
+  locate,
   OvhInputError,
   isEndpointName,
   readFamily,
@@ -64,15 +66,10 @@ class ApiCatalogue {
     return this.lists;
   }
 
-  /** The family a path belongs to: the longest family name it starts with. */
-  async familyOf(callPath: string): Promise<{ branch: Branch; name: string } | undefined> {
-    const lists = await this.familyLists();
-    const branch: Branch = callPath.startsWith('/v2/') ? 'v2' : '1.0';
-    const rest = branch === 'v2' ? callPath.slice(3) : callPath.replace(/^\/(1\.0|v1)(?=\/)/, '');
-    const name = lists[branch]
-      .filter((family) => rest === family || rest.startsWith(family + '/'))
-      .sort((a, b) => b.length - a.length)[0];
-    return name ? { branch, name } : undefined;
+  /** The family a call's path belongs to, loaded; undefined when none holds it. */
+  async familyFor(located: { branch: Branch; path: string }): Promise<Family | undefined> {
+    const name = familyOf((await this.familyLists())[located.branch], located);
+    return name === undefined ? undefined : this.family(located.branch, name);
   }
 
   /** A family's operations, fetched (or read from disk) once. A failing family fails alone. */
@@ -133,18 +130,14 @@ export async function knownOperation(
   callPath: string,
 ): Promise<{ kind: 'unknown' } | { kind: 'deprecated'; operation: Operation } | undefined> {
   if (!keptDescriptions) return undefined;
-  const branch: Branch = callPath.startsWith('/v2/') ? 'v2' : '1.0';
-  const bare = callPath.split('?')[0].replace(/^\/(1\.0|v1)(?=\/)/, '');
-  const rest = branch === 'v2' ? bare.slice(3) : bare;
-  const list = await keptDescriptions.peek(baseUrl, `${branch}/`);
+  const located = locate(callPath);
+  const list = await keptDescriptions.peek(baseUrl, `${located.branch}/`);
   if (list === undefined) return undefined;
-  const name = readFamilyList(list)
-    .filter((family) => rest === family || rest.startsWith(family + '/'))
-    .sort((a, b) => b.length - a.length)[0];
+  const name = familyOf(readFamilyList(list), located);
   if (!name) return { kind: 'unknown' };
-  const kept = await keptDescriptions.peek(baseUrl, `${branch}${name}`);
+  const kept = await keptDescriptions.peek(baseUrl, `${located.branch}${name}`);
   if (kept === undefined) return undefined;
-  const operation = readFamily(branch, name, kept).operations.find((o) => o.method === method && o.path === bare);
+  const operation = readFamily(located.branch, name, kept).operations.find((o) => o.method === method && o.path === located.path);
   if (!operation) return { kind: 'unknown' };
   return operation.status === 'DEPRECATED' ? { kind: 'deprecated', operation } : undefined;
 }
@@ -189,8 +182,7 @@ class Catalogues {
     const limit = Math.min(50, Math.max(1, Number(query.limit) || 20));
     let loading = false;
     if (q.startsWith('/')) {
-      const family = await catalogue.familyOf(q);
-      if (family) await catalogue.family(family.branch, family.name);
+      await catalogue.familyFor(locate(q));
     } else if (q !== '') {
       const everything = catalogue.loadEverything();
       loading = await Promise.race([everything.then(() => false), delay(1_500).then(() => true)]);
@@ -206,10 +198,9 @@ class Catalogues {
     const catalogue = this.catalogueFor(query);
     const method = typeof query.method === 'string' ? query.method.toUpperCase() : '';
     const callPath = typeof query.path === 'string' ? query.path : '';
-    const family = await catalogue.familyOf(callPath);
-    const loaded = family && (await catalogue.family(family.branch, family.name));
-    const bare = callPath.replace(/^\/(1\.0|v1)(?=\/)/, '');
-    const operation = loaded?.operations.find((o) => o.method === method && o.path === bare);
+    const located = locate(callPath);
+    const loaded = await catalogue.familyFor(located);
+    const operation = loaded?.operations.find((o) => o.method === method && o.path === located.path);
     if (!loaded || !operation) return { known: false, stale: catalogue.stale };
     const types = [operation.responseType, ...operation.parameters.map((p) => p.type)]
       .filter((t): t is string => typeof t === 'string')

@@ -56,7 +56,6 @@ export interface NodeAPI {
       options?: { credentials?: Record<string, { type: 'text' | 'password' }>; settings?: Record<string, unknown> },
     ): void;
     getNode(id: string): Node | null;
-    getCredentials(id: string): Record<string, string | undefined> | undefined;
   };
   httpAdmin: { post(path: string, ...handlers: AdminHandler[]): void; get(path: string, ...handlers: AdminHandler[]): void };
   /** The runtime's settings (userDir: where Node-RED keeps its files). */

@@ -47,6 +47,21 @@ const PARAM_PLACES = new Set(['path', 'query', 'body', 'header']);
 /** A deprecation date the API writes when it has none. */
 const NO_DATE = /^0001-01-01/;
 
+/**
+ * Where a call's path sits in the catalogue: its branch, and the path as operations are written
+ * (query dropped; a `/1.0/` or `/v1/` prefix dropped; `/v2/` kept).
+ */
+export function locate(callPath: string): { branch: Branch; path: string } {
+  const path = callPath.split('?')[0].replace(/^\/(1\.0|v1)(?=\/)/, '');
+  return { branch: path.startsWith('/v2/') ? 'v2' : '1.0', path };
+}
+
+/** The family of a located path among a branch's family names: the longest one it starts with. */
+export function familyOf(names: readonly string[], located: { branch: Branch; path: string }): string | undefined {
+  const rest = located.branch === 'v2' ? located.path.slice(3) : located.path;
+  return names.filter((name) => rest === name || rest.startsWith(name + '/')).sort((a, b) => b.length - a.length)[0];
+}
+
 /** The family names a branch lists (`GET /1.0/` answers `{apis: [{path: "/domain"}, ...]}`). */
 export function readFamilyList(answer: unknown): string[] {
   const apis = record(answer).apis;

@@ -62,6 +62,8 @@ export {
 } from './diagnose';
 export {
   OperationSearch,
+  familyOf,
+  locate,
   readFamily,
   readFamilyList,
   type Branch,

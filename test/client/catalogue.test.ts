@@ -3,7 +3,7 @@
  * fetched unsigned, read into operations, searched by path and by words.
  */
 import 'should';
-import { OperationSearch, OvhApiError, readFamily, readFamilyList, type Operation } from '../../nodes/client';
+import { OperationSearch, OvhApiError, familyOf, locate, readFamily, readFamilyList, type Operation } from '../../nodes/client';
 import { OvhSimulator } from '../simulator/simulator';
 import { clientFor, rejection, startSimulator } from '../helpers';
 
@@ -80,5 +80,19 @@ describe('the API catalogue', function () {
     byPath.every((o) => o.path.startsWith('/domain/zone/{zoneName}/re')).should.be.true();
     search.search('').should.eql([]);
     search.search('reboot', 3).length.should.be.belowOrEqual(3);
+  });
+
+  it('places a call path in its branch and family, whatever prefix or query it carries', () => {
+    locate('/1.0/domain/zone/{zoneName}/record?fieldType=A').should.eql({
+      branch: '1.0',
+      path: '/domain/zone/{zoneName}/record',
+    });
+    locate('/v1/me').should.eql({ branch: '1.0', path: '/me' });
+    locate('/v2/iam/policy').should.eql({ branch: 'v2', path: '/v2/iam/policy' });
+    const names = ['/dedicated', '/dedicated/server', '/domain'];
+    familyOf(names, locate('/dedicated/server/{serviceName}/reboot'))!.should.equal('/dedicated/server');
+    familyOf(names, locate('/domain'))!.should.equal('/domain');
+    (familyOf(names, locate('/domains/x')) === undefined).should.be.true();
+    familyOf(['/iam'], locate('/v2/iam/policy'))!.should.equal('/iam');
   });
 });
