@@ -15,6 +15,7 @@ import {
   OvhClient,
   familyOf,
   locate,
+  operationFields,
   OvhInputError,
   isEndpointName,
   readFamily,
@@ -206,7 +207,7 @@ class Catalogues {
       .filter((t): t is string => typeof t === 'string')
       .map((t) => t.replace(/\[\]$/, ''));
     const models = Object.fromEntries(types.filter((t) => t in loaded.models).map((t) => [t, loaded.models[t]]));
-    return { known: true, operation, models, stale: catalogue.stale };
+    return { known: true, operation, fields: operationFields(operation, loaded.models), models, stale: catalogue.stale };
   }
 
   /** The API named by the request: a region, or a deployed account's own URL; never a URL given. */

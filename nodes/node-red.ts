@@ -45,6 +45,9 @@ export interface AdminResponse extends ServerResponse {
   status(code: number): AdminResponse;
 }
 
+/** A JSONata expression prepared once per node. */
+export type JsonataExpression = { readonly __brand?: 'jsonata' };
+
 export type AdminHandler = (req: AdminRequest, res: AdminResponse, next?: () => void) => void;
 
 export interface NodeAPI {
@@ -61,7 +64,28 @@ export interface NodeAPI {
   /** The runtime's settings (userDir: where Node-RED keeps its files). */
   settings?: { userDir?: string };
   auth: { needsPermission(permission: string): AdminHandler };
-  util: { cloneMessage<T>(msg: T): T; generateId(): string };
+  util: {
+    cloneMessage<T>(msg: T): T;
+    generateId(): string;
+    /** A TypedInput value (str, num, bool, json, env, msg, flow, global...); the callback form is asynchronous. */
+    evaluateNodeProperty(value: unknown, type: string, node: Node, msg: NodeMessage | null): unknown;
+    evaluateNodeProperty(
+      value: unknown,
+      type: string,
+      node: Node,
+      msg: NodeMessage | null,
+      callback: (err: Error | null | undefined, result?: unknown) => void,
+    ): void;
+    getMessageProperty(msg: NodeMessage, expression: string): unknown;
+    /** Throws for an expression that is not a property path. */
+    normalisePropertyExpression(expression: string): unknown[];
+    prepareJSONataExpression(expression: string, node: Node): JsonataExpression;
+    evaluateJSONataExpression(
+      expression: JsonataExpression,
+      msg: NodeMessage,
+      callback: (err: Error | null | undefined, result?: unknown) => void,
+    ): void;
+  };
   log: { warn(message: string): void; error(message: string): void; info(message: string): void };
   _(key: string, substitutions?: Record<string, unknown>): string;
 }

@@ -13,6 +13,7 @@ import { runSequence, single, type ModeContext, type ModeRun, type Step } from '
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
 import { StatusReporter } from './status';
 import { knownOperation } from './catalogue-routes';
+import { ParameterRows } from './request-parameters';
 
 interface OvhRequestNode extends Node {
   account?: OvhCredentialsNode;
@@ -27,12 +28,16 @@ class RequestHandler {
   /** What every msg's call shares, made once. */
   private readonly context: ModeContext;
   private readonly ignore = (what: Ignored) => this.ignored(what);
+  /** The node's parameter rows, if it has any. */
+  private readonly rows: ParameterRows | undefined;
 
   constructor(
     private readonly node: OvhRequestNode,
     private readonly RED: NodeAPI,
     private readonly settings: RequestSettings,
+    parameters: unknown,
   ) {
+    this.rows = ParameterRows.read(parameters, node, RED);
     this.status = new StatusReporter(node, RED, () => node.account?.queued() ?? 0);
     setMaxListeners(0, this.stopping.signal); // one listener per call in flight
     this.context = {
@@ -47,7 +52,8 @@ class RequestHandler {
     const { node, RED, settings } = this;
     if (!node.account) throw new OvhInputError(RED._('ovh-request.errors.no-account'));
     const client = node.account.getClient();
-    const call = readCall(settings, msg, this.ignore);
+    const call = readCall(settings, msg, this.ignore, this.rows?.setsBody);
+    if (this.rows) await this.rows.apply(call, msg);
     if (settings.mode === 'single') {
       this.deliver(await single(this.context, client, call), msg, undefined, send);
       return done();
@@ -167,7 +173,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
     const settings = readSettings(def);
-    const handler = new RequestHandler(this, RED, settings);
+    const handler = new RequestHandler(this, RED, settings, def.parameters);
     warnIfUnknown(this, RED, settings);
     /** Msgs being handled, and what to do when the last one ends (on close). */
     let inFlight = 0;

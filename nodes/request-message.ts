@@ -26,8 +26,16 @@ export interface Call {
 /** Which msg properties the node's own settings made it ignore, to warn about once. */
 export type Ignored = 'method' | 'path';
 
-/** Reads a call from the node's settings and the msg; throws OvhInputError on bad input. */
-export function readCall(config: RequestSettings, msg: NodeMessage, ignored: (what: Ignored) => void): Call {
+/**
+ * Reads a call from the node's settings and the msg; throws OvhInputError on bad input. When the
+ * node's rows set body fields, msg.payload only fills the others, and only when it is an object.
+ */
+export function readCall(
+  config: RequestSettings,
+  msg: NodeMessage,
+  ignored: (what: Ignored) => void,
+  payloadFillsFields = false,
+): Call {
   let method: HttpMethod;
   if (config.method === 'msg') {
     if (msg.method === undefined) throw new OvhInputError('No method: set msg.method to GET, POST, PUT or DELETE');
@@ -60,7 +68,9 @@ export function readCall(config: RequestSettings, msg: NodeMessage, ignored: (wh
     query: msg.query ?? undefined,
     headers: msg.requestHeaders ?? undefined,
   };
-  if ((method === 'POST' || method === 'PUT') && config.body !== 'none') call.body = bodyOf(msg.payload);
+  if ((method === 'POST' || method === 'PUT') && config.body !== 'none') {
+    call.body = payloadFillsFields ? objectOf(msg.payload) : bodyOf(msg.payload);
+  }
   return call;
 }
 
@@ -77,6 +87,18 @@ function bodyOf(payload: unknown): unknown {
     }
   }
   return payload;
+}
+
+/** msg.payload as the fields of a body, when it is an object (or JSON text of one); else nothing. */
+function objectOf(payload: unknown): Record<string, unknown> | undefined {
+  if (isPlainObject(payload)) return payload;
+  if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(payload.toString());
+    return isPlainObject(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What msg.ovh holds: enough to find the call again, never a credential. */

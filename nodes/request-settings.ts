@@ -40,6 +40,8 @@ export interface RequestConfig {
   maxPages?: number | string;
   /** Failures go to a second output instead of a Catch node. */
   errorOutput?: boolean;
+  /** The parameter rows (request-parameters.ts): a TypedInput value per placeholder, query parameter or body field. */
+  parameters?: unknown;
 }
 
 export interface RequestSettings {

@@ -72,3 +72,4 @@ export {
   type OperationParameter,
 } from './catalogue';
 export { DescriptionCache, type CachedDocument, type DescriptionCacheOptions } from './description-cache';
+export { operationFields, toSchemaType, type FieldPlace, type ParameterField } from './parameters';

@@ -83,6 +83,19 @@ describe('ovh-credentials catalogue endpoints', function () {
     res.body.known.should.be.true();
     res.body.operation.iamActions.should.eql(['dnsZone:apiovh:record/create']);
     res.body.models.should.have.properties(['domain.zone.RecordCreate', 'domain.zone.Record']);
+    // The rows the dialog offers: the placeholder, then the body model's writable fields, required first.
+    const fields = res.body.fields as Array<{ name: string; in: string; type: string; required: boolean; enum?: string[] }>;
+    fields
+      .map((f) => `${f.in} ${f.name}${f.required ? '*' : ''} ${f.type}`)
+      .should.eql([
+        'path zoneName* string',
+        'body fieldType* domain.zone.RecordTypeEnum',
+        'body target* string',
+        'body subDomain string',
+        'body ttl long',
+      ]);
+    fields[1].enum!.should.containEql('CNAME');
+    JSON.stringify(res.body).length.should.be.below(100_000);
     const unknown = await get('/ovh-credentials/catalogue/operation', {
       account: 'acc',
       method: 'GET',

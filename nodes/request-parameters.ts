@@ -1,0 +1,196 @@
+/**
+ * The parameter rows of an ovh-request node: one TypedInput value per path placeholder, query
+ * parameter or body field, evaluated for each msg and converted to the type the API gives it.
+ * What the rows leave empty, msg.params, msg.query and msg.payload still fill, so flows that
+ * build those in other nodes keep working. Everything that can be done once (literal values,
+ * environment variables, JSONata parsing) is done when the node starts.
+ */
+import { OvhInputError, isPlainObject, toSchemaType, type FieldPlace } from './client';
+import type { JsonataExpression, Node, NodeAPI, NodeMessage } from './node-red';
+import type { Call } from './request-message';
+
+/** One row as the dialog saves it. */
+export interface ParameterRow {
+  name: string;
+  in: FieldPlace;
+  /** The API's type for the value (`long`, `string`, `domain.zone.RecordTypeEnum`...). */
+  type?: string;
+  required?: boolean;
+  value?: unknown;
+  /** The TypedInput type: str, num, bool, json, env, msg, flow, global, jsonata. */
+  valueType?: string;
+}
+
+const PLACES = new Set<FieldPlace>(['path', 'query', 'body']);
+/** TypedInput types whose value is the same for every msg. */
+const CONSTANT_TYPES = new Set(['str', 'num', 'bool', 'json', 'env', 'bin']);
+
+/** How one row gets its value for a msg: undefined means empty (nothing sent). */
+type Source = (msg: NodeMessage) => unknown | Promise<unknown>;
+
+interface PreparedRow {
+  name: string;
+  in: FieldPlace;
+  type: string;
+  source: Source;
+  /** Some source is asynchronous (flow, global, JSONata). */
+  async: boolean;
+}
+
+type Values = Record<FieldPlace, Record<string, unknown>>;
+
+export class ParameterRows {
+  private readonly rows: PreparedRow[] = [];
+  /** Required query and body names, checked after msg.query and msg.payload have filled in. */
+  private readonly required: Array<{ name: string; in: FieldPlace }> = [];
+  /** Some row sets a body field: msg.payload then only fills fields, when it is an object. */
+  readonly setsBody: boolean;
+  private readonly anyAsync: boolean;
+
+  private constructor(rows: ParameterRow[], node: Node, RED: NodeAPI) {
+    for (const row of rows) {
+      if (row.required && row.in !== 'path') this.required.push({ name: row.name, in: row.in });
+      const prepared = prepare(row, node, RED);
+      if (prepared) this.rows.push(prepared);
+    }
+    this.setsBody = this.rows.some((r) => r.in === 'body');
+    this.anyAsync = this.rows.some((r) => r.async);
+  }
+
+  /** The node's rows, or undefined when it has none (the msg alone makes the call). */
+  static read(config: unknown, node: Node, RED: NodeAPI): ParameterRows | undefined {
+    if (!Array.isArray(config)) return undefined;
+    const rows = config.filter(
+      (r): r is ParameterRow => isPlainObject(r) && typeof r.name === 'string' && r.name !== '' && PLACES.has(r.in as FieldPlace),
+    );
+    return rows.length === 0 ? undefined : new ParameterRows(rows, node, RED);
+  }
+
+  /** Puts the rows' values into the call; what they leave empty stays as the msg gave it. */
+  async apply(call: Call, msg: NodeMessage): Promise<void> {
+    const values = this.anyAsync ? await this.evaluateAsync(msg) : this.evaluate(msg);
+    if (Object.keys(values.path).length > 0) call.params = { ...(call.params ?? {}), ...values.path };
+    if (Object.keys(values.query).length > 0) {
+      if (call.query === undefined || isPlainObject(call.query)) call.query = { ...(call.query ?? {}), ...values.query };
+      // else: msg.query is not an object, and is refused as such when the URL is built.
+    }
+    if (this.setsBody && (call.method === 'POST' || call.method === 'PUT')) {
+      const fromMsg = isPlainObject(call.body) ? call.body : {};
+      if (Object.keys(values.body).length > 0 || isPlainObject(call.body)) call.body = { ...fromMsg, ...values.body };
+    }
+    this.checkRequired(call);
+  }
+
+  private evaluate(msg: NodeMessage): Values {
+    const values: Values = { path: {}, query: {}, body: {} };
+    for (const row of this.rows) put(values, row, row.source(msg));
+    return values;
+  }
+
+  private async evaluateAsync(msg: NodeMessage): Promise<Values> {
+    const values: Values = { path: {}, query: {}, body: {} };
+    const results = await Promise.all(this.rows.map((row) => row.source(msg)));
+    this.rows.forEach((row, i) => put(values, row, results[i]));
+    return values;
+  }
+
+  private checkRequired(call: Call): void {
+    for (const { name, in: place } of this.required) {
+      const holder = place === 'query' ? call.query : call.body;
+      const present = isPlainObject(holder) && holder[name] !== undefined;
+      if (!present && (place === 'query' || call.method === 'POST' || call.method === 'PUT')) {
+        const fromMsg = place === 'query' ? `msg.query.${name}` : `msg.payload.${name}`;
+        throw new OvhInputError(`Missing required parameter "${name}" (${place}): set its row, or ${fromMsg}`);
+      }
+    }
+  }
+}
+
+/** A row's value, converted to the API's type, in its place; an empty value is left out. */
+function put(values: Values, row: PreparedRow, value: unknown): void {
+  if (value === undefined) return;
+  values[row.in][row.name] = toSchemaType(value, row.type, row.name);
+}
+
+/** How a row gets its value, decided once; undefined for a row left empty. */
+function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | undefined {
+  const valueType = typeof row.valueType === 'string' && row.valueType !== '' ? row.valueType : 'str';
+  const value = row.value;
+  // An empty row is not sent (JSON `""` sends an empty text).
+  if (value === undefined || value === null || value === '') return undefined;
+  const base = { name: row.name, in: row.in, type: typeof row.type === 'string' ? row.type : 'string', async: false };
+  const failing = (reason: string): PreparedRow => {
+    const refusal = new OvhInputError(`Parameter "${row.name}": ${reason}`);
+    return { ...base, source: () => throwing(refusal) };
+  };
+  if (CONSTANT_TYPES.has(valueType)) {
+    try {
+      // Converted once too: a literal the type refuses is refused for every msg, naming the row.
+      const constant = RED.util.evaluateNodeProperty(value, valueType, node, null);
+      const converted = constant === undefined ? undefined : toSchemaType(constant, base.type, row.name);
+      return { ...base, source: () => converted };
+    } catch (err) {
+      if (err instanceof OvhInputError) return { ...base, source: () => throwing(err) };
+      return failing(reasonOf(err));
+    }
+  }
+  if (typeof value !== 'string') return failing(`${valueType} needs an expression`);
+  if (valueType === 'msg') {
+    try {
+      RED.util.normalisePropertyExpression(value);
+    } catch (err) {
+      return failing(`msg.${value} is not a property: ${reasonOf(err)}`);
+    }
+    return { ...base, source: (msg) => messageProperty(RED, msg, value) };
+  }
+  if (valueType === 'flow' || valueType === 'global') {
+    return { ...base, async: true, source: (msg) => evaluated(RED, value, valueType, node, msg, row.name) };
+  }
+  if (valueType === 'jsonata') {
+    let expression: JsonataExpression;
+    try {
+      expression = RED.util.prepareJSONataExpression(value, node);
+    } catch (err) {
+      return failing(`the JSONata expression is not valid: ${reasonOf(err)}`);
+    }
+    return { ...base, async: true, source: (msg) => jsonata(RED, expression, msg, row.name) };
+  }
+  // Any other type (a date, a type added by a later Node-RED): evaluated for each msg.
+  return { ...base, source: (msg) => RED.util.evaluateNodeProperty(value, valueType, node, msg) };
+}
+
+/** A msg property; one whose parent is missing (`payload.a` of a msg without `payload`) is empty. */
+function messageProperty(RED: NodeAPI, msg: NodeMessage, expression: string): unknown {
+  try {
+    return RED.util.getMessageProperty(msg, expression);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A flow or global context value; asynchronous with a persistent context store. */
+function evaluated(RED: NodeAPI, value: string, type: string, node: Node, msg: NodeMessage, name: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => {
+      if (err) reject(new OvhInputError(`Parameter "${name}": ${type}.${value} could not be read: ${reasonOf(err)}`));
+      else resolve(result);
+    });
+  });
+}
+
+function jsonata(RED: NodeAPI, expression: JsonataExpression, msg: NodeMessage, name: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    RED.util.evaluateJSONataExpression(expression, msg, (err, result) => {
+      if (err) reject(new OvhInputError(`Parameter "${name}": the JSONata expression failed: ${reasonOf(err)}`));
+      else resolve(result);
+    });
+  });
+}
+
+function throwing(err: Error): never {
+  throw err;
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
