@@ -14,6 +14,7 @@ import {
   OperationSearch,
   OvhClient,
   familyOf,
+  findOperation,
   locate,
   operationFields,
   OvhInputError,
@@ -138,7 +139,7 @@ export async function knownOperation(
   if (!name) return { kind: 'unknown' };
   const kept = await keptDescriptions.peek(baseUrl, `${located.branch}${name}`);
   if (kept === undefined) return undefined;
-  const operation = readFamily(located.branch, name, kept).operations.find((o) => o.method === method && o.path === located.path);
+  const operation = findOperation(readFamily(located.branch, name, kept).operations, method, located.path);
   if (!operation) return { kind: 'unknown' };
   return operation.status === 'DEPRECATED' ? { kind: 'deprecated', operation } : undefined;
 }
@@ -201,7 +202,7 @@ class Catalogues {
     const callPath = typeof query.path === 'string' ? query.path : '';
     const located = locate(callPath);
     const loaded = await catalogue.familyFor(located);
-    const operation = loaded?.operations.find((o) => o.method === method && o.path === located.path);
+    const operation = loaded && findOperation(loaded.operations, method, located.path);
     if (!loaded || !operation) return { known: false, stale: catalogue.stale };
     const types = [operation.responseType, ...operation.parameters.map((p) => p.type)]
       .filter((t): t is string => typeof t === 'string')
@@ -213,9 +214,10 @@ class Catalogues {
   /** The API named by the request: a region, or a deployed account's own URL; never a URL given. */
   private catalogueFor(query: Record<string, unknown>): ApiCatalogue {
     let endpoint: string;
+    // A deployed account's own URL first: a dialog names the region too, for an account not yet deployed.
     const account = this.deployed.get(query.account);
-    if (isEndpointName(query.region)) endpoint = query.region;
-    else if (account) endpoint = endpointOf(account.config, process.env);
+    if (account) endpoint = endpointOf(account.config, process.env);
+    else if (isEndpointName(query.region)) endpoint = query.region;
     else throw new OvhInputError('Name the API by a region (ovh-eu, ovh-ca...) or by the id of a deployed account');
     const baseUrl = new ApiBase(endpoint).baseUrl;
     let catalogue = this.byBase.get(baseUrl);

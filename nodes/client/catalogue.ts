@@ -62,6 +62,31 @@ export function familyOf(names: readonly string[], located: { branch: Branch; pa
   return names.filter((name) => rest === name || rest.startsWith(name + '/')).sort((a, b) => b.length - a.length)[0];
 }
 
+/**
+ * The operation a call makes: the one written exactly so (`/domain/zone/{zoneName}/record`), else
+ * the one whose placeholders the call's path fills (`/domain/zone/example.com/record`), a
+ * literal segment winning over a placeholder where both match.
+ */
+export function findOperation(operations: readonly Operation[], method: string, path: string): Operation | undefined {
+  const exact = operations.find((o) => o.method === method && o.path === path);
+  if (exact) return exact;
+  const segments = path.split('/');
+  let best: { operation: Operation; literals: number } | undefined;
+  for (const operation of operations) {
+    if (operation.method !== method) continue;
+    const template = operation.path.split('/');
+    if (template.length !== segments.length) continue;
+    let literals = 0;
+    const fits = template.every((part, i) => {
+      if (/^\{[^/{}]+\}$/.test(part)) return segments[i] !== '';
+      literals++;
+      return part === segments[i];
+    });
+    if (fits && (!best || literals > best.literals)) best = { operation, literals };
+  }
+  return best?.operation;
+}
+
 /** The family names a branch lists (`GET /1.0/` answers `{apis: [{path: "/domain"}, ...]}`). */
 export function readFamilyList(answer: unknown): string[] {
   const apis = record(answer).apis;

@@ -63,6 +63,7 @@ export {
 export {
   OperationSearch,
   familyOf,
+  findOperation,
   locate,
   readFamily,
   readFamilyList,

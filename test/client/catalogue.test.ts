@@ -3,7 +3,16 @@
  * fetched unsigned, read into operations, searched by path and by words.
  */
 import 'should';
-import { OperationSearch, OvhApiError, familyOf, locate, readFamily, readFamilyList, type Operation } from '../../nodes/client';
+import {
+  OperationSearch,
+  OvhApiError,
+  familyOf,
+  findOperation,
+  locate,
+  readFamily,
+  readFamilyList,
+  type Operation,
+} from '../../nodes/client';
 import { OvhSimulator } from '../simulator/simulator';
 import { clientFor, rejection, startSimulator } from '../helpers';
 
@@ -80,6 +89,17 @@ describe('the API catalogue', function () {
     byPath.every((o) => o.path.startsWith('/domain/zone/{zoneName}/re')).should.be.true();
     search.search('').should.eql([]);
     search.search('reboot', 3).length.should.be.belowOrEqual(3);
+  });
+
+  it('finds the operation a call makes, written with placeholders or with their values', () => {
+    const path = (method: string, p: string) => findOperation(all, method, p)?.path;
+    path('GET', '/domain/zone/{zoneName}/record')!.should.equal('/domain/zone/{zoneName}/record');
+    path('GET', '/domain/zone/example.com/record/42')!.should.equal('/domain/zone/{zoneName}/record/{id}');
+    path('POST', '/dedicated/server/ns1.example.net/reboot')!.should.equal('/dedicated/server/{serviceName}/reboot');
+    // A literal segment wins over a placeholder: /domain/zone/{zoneName}/record, not /domain/zone/{zoneName}/{x}.
+    path('GET', '/domain/zone/example.com/record')!.should.equal('/domain/zone/{zoneName}/record');
+    (path('GET', '/domain/zone/example.com/recrod') === undefined).should.be.true();
+    (path('GET', '/domain/zone//record') === undefined).should.be.true();
   });
 
   it('places a call path in its branch and family, whatever prefix or query it carries', () => {

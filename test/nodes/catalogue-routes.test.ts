@@ -102,6 +102,12 @@ describe('ovh-credentials catalogue endpoints', function () {
       path: '/domain/nothing/here',
     });
     unknown.body.known.should.be.false();
+    const written = await get('/ovh-credentials/catalogue/operation', {
+      account: 'acc',
+      method: 'GET',
+      path: '/domain/zone/example.com/record',
+    });
+    written.body.operation.path.should.equal('/domain/zone/{zoneName}/record');
   });
 
   it('never fetches a URL given by the request: only a region or a deployed account', async () => {
@@ -128,6 +134,8 @@ describe('ovh-credentials catalogue endpoints', function () {
     (await deployWarnings('GET', '/domain/data/extension')).should.eql(['ovh-request.warn.deprecated']);
     (await deployWarnings('GET', '/domain/zone/{zoneName}/record')).should.eql([]);
     (await deployWarnings('GET', '/1.0/domain/zone/{zoneName}/record')).should.eql([]);
+    (await deployWarnings('PUT', '/domain/zone/example.com/record/42')).should.eql([]); // values written in the path
+    (await deployWarnings('PUT', '/domain/zone/example.com/recrod/42')).should.eql(['ovh-request.warn.unknown-operation']);
     (await deployWarnings('GET', '/cloud/project')).should.eql([]); // a family never kept: nothing said
   });
 });
