@@ -1,77 +1,26 @@
-/**
- * The editor in a real browser (Debian's Chromium through playwright-core) against a started
- * Node-RED with this package and the demo flow. Skipped, with a message, where no Chromium is
- * installed; never in CI.
- */
+/** The editor in a real browser: palette, help, the account dialog, deploy and debug. */
 import should from 'should';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
-import { repoRoot } from '../helpers';
-import { chromiumAvailable, CHROMIUM, launchBrowser, newEditorContext } from '../helpers/browser';
-import { deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
-import { demoAccount, demoFlow, DEMO_ACCOUNT_ID } from '../playground/demo-flow';
+import { useEditor } from '../helpers/editor';
+import type { StartedNodeRed } from '../helpers/node-red-process';
+import { DEMO_ACCOUNT_ID } from '../playground/demo-flow';
 import { BOUNDS } from '../../nodes/request-settings';
 import { ENDPOINTS, PRESETS } from '../../nodes/client';
-
-/** Screenshots go to docs/images when UPDATE_SCREENSHOTS=1 (for the README), else to a temp dir. */
-const screenshotDir =
-  process.env.UPDATE_SCREENSHOTS === '1'
-    ? path.join(repoRoot, 'docs', 'images')
-    : fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-shots-'));
 
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('the editor in a real browser', function () {
   this.timeout(120_000);
+  const session = useEditor();
+  const { openEditor } = session;
   let sim: OvhSimulator;
   let nodeRed: StartedNodeRed;
-  let browser: Browser;
-  let closeBrowser: () => Promise<void>;
   let consumerKey: string;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      if (process.env.CI) throw new Error(`No Chromium at ${CHROMIUM}: .ci/run must install Debian's chromium`);
-      console.log(`      (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium to run the editor tests)`);
-      this.skip();
-    }
-    sim = await OvhSimulator.start();
-    consumerKey = sim.addConsumerKey();
-    nodeRed = await startNodeRed();
-    await deploy(nodeRed, demoFlow(demoAccount({ simulatorUrl: sim.url })), {
-      [DEMO_ACCOUNT_ID]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey },
-    });
-    ({ browser, close: closeBrowser } = await launchBrowser());
-    fs.mkdirSync(screenshotDir, { recursive: true });
-  });
-  after(async () => {
-    await closeBrowser?.();
-    await nodeRed?.stop();
-    await sim?.close();
-    if (process.env.UPDATE_SCREENSHOTS !== '1') fs.rmSync(screenshotDir, { recursive: true, force: true });
-  });
-
-  const openEditor = async (locale = 'en-US'): Promise<Page> => {
-    const context = await newEditorContext(browser, locale);
-    const page = await context.newPage();
-    await page.goto(nodeRed.url);
-    // The flow and the palette load separately: wait for both, and for our node types.
-    await page.waitForFunction(
-      () =>
-        typeof RED !== 'undefined' &&
-        RED.nodes?.node('demo-me-request') &&
-        RED.nodes.getType('ovh-request') &&
-        RED.nodes.getType('ovh-credentials') &&
-        document.querySelector('.red-ui-palette-node[data-palette-type="ovh-request"]'),
-      null,
-      { timeout: 60_000 },
-    );
-    return page;
-  };
+  let screenshotDir: string;
+  before(() => ({ sim, nodeRed, consumerKey, screenshotDir } = session));
 
   const openAccountDialog = async (page: Page) => {
     await page.evaluate((id) => RED.editor.editConfig('', 'ovh-credentials', id), DEMO_ACCOUNT_ID);
