@@ -82,13 +82,13 @@ export class ParameterRows {
   }
 
   private evaluate(msg: NodeMessage): Values {
-    const values: Values = { path: {}, query: {}, body: {} };
+    const values = emptyValues();
     for (const row of this.rows) put(values, row, row.source(msg));
     return values;
   }
 
   private async evaluateAsync(msg: NodeMessage): Promise<Values> {
-    const values: Values = { path: {}, query: {}, body: {} };
+    const values = emptyValues();
     const results = await Promise.all(this.rows.map((row) => row.source(msg)));
     this.rows.forEach((row, i) => put(values, row, results[i]));
     return values;
@@ -104,6 +104,11 @@ export class ParameterRows {
       }
     }
   }
+}
+
+/** Holders without a prototype: a row named `__proto__` is a name like any other. */
+function emptyValues(): Values {
+  return { path: Object.create(null), query: Object.create(null), body: Object.create(null) } as Values;
 }
 
 /** A row's value, converted to the API's type, in its place; an empty value is left out. */

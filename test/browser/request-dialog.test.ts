@@ -61,7 +61,7 @@ describe('the request dialog in a real browser', function () {
       await page.waitForSelector('.ovh-param-row[data-name="ttl"]');
       (await rows(page)).should.eql(['path zoneName*', 'body fieldType*', 'body target*', 'body subDomain', 'body ttl']);
       // An enum offers its values; a long starts as a number.
-      const fieldType = await page.evaluate(() => $('.ovh-param-row[data-name="fieldType"] .ovh-param-value').typedInput('type')); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const fieldType = await page.evaluate(() => $('.ovh-param-row[data-name="fieldType"] .ovh-param-value').typedInput('type'));
       fieldType.should.equal('enum');
       await page.screenshot({ path: path.join(session.screenshotDir, 'request-parameters.png') });
       await page.click('#node-dialog-cancel');

@@ -239,6 +239,17 @@ describe('ovh-request parameter rows', function () {
     });
   }
 
+  it('sends a row named __proto__ or constructor as a field like any other', async () => {
+    const msg = await call({
+      method: 'POST',
+      path: '/echo/zone',
+      parameters: [row('__proto__', 'body', 'string', 'str', 'a'), row('constructor', 'query', 'string', 'str', 'b')],
+    });
+    should(msg.caught).be.undefined();
+    msg.payload.body.should.equal('{"__proto__":"a"}');
+    msg.payload.search.should.equal('constructor=b');
+  });
+
   it('shows the refusal in the status and keeps the node working for the next msg', async () => {
     const parameters = [row('ttl', 'query', 'long', 'msg', 'payload')];
     const first = await call({ method: 'GET', path: '/echo/zone', parameters }, { payload: 'x' });
