@@ -69,7 +69,14 @@ describe('examples', function () {
 
   it('02 updates a DNS record, then refreshes the zone', async () => {
     const refreshes = sim.data.zones['example.com'].refreshes;
-    const { msgs } = await run('02 Update a DNS record then refresh the zone.json', 'www -> 203.0.113.7', 'zone refreshed');
+    const { msgs, flow } = await run('02 Update a DNS record then refresh the zone.json', 'www -> 203.0.113.7', 'zone refreshed');
+    // Built in the dialogs alone: parameter rows, no change or function node, no JSON typed anywhere.
+    flow.filter((n) => n.type === 'change' || n.type === 'function').should.eql([]);
+    JSON.stringify(flow).should.not.match(/"(vt|valueType|payloadType)":"json"/);
+    flow
+      .filter((n) => n.type === 'ovh-request')
+      .every((n) => Array.isArray(n.parameters))
+      .should.be.true();
     msgs[0].statusCode.should.equal(200);
     sim.data.zones['example.com'].records.find((r) => r.id === 1002)!.target.should.equal('203.0.113.7');
     sim.data.zones['example.com'].refreshes.should.equal(refreshes + 1);
@@ -78,7 +85,7 @@ describe('examples', function () {
   it('03 sends an SMS', async () => {
     const { msgs } = await run('03 Send an SMS.json', 'send', 'job ids');
     msgs[0].payload.ids.length.should.equal(1);
-    sim.data.sms['sms-ab12345-1'].jobs.at(-1)!.message.should.equal('Backup finished ✓');
+    sim.data.sms['sms-ab12345-1'].jobs.at(-1)!.should.match({ message: 'Backup finished ✓', receiver: '+33601020304' });
   });
 
   it('04 lists dedicated servers with their details', async () => {

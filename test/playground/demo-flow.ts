@@ -19,6 +19,18 @@ export function demoAccount(target: { simulatorUrl: string } | { fromEnvironment
   };
 }
 
+/** A parameter row of a request node, as the dialog saves it. */
+function parameterRow(
+  name: string,
+  place: 'path' | 'query' | 'body',
+  type: string,
+  valueType: string,
+  value: string,
+  required = false,
+): FlowNode {
+  return { name, in: place, type, required, value, valueType };
+}
+
 export function demoFlow(account: FlowNode): FlowNode[] {
   const z = 'demo-tab';
   let row = 0;
@@ -107,20 +119,29 @@ export function demoFlow(account: FlowNode): FlowNode[] {
     );
   };
   add('me', 'Who am I? (GET /me)', { method: 'GET', path: '/me' });
-  add('records', 'DNS records of example.com', { method: 'GET', path: '/domain/zone/{zoneName}/record', mode: 'expand' }, [
-    { p: 'params', v: '{"zoneName":"example.com"}', vt: 'json' },
-  ]);
+  // Values in parameter rows, as the dialog writes them: no JSON to type.
+  add('records', 'DNS records of example.com', {
+    method: 'GET',
+    path: '/domain/zone/{zoneName}/record',
+    mode: 'expand',
+    parameters: [parameterRow('zoneName', 'path', 'string', 'str', 'example.com', true)],
+  });
   add('policies', 'IAM policies (/v2, every page)', { method: 'GET', path: '/v2/iam/policy', mode: 'pages', pageSize: 10 });
-  add(
-    'sms',
-    'Send an SMS',
-    { method: 'POST', path: '/sms/{serviceName}/jobs' },
-    [{ p: 'params', v: '{"serviceName":"sms-ab12345-1"}', vt: 'json' }],
-    '{"message":"Hello from Node-RED ✓","receivers":["+33601020304"],"senderForResponse":true}',
-  );
-  add('error', 'An error, to Catch', { method: 'GET', path: '/domain/zone/{zoneName}' }, [
-    { p: 'params', v: '{"zoneName":"no-such-zone.example"}', vt: 'json' },
-  ]);
+  add('sms', 'Send an SMS', {
+    method: 'POST',
+    path: '/sms/{serviceName}/jobs',
+    parameters: [
+      parameterRow('serviceName', 'path', 'string', 'str', 'sms-ab12345-1', true),
+      parameterRow('message', 'body', 'string', 'str', 'Hello from Node-RED ✓', true),
+      parameterRow('receivers', 'body', 'string[]', 'str', '+33601020304'),
+      parameterRow('senderForResponse', 'body', 'boolean', 'bool', 'true'),
+    ],
+  });
+  add('error', 'An error, to Catch', {
+    method: 'GET',
+    path: '/domain/zone/{zoneName}',
+    parameters: [parameterRow('zoneName', 'path', 'string', 'str', 'no-such-zone.example', true)],
+  });
   const y = 40 + (row + 1) * 70;
   nodes.push(
     {
