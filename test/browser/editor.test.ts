@@ -196,7 +196,6 @@ describe('the editor in a real browser', function () {
       await page.fill('#node-input-path', '/domain/zone/{zoneName}/record');
       await page.dispatchEvent('#node-input-path', 'change');
       should(await page.$('#node-input-path.input-error')).be.null();
-      await page.screenshot({ path: path.join(screenshotDir, 'request-dialog.png') });
       await page.click('#node-dialog-cancel');
     } finally {
       await page.context().close();
