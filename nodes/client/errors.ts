@@ -85,7 +85,8 @@ export class OvhApiError extends OvhError {
     const label = fields.errorCode ?? fields.errorClass;
     const parts = [`${init.statusCode}${label ? ' ' + label : ''}`];
     if (fields.message) parts.push(fields.message);
-    const hint = fields.errorCode ? HINTS[fields.errorCode] : undefined;
+    let hint = fields.errorCode ? HINTS[fields.errorCode] : undefined;
+    if (fields.errorCode === 'NOT_GRANTED_CALL') hint += `: ${grantingRule(init.method, init.path)}`;
     if (hint) parts.push(hint);
     if (fields.details !== undefined) parts.push(`details: ${safeStringify(fields.details)}`);
     let message = `${init.method} ${init.path} failed: ${parts.join(': ')}`;
@@ -105,6 +106,19 @@ export class OvhApiError extends OvhError {
     this.attempts = init.attempts;
     this.isApiErrorBody = isApiErrorBody(init.body, init.headers);
   }
+}
+
+// The access rule a consumer key needs for a call, as the consumer-key wizard writes rules: the
+// path's placeholders as `*` (`GET /domain/zone/*/record`), and the wider rule that covers every
+// call below the first placeholder (`GET /domain/zone/*`).
+export function grantingRule(method: string, path: string): string {
+  const written = path.split('?')[0].replace(/^\/(1\.0|v1)(?=\/)/, '');
+  const narrow = written.replace(/\{[^/{}]*\}/g, '*');
+  const first = narrow.indexOf('*');
+  const wide = first === -1 ? undefined : narrow.slice(0, first + 1);
+  return wide && wide !== narrow
+    ? `a rule ${method} ${narrow} (or the wider ${method} ${wide}) would allow it`
+    : `a rule ${method} ${narrow} would allow it`;
 }
 
 const OAUTH2_ERRORS = new Set([

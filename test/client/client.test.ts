@@ -254,7 +254,9 @@ describe('OvhClient against the simulator', function () {
 
       const denied = (await rejection(c.post('/domain/zone/example.com/refresh'))) as unknown as OvhApiError;
       denied.errorCode!.should.equal('NOT_GRANTED_CALL');
-      denied.message.should.match(/access rules do not allow this method and path/);
+      denied.message.should.match(
+        /access rules do not allow this method and path: a rule POST \/domain\/zone\/example\.com\/refresh would allow it/,
+      );
     });
 
     it('names an expired key and an unknown key', async () => {

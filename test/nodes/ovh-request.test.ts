@@ -156,15 +156,24 @@ describe('ovh-request in the Node-RED runtime', function () {
       });
     });
 
-    it('reports a key without the right to the call', async () => {
-      const flow = requestFlow(sim, { method: 'POST', path: '/domain/zone/example.com/refresh' });
+    it('reports a key without the right to the call, naming the rule that would allow it', async () => {
+      const flow = requestFlow(sim, { method: 'POST', path: '/domain/zone/{zoneName}/refresh' });
       await load(flow, signatureCredentials(sim, sim.addConsumerKey([{ method: 'GET', path: '/*' }])));
       const caught = receive('caught');
-      helper.getNode('req').receive({});
+      helper.getNode('req').receive({ params: { zoneName: 'example.com' } });
       const msg = (await caught)[0];
       msg.statusCode.should.equal(403);
       msg.payload.errorCode.should.equal('NOT_GRANTED_CALL');
       msg.error.code.should.equal('NOT_GRANTED_CALL');
+      msg.error.message.should.match(
+        /access rules do not allow this method and path: a rule POST \/domain\/zone\/\*\/refresh \(or the wider POST \/domain\/zone\/\*\) would allow it/,
+      );
+      // The rule named is one the API takes: granted, the same call goes through.
+      await helper.unload();
+      await load(flow, signatureCredentials(sim, sim.addConsumerKey([{ method: 'POST', path: '/domain/zone/*/refresh' }])));
+      const out = receive('out');
+      helper.getNode('req').receive({ params: { zoneName: 'example.com' } });
+      (await out)[0].statusCode.should.equal(200);
     });
 
     it('refuses bad input with a clear error and sends nothing', async () => {
