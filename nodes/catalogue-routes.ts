@@ -38,7 +38,7 @@ class ApiCatalogue {
   private readonly client: OvhClient;
   private readonly families = new Map<string, Family>();
   private readonly failed = new Map<string, string>();
-  private lists: Promise<Record<Branch, string[]>> | undefined;
+  private lists: Promise<Record<Branch, string[] | Error>> | undefined;
   private everything: Promise<void> | undefined;
   private search = new OperationSearch([]);
   stale = false;
@@ -50,27 +50,38 @@ class ApiCatalogue {
     this.client = new OvhClient({ endpoint: baseUrl, timeoutMs: 15_000, retry: { maxAttempts: 2 } });
   }
 
-  /** The family names of both branches, as call paths (`/domain`, `/v2/iam`). */
-  familyLists(): Promise<Record<Branch, string[]>> {
-    this.lists ??= (async () => {
+  /**
+   * The family names of both branches, as call paths (`/domain`, `/v2/iam`), or why a branch's
+   * list could not be read. A list that failed is asked again by the next question, not kept.
+   */
+  familyLists(): Promise<Record<Branch, string[] | Error>> {
+    this.lists ??= (async (): Promise<Record<Branch, string[] | Error>> => {
       const [v1, v2] = await Promise.all(
         BRANCHES.map((branch) =>
           this.document(`${branch}/`, () => this.client.describeApi(branch))
             .then(readFamilyList)
-            .catch(() => [] as string[]),
+            .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
         ),
       );
+      if (v1 instanceof Error || v2 instanceof Error) {
+        this.lists = undefined;
+        this.everything = undefined;
+      }
       return { '1.0': v1, v2 };
-    })().catch((err: unknown) => {
-      this.lists = undefined; // tried again next time
-      throw err;
-    });
+    })();
     return this.lists;
+  }
+
+  /** A branch's family names; throws when the API could not say them (unreachable, not the API). */
+  async familyNames(branch: Branch): Promise<string[]> {
+    const names = (await this.familyLists())[branch];
+    if (names instanceof Error) throw unreadableList(names);
+    return names;
   }
 
   /** The family a call's path belongs to, loaded; undefined when none holds it. */
   async familyFor(located: { branch: Branch; path: string }): Promise<Family | undefined> {
-    const name = familyOf((await this.familyLists())[located.branch], located);
+    const name = familyOf(await this.familyNames(located.branch), located);
     return name === undefined ? undefined : this.family(located.branch, name);
   }
 
@@ -95,7 +106,12 @@ class ApiCatalogue {
   loadEverything(): Promise<void> {
     this.everything ??= (async () => {
       const lists = await this.familyLists();
-      const queue = BRANCHES.flatMap((branch) => lists[branch].map((name) => ({ branch, name })));
+      // Nothing to search at all: say why, rather than answer that nothing matches.
+      if (lists['1.0'] instanceof Error && lists.v2 instanceof Error) throw unreadableList(lists['1.0']);
+      const queue = BRANCHES.flatMap((branch) => {
+        const names = lists[branch];
+        return names instanceof Error ? [] : names.map((name) => ({ branch, name }));
+      });
       const worker = async () => {
         for (let next = queue.shift(); next; next = queue.shift()) await this.family(next.branch, next.name);
       };
@@ -218,7 +234,11 @@ class Catalogues {
     const account = this.deployed.get(query.account);
     if (account) endpoint = endpointOf(account.config, process.env);
     else if (isEndpointName(query.region)) endpoint = query.region;
-    else throw new OvhInputError('Name the API by a region (ovh-eu, ovh-ca...) or by the id of a deployed account');
+    else if (typeof query.account === 'string' && query.account !== '') {
+      throw new OvhInputError(
+        'Deploy this account first: its API is known by a deployed account, or by a region (ovh-eu, ovh-ca...)',
+      );
+    } else throw new OvhInputError('Name the API by a region (ovh-eu, ovh-ca...) or by the id of a deployed account');
     const baseUrl = new ApiBase(endpoint).baseUrl;
     let catalogue = this.byBase.get(baseUrl);
     if (!catalogue) {
@@ -227,6 +247,10 @@ class Catalogues {
     }
     return catalogue;
   }
+}
+
+function unreadableList(err: Error): Error {
+  return new Error(`the API's list of families could not be read: ${err.message}`);
 }
 
 function delay(ms: number): Promise<void> {

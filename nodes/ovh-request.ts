@@ -38,6 +38,7 @@ class RequestHandler {
     parameters: unknown,
   ) {
     this.rows = ParameterRows.read(parameters, node, RED);
+    for (const refusal of this.rows?.refusals ?? []) node.warn(refusal);
     this.status = new StatusReporter(node, RED, () => node.account?.queued() ?? 0);
     setMaxListeners(0, this.stopping.signal); // one listener per call in flight
     this.context = {

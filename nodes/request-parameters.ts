@@ -35,6 +35,8 @@ interface PreparedRow {
   source: Source;
   /** Some source is asynchronous (flow, global, JSONata). */
   async: boolean;
+  /** Why every msg is refused: a literal its type cannot hold, an expression that does not parse. */
+  refusal?: OvhInputError;
 }
 
 type Values = Record<FieldPlace, Record<string, unknown>>;
@@ -46,6 +48,8 @@ export class ParameterRows {
   /** Some row sets a body field: msg.payload then only fills fields, when it is an object. */
   readonly setsBody: boolean;
   private readonly anyAsync: boolean;
+  /** Rows that refuse every msg, to say at deploy rather than only when a msg comes. */
+  readonly refusals: string[];
 
   private constructor(rows: ParameterRow[], node: Node, RED: NodeAPI) {
     for (const row of rows) {
@@ -54,6 +58,7 @@ export class ParameterRows {
       if (prepared) this.rows.push(prepared);
     }
     this.setsBody = this.rows.some((r) => r.in === 'body');
+    this.refusals = this.rows.flatMap((r) => (r.refusal ? [r.refusal.message] : []));
     this.anyAsync = this.rows.some((r) => r.async);
   }
 
@@ -124,19 +129,17 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
   // An empty row is not sent (JSON `""` sends an empty text).
   if (value === undefined || value === null || value === '') return undefined;
   const base = { name: row.name, in: row.in, type: typeof row.type === 'string' ? row.type : 'string', async: false };
-  const failing = (reason: string): PreparedRow => {
-    const refusal = new OvhInputError(`Parameter "${row.name}": ${reason}`);
-    return { ...base, source: () => throwing(refusal) };
-  };
+  const refusing = (refusal: OvhInputError): PreparedRow => ({ ...base, refusal, source: () => throwing(refusal) });
+  const failing = (reason: string) => refusing(new OvhInputError(`Parameter "${row.name}": ${reason}`));
   if (CONSTANT_TYPES.has(valueType)) {
     try {
       // Converted once too: a literal the type refuses is refused for every msg, naming the row.
-      const constant = RED.util.evaluateNodeProperty(value, valueType, node, null);
+      let constant = RED.util.evaluateNodeProperty(value, valueType, node, null);
+      if (valueType === 'env' && constant === '') constant = undefined; // an unset variable: an empty row
       const converted = constant === undefined ? undefined : toSchemaType(constant, base.type, row.name);
       return { ...base, source: () => converted };
     } catch (err) {
-      if (err instanceof OvhInputError) return { ...base, source: () => throwing(err) };
-      return failing(reasonOf(err));
+      return err instanceof OvhInputError ? refusing(err) : failing(reasonOf(err));
     }
   }
   if (typeof value !== 'string') return failing(`${valueType} needs an expression`);
@@ -196,6 +199,9 @@ function throwing(err: Error): never {
   throw err;
 }
 
+/** An error's words; JSONata throws plain objects with a message. */
 function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  const message = err !== null && typeof err === 'object' ? (err as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(err);
 }

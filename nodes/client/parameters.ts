@@ -25,7 +25,8 @@ const PLACE_ORDER: Record<FieldPlace, number> = { path: 0, query: 1, body: 2 };
 /**
  * The fields of an operation, path placeholders first (in path order), then query parameters,
  * then the body's fields: the named body parameters, or the writable properties of the model
- * an unnamed body parameter stands for. Headers are left out (the pagination modes set them).
+ * an unnamed body parameter stands for; required ones first in each place. Headers are left out
+ * (the pagination modes set them).
  */
 export function operationFields(operation: Operation, models: Record<string, unknown>): ParameterField[] {
   const fields: ParameterField[] = [];
@@ -39,11 +40,13 @@ export function operationFields(operation: Operation, models: Record<string, unk
   }
   const pathOrder = (name: string) => operation.path.indexOf(`{${name}}`);
   return fields.sort(
-    (a, b) => PLACE_ORDER[a.in] - PLACE_ORDER[b.in] || (a.in === 'path' ? pathOrder(a.name) - pathOrder(b.name) : 0),
+    (a, b) =>
+      PLACE_ORDER[a.in] - PLACE_ORDER[b.in] ||
+      (a.in === 'path' ? pathOrder(a.name) - pathOrder(b.name) : Number(b.required) - Number(a.required)),
   );
 }
 
-/** The writable properties of a body model, required ones first. */
+/** The writable properties of a body model. */
 function modelFields(type: string, models: Record<string, unknown>): ParameterField[] {
   const properties = record(record(models[type]).properties);
   const fields: ParameterField[] = [];
@@ -58,7 +61,7 @@ function modelFields(type: string, models: Record<string, unknown>): ParameterFi
       ),
     );
   }
-  return fields.sort((a, b) => Number(b.required) - Number(a.required));
+  return fields;
 }
 
 function withEnum(field: ParameterField, models: Record<string, unknown>): ParameterField {

@@ -69,6 +69,7 @@ describe('parameter types', () => {
       .every((f) => f.in === 'body')
       .should.be.true();
     fields.map((f) => f.name).should.containDeep(['message', 'receivers', 'sender']);
+    fields[1].should.match({ name: 'message', required: true }); // required first, in API order otherwise
     const iam = readFamily('v2', '/iam', JSON.parse(fs.readFileSync(fixtureFile('ovh-api-schemas/v2/iam.json'), 'utf8')));
     const list = iam.operations.find((o) => o.method === 'GET' && o.path === '/v2/iam/policy')!;
     operationFields(list, iam.models)

@@ -121,9 +121,29 @@ describe('ovh-credentials catalogue endpoints', function () {
     for (const query of queries) {
       const res = await get('/ovh-credentials/catalogue/search', query);
       res.status.should.equal(400);
-      res.body.error.should.match(/by a region .* or by the id of a deployed account/);
+      res.body.error.should.match(
+        /by a region .* or by the id of a deployed account|Deploy this account first: .* or by a region/,
+      );
     }
     sim.count().should.equal(0);
+  });
+
+  it('says the API cannot be reached rather than calling a path unknown, and asks again next time', async () => {
+    const other = await OvhSimulator.start();
+    try {
+      await load(requestFlow(other, {}), signatureCredentials(other));
+      other.injectFault({ kind: 'status', status: 503, path: /^\/(1\.0|v2)\/$/, count: 8 }); // two questions' worth
+      const failed = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
+      failed.status.should.equal(502);
+      failed.body.error.should.match(/list of families could not be read/);
+      const words = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: 'reboot' });
+      words.status.should.equal(502);
+      const again = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
+      again.status.should.equal(200);
+      again.body.known.should.be.true();
+    } finally {
+      await other.close();
+    }
   });
 
   it('warns at deploy of a method and path the kept description does not know, or marks deprecated', async () => {

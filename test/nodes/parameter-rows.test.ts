@@ -5,7 +5,17 @@
  */
 import should from 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import { coreNode, helper, load, receive, requestFlow, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
+import {
+  coreNode,
+  helper,
+  load,
+  logLines,
+  receive,
+  requestFlow,
+  signatureCredentials,
+  useRuntime,
+  type Msg,
+} from '../helpers/node-red';
 
 const functionNode = coreNode('function/10-function.js');
 const injectNode = coreNode('common/20-inject.js');
@@ -209,7 +219,7 @@ describe('ovh-request parameter rows', function () {
       'a JSONata expression that does not parse',
       { method: 'GET', path: '/echo/zone', parameters: [row('q', 'query', 'string', 'jsonata', '$uppercase(')] },
       {},
-      /Parameter "q": the JSONata expression is not valid/,
+      /Parameter "q": the JSONata expression is not valid: \S.*[a-z]/,
     ],
     [
       'a JSONata expression that fails on the msg',
@@ -248,6 +258,37 @@ describe('ovh-request parameter rows', function () {
     should(msg.caught).be.undefined();
     msg.payload.body.should.equal('{"__proto__":"a"}');
     msg.payload.search.should.equal('constructor=b');
+  });
+
+  it('says at deploy which rows refuse every msg (a literal its type cannot hold, an expression that does not parse)', async () => {
+    await load(
+      requestFlow(sim, {
+        method: 'GET',
+        path: '/echo/zone',
+        parameters: [
+          row('id', 'query', 'long', 'num', 'abc'),
+          row('q', 'query', 'string', 'jsonata', '$substring('),
+          row('ok', 'query', 'long', 'num', '1'),
+        ],
+      }),
+      signatureCredentials(sim),
+    );
+    const warnings = logLines()
+      .filter((l) => l.level === 30 && l.type === 'ovh-request')
+      .map((l) => l.text);
+    warnings.length.should.equal(2);
+    warnings[0].should.match(/Parameter "id" must be a whole number \(long\)/);
+    warnings[1].should.match(/Parameter "q": the JSONata expression is not valid/);
+    warnings[1].should.not.match(/object Object/);
+  });
+
+  it('leaves out a row naming an environment variable that is not set', async () => {
+    const msg = await call({
+      method: 'PUT',
+      path: '/echo/zone',
+      parameters: [row('target', 'body', 'string', 'env', 'OVH_TEST_NOT_SET'), row('ttl', 'body', 'long', 'num', '60')],
+    });
+    JSON.parse(msg.payload.body).should.eql({ ttl: 60 });
   });
 
   it('shows the refusal in the status and keeps the node working for the next msg', async () => {
