@@ -89,6 +89,12 @@ class RequestHandler {
     }
   }
 
+  /** A failure whose msg Node-RED could not pass on (a property that cannot be cloned): logged without it. */
+  unreportable(err: unknown, why: unknown): void {
+    const text = (value: unknown) => (value instanceof Error ? value.message : describeThrown(value));
+    this.node.error(this.RED._('ovh-request.errors.unreportable', { error: text(err), reason: text(why) }));
+  }
+
   private deliver(step: Step, msg: NodeMessage, sequence: PartsSequence | undefined, send: Send): void {
     const { RED } = this;
     switch (step.kind) {
@@ -188,8 +194,14 @@ export = function register(RED: NodeAPI): void {
       inFlight++;
       handler.status.started();
       handler.handle(msg, send, done).then(finished, (err: unknown) => {
-        handler.report(msg, err, send, done);
-        finished();
+        try {
+          handler.report(msg, err, send, done);
+        } catch (unreportable) {
+          // Node-RED could not pass the msg on (it clones it for Catch nodes): say so in the log.
+          handler.unreportable(err, unreportable);
+        } finally {
+          finished();
+        }
       });
     });
 

@@ -4,7 +4,17 @@
  */
 import should from 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import { coreNode, helper, load, receive, signatureCredentials, useRuntime, accountNode, type Msg } from '../helpers/node-red';
+import {
+  coreNode,
+  helper,
+  load,
+  logLines,
+  receive,
+  signatureCredentials,
+  useRuntime,
+  accountNode,
+  type Msg,
+} from '../helpers/node-red';
 
 const functionNode = coreNode('function/10-function.js');
 const changeNode = coreNode('function/15-change.js');
@@ -69,6 +79,36 @@ describe('ovh-request fed by other nodes', function () {
     const msg = await throughFunction(`msg.params = new Date(0); return msg;`, { path: '/echo/{zoneName}' });
     msg.caught.message.should.match(/msg\.params must be an object of placeholder values/);
     sim.count({ path: '/1.0/echo/1970' }).should.equal(0);
+  });
+
+  it('survives a msg Node-RED cannot clone for a Catch node: the failure is logged, the node goes on', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const code = `Object.defineProperty(msg, 'handle', { enumerable: true, get() { throw new Error('not clonable'); } }); return msg;`;
+      const flow = flowWith([{ id: 'fn', type: 'function', func: code, outputs: 1, wires: [['req']] }], {
+        path: '/echo/{zoneName}',
+      });
+      await load(flow, signatureCredentials(sim), [functionNode]);
+      helper.getNode('fn').receive({ payload: null });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The failure is logged (the test runtime shows message keys, not their text).
+      logLines()
+        .filter((l) => l.level === 20 && l.type === 'ovh-request')
+        .map((l) => l.text)
+        .should.eql(['ovh-request.errors.unreportable']);
+      rejections.should.eql([]);
+      // The node is still there for the next msg, and closes at once.
+      const out = receive('out');
+      helper.getNode('req').receive({ params: { zoneName: 'example.com' } });
+      (await out)[0].payload.path.should.equal('/1.0/echo/example.com');
+      const started = Date.now();
+      await helper.unload();
+      (Date.now() - started).should.be.below(5000);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
   });
 
   it('takes a query and params set by a change node with JSONata', async () => {
