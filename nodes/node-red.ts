@@ -78,7 +78,7 @@ export interface NodeAPI {
     ): void;
     getMessageProperty(msg: NodeMessage, expression: string): unknown;
     /** Throws for an expression that is not a property path. */
-    normalisePropertyExpression(expression: string): unknown[];
+    normalisePropertyExpression(expression: string, msg?: NodeMessage): unknown[];
     prepareJSONataExpression(expression: string, node: Node): JsonataExpression;
     evaluateJSONataExpression(
       expression: JsonataExpression,

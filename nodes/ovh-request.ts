@@ -37,7 +37,7 @@ class RequestHandler {
     private readonly settings: RequestSettings,
     parameters: unknown,
   ) {
-    this.rows = ParameterRows.read(parameters, node, RED);
+    this.rows = ParameterRows.read(parameters, node, RED, settings.body !== 'none');
     for (const refusal of this.rows?.refusals ?? []) node.warn(refusal);
     this.status = new StatusReporter(node, RED, () => node.account?.queued() ?? 0);
     setMaxListeners(0, this.stopping.signal); // one listener per call in flight

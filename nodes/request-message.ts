@@ -89,17 +89,29 @@ function bodyOf(payload: unknown): unknown {
   return payload;
 }
 
-/** msg.payload as the fields of a body, when it is an object (or JSON text of one); else nothing. */
+/**
+ * msg.payload as the fields of a body the rows also fill: an object (or JSON text of one). A
+ * value that only triggered the flow (a timestamp, a number, true, a text that is not JSON) is
+ * not part of the body; a list, or text that looks like JSON and is not, is refused.
+ */
 function objectOf(payload: unknown): Record<string, unknown> | undefined {
   if (isPlainObject(payload)) return payload;
+  if (Array.isArray(payload)) throw new OvhInputError(LIST_WITH_ROWS);
   if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return undefined;
+  const text = payload.toString().trim();
+  if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(payload.toString());
-    return isPlainObject(parsed) ? parsed : undefined;
+    parsed = JSON.parse(text);
   } catch {
-    return undefined;
+    throw new OvhInputError('msg.payload is text that starts like JSON but is not: give an object, or JSON text of one');
   }
+  if (!isPlainObject(parsed)) throw new OvhInputError(LIST_WITH_ROWS);
+  return parsed;
 }
+
+const LIST_WITH_ROWS =
+  "msg.payload is a list, but this node's body rows make an object: give an object, or leave msg.payload out";
 
 /** What msg.ovh holds: enough to find the call again, never a credential. */
 export interface CallFacts {

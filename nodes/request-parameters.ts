@@ -62,12 +62,21 @@ export class ParameterRows {
     this.anyAsync = this.rows.some((r) => r.async);
   }
 
-  /** The node's rows, or undefined when it has none (the msg alone makes the call). */
-  static read(config: unknown, node: Node, RED: NodeAPI): ParameterRows | undefined {
+  /**
+   * The node's rows, or undefined when it has none (the msg alone makes the call). A node set to
+   * send no body sends none: its body rows are left out, and said so at deploy.
+   */
+  static read(config: unknown, node: Node, RED: NodeAPI, sendsBody = true): ParameterRows | undefined {
     if (!Array.isArray(config)) return undefined;
-    const rows = config.filter(
+    let rows = config.filter(
       (r): r is ParameterRow => isPlainObject(r) && typeof r.name === 'string' && r.name !== '' && PLACES.has(r.in as FieldPlace),
     );
+    if (!sendsBody) {
+      const bodyRows = rows.filter((r) => r.in === 'body' && r.value !== undefined && r.value !== null && r.value !== '');
+      if (bodyRows.length > 0)
+        node.warn(RED._('ovh-request.warn.body-rows-unused', { names: bodyRows.map((r) => r.name).join(', ') }));
+      rows = rows.filter((r) => r.in !== 'body');
+    }
     return rows.length === 0 ? undefined : new ParameterRows(rows, node, RED);
   }
 
@@ -102,7 +111,9 @@ export class ParameterRows {
   private checkRequired(call: Call): void {
     for (const { name, in: place } of this.required) {
       const holder = place === 'query' ? call.query : call.body;
-      const present = isPlainObject(holder) && holder[name] !== undefined;
+      // A null query value is left out of the URL; a null body field is sent as null.
+      const value = isPlainObject(holder) && Object.hasOwn(holder, name) ? holder[name] : undefined;
+      const present = value !== undefined && (place === 'body' || value !== null);
       if (!present && (place === 'query' || call.method === 'POST' || call.method === 'PUT')) {
         const fromMsg = place === 'query' ? `msg.query.${name}` : `msg.payload.${name}`;
         throw new OvhInputError(`Missing required parameter "${name}" (${place}): set its row, or ${fromMsg}`);
@@ -149,7 +160,7 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
     } catch (err) {
       return failing(`msg.${value} is not a property: ${reasonOf(err)}`);
     }
-    return { ...base, source: (msg) => messageProperty(RED, msg, value) };
+    return { ...base, source: (msg) => messageProperty(RED, msg, value, row.name) };
   }
   if (valueType === 'flow' || valueType === 'global') {
     return { ...base, async: true, source: (msg) => evaluated(RED, value, valueType, node, msg, row.name) };
@@ -167,13 +178,21 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
   return { ...base, source: (msg) => RED.util.evaluateNodeProperty(value, valueType, node, msg) };
 }
 
-/** A msg property; one whose parent is missing (`payload.a` of a msg without `payload`) is empty. */
-function messageProperty(RED: NodeAPI, msg: NodeMessage, expression: string): unknown {
+/**
+ * A msg property, walked part by part: one whose parent is missing (`payload.a` of a msg without
+ * `payload`) is empty; a property that throws when read is refused, naming the row.
+ */
+function messageProperty(RED: NodeAPI, msg: NodeMessage, expression: string, name: string): unknown {
+  let value: unknown = msg;
   try {
-    return RED.util.getMessageProperty(msg, expression);
-  } catch {
-    return undefined;
+    for (const part of RED.util.normalisePropertyExpression(expression, msg)) {
+      if (value === null || value === undefined) return undefined;
+      value = (value as Record<string | number, unknown>)[part as string | number];
+    }
+  } catch (err) {
+    throw new OvhInputError(`Parameter "${name}": msg.${expression} could not be read: ${reasonOf(err)}`);
   }
+  return value;
 }
 
 /** A flow or global context value; asynchronous with a persistent context store. */

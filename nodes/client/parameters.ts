@@ -112,6 +112,14 @@ export function toSchemaType(value: unknown, type: string, name: string): unknow
   if (DECIMAL.has(base)) return toNumber(value, name, type, false);
   if (base === 'boolean') return toBoolean(value, name, type);
   if (TEXT.has(base)) return toText(value, name, type, base);
+  return asJson(value, name, type);
+}
+
+/** A value of a type this module does not know (a model, a map, an enum): kept, if JSON can hold it. */
+function asJson(value: unknown, name: string, type: string): unknown {
+  if (typeof value === 'function' || typeof value === 'symbol') throw refusal(name, 'a value JSON can hold', type, value);
+  if (typeof value === 'number' && !Number.isFinite(value)) throw refusal(name, 'a finite number', type, value);
+  if (isDate(value) && Number.isNaN(dateTime(value))) throw refusal(name, 'a valid date', type, value);
   return value;
 }
 
@@ -139,11 +147,28 @@ function toText(value: unknown, name: string, type: string, base: string): strin
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value instanceof Date || Object.prototype.toString.call(value) === '[object Date]') {
-    const date = value as Date;
-    if (!Number.isNaN(date.getTime())) return base === 'date' ? date.toISOString().slice(0, 10) : date.toISOString();
+  if (isDate(value)) {
+    const time = dateTime(value);
+    if (!Number.isNaN(time)) {
+      const iso = new Date(time).toISOString();
+      return base === 'date' ? iso.slice(0, 10) : iso;
+    }
   }
   throw refusal(name, 'text', type, value);
+}
+
+/** A Date of any realm (a Function node's are of another). */
+function isDate(value: unknown): boolean {
+  return value instanceof Date || Object.prototype.toString.call(value) === '[object Date]';
+}
+
+/** A Date's time, or NaN for an invalid one or an object that only says it is a Date. */
+function dateTime(value: unknown): number {
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function refusal(name: string, what: string, type: string, value: unknown): OvhInputError {
@@ -153,6 +178,8 @@ function refusal(name: string, what: string, type: string, value: unknown): OvhI
 /** A value as an error message shows it: short, and never more than 60 characters of it. */
 function shown(value: unknown): string {
   if (value === undefined) return 'nothing';
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
+  if (isDate(value)) return 'a date';
   if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'a list';
