@@ -32,6 +32,14 @@ import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 const BRANCHES: Branch[] = ['1.0', 'v2'];
 /** Families fetched at once when a word search needs them all. */
 const FETCHES_AT_ONCE = 4;
+/**
+ * What one API may make the runtime hold, whoever is asked to search it: the real API lists
+ * about 70 + 14 families, the largest (`/cloud`) about 4 MB.
+ */
+const MOST_FAMILIES_PER_BRANCH = 300;
+const MOST_BYTES_PER_DOCUMENT = 16 * 1024 * 1024;
+/** Every answer stays under this size (the dialog asks on each key typed). */
+const MOST_ANSWER_CHARS = 100_000;
 
 /** What one API (one base URL) is known to hold. */
 class ApiCatalogue {
@@ -47,7 +55,12 @@ class ApiCatalogue {
     readonly baseUrl: string,
     private readonly cache: DescriptionCache,
   ) {
-    this.client = new OvhClient({ endpoint: baseUrl, timeoutMs: 15_000, retry: { maxAttempts: 2 } });
+    this.client = new OvhClient({
+      endpoint: baseUrl,
+      timeoutMs: 15_000,
+      retry: { maxAttempts: 2 },
+      maxAnswerBytes: MOST_BYTES_PER_DOCUMENT,
+    });
   }
 
   /**
@@ -59,7 +72,7 @@ class ApiCatalogue {
       const [v1, v2] = await Promise.all(
         BRANCHES.map((branch) =>
           this.document(`${branch}/`, () => this.client.describeApi(branch))
-            .then(readFamilyList)
+            .then((list) => readFamilyList(list).slice(0, MOST_FAMILIES_PER_BRANCH))
             .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
         ),
       );
@@ -94,7 +107,7 @@ class ApiCatalogue {
       const family = readFamily(branch, name, await this.document(key, () => this.client.describeApi(branch, name)));
       this.families.set(key, family);
       this.failed.delete(key);
-      this.search = new OperationSearch([...this.families.values()].flatMap((f) => f.operations));
+      this.search.add(family.operations); // indexed once, not again with every family
       return family;
     } catch (err) {
       this.failed.set(key, err instanceof Error ? err.message : String(err));
@@ -207,8 +220,10 @@ class Catalogues {
     }
     const operations = catalogue
       .find(q, limit)
-      .map(({ method, path: p, status, description }) => ({ method, path: p, status, description }));
-    return { operations, loading, stale: catalogue.stale, families: catalogue.loadedFamilies };
+      .map(({ method, path: p, status, description }) => ({ method, path: p, status, description: firstLine(description, 160) }));
+    return fitAnswer({ operations, loading, stale: catalogue.stale, families: catalogue.loadedFamilies }, (answer) => {
+      answer.operations = answer.operations.slice(0, Math.floor(answer.operations.length / 2));
+    });
   }
 
   /** One operation in full: its parameters, IAM actions, status, and the models its body and answer use. */
@@ -220,11 +235,18 @@ class Catalogues {
     const loaded = await catalogue.familyFor(located);
     const operation = loaded && findOperation(loaded.operations, method, located.path);
     if (!loaded || !operation) return { known: false, stale: catalogue.stale };
-    const types = [operation.responseType, ...operation.parameters.map((p) => p.type)]
-      .filter((t): t is string => typeof t === 'string')
-      .map((t) => t.replace(/\[\]$/, ''));
-    const models = Object.fromEntries(types.filter((t) => t in loaded.models).map((t) => [t, loaded.models[t]]));
-    return { known: true, operation, fields: operationFields(operation, loaded.models), models, stale: catalogue.stale };
+    const fields = operationFields(operation, loaded.models);
+    return fitAnswer({ known: true, operation, fields, stale: catalogue.stale }, (answer) => {
+      // Too large (a description of several pages, thousands of enum values): shortened, never dropped.
+      answer.operation = { ...answer.operation, description: firstLine(answer.operation.description, 2000) };
+      answer.operation.iamActions = answer.operation.iamActions.slice(0, 50);
+      answer.fields = answer.fields.slice(0, 200).map((f) => ({
+        ...f,
+        description: firstLine(f.description, 200),
+        ...(f.enum ? { enum: f.enum.slice(0, 200) } : {}),
+      }));
+      answer.operation.parameters = [];
+    });
   }
 
   /** The API named by the request: a region, or a deployed account's own URL; never a URL given. */
@@ -247,6 +269,19 @@ class Catalogues {
     }
     return catalogue;
   }
+}
+
+/** The first line of a text, at most `most` characters. */
+function firstLine(text: string, most: number): string {
+  const line = text.split('\n', 1)[0];
+  return line.length > most ? line.slice(0, most - 3) + '...' : line;
+}
+
+/** An answer under the size every answer keeps to: shortened while too large, then refused. */
+function fitAnswer<T extends object>(answer: T, shorten: (answer: T) => void): T {
+  for (let tries = 0; tries < 8 && JSON.stringify(answer).length > MOST_ANSWER_CHARS; tries++) shorten(answer);
+  if (JSON.stringify(answer).length > MOST_ANSWER_CHARS) throw new Error("the API's description of this is too large to show");
+  return answer;
 }
 
 function unreadableList(err: Error): Error {

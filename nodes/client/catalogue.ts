@@ -160,15 +160,22 @@ function readParameter(raw: Record<string, unknown>): OperationParameter | undef
  * lower-case once, so a search over thousands of operations is a loop over strings.
  */
 export class OperationSearch {
-  private readonly entries: Array<{ operation: Operation; path: string; words: string }>;
+  private readonly entries: Array<{ operation: Operation; path: string; words: string }> = [];
 
-  constructor(operations: Iterable<Operation>) {
-    this.entries = [...operations].map((operation) => ({
-      operation,
-      path: operation.path.toLowerCase(),
-      // The IAM actions name the resource in the words people use: dnsZone, vps, ip...
-      words: `${operation.method} ${operation.description} ${operation.iamActions.join(' ')}`.toLowerCase(),
-    }));
+  constructor(operations: Iterable<Operation> = []) {
+    this.add(operations);
+  }
+
+  /** Indexes more operations (a family just loaded), without indexing the others again. */
+  add(operations: Iterable<Operation>): void {
+    for (const operation of operations) {
+      this.entries.push({
+        operation,
+        path: operation.path.toLowerCase(),
+        // The IAM actions name the resource in the words people use: dnsZone, vps, ip...
+        words: `${operation.method} ${operation.description} ${operation.iamActions.join(' ')}`.toLowerCase(),
+      });
+    }
   }
 
   get size(): number {

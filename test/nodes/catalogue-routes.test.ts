@@ -4,6 +4,8 @@
  */
 import 'should';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
@@ -82,7 +84,6 @@ describe('ovh-credentials catalogue endpoints', function () {
     });
     res.body.known.should.be.true();
     res.body.operation.iamActions.should.eql(['dnsZone:apiovh:record/create']);
-    res.body.models.should.have.properties(['domain.zone.RecordCreate', 'domain.zone.Record']);
     // The rows the dialog offers: the placeholder, then the body model's writable fields, required first.
     const fields = res.body.fields as Array<{ name: string; in: string; type: string; required: boolean; enum?: string[] }>;
     fields
@@ -143,6 +144,60 @@ describe('ovh-credentials catalogue endpoints', function () {
       again.body.known.should.be.true();
     } finally {
       await other.close();
+    }
+  });
+
+  it('keeps every answer under 100 KB, whatever the API describes', async () => {
+    // An API (a deployed account's custom URL) whose description is made to be large (12 MB, under the 16 MB kept).
+    const huge = 'x'.repeat(200_000);
+    const values = Array.from({ length: 20_000 }, (_, i) => `value-${i}`);
+    const description = {
+      apis: Array.from({ length: 60 }, (_, i) => ({
+        path: `/big/op${i}`,
+        operations: [
+          {
+            httpMethod: 'POST',
+            description: `big ${huge}`,
+            responseType: 'void',
+            parameters: [
+              {
+                name: 'kind',
+                dataType: 'big.Kind',
+                fullType: 'big.Kind',
+                paramType: 'query',
+                required: true,
+                description: huge.slice(0, 5000),
+              },
+            ],
+          },
+        ],
+      })),
+      models: { 'big.Kind': { enum: values, enumType: 'string' } },
+    };
+    const server = http.createServer((req, res) => {
+      const answers: Record<string, unknown> = { '/1.0/': { apis: [{ path: '/big' }] }, '/1.0/big.json': description };
+      const body = answers[req.url ?? ''];
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body ?? { message: 'not found' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const flow = requestFlow(sim, {}, { url: `http://127.0.0.1:${port}/1.0` });
+      await load(flow, signatureCredentials(sim));
+      const found = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/big', limit: '50' });
+      found.status.should.equal(200);
+      found.body.operations.length.should.be.above(0);
+      JSON.stringify(found.body).length.should.be.below(100_000);
+      const words = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: 'big', limit: '50' });
+      JSON.stringify(words.body).length.should.be.below(100_000);
+      const detail = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'POST', path: '/big/op1' });
+      detail.status.should.equal(200);
+      JSON.stringify(detail.body).length.should.be.below(100_000);
+      detail.body.fields[0].should.match({ name: 'kind', in: 'query', required: true });
+      detail.body.fields[0].enum.length.should.be.above(0);
+    } finally {
+      server.close();
     }
   });
 
