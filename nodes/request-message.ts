@@ -91,12 +91,12 @@ function bodyOf(payload: unknown): unknown {
 
 /**
  * msg.payload as the fields of a body the rows also fill: an object (or JSON text of one). A
- * value that only triggered the flow (a timestamp, a number, true, a text that is not JSON) is
- * not part of the body; a list, or text that looks like JSON and is not, is refused.
+ * value that only came along is not part of the body: a trigger's timestamp, a number, true, a
+ * text that is not JSON, or the list an earlier call answered (`GET .../record` answers ids,
+ * and the next node's rows read `msg.payload[0]`). Text that looks like JSON and is not is refused.
  */
 function objectOf(payload: unknown): Record<string, unknown> | undefined {
   if (isPlainObject(payload)) return payload;
-  if (Array.isArray(payload)) throw new OvhInputError(LIST_WITH_ROWS);
   if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return undefined;
   const text = payload.toString().trim();
   if (!text.startsWith('{') && !text.startsWith('[')) return undefined;

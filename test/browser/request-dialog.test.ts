@@ -57,6 +57,7 @@ describe('the request dialog in a real browser', function () {
       (await page.inputValue('#node-input-method')).should.equal('POST');
       (await page.inputValue('#node-input-path')).should.equal('/domain/zone/{zoneName}/record');
       await page.waitForSelector('#ovh-request-operation:has-text("dnsZone:apiovh:record/create")');
+      should(await page.$('#node-input-path.input-error')).be.null(); // the path chosen is valid, and shown so
       (await page.textContent('#ovh-request-operation'))!.should.match(/domain\.zone\.Record/);
       await page.waitForSelector('.ovh-param-row[data-name="ttl"]');
       (await rows(page)).should.eql(['path zoneName*', 'body fieldType*', 'body target*', 'body subDomain', 'body ttl']);
@@ -64,6 +65,23 @@ describe('the request dialog in a real browser', function () {
       const fieldType = await page.evaluate(() => $('.ovh-param-row[data-name="fieldType"] .ovh-param-value').typedInput('type'));
       fieldType.should.equal('enum');
       await page.screenshot({ path: path.join(session.screenshotDir, 'request-parameters.png') });
+
+      // Another method on the same path: a value moves to the field of the same name, and what the
+      // new operation does not take is dropped (a query subDomain would be sent to the wrong record).
+      await setRow(page, 'zoneName', 'str', 'example.com');
+      await setRow(page, 'subDomain', 'str', 'www');
+      await page.selectOption('#node-input-method', 'GET');
+      await page.waitForSelector('.ovh-param-row[data-in="query"][data-name="subDomain"]');
+      (await rows(page)).should.eql(['path zoneName*', 'query fieldType', 'query subDomain']);
+      const subDomain = await page.evaluate(() =>
+        $('.ovh-param-row[data-name="subDomain"] .ovh-param-value').typedInput('value'),
+      );
+      subDomain.should.equal('www');
+      await page.selectOption('#node-input-method', 'DELETE');
+      await page.fill('#node-input-path', '/domain/zone/{zoneName}/record/{id}');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('.ovh-param-row[data-name="id"]');
+      (await rows(page)).should.eql(['path zoneName*', 'path id*']);
       await page.click('#node-dialog-cancel');
     } finally {
       await page.context().close();
@@ -94,12 +112,16 @@ describe('the request dialog in a real browser', function () {
       await page.dispatchEvent('#node-input-path', 'change');
       const warning = await page.waitForSelector('.ovh-deprecated', { timeout: 15_000 });
       (await warning.textContent())!.should.match(
-        /DEPRECATED: OVHcloud removes this operation on 2021-08-31\. Use instead: GET \/domain\/extensions/,
+        /DEPRECATED: OVHcloud was to remove this operation on 2021-08-31; it may stop working at any time\. Use instead: GET \/domain\/extensions/,
       );
       await page.screenshot({ path: path.join(session.screenshotDir, 'request-deprecated.png') });
       await page.click('.ovh-replacement');
       (await page.inputValue('#node-input-path')).should.equal('/domain/extensions');
       await page.waitForSelector('.ovh-deprecated', { state: 'detached' });
+      // A BETA operation says so, in words.
+      await page.fill('#node-input-path', '/domain/zone/{zoneName}/option/{name}/serviceInfos');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('.ovh-beta:has-text("BETA: OVHcloud may still change this operation.")');
       // A path the description does not know is allowed, with a warning.
       await page.fill('#node-input-path', '/domain/zone/{zoneName}/recrod');
       await page.dispatchEvent('#node-input-path', 'change');
@@ -144,7 +166,7 @@ describe('the request dialog in a real browser', function () {
         for (const [name] of values) await page.waitForSelector(`.ovh-param-row[data-name="${name}"]`, { timeout: 15_000 });
         await page.waitForSelector('#ovh-request-operation .ovh-operation-description');
         for (const [name, type, value] of values) await setRow(page, name, type, value);
-        await page.evaluate(() => $('.red-ui-notification').remove()); // the import's notice, out of the picture
+        await page.evaluate(() => $('.red-ui-notification').css('visibility', 'hidden')); // the import's notice, out of the picture
         if (id === 'dns-update') await page.screenshot({ path: path.join(session.screenshotDir, 'request-dns-update.png') });
         await page.click('#node-dialog-ok');
         await page.waitForSelector('#node-input-path', { state: 'detached' });
@@ -177,7 +199,10 @@ describe('the request dialog in a real browser', function () {
         const deadline = Date.now() + 15_000;
         const poll = () => {
           if (sim.count({ method: 'POST', path: '/1.0/domain/zone/example.com/refresh' }) === 1) return resolve();
-          if (Date.now() > deadline) return reject(new Error('the zone was not refreshed'));
+          if (Date.now() > deadline) {
+            const calls = sim.received().map((r) => `${r.method} ${r.path}?${r.search} ${r.status}`);
+            return reject(new Error(`the zone was not refreshed: ${calls.join(', ')}`));
+          }
           setTimeout(poll, 100);
         };
         poll();
