@@ -128,7 +128,18 @@ describe('the request dialog in a real browser', function () {
       await page.waitForSelector('.ovh-unknown:has-text("is not in the OVHcloud API description")');
       (await rows(page)).should.eql(['path zoneName*']);
       should(await page.$('#node-input-path.input-error')).be.null();
-      await page.click('#node-dialog-cancel');
+      // A parameter the description does not list: a row of one's own, kept when the path is described again.
+      await page.click('.node-input-parameters-container-row .red-ui-editableList-addButton');
+      await page.fill('.ovh-param-custom .ovh-param-custom-name', 'extra');
+      await page.selectOption('.ovh-param-custom .ovh-param-custom-place', 'query');
+      await page.evaluate(() => $('.ovh-param-custom .ovh-param-value').typedInput('value', 'yes'));
+      await page.fill('#node-input-path', '/domain/zone/{zoneName}/record');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('.ovh-param-row[data-name="subDomain"]');
+      should(await page.$('.ovh-param-custom')).not.be.null();
+      await page.click('#node-dialog-ok');
+      const saved = await page.evaluate(() => RED.nodes.node('demo-me-request').parameters);
+      saved.should.containDeep([{ name: 'extra', in: 'query', value: 'yes', valueType: 'str', custom: true }]);
     } finally {
       await page.context().close();
     }
