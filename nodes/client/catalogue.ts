@@ -5,8 +5,9 @@
  * caller's.
  */
 import { METHODS, type HttpMethod } from './request';
+import type { Branch } from './call-path';
 
-export type Branch = '1.0' | 'v2';
+export { locate, type Branch } from './call-path';
 
 export interface OperationParameter {
   /** Empty for a body parameter that is the whole body (its type is a model). */
@@ -46,15 +47,6 @@ export interface Family {
 const PARAM_PLACES = new Set(['path', 'query', 'body', 'header']);
 /** A deprecation date the API writes when it has none. */
 const NO_DATE = /^0001-01-01/;
-
-/**
- * Where a call's path sits in the catalogue: its branch, and the path as operations are written
- * (query dropped; a `/1.0/` or `/v1/` prefix dropped; `/v2/` kept).
- */
-export function locate(callPath: string): { branch: Branch; path: string } {
-  const path = callPath.split('?')[0].replace(/^\/(1\.0|v1)(?=\/)/, '');
-  return { branch: path.startsWith('/v2/') ? 'v2' : '1.0', path };
-}
 
 /** The family of a located path among a branch's family names: the longest one it starts with. */
 export function familyOf(names: readonly string[], located: { branch: Branch; path: string }): string | undefined {

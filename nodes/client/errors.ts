@@ -1,3 +1,5 @@
+import { ruleOf } from './flow-rules';
+
 /**
  * Errors raised by the OVHcloud client. Every error says what was being called (method and
  * path, never a secret) so that a person reading a log can act on it.
@@ -108,17 +110,17 @@ export class OvhApiError extends OvhError {
   }
 }
 
-// The access rule a consumer key needs for a call, as the consumer-key wizard writes rules: the
-// path's placeholders as `*` (`GET /domain/zone/*/record`), and the wider rule that covers every
-// call below the first placeholder (`GET /domain/zone/*`).
+/**
+ * The access rule a consumer key needs for a call (its placeholders as `*`), and the wider rule
+ * that covers every call below the first placeholder.
+ */
 export function grantingRule(method: string, path: string): string {
-  const written = path.split('?')[0].replace(/^\/(1\.0|v1)(?=\/)/, '');
-  const narrow = written.replace(/\{[^/{}]*\}/g, '*');
-  const first = narrow.indexOf('*');
-  const wide = first === -1 ? undefined : narrow.slice(0, first + 1);
-  return wide && wide !== narrow
-    ? `a rule ${method} ${narrow} (or the wider ${method} ${wide}) would allow it`
-    : `a rule ${method} ${narrow} would allow it`;
+  const narrow = ruleOf(method, path);
+  const first = narrow.path.indexOf('*');
+  const wide = first === -1 ? undefined : narrow.path.slice(0, first + 1);
+  return wide && wide !== narrow.path
+    ? `a rule ${narrow.method} ${narrow.path} (or the wider ${narrow.method} ${wide}) would allow it`
+    : `a rule ${narrow.method} ${narrow.path} would allow it`;
 }
 
 const OAUTH2_ERRORS = new Set([

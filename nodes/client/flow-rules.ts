@@ -1,0 +1,80 @@
+/**
+ * The access rules a set of calls needs: each call's own rule (its path's placeholders as `*`),
+ * then only the rules no other rule already covers. No rule is wider than a call's placeholders
+ * require, so a key made from them allows exactly those calls (and what their placeholders
+ * stand for). Pure: the calls come from the flows, the answer goes to the consumer-key wizard.
+ */
+import { locate } from './call-path';
+
+/** An access rule as the API writes it (a method, a path where `*` stands for anything). */
+export interface Rule {
+  method: string;
+  path: string;
+}
+
+/** One call a flow makes, and who makes it (a node id, or any label). */
+export interface FlowCall {
+  method: string;
+  path: string;
+  by: string;
+}
+
+export interface NeededRule extends Rule {
+  /** Who makes a call this rule allows. */
+  by: string[];
+}
+
+/** The rule one call needs: `GET /domain/zone/{zoneName}/record` -> `GET /domain/zone/*\/record`. */
+export function ruleOf(method: string, path: string): Rule {
+  return { method: method.toUpperCase(), path: locate(path.trim()).path.replace(/\{[^/{}]*\}/g, '*') };
+}
+
+/**
+ * Whether an access rule allows a call or covers another rule: the same method, and its path,
+ * where `*` stands for anything (`/` included, as the API reads rules), matches. `/domain/zone/*`
+ * covers `/domain/zone/*\/record` but not `/domain/zone` itself.
+ */
+export function ruleCovers(rule: Rule, other: Rule): boolean {
+  if (rule.method !== other.method) return false;
+  const pattern = new RegExp('^' + rule.path.split('*').map(escapeRegExp).join('.*') + '$');
+  // A `*` of the other rule is matched only by a `*` of this one: paths hold no `*` of their own.
+  return pattern.test(other.path);
+}
+
+/** The fewest rules that allow every call, each listing who needs it. */
+export function rulesForCalls(calls: readonly FlowCall[]): NeededRule[] {
+  const own = new Map<string, NeededRule>();
+  for (const call of calls) {
+    const rule = ruleOf(call.method, call.path);
+    const key = `${rule.method} ${rule.path}`;
+    const known = own.get(key) ?? { ...rule, by: [] };
+    if (!known.by.includes(call.by)) known.by.push(call.by);
+    own.set(key, known);
+  }
+  const rules = [...own.values()];
+  // A rule another (different) rule covers is not needed: its calls go under the wider one.
+  const kept = rules.filter(
+    (rule) => !rules.some((other) => other !== rule && ruleCovers(other, rule) && !ruleCovers(rule, other)),
+  );
+  for (const rule of kept) {
+    for (const other of rules) {
+      if (other !== rule && ruleCovers(rule, other)) for (const by of other.by) if (!rule.by.includes(by)) rule.by.push(by);
+    }
+  }
+  return kept.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}
+
+/**
+ * The key's rules against the flows' calls: the calls no rule allows, and the rules no call uses.
+ */
+export function compareRules(keyRules: readonly Rule[], calls: readonly FlowCall[]): { notAllowed: FlowCall[]; unused: Rule[] } {
+  const needed = calls.map((call) => ({ call, rule: ruleOf(call.method, call.path) }));
+  return {
+    notAllowed: needed.filter(({ rule }) => !keyRules.some((k) => ruleCovers(k, rule))).map(({ call }) => call),
+    unused: keyRules.filter((k) => !needed.some(({ rule }) => ruleCovers(k, rule))),
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

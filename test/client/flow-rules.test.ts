@@ -1,0 +1,85 @@
+/** The access rules the flows' calls need: merged, never wider than the placeholders require. */
+import 'should';
+import fc from 'fast-check';
+import { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall } from '../../nodes/client';
+
+/** Paths as flows write them: a few literal segments and placeholders, maybe a /1.0 prefix or a query. */
+const segment = fc.oneof(
+  fc.constantFrom('domain', 'zone', 'record', 'refresh', 'sms', 'jobs', 'me'),
+  fc.constantFrom('{zoneName}', '{id}', '{serviceName}'),
+);
+const callPath = fc
+  .tuple(fc.array(segment, { minLength: 1, maxLength: 5 }), fc.boolean(), fc.boolean())
+  .map(([segments, prefix, query]) => `${prefix ? '/1.0' : ''}/${segments.join('/')}${query ? '?a=1' : ''}`);
+const calls = fc.array(
+  fc.record({
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+    path: callPath,
+    by: fc.constantFrom('n1', 'n2', 'n3', 'n4'),
+  }),
+  { maxLength: 12 },
+);
+
+describe('rules for the flows', () => {
+  it('turns placeholders into * and covers as the API reads rules', () => {
+    ruleOf('get', '/1.0/domain/zone/{zoneName}/record?fieldType=A').should.eql({ method: 'GET', path: '/domain/zone/*/record' });
+    ruleCovers({ method: 'GET', path: '/domain/zone/*' }, ruleOf('GET', '/domain/zone/{zoneName}/record')).should.be.true();
+    ruleCovers({ method: 'GET', path: '/domain/zone/*' }, ruleOf('GET', '/domain/zone')).should.be.false();
+    ruleCovers({ method: 'POST', path: '/domain/zone/*' }, ruleOf('GET', '/domain/zone/x')).should.be.false();
+    ruleCovers({ method: 'GET', path: '/domain/zone/*/record' }, ruleOf('GET', '/domain/zone/{zoneName}')).should.be.false();
+  });
+
+  it('merges a flow of several nodes into the fewest rules, naming who needs each', () => {
+    const flows: FlowCall[] = [
+      { method: 'GET', path: '/domain/zone/{zoneName}/record', by: 'find record' },
+      { method: 'PUT', path: '/domain/zone/{zoneName}/record/{id}', by: 'update record' },
+      { method: 'POST', path: '/domain/zone/{zoneName}/refresh', by: 'refresh zone' },
+      { method: 'GET', path: '/domain/zone/{zoneName}', by: 'read zone' },
+      { method: 'GET', path: '/domain/zone', by: 'list zones' },
+      { method: 'GET', path: '/domain/zone/{zoneName}/record', by: 'another find' },
+    ];
+    rulesForCalls(flows)
+      .map((r) => `${r.method} ${r.path} <- ${r.by.join(', ')}`)
+      .should.eql([
+        'GET /domain/zone <- list zones',
+        'GET /domain/zone/* <- read zone, find record, another find',
+        'PUT /domain/zone/*/record/* <- update record',
+        'POST /domain/zone/*/refresh <- refresh zone',
+      ]);
+  });
+
+  it('allows every call, needs every rule, and is never wider than the placeholders (property-based)', () => {
+    fc.assert(
+      fc.property(calls, (gathered) => {
+        const rules = rulesForCalls(gathered);
+        const own = gathered.map((c) => ruleOf(c.method, c.path));
+        // Every gathered call is allowed.
+        const allowed = own.every((needed) => rules.some((r) => ruleCovers(r, needed)));
+        // Each rule is needed: without it, some call is no longer allowed.
+        const needed = rules.every((rule) => own.some((call) => !rules.some((r) => r !== rule && ruleCovers(r, call))));
+        // No rule is wider than a call's own.
+        const narrow = rules.every((rule) => own.some((call) => call.method === rule.method && call.path === rule.path));
+        // Each rule names exactly the callers it allows.
+        const named = rules.every((rule) =>
+          gathered.filter((c) => ruleCovers(rule, ruleOf(c.method, c.path))).every((c) => rule.by.includes(c.by)),
+        );
+        return allowed && needed && narrow && named;
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("lists the calls a key's rules do not allow, and the rules no call uses", () => {
+    const flows: FlowCall[] = [
+      { method: 'GET', path: '/domain/zone/{zoneName}/record', by: 'find' },
+      { method: 'POST', path: '/domain/zone/{zoneName}/refresh', by: 'refresh' },
+    ];
+    const keyRules = [
+      { method: 'GET', path: '/domain/*' },
+      { method: 'DELETE', path: '/*' },
+    ];
+    const { notAllowed, unused } = compareRules(keyRules, flows);
+    notAllowed.map((c) => c.by).should.eql(['refresh']);
+    unused.should.eql([{ method: 'DELETE', path: '/*' }]);
+  });
+});
