@@ -8,6 +8,7 @@ import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, au
 import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account';
 import { DeployedAccounts, registerAdminRoutes } from './admin-routes';
 import { registerCatalogueRoutes } from './catalogue-routes';
+import { registerRulesRoute } from './rules-routes';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
@@ -66,4 +67,5 @@ export = function register(RED: NodeAPI): void {
 
   registerAdminRoutes(RED, deployed);
   registerCatalogueRoutes(RED, deployed);
+  registerRulesRoute(RED);
 };

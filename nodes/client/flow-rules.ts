@@ -61,7 +61,8 @@ export function rulesForCalls(calls: readonly FlowCall[]): NeededRule[] {
       if (other !== rule && ruleCovers(rule, other)) for (const by of other.by) if (!rule.by.includes(by)) rule.by.push(by);
     }
   }
-  return kept.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0); // the same in every locale
+  return kept.sort((a, b) => order(a.path, b.path) || order(a.method, b.method));
 }
 
 /**

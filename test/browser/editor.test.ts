@@ -11,6 +11,7 @@ import { ENDPOINTS, PRESETS } from '../../nodes/client';
 
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const $: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('the editor in a real browser', function () {
   this.timeout(120_000);
@@ -134,6 +135,29 @@ describe('the editor in a real browser', function () {
       await page.waitForSelector('#ovh-check-result[data-status="valid"]', { timeout: 15_000 });
       (await page.textContent('#ovh-check-result'))!.should.match(/^Valid\. Never expires\. Rules: GET \/\*/);
       await page.screenshot({ path: path.join(screenshotDir, 'credentials-check.png') });
+      await page.click('#node-config-dialog-cancel');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('gathers the rules for the flows using the account: the fewest, with the nodes needing each', async () => {
+    const page = await openEditor();
+    try {
+      await openAccountDialog(page);
+      await page.click('#ovh-flow-rules');
+      await page.waitForSelector('.ovh-flow-rules-list li', { timeout: 15_000 });
+      const rows = await page.evaluate(() =>
+        $('#ovh-rules li')
+          .toArray()
+          .map((li: unknown) => `${$(li).find('.ovh-rule-method').val()} ${$(li).find('.ovh-rule-path').val()}`),
+      );
+      // The demo flow: GET /me, expand of /domain/zone/{zoneName}/record, /v2 policies, an SMS, and GET /domain/zone/{zoneName}.
+      rows.should.eql(['GET /domain/zone/*', 'GET /me', 'POST /sms/*/jobs', 'GET /v2/iam/policy']);
+      (await page.textContent('.ovh-flow-rules-list'))!.should.match(
+        /GET \/domain\/zone\/\* ← .*DNS records of example\.com|GET \/domain\/zone\/\* ← .*GET \/domain\/zone/,
+      );
+      await page.screenshot({ path: path.join(screenshotDir, 'credentials-flow-rules.png') });
       await page.click('#node-config-dialog-cancel');
     } finally {
       await page.context().close();

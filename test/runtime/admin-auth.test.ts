@@ -74,6 +74,14 @@ describe('a started Node-RED with adminAuth', function () {
     const found = await admin(nodeRed, 'GET', route, undefined, readerToken, { accept: 'application/json' });
     found.status.should.equal(200);
     (found.body as { operations: unknown[] }).operations.length.should.be.above(0);
+    // The wizard's rules for the flows likewise: read, not write.
+    const calls = { calls: [{ method: 'GET', path: '/me', by: 'n' }] };
+    (await admin(nodeRed, 'POST', '/ovh-credentials/rules-for-calls', calls)).status.should.equal(401);
+    const rules = await admin(nodeRed, 'POST', '/ovh-credentials/rules-for-calls', calls, readerToken, {
+      accept: 'application/json',
+    });
+    rules.status.should.equal(200);
+    (rules.body as { rules: unknown[] }).rules.should.eql([{ method: 'GET', path: '/me', by: ['n'] }]);
   });
 
   it('refuses the admin endpoints without a token, and to a user without ovh-credentials.write', async () => {

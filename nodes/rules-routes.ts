@@ -1,0 +1,44 @@
+/**
+ * The consumer-key wizard's "rules for my flows": the dialog gathers the method, path and mode of
+ * every request node using the account, and the runtime answers the fewest access rules that
+ * allow those calls (flow-rules.ts in the client), with who needs each. Nothing is fetched and no key
+ * is read, so whoever may read the flows may ask.
+ */
+import { OvhInputError, isPlainObject, itemPath, rulesForCalls, type FlowCall } from './client';
+import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
+
+/** More calls than any flow makes: an answer stays small. */
+const MOST_CALLS = 2000;
+const MOST_TEXT = 500;
+
+/** The calls a request node makes: its own, and in expand mode each item's. */
+function callsOf(raw: unknown): FlowCall[] {
+  if (!isPlainObject(raw)) throw new OvhInputError('Each call is an object: {method, path, mode, by}');
+  const text = (value: unknown, name: string) => {
+    if (typeof value !== 'string' || value === '' || value.length > MOST_TEXT)
+      throw new OvhInputError(`Each call needs a ${name} (text)`);
+    return value;
+  };
+  const call = { method: text(raw.method, 'method').toUpperCase(), path: text(raw.path, 'path'), by: text(raw.by, 'by') };
+  if (!['GET', 'POST', 'PUT', 'DELETE'].includes(call.method)) throw new OvhInputError(`Unknown method ${call.method}`);
+  if (!call.path.startsWith('/')) throw new OvhInputError(`A path starts with /: ${call.path}`);
+  // Expand reads the list, then `<list path>/{id}` for each id (request-modes.ts).
+  return raw.mode === 'expand' ? [call, { ...call, path: itemPath(call.path, 'id') }] : [call];
+}
+
+export function registerRulesRoute(RED: NodeAPI): void {
+  RED.httpAdmin.post(
+    '/ovh-credentials/rules-for-calls',
+    RED.auth.needsPermission('ovh-credentials.read'),
+    (req: AdminRequest, res: AdminResponse) => {
+      try {
+        const calls = isPlainObject(req.body) ? req.body.calls : undefined;
+        if (!Array.isArray(calls) || calls.length > MOST_CALLS)
+          throw new OvhInputError(`Send {calls: [...]}, at most ${MOST_CALLS}`);
+        res.status(200).json({ rules: rulesForCalls(calls.flatMap(callsOf)) });
+      } catch (err) {
+        res.status(400).json({ error: err instanceof Error ? err.message : String(err) });
+      }
+    },
+  );
+}

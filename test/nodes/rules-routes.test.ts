@@ -1,0 +1,53 @@
+/** "Rules for my flows": the runtime merges the calls the dialog gathered into the fewest access rules. */
+import 'should';
+import { helper, useRuntime, load, requestFlow, signatureCredentials } from '../helpers/node-red';
+import type { OvhSimulator } from '../simulator/simulator';
+
+describe('ovh-credentials rules for the flows', function () {
+  let sim: OvhSimulator;
+  useRuntime((started) => (sim = started));
+
+  // The routes come with the node types: any loaded flow has them.
+  beforeEach(() => load(requestFlow(sim, {}), signatureCredentials(sim)));
+
+  const ask = async (body: unknown) => {
+    const res = await helper
+      .request()
+      .post('/ovh-credentials/rules-for-calls')
+      .send(body as object);
+    return { status: res.status, body: res.body as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  it('answers the fewest rules for the calls of several nodes, with who needs each, items of expand included', async () => {
+    const res = await ask({
+      calls: [
+        { method: 'GET', path: '/me', by: 'who am I' },
+        { method: 'GET', path: '/dedicated/server', mode: 'expand', by: 'servers' },
+        { method: 'GET', path: '/domain/zone/{zoneName}/record', by: 'find' },
+        { method: 'PUT', path: '/domain/zone/{zoneName}/record/{id}', by: 'update' },
+        { method: 'POST', path: '/domain/zone/{zoneName}/refresh', by: 'refresh' },
+        { method: 'post', path: '/1.0/sms/{serviceName}/jobs?x=1', by: 'sms' },
+      ],
+    });
+    res.status.should.equal(200);
+    res.body.rules.should.eql([
+      { method: 'GET', path: '/dedicated/server', by: ['servers'] },
+      { method: 'GET', path: '/dedicated/server/*', by: ['servers'] },
+      { method: 'GET', path: '/domain/zone/*/record', by: ['find'] },
+      { method: 'PUT', path: '/domain/zone/*/record/*', by: ['update'] },
+      { method: 'POST', path: '/domain/zone/*/refresh', by: ['refresh'] },
+      { method: 'GET', path: '/me', by: ['who am I'] },
+      { method: 'POST', path: '/sms/*/jobs', by: ['sms'] },
+    ]);
+  });
+
+  it('refuses what is not a list of calls, naming what is wrong', async () => {
+    (await ask({})).status.should.equal(400);
+    (await ask({ calls: [{ method: 'PATCH', path: '/me', by: 'x' }] })).body.error.should.match(/Unknown method PATCH/);
+    (await ask({ calls: [{ method: 'GET', path: 'me', by: 'x' }] })).body.error.should.match(/starts with \//);
+    (await ask({ calls: [{ method: 'GET', path: '/me' }] })).body.error.should.match(/needs a by/);
+    (await ask({ calls: Array.from({ length: 2001 }, () => ({ method: 'GET', path: '/me', by: 'x' })) })).status.should.equal(
+      400,
+    );
+  });
+});
