@@ -38,14 +38,15 @@ const FETCHES_AT_ONCE = 4;
  */
 const MOST_FAMILIES_PER_BRANCH = 300;
 const MOST_BYTES_PER_DOCUMENT = 16 * 1024 * 1024;
-/** Every answer stays under this size (the dialog asks on each key typed). */
-const MOST_ANSWER_CHARS = 100_000;
+/** Every answer stays under this size in bytes (the dialog asks on each key typed). */
+const MOST_ANSWER_BYTES = 100_000;
 
 /** What one API (one base URL) is known to hold. */
 class ApiCatalogue {
   private readonly client: OvhClient;
   private readonly families = new Map<string, Family>();
   private readonly failed = new Map<string, string>();
+  private readonly loading = new Map<string, Promise<Family | undefined>>();
   private lists: Promise<Record<Branch, string[] | Error>> | undefined;
   private everything: Promise<void> | undefined;
   private search = new OperationSearch([]);
@@ -92,15 +93,37 @@ class ApiCatalogue {
     return names;
   }
 
-  /** The family a call's path belongs to, loaded; undefined when none holds it. */
+  /**
+   * The family a call's path belongs to, loaded; undefined when none holds it. Throws when it
+   * could not be loaded: a path is not unknown because its family is unreachable.
+   */
   async familyFor(located: { branch: Branch; path: string }): Promise<Family | undefined> {
     const name = familyOf(await this.familyNames(located.branch), located);
-    return name === undefined ? undefined : this.family(located.branch, name);
+    if (name === undefined) return undefined;
+    const family = await this.family(located.branch, name);
+    if (!family)
+      throw new Error(`the description of ${name} could not be read: ${this.failure(located.branch, name) ?? 'unknown reason'}`);
+    return family;
   }
 
   /** A family's operations, fetched (or read from disk) once. A failing family fails alone. */
-  async family(branch: Branch, name: string): Promise<Family | undefined> {
+  family(branch: Branch, name: string): Promise<Family | undefined> {
     const key = `${branch}${name}`;
+    // One load per family at a time: questions typed meanwhile wait for it, so it is indexed once.
+    let loading = this.loading.get(key);
+    if (!loading) {
+      loading = this.load(branch, name, key).finally(() => this.loading.delete(key));
+      this.loading.set(key, loading);
+    }
+    return loading;
+  }
+
+  /** Why a family could not be loaded, when it could not. */
+  failure(branch: Branch, name: string): string | undefined {
+    return this.failed.get(`${branch}${name}`);
+  }
+
+  private async load(branch: Branch, name: string, key: string): Promise<Family | undefined> {
     const known = this.families.get(key);
     if (known) return known;
     try {
@@ -222,6 +245,7 @@ class Catalogues {
       .find(q, limit)
       .map(({ method, path: p, status, description }) => ({ method, path: p, status, description: firstLine(description, 160) }));
     return fitAnswer({ operations, loading, stale: catalogue.stale, families: catalogue.loadedFamilies }, (answer) => {
+      // Paths of several KB: fewer of them (a path cannot be shortened and still be chosen).
       answer.operations = answer.operations.slice(0, Math.floor(answer.operations.length / 2));
     });
   }
@@ -236,16 +260,29 @@ class Catalogues {
     const operation = loaded && findOperation(loaded.operations, method, located.path);
     if (!loaded || !operation) return { known: false, stale: catalogue.stale };
     const fields = operationFields(operation, loaded.models);
-    return fitAnswer({ known: true, operation, fields, stale: catalogue.stale }, (answer) => {
-      // Too large (a description of several pages, thousands of enum values): shortened, never dropped.
-      answer.operation = { ...answer.operation, description: firstLine(answer.operation.description, 2000) };
-      answer.operation.iamActions = answer.operation.iamActions.slice(0, 50);
-      answer.fields = answer.fields.slice(0, 200).map((f) => ({
+    return fitAnswer({ known: true, operation, fields, stale: catalogue.stale }, (answer, step) => {
+      // Too large (a description of several pages, thousands of enum values): shortened a step
+      // further each time, the operation and its fields always kept.
+      const most = [2000, 500, 200, 100, 60, 40, 30, 20][step];
+      const count = [200, 100, 50, 25, 10, 5, 3, 1][step];
+      const short = (text: string) => firstLine(text, most);
+      const op = answer.operation;
+      answer.operation = {
+        ...op,
+        description: short(op.description),
+        responseType: op.responseType && short(op.responseType),
+        iamActions: op.iamActions.slice(0, count).map(short),
+        parameters: [],
+        ...(op.deprecation
+          ? { deprecation: { ...op.deprecation, replacement: op.deprecation.replacement && short(op.deprecation.replacement) } }
+          : {}),
+      };
+      answer.fields = answer.fields.slice(0, count * 2).map((f) => ({
         ...f,
-        description: firstLine(f.description, 200),
-        ...(f.enum ? { enum: f.enum.slice(0, 200) } : {}),
+        type: short(f.type),
+        description: short(f.description),
+        ...(f.enum ? { enum: f.enum.slice(0, count).map(short) } : {}),
       }));
-      answer.operation.parameters = [];
     });
   }
 
@@ -277,10 +314,14 @@ function firstLine(text: string, most: number): string {
   return line.length > most ? line.slice(0, most - 3) + '...' : line;
 }
 
-/** An answer under the size every answer keeps to: shortened while too large, then refused. */
-function fitAnswer<T extends object>(answer: T, shorten: (answer: T) => void): T {
-  for (let tries = 0; tries < 8 && JSON.stringify(answer).length > MOST_ANSWER_CHARS; tries++) shorten(answer);
-  if (JSON.stringify(answer).length > MOST_ANSWER_CHARS) throw new Error("the API's description of this is too large to show");
+/**
+ * An answer under the size every answer keeps to, in bytes as sent: shortened a step further
+ * each time (`step` 0, 1, 2...) while too large, then refused.
+ */
+function fitAnswer<T extends object>(answer: T, shorten: (answer: T, step: number) => void): T {
+  const size = () => Buffer.byteLength(JSON.stringify(answer));
+  for (let step = 0; step < 8 && size() > MOST_ANSWER_BYTES; step++) shorten(answer, step);
+  if (size() > MOST_ANSWER_BYTES) throw new Error("the API's description of this is too large to show");
   return answer;
 }
 

@@ -39,6 +39,9 @@ class RequestHandler {
   ) {
     this.rows = ParameterRows.read(parameters, node, RED, settings.body !== 'none');
     for (const refusal of this.rows?.refusals ?? []) node.warn(refusal);
+    const unplaced = settings.path ? (this.rows?.unplacedIn(settings.path) ?? []) : [];
+    if (unplaced.length > 0)
+      node.warn(RED._('ovh-request.warn.unplaced-rows', { names: unplaced.join(', '), path: settings.path }));
     this.status = new StatusReporter(node, RED, () => node.account?.queued() ?? 0);
     setMaxListeners(0, this.stopping.signal); // one listener per call in flight
     this.context = {

@@ -51,6 +51,11 @@ export class ParameterRows {
   /** Rows that refuse every msg, to say at deploy rather than only when a msg comes. */
   readonly refusals: string[];
 
+  /** Path rows whose name no `{placeholder}` of this path holds: their value would go nowhere. */
+  unplacedIn(path: string): string[] {
+    return this.rows.filter((r) => r.in === 'path' && !path.includes(`{${r.name}}`)).map((r) => r.name);
+  }
+
   private constructor(rows: ParameterRow[], node: Node, RED: NodeAPI) {
     for (const row of rows) {
       if (row.required && row.in !== 'path') this.required.push({ name: row.name, in: row.in });
@@ -139,7 +144,8 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
   const value = row.value;
   // An empty row is not sent (JSON `""` sends an empty text).
   if (value === undefined || value === null || value === '') return undefined;
-  const base = { name: row.name, in: row.in, type: typeof row.type === 'string' ? row.type : 'string', async: false };
+  // A row of one's own has no API type: its value goes as given (a number stays a number).
+  const base = { name: row.name, in: row.in, type: typeof row.type === 'string' ? row.type : '', async: false };
   const refusing = (refusal: OvhInputError): PreparedRow => ({ ...base, refusal, source: () => throwing(refusal) });
   const failing = (reason: string) => refusing(new OvhInputError(`Parameter "${row.name}": ${reason}`));
   if (CONSTANT_TYPES.has(valueType)) {
@@ -155,12 +161,14 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
   }
   if (typeof value !== 'string') return failing(`${valueType} needs an expression`);
   if (valueType === 'msg') {
+    // `msg.payload.zone` and `payload.zone` are the same property, as in every core node.
+    const property = value.replace(/^msg\./, '');
     try {
-      RED.util.normalisePropertyExpression(value);
+      RED.util.normalisePropertyExpression(property);
     } catch (err) {
       return failing(`msg.${value} is not a property: ${reasonOf(err)}`);
     }
-    return { ...base, source: (msg) => messageProperty(RED, msg, value, row.name) };
+    return { ...base, source: (msg) => messageProperty(RED, msg, property, row.name) };
   }
   if (valueType === 'flow' || valueType === 'global') {
     return { ...base, async: true, source: (msg) => evaluated(RED, value, valueType, node, msg, row.name) };

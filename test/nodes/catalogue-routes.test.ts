@@ -147,6 +147,101 @@ describe('ovh-credentials catalogue endpoints', function () {
     }
   });
 
+  /** An API of one's own making, as a deployed account's custom URL: its family list and descriptions. */
+  const serveApi = async (documents: Record<string, unknown>, delayMs = 0) => {
+    const server = http.createServer((req, res) => {
+      const body = documents[req.url ?? ''];
+      setTimeout(() => {
+        if (body === undefined) {
+          res.writeHead(404, { 'content-type': 'application/json' });
+          return res.end('{"message":"not found"}');
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      }, delayMs);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await load(requestFlow(sim, {}, { url: `http://127.0.0.1:${port}/1.0` }), signatureCredentials(sim));
+    return { close: () => new Promise((resolve) => server.close(resolve)) };
+  };
+  const family = (name: string, operations: Array<{ path: string; method?: string; parameters?: unknown[] }>, models = {}) => ({
+    apis: operations.map((o) => ({
+      path: o.path,
+      operations: [
+        { httpMethod: o.method ?? 'GET', description: `op ${o.path}`, responseType: 'void', parameters: o.parameters ?? [] },
+      ],
+    })),
+    models,
+    name,
+  });
+
+  it('indexes a family once, however many questions wait for it', async () => {
+    const api = await serveApi(
+      { '/1.0/': { apis: [{ path: '/dup' }] }, '/1.0/dup.json': family('/dup', [{ path: '/dup' }, { path: '/dup/{id}' }]) },
+      300,
+    );
+    try {
+      await Promise.all([
+        get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' }),
+        get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup/' }),
+      ]);
+      const found = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' });
+      found.body.operations.map((o: { path: string }) => o.path).should.eql(['/dup', '/dup/{id}']);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('says a family could not be read rather than calling its paths unknown', async () => {
+    const api = await serveApi({ '/1.0/': { apis: [{ path: '/broken' }] }, '/1.0/broken.json': '{"apis": [' });
+    try {
+      const res = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/broken/x' });
+      res.status.should.equal(502);
+      res.body.error.should.match(/the description of \/broken could not be read/);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('counts the 100 KB in bytes, and shortens an operation step by step rather than refuse it', async () => {
+    const wide = Array.from({ length: 50 }, (_, i) => ({ path: `/wide/${'€'.repeat(1850)}${i}` }));
+    const values = Array.from({ length: 300 }, (_, i) => `${i}-${'v'.repeat(600)}`);
+    const api = await serveApi({
+      '/1.0/': { apis: [{ path: '/wide' }, { path: '/long' }] },
+      '/1.0/wide.json': family('/wide', wide),
+      '/1.0/long.json': family(
+        '/long',
+        [
+          {
+            path: '/long/{id}',
+            parameters: [{ name: 'kind', dataType: 'long.Kind', fullType: 'long.Kind', paramType: 'query', required: true }],
+          },
+        ],
+        { 'long.Kind': { enum: values, enumType: 'string' } },
+      ),
+    });
+    try {
+      const found = await helper
+        .request()
+        .get('/ovh-credentials/catalogue/search')
+        .query({ account: 'acc', q: '/wide', limit: '50' });
+      found.status.should.equal(200);
+      Buffer.byteLength(found.text).should.be.below(100_000);
+      found.body.operations.length.should.be.above(0);
+      const detail = await helper
+        .request()
+        .get('/ovh-credentials/catalogue/operation')
+        .query({ account: 'acc', method: 'GET', path: '/long/x' });
+      detail.status.should.equal(200);
+      Buffer.byteLength(detail.text).should.be.below(100_000);
+      detail.body.fields[0].should.match({ name: 'kind', in: 'query' });
+      detail.body.fields[0].enum.length.should.be.above(0);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('keeps every answer under 100 KB, whatever the API describes', async () => {
     // An API (a deployed account's custom URL) whose description is made to be large (12 MB, under the 16 MB kept).
     const huge = 'x'.repeat(200_000);

@@ -376,6 +376,46 @@ describe('ovh-request parameter rows', function () {
       .should.eql(['ovh-request.warn.body-rows-unused']);
   });
 
+  it('reads a msg row written with or without its msg. prefix, as core nodes do', async () => {
+    const msg = await call(
+      {
+        method: 'GET',
+        path: '/echo/zone',
+        parameters: [row('zone', 'query', 'string', 'msg', 'msg.payload.zone'), row('id', 'query', 'long', 'msg', 'payload.id')],
+      },
+      { payload: { zone: 'example.com', id: '7' } },
+    );
+    msg.payload.search.should.equal('zone=example.com&id=7');
+  });
+
+  it("sends a row of one's own (no API type) as given: a number, an object", async () => {
+    const own = (name: string, valueType: string, value: string) => ({ name, in: 'body', value, valueType, custom: true });
+    const msg = await call(
+      {
+        method: 'POST',
+        path: '/echo/zone',
+        parameters: [own('ttl', 'num', '300'), own('extra', 'json', '{"a":1}'), own('label', 'str', 'x')],
+      },
+      { payload: {} },
+    );
+    JSON.parse(msg.payload.body).should.eql({ ttl: 300, extra: { a: 1 }, label: 'x' });
+  });
+
+  it('says at deploy which path rows match no placeholder of the path', async () => {
+    await load(
+      requestFlow(sim, {
+        method: 'GET',
+        path: '/echo/{zoneName}',
+        parameters: [row('zoneName', 'path', 'string', 'str', 'a'), row('id', 'path', 'long', 'num', '1')],
+      }),
+      signatureCredentials(sim),
+    );
+    logLines()
+      .filter((l) => l.level === 30 && l.type === 'ovh-request')
+      .map((l) => l.text)
+      .should.eql(['ovh-request.warn.unplaced-rows']);
+  });
+
   it('leaves out a row naming an environment variable that is not set', async () => {
     const msg = await call({
       method: 'PUT',
