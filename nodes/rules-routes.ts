@@ -1,10 +1,11 @@
 /**
  * The consumer-key wizard's "rules for my flows": the dialog gathers the method, path and mode of
  * every request node using the account, and the runtime answers the fewest access rules that
- * allow those calls (flow-rules.ts in the client), with who needs each. Nothing is fetched and no key
+ * allow those calls (flow-rules.ts in the client), with who needs each; after a Check, also what
+ * the key's rules do not allow and which of them no call uses. Nothing is fetched and no key
  * is read, so whoever may read the flows may ask.
  */
-import { OvhInputError, isPlainObject, itemPath, rulesForCalls, type FlowCall } from './client';
+import { OvhInputError, compareRules, isPlainObject, itemPath, rulesForCalls, type FlowCall, type Rule } from './client';
 import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 
 /** More calls than any flow makes: an answer stays small. */
@@ -26,6 +27,18 @@ function callsOf(raw: unknown): FlowCall[] {
   return raw.mode === 'expand' ? [call, { ...call, path: itemPath(call.path, 'id') }] : [call];
 }
 
+/** A key's rules as the Check read them, if given. */
+function rulesOf(raw: unknown): Rule[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw) || raw.length > MOST_CALLS) throw new OvhInputError('keyRules is a list of {method, path}');
+  return raw.map((r: unknown) => {
+    if (!isPlainObject(r) || typeof r.method !== 'string' || typeof r.path !== 'string' || r.path.length > MOST_TEXT) {
+      throw new OvhInputError('keyRules is a list of {method, path}');
+    }
+    return { method: r.method.toUpperCase(), path: r.path };
+  });
+}
+
 export function registerRulesRoute(RED: NodeAPI): void {
   RED.httpAdmin.post(
     '/ovh-credentials/rules-for-calls',
@@ -35,7 +48,13 @@ export function registerRulesRoute(RED: NodeAPI): void {
         const calls = isPlainObject(req.body) ? req.body.calls : undefined;
         if (!Array.isArray(calls) || calls.length > MOST_CALLS)
           throw new OvhInputError(`Send {calls: [...]}, at most ${MOST_CALLS}`);
-        res.status(200).json({ rules: rulesForCalls(calls.flatMap(callsOf)) });
+        const gathered = calls.flatMap(callsOf);
+        const keyRules = isPlainObject(req.body) ? rulesOf(req.body.keyRules) : undefined;
+        res.status(200).json({
+          rules: rulesForCalls(gathered),
+          // With the rules of the key in use (the Check's answer): what they do not allow, what no call uses.
+          ...(keyRules ? { comparison: compareRules(keyRules, gathered) } : {}),
+        });
       } catch (err) {
         res.status(400).json({ error: err instanceof Error ? err.message : String(err) });
       }

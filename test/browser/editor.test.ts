@@ -134,6 +134,9 @@ describe('the editor in a real browser', function () {
       await page.click('#ovh-check');
       await page.waitForSelector('#ovh-check-result[data-status="valid"]', { timeout: 15_000 });
       (await page.textContent('#ovh-check-result'))!.should.match(/^Valid\. Never expires\. Rules: GET \/\*/);
+      // The key against the flows using the account: read-only, so the SMS cannot be sent.
+      const comparison = await page.waitForSelector('.ovh-check-comparison', { timeout: 15_000 });
+      (await comparison.textContent())!.should.equal('Not allowed by this key: POST /sms/{serviceName}/jobs.');
       await page.screenshot({ path: path.join(screenshotDir, 'credentials-check.png') });
       await page.click('#node-config-dialog-cancel');
     } finally {

@@ -41,6 +41,24 @@ describe('ovh-credentials rules for the flows', function () {
     ]);
   });
 
+  it("compares a key's rules with the calls: what they do not allow, and what no call uses", async () => {
+    const res = await ask({
+      calls: [
+        { method: 'GET', path: '/domain/zone/{zoneName}/record', mode: 'expand', by: 'records' },
+        { method: 'POST', path: '/domain/zone/{zoneName}/refresh', by: 'refresh' },
+      ],
+      keyRules: [
+        { method: 'GET', path: '/domain/zone/*' },
+        { method: 'DELETE', path: '/*' },
+      ],
+    });
+    res.body.comparison.should.eql({
+      notAllowed: [{ method: 'POST', path: '/domain/zone/{zoneName}/refresh', by: 'refresh' }],
+      unused: [{ method: 'DELETE', path: '/*' }],
+    });
+    (await ask({ calls: [], keyRules: 'GET /*' })).body.error.should.match(/keyRules is a list/);
+  });
+
   it('refuses what is not a list of calls, naming what is wrong', async () => {
     (await ask({})).status.should.equal(400);
     (await ask({ calls: [{ method: 'PATCH', path: '/me', by: 'x' }] })).body.error.should.match(/Unknown method PATCH/);
