@@ -9,6 +9,7 @@ import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './ac
 import { DeployedAccounts, registerAdminRoutes } from './admin-routes';
 import { registerCatalogueRoutes } from './catalogue-routes';
 import { registerRulesRoute } from './rules-routes';
+import { registerAccountRoutes } from './account-routes';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
@@ -68,4 +69,5 @@ export = function register(RED: NodeAPI): void {
   registerAdminRoutes(RED, deployed);
   registerCatalogueRoutes(RED, deployed);
   registerRulesRoute(RED);
+  registerAccountRoutes(RED, deployed);
 };

@@ -82,6 +82,12 @@ describe('a started Node-RED with adminAuth', function () {
     });
     rules.status.should.equal(200);
     (rules.body as { rules: unknown[] }).rules.should.eql([{ method: 'GET', path: '/me', by: ['n'] }]);
+    // What acts with the account's keys (Try, a placeholder's values) needs ovh-credentials.write.
+    for (const route of ['/ovh-credentials/account/try', '/ovh-credentials/account/values']) {
+      const body = { account: 'acc', method: 'GET', path: '/domain/zone/{zoneName}', placeholder: 'zoneName' };
+      (await admin(nodeRed, 'POST', route, body)).status.should.equal(401);
+      [401, 403].should.containEql((await admin(nodeRed, 'POST', route, body, readerToken)).status);
+    }
   });
 
   it('refuses the admin endpoints without a token, and to a user without ovh-credentials.write', async () => {

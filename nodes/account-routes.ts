@@ -1,0 +1,142 @@
+/**
+ * The request dialog's questions to the account itself: the values a path placeholder can take
+ * (the list at its parent path: `{zoneName}` in `/domain/zone/{zoneName}/record` from
+ * `GET /domain/zone`), and Try (the call as configured, without deploying). Both act with a
+ * deployed account's keys, through its running node (its own endpoint, limits and clock), so
+ * they need `ovh-credentials.write`, and never answer a key.
+ */
+import { OvhApiError, OvhError, OvhInputError, isPlainObject, type OvhClient } from './client';
+import type { OvhCredentialsNode } from './account';
+import type { DeployedAccounts } from './admin-routes';
+import type { AdminRequest, AdminResponse, Node, NodeAPI } from './node-red';
+import type { Call } from './request-message';
+import { ParameterRows } from './request-parameters';
+
+/** How long a list of values is kept: long enough for a dialog, short enough to see a new zone. */
+const VALUES_KEPT_MS = 30_000;
+const MOST_VALUES = 500;
+/** Try shows the first 100 KB of an answer. */
+const MOST_ANSWER_BYTES = 100_000;
+/** Rows Try can evaluate without a msg: literal values. */
+const LITERAL_TYPES = new Set(['str', 'num', 'bool', 'json']);
+
+export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
+  const canWrite = RED.auth.needsPermission('ovh-credentials.write');
+  const kept = new Map<string, { at: number; answer: unknown }>();
+
+  /** The running account node of a deployed account; refused for anything else. */
+  const accountNode = (id: unknown): OvhCredentialsNode => {
+    const node = deployed.get(id) && typeof id === 'string' ? (RED.nodes.getNode(id) as OvhCredentialsNode | null) : null;
+    if (!node || typeof node.getClient !== 'function')
+      throw new OvhInputError('Deploy this account first: the dialog calls the API through a deployed account');
+    return node;
+  };
+
+  const route = (routePath: string, answer: (body: Record<string, unknown>) => Promise<unknown>) =>
+    RED.httpAdmin.post(routePath, canWrite, (req: AdminRequest, res: AdminResponse) => {
+      Promise.resolve()
+        .then(() => answer(isPlainObject(req.body) ? req.body : {}))
+        .then(
+          (body) => res.status(200).json(body),
+          (err: unknown) =>
+            res
+              .status(err instanceof OvhInputError ? 400 : 502)
+              .json({ error: err instanceof Error ? err.message : String(err) }),
+        );
+    });
+
+  route('/ovh-credentials/account/values', async (body) => {
+    const node = accountNode(body.account);
+    const listPath = parentList(text(body.path, 'path'), text(body.placeholder, 'placeholder'), valuesOf(body.params));
+    const key = `${node.id} ${listPath}`;
+    const known = kept.get(key);
+    if (known && Date.now() - known.at < VALUES_KEPT_MS) return known.answer;
+    const answer = await listValues(node.getClient(), listPath);
+    kept.set(key, { at: Date.now(), answer });
+    return answer;
+  });
+
+  route('/ovh-credentials/account/try', async (body) => {
+    const node = accountNode(body.account);
+    const method = text(body.method, 'method').toUpperCase();
+    const call: Call = { method: method as Call['method'], path: text(body.path, 'path') };
+    const rows = Array.isArray(body.parameters) ? body.parameters.filter(isPlainObject) : [];
+    const literal = rows.filter((r) => LITERAL_TYPES.has(String(r.valueType ?? 'str')));
+    // Rows that read msg, flow, global, env or JSONata have no value without a msg: not set.
+    const notSet = rows.filter((r) => !literal.includes(r) && r.value !== '' && r.value !== undefined).map((r) => String(r.name));
+    await ParameterRows.read(literal, node as Node, RED)?.apply(call, {});
+    return { ...(await tryCall(node.getClient(), call)), notSet };
+  });
+}
+
+/**
+ * The list that says which values a placeholder takes: the path up to it (`/domain/zone` for
+ * `{zoneName}` in `/domain/zone/{zoneName}/record`), with the placeholders before it filled
+ * from the values already chosen.
+ */
+export function parentList(path: string, placeholder: string, chosen: Record<string, string>): string {
+  const marker = `/{${placeholder}}`;
+  const at = path.split('?')[0].indexOf(marker);
+  if (at <= 0) throw new OvhInputError(`{${placeholder}} is not a placeholder of ${path}, after a list`);
+  return path.slice(0, at).replace(/\{([^/{}]+)\}/g, (_whole, name: string) => {
+    const value = chosen[name];
+    if (value === undefined || value === '')
+      throw new OvhInputError(`Choose {${name}} first: the values of {${placeholder}} depend on it`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** The values a list answers (ids or names), or why the key may not read it. */
+async function listValues(client: OvhClient, listPath: string): Promise<unknown> {
+  try {
+    const res = await client.request('GET', listPath, { retry: false });
+    const list = Array.isArray(res.body) ? res.body : [];
+    const values = list.filter((v) => typeof v === 'string' || typeof v === 'number').slice(0, MOST_VALUES);
+    return { listPath, values, more: list.length > values.length };
+  } catch (err) {
+    if (err instanceof OvhApiError && err.statusCode === 403) return { listPath, values: [], refused: err.message };
+    throw err;
+  }
+}
+
+/** A call as the node would make it, answered as the dialog shows it: status, query id, the first 100 KB. */
+async function tryCall(client: OvhClient, call: Call): Promise<Record<string, unknown>> {
+  try {
+    const res = await client.request(call.method, call.path, {
+      params: call.params,
+      query: call.query,
+      body: call.body,
+      retry: false,
+    });
+    const json = JSON.stringify(res.body) ?? 'null';
+    const whole = Buffer.byteLength(json) <= MOST_ANSWER_BYTES;
+    return {
+      ok: true,
+      statusCode: res.statusCode,
+      queryId: res.queryId,
+      url: res.url,
+      ...(whole
+        ? { answer: res.body }
+        : { answerText: Buffer.from(json).subarray(0, MOST_ANSWER_BYTES).toString(), truncated: true }),
+    };
+  } catch (err) {
+    // The same words as at runtime; an input refusal is the dialog's to fix (400).
+    if (err instanceof OvhInputError) throw err;
+    if (!(err instanceof OvhError)) throw err;
+    return {
+      ok: false,
+      error: err.message,
+      ...(err instanceof OvhApiError ? { statusCode: err.statusCode, queryId: err.queryId } : {}),
+    };
+  }
+}
+
+function text(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '' || value.length > 2000) throw new OvhInputError(`Give the ${name}`);
+  return value;
+}
+
+function valuesOf(raw: unknown): Record<string, string> {
+  if (!isPlainObject(raw)) return {};
+  return Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}

@@ -1,0 +1,134 @@
+/**
+ * The request dialog's questions to a deployed account: the values of a placeholder, and Try.
+ * Through the running account node, against the simulator (which checks keys and rules).
+ */
+import 'should';
+import { OvhSimulator } from '../simulator/simulator';
+import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
+import { parentList } from '../../nodes/account-routes';
+
+describe('ovh-credentials account endpoints (values, Try)', function () {
+  let sim: OvhSimulator;
+  useRuntime((started) => (sim = started));
+
+  const post = async (route: string, body: Record<string, unknown>) => {
+    const res = await helper.request().post(route).send(body);
+    return { status: res.status, body: res.body as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const row = (name: string, place: string, type: string, valueType: string, value: string) => ({
+    name,
+    in: place,
+    type,
+    valueType,
+    value,
+  });
+
+  it('finds the list a placeholder comes from, filling the placeholders before it', () => {
+    parentList('/domain/zone/{zoneName}/record', 'zoneName', {}).should.equal('/domain/zone');
+    parentList('/sms/{serviceName}/jobs', 'serviceName', {}).should.equal('/sms');
+    parentList('/domain/zone/{zoneName}/record/{id}', 'id', { zoneName: 'example.com' }).should.equal(
+      '/domain/zone/example.com/record',
+    );
+    parentList('/ip/{ip}/task', 'ip', {}).should.equal('/ip');
+    parentList('/x/{a}/y/{b}', 'b', { a: '192.0.2.0/24' }).should.equal('/x/192.0.2.0%2F24/y');
+    (() => parentList('/domain/zone/{zoneName}/record/{id}', 'id', {})).should.throw(/Choose \{zoneName\} first/);
+    (() => parentList('/{zoneName}', 'zoneName', {})).should.throw(/after a list/);
+  });
+
+  it("offers a placeholder's values from the account, nested ones from the values chosen", async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const zones = await post('/ovh-credentials/account/values', {
+      account: 'acc',
+      path: '/domain/zone/{zoneName}/record',
+      placeholder: 'zoneName',
+    });
+    zones.status.should.equal(200);
+    zones.body.should.match({ listPath: '/domain/zone', values: ['example.com'] });
+    const ids = await post('/ovh-credentials/account/values', {
+      account: 'acc',
+      path: '/domain/zone/{zoneName}/record/{id}',
+      placeholder: 'id',
+      params: { zoneName: 'example.com' },
+    });
+    ids.body.values.should.containEql(1002);
+    // Kept briefly: asked again, the API is not called again.
+    const before = sim.count({ path: '/1.0/domain/zone' });
+    await post('/ovh-credentials/account/values', { account: 'acc', path: '/domain/zone/{zoneName}', placeholder: 'zoneName' });
+    sim.count({ path: '/1.0/domain/zone' }).should.equal(before);
+  });
+
+  it("says when the key's rules do not allow the list, naming the rule that would", async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim, sim.addConsumerKey([{ method: 'GET', path: '/me' }])));
+    const res = await post('/ovh-credentials/account/values', {
+      account: 'acc',
+      path: '/sms/{serviceName}/jobs',
+      placeholder: 'serviceName',
+    });
+    res.status.should.equal(200);
+    res.body.values.should.eql([]);
+    res.body.refused.should.match(/NOT_GRANTED_CALL.*a rule GET \/sms would allow it/);
+  });
+
+  it('tries a GET as configured, literal rows evaluated, msg rows named as not set', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const res = await post('/ovh-credentials/account/try', {
+      account: 'acc',
+      method: 'GET',
+      path: '/domain/zone/{zoneName}/record',
+      parameters: [
+        row('zoneName', 'path', 'string', 'str', 'example.com'),
+        row('subDomain', 'query', 'string', 'str', 'www'),
+        row('fieldType', 'query', 'string', 'msg', 'payload.type'),
+      ],
+    });
+    res.status.should.equal(200);
+    res.body.should.match({ ok: true, statusCode: 200, answer: [1002], notSet: ['fieldType'] });
+    res.body.queryId.should.be.a.String();
+    sim.received({ path: '/1.0/domain/zone/example.com/record' })[0].search.should.equal('subDomain=www');
+  });
+
+  it('tries a POST with its body rows converted, and shows an error in the words of the runtime', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const created = await post('/ovh-credentials/account/try', {
+      account: 'acc',
+      method: 'POST',
+      path: '/domain/zone/{zoneName}/record',
+      parameters: [
+        row('zoneName', 'path', 'string', 'str', 'example.com'),
+        row('fieldType', 'body', 'domain.zone.RecordTypeEnum', 'str', 'TXT'),
+        row('target', 'body', 'string', 'str', 'hello'),
+        row('ttl', 'body', 'long', 'str', '60'),
+      ],
+    });
+    created.body.should.match({ ok: true, statusCode: 200 });
+    JSON.parse(sim.received({ method: 'POST' })[0].body).should.eql({ fieldType: 'TXT', target: 'hello', ttl: 60 });
+    const missing = await post('/ovh-credentials/account/try', {
+      account: 'acc',
+      method: 'GET',
+      path: '/domain/zone/{zoneName}',
+      parameters: [row('zoneName', 'path', 'string', 'str', 'nowhere.example')],
+    });
+    missing.body.should.match({ ok: false, statusCode: 404 });
+    missing.body.error.should.match(/^GET \/domain\/zone\/\{zoneName\} failed: 404 .*query id/);
+    const refused = await post('/ovh-credentials/account/try', {
+      account: 'acc',
+      method: 'GET',
+      path: '/domain/zone/{zoneName}',
+      parameters: [row('ttl', 'query', 'long', 'str', 'soon')],
+    });
+    refused.status.should.equal(400);
+    refused.body.error.should.match(/Parameter "ttl" must be a whole number/);
+  });
+
+  it('acts only through a deployed account, and never answers a key', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const res = await post('/ovh-credentials/account/try', { account: 'nope', method: 'GET', path: '/me' });
+    res.status.should.equal(400);
+    res.body.error.should.match(/Deploy this account first/);
+    (await post('/ovh-credentials/account/try', { account: 'req', method: 'GET', path: '/me' })).status.should.equal(400); // not an account
+    const me = await post('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/me' });
+    const text = JSON.stringify(me.body);
+    const { acc } = signatureCredentials(sim);
+    text.should.not.containEql(acc.appSecret);
+  });
+});
