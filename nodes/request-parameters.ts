@@ -37,6 +37,8 @@ interface PreparedRow {
   async: boolean;
   /** Why every msg is refused: a literal its type cannot hold, an expression that does not parse. */
   refusal?: OvhInputError;
+  /** Where the value comes from, as the dialog shows it: `msg.payload[0]`, `flow.zone`, `JSONata`. */
+  from: string;
 }
 
 type Values = Record<FieldPlace, Record<string, unknown>>;
@@ -89,6 +91,7 @@ export class ParameterRows {
   async apply(call: Call, msg: NodeMessage): Promise<void> {
     const values = this.anyAsync ? await this.evaluateAsync(msg) : this.evaluate(msg);
     if (Object.keys(values.path).length > 0) call.params = { ...(call.params ?? {}), ...values.path };
+    this.checkPathRows(call);
     if (Object.keys(values.query).length > 0) {
       if (call.query === undefined || isPlainObject(call.query)) call.query = { ...(call.query ?? {}), ...values.query };
       // else: msg.query is not an object, and is refused as such when the URL is built.
@@ -111,6 +114,26 @@ export class ParameterRows {
     const results = await Promise.all(this.rows.map((row) => row.source(msg)));
     this.rows.forEach((row, i) => put(values, row, results[i]));
     return values;
+  }
+
+  /**
+   * A path row that gave nothing, for a placeholder the msg does not fill either, is named with
+   * where it reads from: the likeliest cause is an earlier answer without the value (an empty list).
+   */
+  private checkPathRows(call: Call): void {
+    for (const row of this.rows) {
+      if (row.in !== 'path' || !call.path.includes(`{${row.name}}`)) continue;
+      const value = call.params && Object.hasOwn(call.params, row.name) ? call.params[row.name] : undefined;
+      if (value === undefined || value === null) {
+        throw new OvhInputError(
+          `Parameter "${row.name}" (path) has no value: its row (${row.from}) gave nothing, and msg.params.${row.name} is not set`,
+          {
+            kind: 'missing-value',
+            placeholder: row.name,
+          },
+        );
+      }
+    }
   }
 
   private checkRequired(call: Call): void {
@@ -145,7 +168,8 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
   // An empty row is not sent (JSON `""` sends an empty text).
   if (value === undefined || value === null || value === '') return undefined;
   // A row of one's own has no API type: its value goes as given (a number stays a number).
-  const base = { name: row.name, in: row.in, type: typeof row.type === 'string' ? row.type : '', async: false };
+  const from = ['msg', 'flow', 'global'].includes(valueType) ? `${valueType}.${String(value).replace(/^msg\./, '')}` : valueType;
+  const base = { name: row.name, in: row.in, type: typeof row.type === 'string' ? row.type : '', async: false, from };
   const refusing = (refusal: OvhInputError): PreparedRow => ({ ...base, refusal, source: () => throwing(refusal) });
   const failing = (reason: string) => refusing(new OvhInputError(`Parameter "${row.name}": ${reason}`));
   if (CONSTANT_TYPES.has(valueType)) {

@@ -145,6 +145,51 @@ describe('the request dialog in a real browser', function () {
     }
   });
 
+  it('picks a zone from the account, and tries the call: a GET at once, a POST once confirmed', async () => {
+    const page = await session.openEditor();
+    const { sim } = session;
+    try {
+      await editRequest(page);
+      await page.fill('#node-input-path', '/domain/zone/{zoneName}/record');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('.ovh-param-row[data-name="subDomain"]');
+      await page.click('.ovh-param-row[data-name="zoneName"] .ovh-param-values');
+      await page.click('.ovh-values-menu >> text=example.com');
+      (await page.evaluate(() => $('.ovh-param-row[data-name="zoneName"] .ovh-param-value').typedInput('value'))).should.equal(
+        'example.com',
+      );
+      await setRow(page, 'subDomain', 'str', 'www');
+      await setRow(page, 'fieldType', 'msg', 'payload.type');
+      await page.click('#ovh-request-try');
+      await page.waitForSelector('#ovh-try-result[data-ok="true"]', { timeout: 15_000 });
+      const shown = (await page.textContent('#ovh-try-result'))!;
+      shown.should.match(/^200 · query id \S+/);
+      shown.should.match(/Not set without a msg: fieldType/);
+      shown.should.match(/1002/);
+      await page.screenshot({ path: path.join(session.screenshotDir, 'request-try.png') });
+
+      // A write asks first, naming the method and path; nothing is sent before.
+      await page.selectOption('#node-input-method', 'POST');
+      await page.fill('#node-input-path', '/domain/zone/{zoneName}/refresh');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('#ovh-request-operation:has-text("Refresh")');
+      await setRow(page, 'zoneName', 'str', 'example.com');
+      const refreshes = sim.count({ method: 'POST', path: '/1.0/domain/zone/example.com/refresh' });
+      await page.click('#ovh-request-try');
+      const ask = await page.waitForSelector(
+        '.red-ui-notification:has-text("Call POST /domain/zone/{zoneName}/refresh on the account now?")',
+      );
+      sim.count({ method: 'POST', path: '/1.0/domain/zone/example.com/refresh' }).should.equal(refreshes);
+      await ask.waitForSelector('.ovh-try-confirm');
+      await page.click('.ovh-try-confirm');
+      await page.waitForSelector('#ovh-try-result[data-ok="true"]:has-text("200")', { timeout: 15_000 });
+      sim.count({ method: 'POST', path: '/1.0/domain/zone/example.com/refresh' }).should.equal(refreshes + 1);
+      await page.click('#node-dialog-cancel');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('builds the DNS update of example 02 with rows, no JSON, and the deployed flow makes those calls', async () => {
     const page = await session.openEditor();
     const { sim } = session;

@@ -416,6 +416,17 @@ describe('ovh-request parameter rows', function () {
       .should.eql(['ovh-request.warn.unplaced-rows']);
   });
 
+  it('names the row a missing path value was to come from (an earlier answer, empty)', async () => {
+    const msg = await call(
+      { method: 'PUT', path: '/echo/zone/{id}', parameters: [row('id', 'path', 'long', 'msg', 'payload[0]', true)] },
+      { payload: [] },
+    );
+    msg.caught.message.should.match(
+      /Parameter "id" \(path\) has no value: its row \(msg\.payload\[0\]\) gave nothing, and msg\.params\.id is not set/,
+    );
+    sim.count().should.equal(0);
+  });
+
   it('leaves out a row naming an environment variable that is not set', async () => {
     const msg = await call({
       method: 'PUT',
