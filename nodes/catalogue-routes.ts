@@ -175,14 +175,14 @@ class ApiCatalogue {
 let keptDescriptions: DescriptionCache | undefined;
 
 /**
- * What the kept description says of a call, without fetching anything: `unknown` (a typo, or an
- * operation gone), `deprecated` (with the operation), or undefined when nothing is kept for it.
+ * The operation the kept description gives a call, without fetching anything: `unknown` (a typo,
+ * or an operation gone), the operation, or undefined when nothing is kept for it.
  */
-export async function knownOperation(
+async function keptOperation(
   baseUrl: string,
   method: string,
   callPath: string,
-): Promise<{ kind: 'unknown' } | { kind: 'deprecated'; operation: Operation } | undefined> {
+): Promise<{ kind: 'unknown' } | { kind: 'known'; operation: Operation } | undefined> {
   if (!keptDescriptions) return undefined;
   const located = locate(callPath);
   const list = await keptDescriptions.peek(baseUrl, `${located.branch}/`);
@@ -192,8 +192,24 @@ export async function knownOperation(
   const kept = await keptDescriptions.peek(baseUrl, `${located.branch}${name}`);
   if (kept === undefined) return undefined;
   const operation = findOperation(readFamily(located.branch, name, kept).operations, method, located.path);
-  if (!operation) return { kind: 'unknown' };
-  return operation.status === 'DEPRECATED' ? { kind: 'deprecated', operation } : undefined;
+  return operation ? { kind: 'known', operation } : { kind: 'unknown' };
+}
+
+/** What the deploy check says of a call: `unknown`, `deprecated` (with the operation), or nothing. */
+export async function knownOperation(
+  baseUrl: string,
+  method: string,
+  callPath: string,
+): Promise<{ kind: 'unknown' } | { kind: 'deprecated'; operation: Operation } | undefined> {
+  const kept = await keptOperation(baseUrl, method, callPath);
+  if (kept?.kind === 'unknown') return kept;
+  return kept?.operation.status === 'DEPRECATED' ? { kind: 'deprecated', operation: kept.operation } : undefined;
+}
+
+/** The IAM actions the kept description says a call needs; none when nothing is kept. */
+export async function iamActionsOf(baseUrl: string, method: string, callPath: string): Promise<string[]> {
+  const kept = await keptOperation(baseUrl, method, callPath).catch(() => undefined);
+  return kept?.kind === 'known' ? kept.operation.iamActions : [];
 }
 
 export function registerCatalogueRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {

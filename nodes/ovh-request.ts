@@ -5,14 +5,14 @@
  * becomes a call and an answer becomes a msg, in request-message.ts.
  */
 import { setMaxListeners } from 'node:events';
-import { OvhInputError } from './client';
+import { OvhApiError, OvhInputError, isPlainObject } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import { PartsSequence, errorFields, readCall, writeAnswer, writeFailure, type Ignored } from './request-message';
 import { runSequence, single, type ModeContext, type ModeRun, type Step } from './request-modes';
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
 import { StatusReporter } from './status';
-import { knownOperation } from './catalogue-routes';
+import { iamActionsOf, knownOperation } from './catalogue-routes';
 import { ParameterRows } from './request-parameters';
 
 interface OvhRequestNode extends Node {
@@ -90,6 +90,23 @@ class RequestHandler {
     } else {
       this.node.error(error, msg);
     }
+  }
+
+  /**
+   * A 403 from IAM (a `Client::Forbidden` naming `unauthorizedActionsByIAM`) says which actions
+   * the operation needs, from the kept description: a policy needs all of them, not only the one
+   * the API names first.
+   */
+  async explained(err: unknown): Promise<unknown> {
+    if (!(err instanceof OvhApiError) || err.statusCode !== 403 || !isPlainObject(err.details)) return err;
+    if (err.details.unauthorizedActionsByIAM === undefined || !this.node.account) return err;
+    try {
+      const actions = await iamActionsOf(this.node.account.getClient().base.baseUrl, err.method, err.path);
+      if (actions.length > 0) err.message += `; the operation needs the IAM actions ${actions.join(', ')}`;
+    } catch {
+      // no kept description: the API's own words stand
+    }
+    return err;
   }
 
   /** A failure whose msg Node-RED could not pass on (a property that cannot be cloned): logged without it. */
@@ -196,9 +213,9 @@ export = function register(RED: NodeAPI): void {
     this.on('input', (msg, send, done) => {
       inFlight++;
       handler.status.started();
-      handler.handle(msg, send, done).then(finished, (err: unknown) => {
+      handler.handle(msg, send, done).then(finished, async (err: unknown) => {
         try {
-          handler.report(msg, err, send, done);
+          handler.report(msg, await handler.explained(err), send, done);
         } catch (unreportable) {
           // Node-RED could not pass the msg on (it clones it for Catch nodes): say so in the log.
           handler.unreportable(err, unreportable);

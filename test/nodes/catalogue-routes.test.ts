@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
-import { helper, load, logLines, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
+import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
 
 interface Found {
   operations: Array<{ method: string; path: string; status: string; description: string }>;
@@ -293,6 +293,26 @@ describe('ovh-credentials catalogue endpoints', function () {
       detail.body.fields[0].enum.length.should.be.above(0);
     } finally {
       server.close();
+    }
+  });
+
+  it('names the IAM actions an operation needs when IAM refuses it, from the kept description', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    await search('/dedicated/server/'); // the dialog's search keeps /dedicated/server
+    await helper.unload();
+    sim.iamDenied.add('dedicatedServer:apiovh:reboot');
+    try {
+      await load(requestFlow(sim, { method: 'POST', path: '/dedicated/server/{serviceName}/reboot' }), signatureCredentials(sim));
+      const caught = receive('caught');
+      const server = Object.keys(sim.data.servers)[0];
+      helper.getNode('req').receive({ params: { serviceName: server } });
+      const msg = (await caught)[0];
+      msg.statusCode.should.equal(403);
+      msg.error.message.should.match(
+        /403 Client::Forbidden: User not granted.*; the operation needs the IAM actions dedicatedServer:apiovh:reboot/,
+      );
+    } finally {
+      sim.iamDenied.delete('dedicatedServer:apiovh:reboot');
     }
   });
 

@@ -794,6 +794,20 @@ export class OvhSimulator {
       if (!server) return notFound(ctx, `serviceName = ${p.name}`);
       ok(ctx, server);
     });
+    on('POST', '/dedicated/server/:name/reboot', (ctx, p) => {
+      if (!this.data.servers[p.name]) return notFound(ctx, `serviceName = ${p.name}`);
+      if (this.iamDenied.has('dedicatedServer:apiovh:reboot')) {
+        return this.send(ctx.res, ctx.record, 403, {
+          class: 'Client::Forbidden',
+          message: 'User not granted for this request',
+          details: {
+            unauthorizedActionsByIAM: 'dedicatedServer:apiovh:reboot',
+            urn: `urn:v1:eu:resource:dedicatedServer:${p.name}`,
+          },
+        });
+      }
+      ok(ctx, { taskId: 4000 + this.requests.length, function: 'hardReboot', status: 'init' });
+    });
 
     on('GET', '/ip/:ip', (ctx, p) => {
       const ip = this.data.ips[p.ip];
