@@ -162,6 +162,44 @@ describe('the editor in a real browser', function () {
       );
       await page.screenshot({ path: path.join(screenshotDir, 'credentials-flow-rules.png') });
       await page.click('#node-config-dialog-cancel');
+      await page.waitForSelector('#ovh-flow-rules', { state: 'detached' });
+
+      // Nodes on another tab and in a subflow count too (not deployed); one whose method comes from msg is named.
+      await page.evaluate((account) => {
+        const request = (id: string, z: string, method: string, path: string, name = '') => {
+          const defaults = RED.nodes.getType('ovh-request').defaults;
+          const values = Object.fromEntries(Object.keys(defaults).map((key) => [key, defaults[key].value]));
+          return { ...values, id, z, type: 'ovh-request', x: 200, y: 100, wires: [[]], account, method, path, name };
+        };
+        RED.view.importNodes(
+          [
+            { id: 'rules-tab', type: 'tab', label: 'Other tab' },
+            request('rules-delete', 'rules-tab', 'DELETE', '/domain/zone/{zoneName}/record/{id}', 'delete record'),
+            { id: 'rules-subflow', type: 'subflow', name: 'reboot helper', in: [], out: [] },
+            request('rules-reboot', 'rules-subflow', 'POST', '/dedicated/server/{serviceName}/reboot', 'reboot'),
+            request('rules-dynamic', 'rules-tab', 'msg', '', 'dynamic call'),
+          ],
+          { generateIds: false, addFlow: false },
+        );
+      }, DEMO_ACCOUNT_ID);
+      await openAccountDialog(page);
+      await page.click('#ovh-flow-rules');
+      await page.waitForSelector('.ovh-flow-rules-list li', { timeout: 15_000 });
+      const more = await page.evaluate(() =>
+        $('#ovh-rules li')
+          .toArray()
+          .map((li: unknown) => `${$(li).find('.ovh-rule-method').val()} ${$(li).find('.ovh-rule-path').val()}`),
+      );
+      more.should.eql([
+        'POST /dedicated/server/*/reboot',
+        'GET /domain/zone/*',
+        'DELETE /domain/zone/*/record/*',
+        'GET /me',
+        'POST /sms/*/jobs',
+        'GET /v2/iam/policy',
+      ]);
+      (await page.textContent('#ovh-flow-rules-notes'))!.should.match(/set by msg, so not known here: dynamic call/);
+      await page.click('#node-config-dialog-cancel');
     } finally {
       await page.context().close();
     }
