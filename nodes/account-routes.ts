@@ -15,6 +15,8 @@ import { ParameterRows } from './request-parameters';
 /** How long a list of values is kept: long enough for a dialog, short enough to see a new zone. */
 const VALUES_KEPT_MS = 30_000;
 const MOST_VALUES = 500;
+/** Lists kept per running account: a dialog asks for a few. */
+const MOST_LISTS_KEPT = 50;
 /** Try shows the first 100 KB of an answer. */
 const MOST_ANSWER_BYTES = 100_000;
 /** Rows Try can evaluate without a msg: literal values. */
@@ -22,7 +24,9 @@ const LITERAL_TYPES = new Set(['str', 'num', 'bool', 'json']);
 
 export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
   const canWrite = RED.auth.needsPermission('ovh-credentials.write');
-  const kept = new Map<string, { at: number; answer: unknown }>();
+  // Kept per running client: a redeploy (another key, another URL) starts afresh, and the lists
+  // of an account that stopped go with its client.
+  const kept = new WeakMap<OvhClient, Map<string, { at: number; answer: unknown }>>();
 
   /** The running account node of a deployed account; refused for anything else. */
   const accountNode = (id: unknown): OvhCredentialsNode => {
@@ -48,11 +52,16 @@ export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts):
   route('/ovh-credentials/account/values', async (body) => {
     const node = accountNode(body.account);
     const listPath = parentList(text(body.path, 'path'), text(body.placeholder, 'placeholder'), valuesOf(body.params));
-    const key = `${node.id} ${listPath}`;
-    const known = kept.get(key);
-    if (known && Date.now() - known.at < VALUES_KEPT_MS) return known.answer;
-    const answer = await listValues(node.getClient(), listPath);
-    kept.set(key, { at: Date.now(), answer });
+    const client = node.getClient();
+    let lists = kept.get(client);
+    if (!lists) kept.set(client, (lists = new Map()));
+    const now = Date.now();
+    for (const [path, list] of lists) if (now - list.at >= VALUES_KEPT_MS) lists.delete(path);
+    const known = lists.get(listPath);
+    if (known) return known.answer;
+    const answer = await listValues(client, listPath);
+    if (lists.size >= MOST_LISTS_KEPT) lists.delete(lists.keys().next().value as string); // the oldest
+    lists.set(listPath, { at: Date.now(), answer });
     return answer;
   });
 

@@ -34,11 +34,53 @@ export function ruleOf(method: string, path: string): Rule {
  * where `*` stands for anything (`/` included, as the API reads rules), matches. `/domain/zone/*`
  * covers `/domain/zone/*\/record` but not `/domain/zone` itself.
  */
-export function ruleCovers(rule: Rule, other: Rule): boolean {
-  if (rule.method !== other.method) return false;
-  const pattern = new RegExp('^' + rule.path.split('*').map(escapeRegExp).join('.*') + '$');
+export function ruleCovers(rule: Rule, other: Rule, budget: WorkBudget = new WorkBudget()): boolean {
   // A `*` of the other rule is matched only by a `*` of this one: paths hold no `*` of their own.
-  return pattern.test(other.path);
+  return rule.method === other.method && globMatches(rule.path, other.path, budget);
+}
+
+/**
+ * How much matching one question may cost. Rules come from whoever asks (a flow, a key), and a
+ * rule such as `/*a*a*a...` makes any matcher work hard: past the budget, the question is refused.
+ */
+export class WorkBudget {
+  constructor(private left = 20_000_000) {}
+
+  spend(steps: number): void {
+    this.left -= steps;
+    if (this.left < 0) throw new RangeError('Too many calls or rules, or rules too intricate, to compare');
+  }
+}
+
+/**
+ * Whether a rule's path, where `*` stands for anything, matches a text: the two-pointer wildcard
+ * match (no regular expression, so no backtracking blow-up), its steps counted against the budget.
+ */
+function globMatches(pattern: string, text: string, budget: WorkBudget): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  let steps = 0;
+  while (t < text.length) {
+    steps++;
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = t;
+    } else if (star !== -1) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      budget.spend(steps);
+      return false;
+    }
+  }
+  budget.spend(steps);
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** The fewest rules that allow every call, each listing who needs it. */
@@ -70,12 +112,9 @@ export function rulesForCalls(calls: readonly FlowCall[]): NeededRule[] {
  */
 export function compareRules(keyRules: readonly Rule[], calls: readonly FlowCall[]): { notAllowed: FlowCall[]; unused: Rule[] } {
   const needed = calls.map((call) => ({ call, rule: ruleOf(call.method, call.path) }));
+  const budget = new WorkBudget();
   return {
-    notAllowed: needed.filter(({ rule }) => !keyRules.some((k) => ruleCovers(k, rule))).map(({ call }) => call),
-    unused: keyRules.filter((k) => !needed.some(({ rule }) => ruleCovers(k, rule))),
+    notAllowed: needed.filter(({ rule }) => !keyRules.some((k) => ruleCovers(k, rule, budget))).map(({ call }) => call),
+    unused: keyRules.filter((k) => !needed.some(({ rule }) => ruleCovers(k, rule, budget))),
   };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -69,6 +69,27 @@ describe('rules for the flows', () => {
     );
   });
 
+  it('answers or refuses at once rules made to be slow to match (no regular expression)', () => {
+    const started = Date.now();
+    const k = 20;
+    const slow = '/' + Array.from({ length: k }, (_, i) => `{p${i}}a`).join('');
+    rulesForCalls([
+      { method: 'GET', path: slow, by: 'x' },
+      { method: 'GET', path: '/' + 'a'.repeat(3 * k) + 'b', by: 'y' },
+    ]).length.should.equal(2);
+    compareRules(
+      [{ method: 'GET', path: '/' + '*a'.repeat(40) }],
+      [{ method: 'GET', path: '/' + 'a'.repeat(200) + 'b', by: 'y' }],
+    ).notAllowed.length.should.equal(1);
+    const many = Array.from({ length: 400 }, (_, i) => ({ method: 'GET', path: '/' + '{x}a'.repeat(60) + i, by: 'z' }));
+    try {
+      rulesForCalls(many);
+    } catch (err) {
+      (err as Error).message.should.match(/Too many calls or rules/);
+    }
+    (Date.now() - started).should.be.below(5000); // a bound, not a timing claim: hours before the fix
+  });
+
   it("lists the calls a key's rules do not allow, and the rules no call uses", () => {
     const flows: FlowCall[] = [
       { method: 'GET', path: '/domain/zone/{zoneName}/record', by: 'find' },

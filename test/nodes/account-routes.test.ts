@@ -57,6 +57,19 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     sim.count({ path: '/1.0/domain/zone' }).should.equal(before);
   });
 
+  it('forgets the values kept for an account when it is deployed again (another key may not list them)', async () => {
+    const flow = requestFlow(sim, {});
+    await load(flow, signatureCredentials(sim));
+    const ask = () =>
+      post('/ovh-credentials/account/values', { account: 'acc', path: '/domain/zone/{zoneName}', placeholder: 'zoneName' });
+    (await ask()).body.values.should.eql(['example.com']);
+    await helper.unload();
+    await load(flow, signatureCredentials(sim, sim.addConsumerKey([{ method: 'GET', path: '/me' }])));
+    const again = await ask();
+    again.body.values.should.eql([]);
+    again.body.refused.should.match(/NOT_GRANTED_CALL/);
+  });
+
   it("says when the key's rules do not allow the list, naming the rule that would", async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim, sim.addConsumerKey([{ method: 'GET', path: '/me' }])));
     const res = await post('/ovh-credentials/account/values', {
