@@ -154,6 +154,9 @@ describe('the request dialog in a real browser', function () {
       await page.dispatchEvent('#node-input-path', 'change');
       await page.waitForSelector('.ovh-param-row[data-name="subDomain"]');
       await page.click('.ovh-param-row[data-name="zoneName"] .ovh-param-values');
+      await page.waitForSelector('.ovh-values-menu >> text=example.com');
+      await page.waitForTimeout(400); // the menu's opening animation, for the picture
+      await page.screenshot({ path: path.join(session.screenshotDir, 'request-values.png') });
       await page.click('.ovh-values-menu >> text=example.com');
       (await page.evaluate(() => $('.ovh-param-row[data-name="zoneName"] .ovh-param-value').typedInput('value'))).should.equal(
         'example.com',
