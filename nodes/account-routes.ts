@@ -11,6 +11,7 @@ import type { DeployedAccounts } from './admin-routes';
 import type { AdminRequest, AdminResponse, Node, NodeAPI } from './node-red';
 import type { Call } from './request-message';
 import { ParameterRows } from './request-parameters';
+import { explainIamDenial } from './catalogue-routes';
 
 /** How long a list of values is kept: long enough for a dialog, short enough to see a new zone. */
 const VALUES_KEPT_MS = 30_000;
@@ -72,9 +73,17 @@ export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts):
     const rows = Array.isArray(body.parameters) ? body.parameters.filter(isPlainObject) : [];
     const literal = rows.filter((r) => LITERAL_TYPES.has(String(r.valueType ?? 'str')));
     // Rows that read msg, flow, global, env or JSONata have no value without a msg: not set.
-    const notSet = rows.filter((r) => !literal.includes(r) && r.value !== '' && r.value !== undefined).map((r) => String(r.name));
+    const unset = rows.filter((r) => !literal.includes(r) && r.value !== '' && r.value !== undefined);
+    // A placeholder or a required value Try cannot give: said before anything is sent.
+    const needed = unset.find((r) => r.required === true || (r.in === 'path' && call.path.includes(`{${String(r.name)}}`)));
+    if (needed) {
+      throw new OvhInputError(
+        `Parameter "${String(needed.name)}" reads ${String(needed.valueType)} ${String(needed.value)}, which Try has no msg for: give the row a value to try the call`,
+      );
+    }
     await ParameterRows.read(literal, node as Node, RED)?.apply(call, {});
-    return { ...(await tryCall(node.getClient(), call)), notSet };
+    const client = node.getClient();
+    return { ...(await tryCall(client, call)), notSet: unset.map((r) => String(r.name)) };
   });
 }
 
@@ -132,6 +141,7 @@ async function tryCall(client: OvhClient, call: Call): Promise<Record<string, un
     // The same words as at runtime; an input refusal is the dialog's to fix (400).
     if (err instanceof OvhInputError) throw err;
     if (!(err instanceof OvhError)) throw err;
+    await explainIamDenial(err, client.base.baseUrl).catch(() => undefined); // the runtime's words
     return {
       ok: false,
       error: err.message,

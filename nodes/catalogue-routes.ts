@@ -12,8 +12,10 @@ import {
   ApiBase,
   DescriptionCache,
   OperationSearch,
+  OvhApiError,
   OvhClient,
   familyOf,
+  isPlainObject,
   findOperation,
   locate,
   operationFields,
@@ -204,6 +206,19 @@ export async function knownOperation(
   const kept = await keptOperation(baseUrl, method, callPath);
   if (kept?.kind === 'unknown') return kept;
   return kept?.operation.status === 'DEPRECATED' ? { kind: 'deprecated', operation: kept.operation } : undefined;
+}
+
+/**
+ * A 403 from IAM (naming `unauthorizedActionsByIAM`) told which actions the operation needs, from
+ * the kept description: a policy needs all of them, not only the one the API names first. Any
+ * other error, or no kept description, is left as it is.
+ */
+export async function explainIamDenial(err: unknown, baseUrl: string): Promise<unknown> {
+  if (!(err instanceof OvhApiError) || err.statusCode !== 403 || !isPlainObject(err.details)) return err;
+  if (err.details.unauthorizedActionsByIAM === undefined) return err;
+  const actions = await iamActionsOf(baseUrl, err.method, err.path);
+  if (actions.length > 0) err.message += `; the operation needs the IAM actions ${actions.join(', ')}`;
+  return err;
 }
 
 /** The IAM actions the kept description says a call needs; none when nothing is kept. */

@@ -5,14 +5,14 @@
  * becomes a call and an answer becomes a msg, in request-message.ts.
  */
 import { setMaxListeners } from 'node:events';
-import { OvhApiError, OvhInputError, isPlainObject } from './client';
+import { OvhInputError } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import { PartsSequence, errorFields, readCall, writeAnswer, writeFailure, type Ignored } from './request-message';
 import { runSequence, single, type ModeContext, type ModeRun, type Step } from './request-modes';
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
 import { StatusReporter } from './status';
-import { iamActionsOf, knownOperation } from './catalogue-routes';
+import { explainIamDenial, knownOperation } from './catalogue-routes';
 import { ParameterRows } from './request-parameters';
 
 interface OvhRequestNode extends Node {
@@ -98,15 +98,12 @@ class RequestHandler {
    * the API names first.
    */
   async explained(err: unknown): Promise<unknown> {
-    if (!(err instanceof OvhApiError) || err.statusCode !== 403 || !isPlainObject(err.details)) return err;
-    if (err.details.unauthorizedActionsByIAM === undefined || !this.node.account) return err;
+    if (!this.node.account) return err;
     try {
-      const actions = await iamActionsOf(this.node.account.getClient().base.baseUrl, err.method, err.path);
-      if (actions.length > 0) err.message += `; the operation needs the IAM actions ${actions.join(', ')}`;
+      return await explainIamDenial(err, this.node.account.getClient().base.baseUrl);
     } catch {
-      // no kept description: the API's own words stand
+      return err; // no kept description: the API's own words stand
     }
-    return err;
   }
 
   /** A failure whose msg Node-RED could not pass on (a property that cannot be cloned): logged without it. */

@@ -133,6 +133,52 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     refused.body.error.should.match(/Parameter "ttl" must be a whole number/);
   });
 
+  it('refuses, before sending anything, a call whose placeholder or required value reads a msg', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    sim.resetCounters();
+    const placeholder = await post('/ovh-credentials/account/try', {
+      account: 'acc',
+      method: 'GET',
+      path: '/domain/zone/{zoneName}/record',
+      parameters: [{ ...row('zoneName', 'path', 'string', 'msg', 'zone'), required: true }],
+    });
+    placeholder.status.should.equal(400);
+    placeholder.body.error.should.equal(
+      'Parameter "zoneName" reads msg zone, which Try has no msg for: give the row a value to try the call',
+    );
+    const required = await post('/ovh-credentials/account/try', {
+      account: 'acc',
+      method: 'POST',
+      path: '/sms/{serviceName}/jobs',
+      parameters: [
+        row('serviceName', 'path', 'string', 'str', 'sms-ab12345-1'),
+        { ...row('message', 'body', 'string', 'msg', 'payload'), required: true },
+      ],
+    });
+    required.status.should.equal(400);
+    required.body.error.should.match(/Parameter "message" reads msg payload/);
+    sim.count().should.equal(0);
+  });
+
+  it('names the IAM actions an operation needs when IAM refuses a Try, as at runtime', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    await helper.request().get('/ovh-credentials/catalogue/search').query({ account: 'acc', q: '/dedicated/server/' }); // keeps the description
+    sim.iamDenied.add('dedicatedServer:apiovh:reboot');
+    try {
+      const server = Object.keys(sim.data.servers)[0];
+      const res = await post('/ovh-credentials/account/try', {
+        account: 'acc',
+        method: 'POST',
+        path: '/dedicated/server/{serviceName}/reboot',
+        parameters: [row('serviceName', 'path', 'string', 'str', server)],
+      });
+      res.body.should.match({ ok: false, statusCode: 403 });
+      res.body.error.should.match(/; the operation needs the IAM actions dedicatedServer:apiovh:reboot$/);
+    } finally {
+      sim.iamDenied.delete('dedicatedServer:apiovh:reboot');
+    }
+  });
+
   it('acts only through a deployed account, and never answers a key', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
     const res = await post('/ovh-credentials/account/try', { account: 'nope', method: 'GET', path: '/me' });
