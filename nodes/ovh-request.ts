@@ -116,7 +116,9 @@ class RequestHandler {
     const { RED } = this;
     switch (step.kind) {
       case 'part':
-        sequence!.add(writeAnswer(RED.util.cloneMessage(msg), step.res, step.res.body, step.facts));
+        sequence!.add(
+          writeAnswer(RED.util.cloneMessage(msg), step.res, 'payload' in step ? step.payload : step.res.body, step.facts),
+        );
         return;
       case 'failure': {
         const failed = RED.util.cloneMessage(msg);

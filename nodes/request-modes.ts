@@ -4,7 +4,17 @@
  * order: the whole answer, or the parts of a sequence and the failures of single items (the
  * other items go on). A failure of the call as a whole is thrown. Nothing here knows msgs.
  */
-import { OvhApiError, OvhInputError, itemPath, pageItems, type HttpMethod, type OvhClient, type OvhResponse } from './client';
+import {
+  OvhApiError,
+  OvhError,
+  OvhInputError,
+  isPlainObject,
+  itemPath,
+  pageItems,
+  type HttpMethod,
+  type OvhClient,
+  type OvhResponse,
+} from './client';
 import { factsOf, type Call, type CallFacts } from './request-message';
 import type { RequestSettings } from './request-settings';
 
@@ -30,7 +40,7 @@ export type Step =
   /** Everything in one answer; for expand, with the items that failed. */
   | { kind: 'whole'; res: OvhResponse; payload: unknown; facts: CallFacts; failures?: ItemFailure[] }
   /** One page or item of a sequence. */
-  | { kind: 'part'; res: OvhResponse; facts: CallFacts }
+  | { kind: 'part'; res: OvhResponse; facts: CallFacts; /** Default: the answer's body. */ payload?: unknown }
   /** One item that failed; the sequence goes on. */
   | { kind: 'failure'; err: unknown; facts: { id: unknown; index: number } };
 
@@ -94,12 +104,92 @@ type Settled = { res: OvhResponse; err?: undefined } | { err: unknown; res?: und
  * with up to `concurrency` item calls in flight, and the items yielded in list order.
  */
 async function* expand(run: ModeRun): AsyncGenerator<Step> {
-  const { client, call, settings, signal } = run;
+  const { client, call, signal } = run;
   requireGet(run, call.method, 'expand');
   const started = Date.now();
-  const list = await client.request('GET', call.path, { ...options(call), signal });
+  // Asked as OVHcloud's control panel asks: whole objects, a page at a time. An API (or a list)
+  // without that mode answers ids, and each is then read on its own.
+  const size = run.settings.pageSize ?? OBJECT_PAGE_SIZE;
+  const list = await client.request('GET', call.path, {
+    ...options(call),
+    headers: objectPageHeaders(call.headers, size, 1),
+    signal,
+  });
   run.answered(list.statusCode);
   if (!Array.isArray(list.body)) throw new OvhInputError(run.text('not-a-list', { path: call.path }));
+  if (list.body.length > 0 && list.body.every(isPlainObject)) {
+    yield* objectPages(run, list, size, started);
+    return;
+  }
+  yield* eachId(run, list, started);
+}
+
+/** The largest page of objects the control panel asks for. */
+const OBJECT_PAGE_SIZE = 5000;
+
+/** The msg's own request headers, plus those asking for a page of whole objects (unless it set the mode itself). */
+function objectPageHeaders(headers: unknown, size: number, page: number): Record<string, unknown> {
+  const own = isPlainObject(headers) ? headers : {};
+  if (Object.keys(own).some((name) => name.toLowerCase() === 'x-pagination-mode')) return own;
+  return { ...own, 'X-Pagination-Mode': 'CachedObjectList-Pages', 'X-Pagination-Size': size, 'X-Pagination-Number': page };
+}
+
+/**
+ * The rest of a list read as whole objects: pages 2, 3... until `X-Pagination-Elements` objects
+ * came (or, without it, a short page), at most the node's most pages.
+ */
+async function* objectPages(run: ModeRun, first: OvhResponse, size: number, started: number): AsyncGenerator<Step> {
+  const { client, call, settings, signal } = run;
+  const items = [...(first.body as unknown[])];
+  const total = Number(headerText(first.headers['x-pagination-elements']));
+  const known = Number.isInteger(total) && total >= 0;
+  let attempts = first.attempts;
+  let pages = 1;
+  let last = first;
+  while (known ? items.length < total : (last.body as unknown[]).length === size) {
+    if (pages >= settings.maxPages) {
+      throw new OvhError(
+        `${call.path} has more than ${settings.maxPages} pages: raise the page limit or the page size`,
+        'PAGE_LIMIT',
+      );
+    }
+    last = await client.request('GET', call.path, {
+      ...options(call),
+      headers: objectPageHeaders(call.headers, size, ++pages),
+      signal,
+    });
+    run.answered(last.statusCode);
+    attempts += last.attempts;
+    const page = Array.isArray(last.body) ? last.body : [];
+    if (page.length === 0) break; // the list shrank meanwhile
+    items.push(...page);
+  }
+  const facts: CallFacts = {
+    ...factsOf(first),
+    durationMs: Date.now() - started,
+    attempts,
+    items: items.length,
+    pages,
+    objects: true,
+  };
+  if (settings.split === 'one') {
+    yield { kind: 'whole', res: first, payload: items, facts };
+    return;
+  }
+  for (const [index, item] of items.entries()) {
+    const record = item as Record<string, unknown>;
+    yield { kind: 'part', res: first, payload: item, facts: { ...facts, id: record.id ?? record.name, index } };
+  }
+}
+
+/** The header's text, whether one value or several. */
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A list that answered ids: each read on its own, a few at a time, in list order. */
+async function* eachId(run: ModeRun, list: OvhResponse, started: number): AsyncGenerator<Step> {
+  const { client, call, settings, signal } = run;
   const ids = list.body as unknown[];
   const path = itemPath(call.path, 'ovhExpandId');
   const fetchItem = (index: number): Promise<Settled> =>

@@ -174,6 +174,7 @@ describe('ovh-request fed by other nodes', function () {
     });
 
     it('completes a join when an item fails, the failure going to Catch', async () => {
+      sim.cachedObjectLists = false; // one call per id, so one of them can fail (the runtime's beforeEach restores it)
       sim.injectFault({ kind: 'status', status: 500, path: '/1.0/dedicated/server/ns3000005.ip-203-0-113.eu', count: 3 });
       const flow = flowWith([], { path: '/dedicated/server', mode: 'expand', split: 'each' });
       flow.find((n) => n.id === 'req')!.wires = [['joiner']];

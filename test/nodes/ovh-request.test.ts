@@ -367,7 +367,10 @@ describe('ovh-request in the Node-RED runtime', function () {
     });
   });
 
-  describe('expand (/1.0 lists of ids)', () => {
+  describe('expand, from an API whose lists answer ids only: one call per id', () => {
+    beforeEach(() => (sim.cachedObjectLists = false));
+    afterEach(() => (sim.cachedObjectLists = true));
+
     it('gets the list, then each item, in order, in one msg', async () => {
       const msg = await run({ path: '/dedicated/server', mode: 'expand', concurrency: 3 }, {});
       msg.payload.length.should.equal(12);
@@ -431,6 +434,72 @@ describe('ovh-request in the Node-RED runtime', function () {
         id: 'ns3000003.ip-203-0-113.eu',
         index: Object.keys(sim.data.servers).indexOf('ns3000003.ip-203-0-113.eu'),
       });
+    });
+  });
+
+  describe('expand, reading whole objects a page at a time (X-Pagination-Mode: CachedObjectList-Pages)', () => {
+    it('reads a list of servers in one call, the same objects as one call per id', async () => {
+      const msg = await run({ path: '/dedicated/server', mode: 'expand' }, {});
+      msg.payload.map((s: { name: string }) => s.name).should.eql(Object.keys(sim.data.servers));
+      msg.payload.should.eql(Object.values(sim.data.servers));
+      msg.ovh.should.match({ items: 12, pages: 1, objects: true });
+      sim.count({ path: /^\/1\.0\/dedicated\/server/ }).should.equal(1);
+      const asked = sim.received({ path: '/1.0/dedicated/server' })[0].headers;
+      asked.should.match({
+        'x-pagination-mode': 'CachedObjectList-Pages',
+        'x-pagination-size': '5000',
+        'x-pagination-number': '1',
+      });
+    });
+
+    it('reads 500 DNS records in 3 pages of 200 instead of 501 calls, in list order', async () => {
+      const records = sim.data.zones['example.com'].records;
+      const kept = records.slice();
+      for (let i = records.length; i < 500; i++) {
+        records.push({ id: 5000 + i, zone: 'example.com', fieldType: 'TXT', subDomain: `r${i}`, target: `"v${i}"`, ttl: 60 });
+      }
+      try {
+        const msg = await run(
+          { path: '/domain/zone/{zoneName}/record', mode: 'expand', pageSize: 200 },
+          { params: { zoneName: 'example.com' } },
+        );
+        msg.payload.length.should.equal(500);
+        msg.payload.map((r: { id: number }) => r.id).should.eql(records.map((r) => r.id));
+        msg.ovh.should.match({ items: 500, pages: 3, objects: true });
+        sim
+          .received({ path: '/1.0/domain/zone/example.com/record' })
+          .map((r) => r.headers['x-pagination-number'])
+          .should.eql(['1', '2', '3']);
+        sim.count({ path: /^\/1\.0\/domain\/zone\/example\.com\/record\/\d+/ }).should.equal(0);
+      } finally {
+        records.splice(0, records.length, ...kept);
+      }
+    });
+
+    it('sends one msg per object with msg.parts, its id in msg.ovh.id', async () => {
+      await load(
+        requestFlow(sim, { path: '/domain/zone/{zoneName}/record', mode: 'expand', split: 'each' }),
+        signatureCredentials(sim),
+      );
+      const count = sim.data.zones['example.com'].records.length;
+      const received = receive('out', count);
+      helper.getNode('req').receive({ params: { zoneName: 'example.com' } });
+      const parts = await received;
+      parts.map((m) => m.payload.id).should.eql(sim.data.zones['example.com'].records.map((r) => r.id));
+      parts.map((m) => m.ovh.id).should.eql(parts.map((m) => m.payload.id));
+      parts[count - 1].parts.count.should.equal(count);
+    });
+
+    it('falls back to one call per id when the list answers ids despite the headers', async () => {
+      sim.cachedObjectLists = false;
+      try {
+        const msg = await run({ path: '/dedicated/server', mode: 'expand' }, {});
+        msg.payload.should.eql(Object.values(sim.data.servers));
+        should(msg.ovh.objects).be.undefined();
+        sim.count({ path: /^\/1\.0\/dedicated\/server/ }).should.equal(13);
+      } finally {
+        sim.cachedObjectLists = true;
+      }
     });
   });
 

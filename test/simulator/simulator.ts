@@ -126,6 +126,12 @@ export class OvhSimulator {
   onReceived: ((record: RecordedRequest) => void) | undefined;
   /** IAM actions refused to every caller, e.g. `vps:apiovh:reboot`. */
   readonly iamDenied = new Set<string>();
+  /**
+   * Whether /1.0 lists answer whole objects, a page at a time, when asked with
+   * `X-Pagination-Mode: CachedObjectList-Pages` (as the real API does for its control panel);
+   * off, they answer ids whatever the headers, like an API without the mode.
+   */
+  cachedObjectLists = true;
   faultRates: FaultRates | undefined;
   /** Signed calls a consumer key may make per second before 429 (like the real API's rate limit); 0: none. */
   rateLimitPerSecond = 0;
@@ -232,8 +238,9 @@ export class OvhSimulator {
     return this.received(filter).length;
   }
 
-  /** Forgets recorded requests, faults and connections; keeps keys and data. */
+  /** Forgets recorded requests, faults and connections, and lists answer objects again; keeps keys and data. */
   resetCounters(): void {
+    this.cachedObjectLists = true;
     this.requests.length = 0;
     this.faults.length = 0;
     this.connections = 0;
@@ -657,6 +664,20 @@ export class OvhSimulator {
     const on = (method: string, path: string, handler: Handler) =>
       this.routes.push({ method, pattern: path.split('/').slice(1), handler });
     const ok = (ctx: Context, body: unknown, status = 200) => this.send(ctx.res, ctx.record, status, body);
+    /** A /1.0 list: ids, or a page of whole objects when asked for CachedObjectList-Pages. */
+    const list = <T>(ctx: Context, items: T[], idOf: (item: T) => unknown) => {
+      const header = (name: string) => {
+        const value = ctx.record.headers[name];
+        return typeof value === 'string' ? value : undefined;
+      };
+      if (!this.cachedObjectLists || header('x-pagination-mode') !== 'CachedObjectList-Pages') return ok(ctx, items.map(idOf));
+      const size = Math.min(5000, Math.max(1, Number(header('x-pagination-size')) || 5000));
+      const number = Math.max(1, Number(header('x-pagination-number')) || 1);
+      ctx.res.setHeader('X-Pagination-Elements', String(items.length));
+      ctx.res.setHeader('X-Pagination-Size', String(size));
+      ctx.res.setHeader('X-Pagination-Number', String(number));
+      ok(ctx, items.slice((number - 1) * size, number * size));
+    };
     const notFound = (ctx: Context, what: string) =>
       this.send(ctx.res, ctx.record, 404, {
         class: 'Client::NotFound',
@@ -705,11 +726,12 @@ export class OvhSimulator {
       if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
       const fieldType = ctx.query.get('fieldType');
       const subDomain = ctx.query.get('subDomain');
-      ok(
+      list(
         ctx,
-        zone.records
-          .filter((r) => (fieldType === null || r.fieldType === fieldType) && (subDomain === null || r.subDomain === subDomain))
-          .map((r) => r.id),
+        zone.records.filter(
+          (r) => (fieldType === null || r.fieldType === fieldType) && (subDomain === null || r.subDomain === subDomain),
+        ),
+        (r) => r.id,
       );
     });
     on('POST', '/domain/zone/:zone/record', (ctx, p) => {
@@ -788,7 +810,7 @@ export class OvhSimulator {
       });
     });
 
-    on('GET', '/dedicated/server', (ctx) => ok(ctx, Object.keys(this.data.servers)));
+    on('GET', '/dedicated/server', (ctx) => list(ctx, Object.values(this.data.servers), (server) => server.name));
     on('GET', '/dedicated/server/:name', (ctx, p) => {
       const server = this.data.servers[p.name];
       if (!server) return notFound(ctx, `serviceName = ${p.name}`);
