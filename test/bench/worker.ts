@@ -6,7 +6,7 @@
  * - lean: signed GETs against a server that only answers and checks each signature, so that the
  *   clients' own cost shows; tens of thousands of calls per figure, as ratios to raw undici that
  *   signs each call and parses each answer (the work any client must do).
- * Options: --quick, --rounds N, --regime full|lean (default both).
+ * Options: --quick, --rounds N, --regime full|lean|catalogue|lists (default all).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../helpers';
 import { LEAN_CONSUMER_KEY } from './lean-server';
 import { measureCatalogue, type CatalogueFigures } from './catalogue';
+import { measureLists, type ListFigures } from './lists';
 import {
   ceiling,
   signedCeiling,
@@ -42,7 +43,7 @@ const FAULT_CALLS = quick ? 1_000 : 4_000;
 const LEAN_CALLS = quick ? 3_000 : 20_000;
 const LEAN_WARMUP = quick ? 1_000 : 5_000;
 const regimeArg = process.argv.indexOf('--regime');
-const REGIMES = regimeArg !== -1 ? [process.argv[regimeArg + 1]] : ['full', 'lean', 'catalogue'];
+const REGIMES = regimeArg !== -1 ? [process.argv[regimeArg + 1]] : ['full', 'lean', 'catalogue', 'lists'];
 
 declare const gc: () => void;
 
@@ -147,12 +148,13 @@ async function main(): Promise<void> {
   if (REGIMES.includes('full')) Object.assign(results, await runFull());
   if (REGIMES.includes('lean')) results.lean = await runLean();
   if (REGIMES.includes('catalogue')) results.catalogue = measureCatalogue();
+  if (REGIMES.includes('lists')) results.lists = await measureLists();
   await stopRuntime();
   report(results);
 }
 
 /** Every contender on the full simulator: throughput, cold start, time calls, memory, faults. */
-async function runFull(): Promise<Omit<Results, 'lean' | 'catalogue'>> {
+async function runFull(): Promise<Omit<Results, 'lean' | 'catalogue' | 'lists'>> {
   const origin = await startSim();
   const freshTarget = async (): Promise<Target> => ({
     origin,
@@ -285,6 +287,7 @@ interface Results {
   faults: Record<string, Sample>;
   lean: LeanResults;
   catalogue: CatalogueFigures;
+  lists: ListFigures;
 }
 
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
@@ -412,6 +415,20 @@ function report(results: Partial<Results>): void {
       `| largest search answer (20 operations) | ${(c.largestAnswerBytes / 1024).toFixed(1)} KB | under 100 KB |`,
     );
   }
+  if (results.lists) {
+    const l = results.lists;
+    // OVHcloud's fair use: about 60 calls a minute, so a call a second.
+    const atFairUse = (calls: number) => (calls < 120 ? `${calls} s` : `${(calls / 60).toFixed(1)} min`);
+    lines.push(
+      '',
+      `## Reading a whole /1.0 list: ${l.records} DNS records with expand`,
+      '',
+      '| how | calls | time here (median of 5) | at about 60 calls a minute |',
+      '|---|---|---|---|',
+      `| whole objects, a page at a time (CachedObjectList-Pages) | ${l.objects.calls} | ${fmt(l.objects.ms, 0)} ms | ${atFairUse(l.objects.calls)} |`,
+      `| one call per id (an API without that mode) | ${l.ids.calls} | ${fmt(l.ids.ms, 0)} ms | ${atFairUse(l.ids.calls)} |`,
+    );
+  }
   const markdown = lines.join('\n') + '\n';
   console.log('\n' + markdown);
   const out = path.join(repoRoot, 'docs');
@@ -433,6 +450,7 @@ function report(results: Partial<Results>): void {
         memoryMb: results.memoryMb,
         faults: results.faults,
         catalogue: results.catalogue,
+        lists: results.lists,
       },
       null,
       2,
