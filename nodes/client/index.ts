@@ -75,3 +75,4 @@ export {
 export { DescriptionCache, type CachedDocument, type DescriptionCacheOptions } from './description-cache';
 export { operationFields, toSchemaType, type FieldPlace, type ParameterField } from './parameters';
 export { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall, type NeededRule, type Rule } from './flow-rules';
+export { TASK_FAMILIES, OvhTaskError, taskOf, waitForTask, type TaskFamily, type TaskRef, type WaitOptions } from './tasks';

@@ -132,6 +132,12 @@ export class OvhSimulator {
    * off, they answer ids whatever the headers, like an API without the mode.
    */
   cachedObjectLists = true;
+  /**
+   * Tasks the simulator made (reboots): each read moves it one state on, then it stays in its
+   * last. `taskStates` is the course of the next tasks (pending states, then the final one).
+   */
+  readonly tasks = new Map<string, { states: string[]; reads: number; task: Record<string, unknown>; statusField: string }>();
+  taskStates: { server: string[]; vps: string[] } = { server: ['init', 'todo', 'doing', 'done'], vps: ['todo', 'doing', 'done'] };
   faultRates: FaultRates | undefined;
   /** Signed calls a consumer key may make per second before 429 (like the real API's rate limit); 0: none. */
   rateLimitPerSecond = 0;
@@ -304,6 +310,16 @@ export class OvhSimulator {
       if (fault) return this.applyFault(fault, req, res, record);
       this.handle(req, res, record);
     });
+  }
+
+  /** A task read: one state further each time, its progress growing, then its last state kept. */
+  private readTask(ctx: Context, key: string): void {
+    const known = this.tasks.get(key);
+    if (!known) return this.send(ctx.res, ctx.record, 404, { class: 'Client::NotFound', message: `No task ${key}` });
+    known.reads = Math.min(known.reads + 1, known.states.length - 1);
+    known.task[known.statusField] = known.states[known.reads];
+    if ('progress' in known.task) known.task.progress = Math.round((100 * known.reads) / (known.states.length - 1));
+    this.send(ctx.res, ctx.record, 200, known.task);
   }
 
   private pickFault(record: RecordedRequest): Fault | undefined {
@@ -828,8 +844,17 @@ export class OvhSimulator {
           },
         });
       }
-      ok(ctx, { taskId: 4000 + this.requests.length, function: 'hardReboot', status: 'init' });
+      const task = { taskId: 4000 + this.tasks.size, function: 'hardReboot', status: this.taskStates.server[0] };
+      this.tasks.set(`server ${p.name} ${task.taskId}`, {
+        states: [...this.taskStates.server],
+        reads: 0,
+        task,
+        statusField: 'status',
+      });
+      ok(ctx, task);
     });
+    on('GET', '/dedicated/server/:name/task/:id', (ctx, p) => this.readTask(ctx, `server ${p.name} ${p.id}`));
+    on('GET', '/vps/:name/tasks/:id', (ctx, p) => this.readTask(ctx, `vps ${p.name} ${p.id}`));
 
     on('GET', '/ip/:ip', (ctx, p) => {
       const ip = this.data.ips[p.ip];
@@ -847,7 +872,9 @@ export class OvhSimulator {
           details: { unauthorizedActionsByIAM: 'vps:apiovh:reboot', urn: `urn:v1:eu:resource:vps:${p.name}` },
         });
       }
-      ok(ctx, { id: 1000 + this.requests.length, type: 'rebootVm', state: 'todo' });
+      const task = { id: 1000 + this.tasks.size, type: 'rebootVm', state: this.taskStates.vps[0], progress: 0 };
+      this.tasks.set(`vps ${p.name} ${task.id}`, { states: [...this.taskStates.vps], reads: 0, task, statusField: 'state' });
+      ok(ctx, task);
     });
 
     const echo: Handler = (ctx) =>

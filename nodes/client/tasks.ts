@@ -1,0 +1,194 @@
+/**
+ * Waiting for an OVHcloud task: many writes answer a task (a reboot, an IP move...) rather than a
+ * result, each family naming it its own way. Which families exist and how each reads is a table;
+ * the wait polls the task's path with a growing interval, through the same client (limits and
+ * retries included), until a final state or its own deadline.
+ */
+import { isPlainObject } from './request';
+import { OvhApiError, OvhError } from './errors';
+import type { OvhClient } from './client';
+import { sleep } from './retry';
+
+/** One family of tasks: where its tasks live and what their states mean. */
+export interface TaskFamily {
+  /** The answer types that are this family's tasks (`dedicated.server.Task`). */
+  responseTypes: string[];
+  /** The service a call acts on, from its path as called (`/dedicated/server/ns1.example.net`). */
+  service: RegExp;
+  idField: 'taskId' | 'id';
+  statusField: 'status' | 'state';
+  success: string[];
+  failure: string[];
+  /** The task's own path, from the service's. */
+  path(service: string, id: string): string;
+  progressField?: string;
+}
+
+const TASK_SUCCESS = ['done'];
+
+/** The task families of the /1.0 API (the /v2 resources read their `resourceStatus`). */
+export const TASK_FAMILIES: TaskFamily[] = [
+  {
+    responseTypes: ['dedicated.server.Task'],
+    service: /^\/dedicated\/server\/[^/]+/,
+    idField: 'taskId',
+    statusField: 'status',
+    success: TASK_SUCCESS,
+    failure: ['cancelled', 'customerError', 'ovhError'],
+    path: (service, id) => `${service}/task/${id}`,
+  },
+  {
+    responseTypes: ['ip.IpTask'],
+    service: /^\/ip\/[^/]+/,
+    idField: 'taskId',
+    statusField: 'status',
+    success: TASK_SUCCESS,
+    failure: ['cancelled', 'customerError', 'ovhError'],
+    path: (service, id) => `${service}/task/${id}`,
+  },
+  {
+    responseTypes: ['vps.Task'],
+    service: /^\/vps\/[^/]+/,
+    idField: 'id',
+    statusField: 'state',
+    success: TASK_SUCCESS,
+    failure: ['error', 'cancelled'],
+    path: (service, id) => `${service}/tasks/${id}`,
+    progressField: 'progress',
+  },
+  {
+    responseTypes: ['domain.zone.Task'],
+    service: /^\/domain\/zone\/[^/]+/,
+    idField: 'id',
+    statusField: 'status',
+    success: TASK_SUCCESS,
+    failure: ['error', 'problem', 'cancelled'],
+    path: (service, id) => `${service}/task/${id}`,
+  },
+  {
+    responseTypes: ['domain.Task'],
+    service: /^\/domain\/(?!zone\/)[^/]+/,
+    idField: 'id',
+    statusField: 'status',
+    success: TASK_SUCCESS,
+    failure: ['error', 'problem', 'cancelled'],
+    path: (service, id) => `${service}/task/${id}`,
+  },
+  {
+    responseTypes: ['cloud.Operation'],
+    service: /^\/cloud\/project\/[^/]+/,
+    idField: 'id',
+    statusField: 'status',
+    success: ['completed'],
+    failure: ['in-error', 'canceled', 'unknown'],
+    path: (service, id) => `${service}/operation/${id}`,
+    progressField: 'progress',
+  },
+  {
+    responseTypes: ['sms.Task'],
+    service: /^\/sms\/[^/]+/,
+    idField: 'taskId',
+    statusField: 'status',
+    success: TASK_SUCCESS,
+    failure: ['error'],
+    path: (service, id) => `${service}/task/${id}`,
+  },
+];
+
+/** A task an answer stands for: where to read it again, and how to read its state. */
+export interface TaskRef {
+  path: string;
+  read(task: unknown): { state: 'pending' | 'done' | 'failed'; status: string; progress?: number };
+  /** A /v2 resource deleted: gone (404) means done. */
+  goneIsDone: boolean;
+}
+
+/**
+ * The task an answer is, if it is one: known by the operation's answer type when the caller
+ * knows it, else by its shape (an id and a status of the family whose service the path names).
+ */
+export function taskOf(method: string, calledPath: string, answer: unknown, responseType?: string): TaskRef | undefined {
+  if (!isPlainObject(answer)) return undefined;
+  if (typeof answer.resourceStatus === 'string' && calledPath.startsWith('/v2/')) return resourceOf(method, calledPath, answer);
+  for (const family of TASK_FAMILIES) {
+    if (responseType !== undefined && !family.responseTypes.includes(responseType)) continue;
+    const service = family.service.exec(calledPath)?.[0];
+    const id = answer[family.idField];
+    const status = answer[family.statusField];
+    if (!service || (typeof id !== 'number' && typeof id !== 'string') || typeof status !== 'string') continue;
+    return {
+      path: family.path(service, encodeURIComponent(String(id))),
+      goneIsDone: false,
+      read: (task) => {
+        const t = isPlainObject(task) ? task : {};
+        const now = String(t[family.statusField]);
+        const progress = family.progressField ? Number(t[family.progressField]) : Number.NaN;
+        const state = family.success.includes(now) ? 'done' : family.failure.includes(now) ? 'failed' : 'pending';
+        return { state, status: now, ...(Number.isFinite(progress) ? { progress } : {}) };
+      },
+    };
+  }
+  return undefined;
+}
+
+/** A /v2 write answers the resource: read again until READY (or ERROR); after a DELETE, until gone. */
+function resourceOf(method: string, calledPath: string, answer: Record<string, unknown>): TaskRef | undefined {
+  const path =
+    method === 'POST' && answer.id !== undefined ? `${calledPath}/${encodeURIComponent(String(answer.id))}` : calledPath;
+  return {
+    path,
+    goneIsDone: method === 'DELETE',
+    read: (resource) => {
+      const status = String(isPlainObject(resource) ? resource.resourceStatus : '');
+      return { state: status === 'READY' ? 'done' : status === 'ERROR' ? 'failed' : 'pending', status };
+    },
+  };
+}
+
+/** A task that ended in failure, or outlived its wait. */
+export class OvhTaskError extends OvhError {
+  constructor(
+    message: string,
+    code: 'TASK_FAILED' | 'TASK_TIMEOUT',
+    /** The task (or resource) as last read. */
+    readonly task: unknown,
+  ) {
+    super(message, code);
+  }
+}
+
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** How long to wait in all (default one hour). */
+  timeoutMs?: number;
+  /** The first interval between polls, growing to the largest (default 3 s, then up to 10 s). */
+  firstIntervalMs?: number;
+  largestIntervalMs?: number;
+  /** Each state read, for a status. */
+  onPoll?: (state: { status: string; progress?: number }) => void;
+}
+
+/** Polls a task until it ends; resolves with the task as last read, or rejects with OvhTaskError. */
+export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknown, options: WaitOptions = {}): Promise<unknown> {
+  const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
+  let interval = options.firstIntervalMs ?? 3_000;
+  const largest = options.largestIntervalMs ?? 10_000;
+  let task = first;
+  for (;;) {
+    const read = ref.read(task);
+    options.onPoll?.(read);
+    if (read.state === 'done') return task;
+    if (read.state === 'failed') throw new OvhTaskError(`The task at ${ref.path} ended ${read.status}`, 'TASK_FAILED', task);
+    if (Date.now() + interval > deadline) {
+      throw new OvhTaskError(`The task at ${ref.path} was still ${read.status} when the wait ended`, 'TASK_TIMEOUT', task);
+    }
+    await sleep(interval, options.signal ?? new AbortController().signal);
+    interval = Math.min(largest, Math.round(interval * 1.5));
+    try {
+      task = (await client.request('GET', ref.path, { signal: options.signal })).body;
+    } catch (err) {
+      if (ref.goneIsDone && err instanceof OvhApiError && err.statusCode === 404) return task;
+      throw err;
+    }
+  }
+}
