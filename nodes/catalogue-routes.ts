@@ -221,6 +221,12 @@ export async function explainIamDenial(err: unknown, baseUrl: string): Promise<u
   return err;
 }
 
+/** The answer type the kept description gives a call (`dedicated.server.Task`), if any is kept. */
+export async function responseTypeOf(baseUrl: string, method: string, callPath: string): Promise<string | undefined> {
+  const kept = await keptOperation(baseUrl, method, callPath);
+  return kept?.kind === 'known' ? kept.operation.responseType : undefined;
+}
+
 /** The IAM actions the kept description says a call needs; none when nothing is kept. */
 export async function iamActionsOf(baseUrl: string, method: string, callPath: string): Promise<string[]> {
   const kept = await keptOperation(baseUrl, method, callPath).catch(() => undefined);

@@ -5,14 +5,14 @@
  * becomes a call and an answer becomes a msg, in request-message.ts.
  */
 import { setMaxListeners } from 'node:events';
-import { OvhInputError } from './client';
+import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import { PartsSequence, errorFields, readCall, writeAnswer, writeFailure, type Ignored } from './request-message';
 import { runSequence, single, type ModeContext, type ModeRun, type Step } from './request-modes';
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
 import { StatusReporter } from './status';
-import { explainIamDenial, knownOperation } from './catalogue-routes';
+import { explainIamDenial, knownOperation, responseTypeOf } from './catalogue-routes';
 import { ParameterRows } from './request-parameters';
 
 interface OvhRequestNode extends Node {
@@ -59,7 +59,9 @@ class RequestHandler {
     const call = readCall(settings, msg, this.ignore, this.rows?.setsBody);
     if (this.rows) await this.rows.apply(call, msg);
     if (settings.mode === 'single') {
-      this.deliver(await single(this.context, client, call), msg, undefined, send);
+      let step = await single(this.context, client, call);
+      if (settings.waitTask && step.kind === 'whole') step = await this.waitForTask(step, client);
+      this.deliver(step, msg, undefined, send);
       return done();
     }
     const run: ModeRun = { ...this.context, client, call };
@@ -80,6 +82,11 @@ class RequestHandler {
   report(msg: NodeMessage, err: unknown, send: Send, done?: Done): void {
     const error = err instanceof Error ? err : new Error(describeThrown(err));
     writeFailure(msg, error);
+    if (error instanceof TaskFailure) {
+      // The task as it ended (or as last read) is what the flow needs to act on.
+      msg.payload = error.cause.task;
+      msg.ovh = { ...error.facts, task: error.taskPath };
+    }
     this.status.failed(error);
     if (this.settings.errorOutput) {
       msg.error = errorFields(error);
@@ -89,6 +96,38 @@ class RequestHandler {
       done(error);
     } else {
       this.node.error(error, msg);
+    }
+  }
+
+  /**
+   * One call answered a task (a reboot, an IP move, a /v2 resource being made): waits until it
+   * ends, through the same account, showing its state; the task as it ended becomes the answer.
+   * A failed task, or one that outlives the node's wait, goes to Catch with the task as payload.
+   * Anything else that answered is passed on as it is.
+   */
+  private async waitForTask(step: Extract<Step, { kind: 'whole' }>, client: OvhClient): Promise<Step> {
+    const { res } = step;
+    const called = new URL(res.url).pathname;
+    const version = client.base.version;
+    const apiPath = version && called.startsWith(version + '/') ? called.slice(version.length) : called;
+    const responseType = await responseTypeOf(client.base.baseUrl, res.method, apiPath).catch(() => undefined);
+    const ref = taskOf(res.method, apiPath, res.body, responseType);
+    if (!ref) return step;
+    const polling = (this.RED.settings as { ovhRequestTaskPolling?: { firstMs?: number; largestMs?: number } } | undefined)
+      ?.ovhRequestTaskPolling;
+    const started = Date.now();
+    try {
+      const task = await waitForTask(client, ref, res.body, {
+        signal: this.stopping.signal,
+        timeoutMs: this.settings.taskTimeoutMs,
+        firstIntervalMs: polling?.firstMs,
+        largestIntervalMs: polling?.largestMs,
+        onPoll: (state) => this.status.task(state.status, state.progress),
+      });
+      return { ...step, payload: task, facts: { ...step.facts, task: ref.path, waitedMs: Date.now() - started } };
+    } catch (err) {
+      if (err instanceof OvhTaskError) throw new TaskFailure(err, step.facts, ref.path);
+      throw err;
     }
   }
 
@@ -149,6 +188,18 @@ class RequestHandler {
     if (this.warned.has(what)) return;
     this.warned.add(what);
     this.node.warn(this.RED._(`ovh-request.warn.ignored-${what}`));
+  }
+}
+
+/** A task that failed or outlived the wait, with the facts of the call that started it. */
+class TaskFailure extends OvhTaskError {
+  constructor(
+    override readonly cause: OvhTaskError,
+    readonly facts: Record<string, unknown>,
+    readonly taskPath: string,
+  ) {
+    super(cause.message, cause.code as 'TASK_FAILED' | 'TASK_TIMEOUT', cause.task);
+    this.name = 'OvhTaskError';
   }
 }
 

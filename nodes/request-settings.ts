@@ -17,6 +17,8 @@ export const BOUNDS = {
   pageSize: { min: 1, max: 10_000, default: 100 },
   /** Pages: the most pages followed before the call fails. */
   maxPages: { min: 1, max: 100_000, default: 100 },
+  /** Waiting for a task: seconds before the wait gives up (an hour by default, a week at most). */
+  taskTimeout: { min: 1, max: 604_800, default: 3600 },
 } as const satisfies Record<string, Bound>;
 
 export type Mode = 'single' | 'pages' | 'expand';
@@ -40,6 +42,10 @@ export interface RequestConfig {
   maxPages?: number | string;
   /** Failures go to a second output instead of a Catch node. */
   errorOutput?: boolean;
+  /** One call: when it answers a task, wait until the task ends and send the task as it ended. */
+  waitTask?: boolean;
+  /** Seconds the wait may last. */
+  taskTimeout?: number | string;
   /** The parameter rows (request-parameters.ts): a TypedInput value per placeholder, query parameter or body field. */
   parameters?: unknown;
 }
@@ -57,6 +63,8 @@ export interface RequestSettings {
   pageSize: number | undefined;
   maxPages: number;
   errorOutput: boolean;
+  waitTask: boolean;
+  taskTimeoutMs: number;
 }
 
 export function readSettings(config: RequestConfig): RequestSettings {
@@ -70,6 +78,8 @@ export function readSettings(config: RequestConfig): RequestSettings {
     pageSize: config.pageSize === '' || config.pageSize === undefined ? undefined : wholeNumber(config.pageSize, BOUNDS.pageSize),
     maxPages: wholeNumber(config.maxPages, BOUNDS.maxPages),
     errorOutput: config.errorOutput === true,
+    waitTask: config.waitTask === true,
+    taskTimeoutMs: wholeNumber(config.taskTimeout, BOUNDS.taskTimeout) * 1000,
   };
 }
 

@@ -14,6 +14,7 @@ export class StatusReporter {
   private timer: NodeJS.Timeout | undefined;
   private lastShown = 0;
   private closed = false;
+  private taskText: string | undefined;
 
   constructor(
     private readonly node: Node,
@@ -29,6 +30,13 @@ export class StatusReporter {
 
   finished(): void {
     this.inFlight--;
+    if (this.inFlight === 0) this.taskText = undefined;
+    this.schedule();
+  }
+
+  /** A task being waited for: its state, and its progress when it has one (`doing 40 %`). */
+  task(status: string, progress?: number): void {
+    this.taskText = progress === undefined ? status : `${status} ${progress} %`;
     this.schedule();
   }
 
@@ -76,7 +84,7 @@ export class StatusReporter {
     if (this.closed) return;
     this.lastShown = Date.now();
     if (this.inFlight > 0) {
-      let text = this.RED._('ovh-request.status.requesting', { count: this.inFlight });
+      let text = this.taskText ?? this.RED._('ovh-request.status.requesting', { count: this.inFlight });
       const queued = this.accountQueue();
       if (queued > 0) text += ' · ' + this.RED._('ovh-request.status.queued', { count: queued });
       this.node.status({ fill: queued > 0 ? 'yellow' : 'blue', shape: 'dot', text });
