@@ -107,9 +107,12 @@ class RequestHandler {
    */
   private async waitForTask(step: Extract<Step, { kind: 'whole' }>, client: OvhClient): Promise<Step> {
     const { res } = step;
+    // The path as the API names it: without the base URL's own path (a proxy's prefix) or version.
     const called = new URL(res.url).pathname;
+    const rootPath = new URL(client.base.root).pathname.replace(/\/$/, '');
+    let apiPath = rootPath && called.startsWith(rootPath + '/') ? called.slice(rootPath.length) : called;
     const version = client.base.version;
-    const apiPath = version && called.startsWith(version + '/') ? called.slice(version.length) : called;
+    if (version && apiPath.startsWith(version + '/')) apiPath = apiPath.slice(version.length);
     const responseType = await responseTypeOf(client.base.baseUrl, res.method, apiPath).catch(() => undefined);
     const ref = taskOf(res.method, apiPath, res.body, responseType);
     if (!ref) return step;
@@ -198,7 +201,7 @@ class TaskFailure extends OvhTaskError {
     readonly facts: Record<string, unknown>,
     readonly taskPath: string,
   ) {
-    super(cause.message, cause.code as 'TASK_FAILED' | 'TASK_TIMEOUT', cause.task);
+    super(cause.message, cause.code as 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE', cause.task);
     this.name = 'OvhTaskError';
   }
 }

@@ -127,43 +127,51 @@ async function* expand(run: ModeRun): AsyncGenerator<Step> {
 /** The largest page of objects the control panel asks for. */
 const OBJECT_PAGE_SIZE = 5000;
 
-/** The msg's own request headers, plus those asking for a page of whole objects (unless it set the mode itself). */
+/** Headers the node sets itself when it reads pages of objects: a msg's own are left out. */
+const PAGE_HEADERS = new Set(['x-pagination-mode', 'x-pagination-size', 'x-pagination-number']);
+
+/**
+ * The msg's own request headers (an `X-Pagination-Filter` or `-Sort` passes on), with those
+ * asking for one page of whole objects, which the node alone sets: pages read with another size
+ * or number than the loop counts would repeat or skip objects.
+ */
 function objectPageHeaders(headers: unknown, size: number, page: number): Record<string, unknown> {
   const own = isPlainObject(headers) ? headers : {};
-  if (Object.keys(own).some((name) => name.toLowerCase() === 'x-pagination-mode')) return own;
-  return { ...own, 'X-Pagination-Mode': 'CachedObjectList-Pages', 'X-Pagination-Size': size, 'X-Pagination-Number': page };
+  const kept = Object.fromEntries(Object.entries(own).filter(([name]) => !PAGE_HEADERS.has(name.toLowerCase())));
+  return { ...kept, 'X-Pagination-Mode': 'CachedObjectList-Pages', 'X-Pagination-Size': size, 'X-Pagination-Number': page };
 }
 
 /**
  * The rest of a list read as whole objects: pages 2, 3... until `X-Pagination-Elements` objects
- * came (or, without it, a short page), at most the node's most pages.
+ * came (or, without it, a short page), at most the node's most pages. A page that fails, answers
+ * something else than objects, or is one too many ends the reading: what was read goes on with
+ * the failure, as one call per id does with a failed item.
  */
 async function* objectPages(run: ModeRun, first: OvhResponse, size: number, started: number): AsyncGenerator<Step> {
-  const { client, call, settings, signal } = run;
+  const { settings } = run;
   const items = [...(first.body as unknown[])];
   const total = Number(headerText(first.headers['x-pagination-elements']));
-  const known = Number.isInteger(total) && total >= 0;
-  let attempts = first.attempts;
-  let pages = 1;
-  let last = first;
-  while (known ? items.length < total : (last.body as unknown[]).length === size) {
-    if (pages >= settings.maxPages) {
-      throw new OvhError(
-        `${call.path} has more than ${settings.maxPages} pages: raise the page limit or the page size`,
-        'PAGE_LIMIT',
-      );
+  const read = { attempts: first.attempts, pages: 1, last: first };
+  let failure: ItemFailure | undefined;
+  while (Number.isInteger(total) && total >= 0 ? items.length < total : (read.last.body as unknown[]).length === size) {
+    let page: unknown[];
+    try {
+      page = await nextObjectPage(run, size, read);
+    } catch (err) {
+      if (run.signal.aborted) throw err;
+      const statusCode = err instanceof OvhApiError ? err.statusCode : undefined;
+      failure = {
+        id: `page ${read.pages + 1}`,
+        index: items.length,
+        message: err instanceof Error ? err.message : String(err),
+        statusCode,
+      };
+      break;
     }
-    last = await client.request('GET', call.path, {
-      ...options(call),
-      headers: objectPageHeaders(call.headers, size, ++pages),
-      signal,
-    });
-    run.answered(last.statusCode);
-    attempts += last.attempts;
-    const page = Array.isArray(last.body) ? last.body : [];
     if (page.length === 0) break; // the list shrank meanwhile
     items.push(...page);
   }
+  const { attempts, pages } = read;
   const facts: CallFacts = {
     ...factsOf(first),
     durationMs: Date.now() - started,
@@ -173,13 +181,43 @@ async function* objectPages(run: ModeRun, first: OvhResponse, size: number, star
     objects: true,
   };
   if (settings.split === 'one') {
-    yield { kind: 'whole', res: first, payload: items, facts };
+    if (failure) facts.failures = [failure];
+    yield { kind: 'whole', res: first, payload: items, facts, failures: failure ? [failure] : undefined };
     return;
   }
   for (const [index, item] of items.entries()) {
     const record = item as Record<string, unknown>;
     yield { kind: 'part', res: first, payload: item, facts: { ...facts, id: record.id ?? record.name, index } };
   }
+  if (failure)
+    yield { kind: 'failure', err: new OvhError(failure.message, 'PAGE_FAILED'), facts: { id: failure.id, index: failure.index } };
+}
+
+/** One more page of objects; throws when there may be no more, or when it is not objects. */
+async function nextObjectPage(
+  run: ModeRun,
+  size: number,
+  read: { attempts: number; pages: number; last: OvhResponse },
+): Promise<unknown[]> {
+  const { client, call, settings, signal } = run;
+  if (read.pages >= settings.maxPages) {
+    throw new OvhError(
+      `${call.path} has more than ${settings.maxPages} pages: raise the page limit or the page size`,
+      'PAGE_LIMIT',
+    );
+  }
+  read.last = await client.request('GET', call.path, {
+    ...options(call),
+    headers: objectPageHeaders(call.headers, size, read.pages + 1),
+    signal,
+  });
+  read.pages++;
+  run.answered(read.last.statusCode);
+  read.attempts += read.last.attempts;
+  const page = Array.isArray(read.last.body) ? read.last.body : [];
+  if (!page.every(isPlainObject))
+    throw new OvhError(`${call.path} answered objects, then something else on page ${read.pages}`, 'NOT_A_LIST');
+  return page;
 }
 
 /** The header's text, whether one value or several. */

@@ -149,7 +149,7 @@ function resourceOf(method: string, calledPath: string, answer: Record<string, u
 export class OvhTaskError extends OvhError {
   constructor(
     message: string,
-    code: 'TASK_FAILED' | 'TASK_TIMEOUT',
+    code: 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE',
     /** The task (or resource) as last read. */
     readonly task: unknown,
   ) {
@@ -171,8 +171,9 @@ export interface WaitOptions {
 /** Polls a task until it ends; resolves with the task as last read, or rejects with OvhTaskError. */
 export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknown, options: WaitOptions = {}): Promise<unknown> {
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
-  let interval = options.firstIntervalMs ?? 3_000;
-  const largest = options.largestIntervalMs ?? 10_000;
+  // Never faster than every 10 ms, whatever the settings say.
+  let interval = Math.max(10, options.firstIntervalMs ?? 3_000);
+  const largest = Math.max(interval, options.largestIntervalMs ?? 10_000);
   let task = first;
   for (;;) {
     const read = ref.read(task);
@@ -188,7 +189,10 @@ export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknow
       task = (await client.request('GET', ref.path, { signal: options.signal })).body;
     } catch (err) {
       if (ref.goneIsDone && err instanceof OvhApiError && err.statusCode === 404) return task;
-      throw err;
+      if (options.signal?.aborted) throw err;
+      // The task as last read goes with the reason (OVHcloud purges old tasks: a 404 is possible).
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new OvhTaskError(`The task at ${ref.path} could not be read: ${reason}`, 'TASK_UNREADABLE', task);
     }
   }
 }

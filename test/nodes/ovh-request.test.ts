@@ -490,6 +490,38 @@ describe('ovh-request in the Node-RED runtime', function () {
       parts[count - 1].parts.count.should.equal(count);
     });
 
+    it("sets the page headers itself, whatever a msg's own say", async () => {
+      const msg = await run(
+        { path: '/dedicated/server', mode: 'expand', pageSize: 5 },
+        {
+          requestHeaders: {
+            'X-Pagination-Mode': 'CachedObjectList-Pages',
+            'x-pagination-size': '7',
+            'X-Pagination-Filter': 'state:eq=ok',
+          },
+        },
+      );
+      msg.payload.map((s: { name: string }) => s.name).should.eql(Object.keys(sim.data.servers));
+      const asked = sim.received({ path: '/1.0/dedicated/server' }).map((r) => r.headers);
+      asked.map((h) => h['x-pagination-number']).should.eql(['1', '2', '3']);
+      asked.every((h) => h['x-pagination-size'] === '5' && h['x-pagination-filter'] === 'state:eq=ok').should.be.true();
+    });
+
+    it('keeps the objects read when a later page fails, and says which page', async () => {
+      sim.onReceived = (r) => {
+        if (r.path === '/1.0/dedicated/server' && r.headers['x-pagination-number'] === '2') {
+          sim.injectFault({ kind: 'status', status: 404, path: '/1.0/dedicated/server' });
+        }
+      };
+      try {
+        const msg = await run({ path: '/dedicated/server', mode: 'expand', pageSize: 5 }, {}, 'caught');
+        msg.payload.map((s: { name: string }) => s.name).should.eql(Object.keys(sim.data.servers).slice(0, 5));
+        msg.ovh.failures.should.match([{ id: 'page 2', index: 5, statusCode: 404 }]);
+      } finally {
+        sim.onReceived = undefined;
+      }
+    });
+
     it('falls back to one call per id when the list answers ids despite the headers', async () => {
       sim.cachedObjectLists = false;
       try {

@@ -69,6 +69,22 @@ describe('ovh-request waiting for a task', function () {
     msg.caught.payload.status.should.equal('doing');
   });
 
+  it('sends the task as last read to Catch when it can no longer be read (a purged task)', async () => {
+    sim.taskStates.server = ['init', 'doing', 'doing', 'done'];
+    let reads = 0;
+    sim.onReceived = (r) => {
+      if (/\/task\//.test(r.path) && ++reads === 2) sim.injectFault({ kind: 'status', status: 404, path: r.path });
+    };
+    try {
+      const { msg } = await send(reboot, params());
+      msg.caught.error.message.should.match(/could not be read: .*404/);
+      msg.caught.payload.status.should.equal('doing');
+      msg.caught.ovh.task.should.match(/\/task\//);
+    } finally {
+      sim.onReceived = undefined;
+    }
+  });
+
   it('passes an answer that is not a task on as it is', async () => {
     const { msg } = await send({ method: 'GET', path: '/me', waitTask: true }, {});
     msg.payload.nichandle.should.equal('xx1234-ovh');
