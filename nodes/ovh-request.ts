@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
-import { PartsSequence, errorFields, readCall, writeAnswer, writeFailure, type Ignored } from './request-message';
+import { PartsSequence, errorFields, readCall, writeAnswer, writeFailure, type Call, type Ignored } from './request-message';
 import { runSequence, single, type ModeContext, type ModeRun, type Step } from './request-modes';
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
 import { StatusReporter } from './status';
@@ -28,6 +28,8 @@ class RequestHandler {
   /** What every msg's call shares, made once. */
   private readonly context: ModeContext;
   private readonly ignore = (what: Ignored) => this.ignored(what);
+  /** The answer types of the calls this node waited on, by method and path as written. */
+  private readonly responseTypes = new Map<string, Promise<string | undefined>>();
   /** The node's parameter rows, if it has any. */
   private readonly rows: ParameterRows | undefined;
 
@@ -60,7 +62,7 @@ class RequestHandler {
     if (this.rows) await this.rows.apply(call, msg);
     if (settings.mode === 'single') {
       let step = await single(this.context, client, call);
-      if (settings.waitTask && step.kind === 'whole') step = await this.waitForTask(step, client);
+      if (settings.waitTask && step.kind === 'whole') step = await this.waitForTask(step, client, call);
       this.deliver(step, msg, undefined, send);
       return done();
     }
@@ -105,7 +107,7 @@ class RequestHandler {
    * A failed task, or one that outlives the node's wait, goes to Catch with the task as payload.
    * Anything else that answered is passed on as it is.
    */
-  private async waitForTask(step: Extract<Step, { kind: 'whole' }>, client: OvhClient): Promise<Step> {
+  private async waitForTask(step: Extract<Step, { kind: 'whole' }>, client: OvhClient, call: Call): Promise<Step> {
     const { res } = step;
     // The path as the API names it: without the base URL's own path (a proxy's prefix) or version.
     const called = new URL(res.url).pathname;
@@ -113,7 +115,7 @@ class RequestHandler {
     let apiPath = rootPath && called.startsWith(rootPath + '/') ? called.slice(rootPath.length) : called;
     const version = client.base.version;
     if (version && apiPath.startsWith(version + '/')) apiPath = apiPath.slice(version.length);
-    const responseType = await responseTypeOf(client.base.baseUrl, res.method, apiPath).catch(() => undefined);
+    const responseType = await this.responseTypeOf(client, call);
     const ref = taskOf(res.method, apiPath, res.body, responseType);
     if (!ref) return step;
     const polling = (this.RED.settings as { ovhRequestTaskPolling?: { firstMs?: number; largestMs?: number } } | undefined)
@@ -132,6 +134,21 @@ class RequestHandler {
       if (err instanceof OvhTaskError) throw new TaskFailure(err, step.facts, ref.path);
       throw err;
     }
+  }
+
+  /**
+   * The answer type the kept description gives a call, read from disk once per method and path as
+   * the node writes them (not per msg: the description is a file of hundreds of KB).
+   */
+  private responseTypeOf(client: OvhClient, call: Call): Promise<string | undefined> {
+    const key = `${call.method} ${call.path}`;
+    let known = this.responseTypes.get(key);
+    if (!known) {
+      if (this.responseTypes.size >= 100) this.responseTypes.clear(); // paths from msg: kept bounded
+      known = responseTypeOf(client.base.baseUrl, call.method, call.path).catch(() => undefined);
+      this.responseTypes.set(key, known);
+    }
+    return known;
   }
 
   /**
