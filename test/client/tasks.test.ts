@@ -24,7 +24,12 @@ describe('waiting for tasks', function () {
   });
   beforeEach(() => {
     sim.resetCounters();
-    sim.taskStates = { server: ['init', 'todo', 'doing', 'done'], vps: ['todo', 'doing', 'done'] };
+    sim.taskStates = {
+      server: ['init', 'todo', 'doing', 'done'],
+      vps: ['todo', 'doing', 'done'],
+      ip: ['init', 'todo', 'doing', 'done'],
+      resource: ['CREATING', 'READY'],
+    };
   });
 
   const reboot = async () => {

@@ -12,7 +12,15 @@ describe('ovh-request waiting for a task', function () {
   before(() => helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 } }));
   after(() => helper.settings({}));
   useRuntime((started) => (sim = started));
-  beforeEach(() => (sim.taskStates = { server: ['init', 'todo', 'doing', 'done'], vps: ['todo', 'doing', 'done'] }));
+  beforeEach(
+    () =>
+      (sim.taskStates = {
+        server: ['init', 'todo', 'doing', 'done'],
+        vps: ['todo', 'doing', 'done'],
+        ip: ['init', 'todo', 'doing', 'done'],
+        resource: ['CREATING', 'CREATING', 'READY'],
+      }),
+  );
 
   const reboot = { method: 'POST', path: '/dedicated/server/{serviceName}/reboot', waitTask: true };
   const params = () => ({ params: { serviceName: Object.keys(sim.data.servers)[0] } });
@@ -83,6 +91,18 @@ describe('ovh-request waiting for a task', function () {
     } finally {
       sim.onReceived = undefined;
     }
+  });
+
+  it('waits for a failover IP move, the IP block written with its / as one segment', async () => {
+    const { msg } = await send({ method: 'POST', path: '/ip/{ip}/move', waitTask: true }, { params: { ip: '192.0.2.0/24' } });
+    msg.payload.should.match({ action: 'genericMoveFloatingIp', status: 'done' });
+    msg.ovh.task.should.match(/^\/ip\/192\.0\.2\.0%2F24\/task\/\d+$/);
+  });
+
+  it('waits for a /v2 resource being made until READY, reading the resource itself', async () => {
+    const { msg } = await send({ method: 'POST', path: '/v2/iam/policy', waitTask: true }, { payload: { name: 'ops' } });
+    msg.payload.should.match({ name: 'ops', resourceStatus: 'READY' });
+    msg.ovh.task.should.match(/^\/v2\/iam\/policy\/new-policy-\d+$/);
   });
 
   it('passes an answer that is not a task on as it is', async () => {

@@ -137,7 +137,12 @@ export class OvhSimulator {
    * last. `taskStates` is the course of the next tasks (pending states, then the final one).
    */
   readonly tasks = new Map<string, { states: string[]; reads: number; task: Record<string, unknown>; statusField: string }>();
-  taskStates: { server: string[]; vps: string[] } = { server: ['init', 'todo', 'doing', 'done'], vps: ['todo', 'doing', 'done'] };
+  taskStates: { server: string[]; vps: string[]; ip: string[]; resource: string[] } = {
+    server: ['init', 'todo', 'doing', 'done'],
+    vps: ['todo', 'doing', 'done'],
+    ip: ['init', 'todo', 'doing', 'done'],
+    resource: ['CREATING', 'READY'],
+  };
   faultRates: FaultRates | undefined;
   /** Signed calls a consumer key may make per second before 429 (like the real API's rate limit); 0: none. */
   rateLimitPerSecond = 0;
@@ -861,6 +866,13 @@ export class OvhSimulator {
       if (!ip) return notFound(ctx, `ip = ${p.ip}`);
       ok(ctx, ip);
     });
+    on('POST', '/ip/:ip/move', (ctx, p) => {
+      if (!this.data.ips[p.ip]) return notFound(ctx, `ip = ${p.ip}`);
+      const task = { taskId: 6000 + this.tasks.size, action: 'genericMoveFloatingIp', status: this.taskStates.ip[0] };
+      this.tasks.set(`ip ${p.ip} ${task.taskId}`, { states: [...this.taskStates.ip], reads: 0, task, statusField: 'status' });
+      ok(ctx, task);
+    });
+    on('GET', '/ip/:ip/task/:id', (ctx, p) => this.readTask(ctx, `ip ${p.ip} ${p.id}`));
 
     on('GET', '/vps', (ctx) => ok(ctx, this.data.vps));
     on('POST', '/vps/:name/reboot', (ctx, p) => {
@@ -915,7 +927,24 @@ export class OvhSimulator {
       }
       ok(ctx, page);
     });
+    // A /v2 write answers the resource being made; reading it again moves it towards READY.
+    on('POST', '/v2/iam/policy', (ctx) => {
+      const b = (ctx.body !== null && typeof ctx.body === 'object' ? ctx.body : {}) as Record<string, unknown>;
+      const policy = {
+        id: `new-policy-${this.tasks.size}`,
+        name: String(b.name ?? ''),
+        resourceStatus: this.taskStates.resource[0],
+      };
+      this.tasks.set(`policy ${policy.id}`, {
+        states: [...this.taskStates.resource],
+        reads: 0,
+        task: policy,
+        statusField: 'resourceStatus',
+      });
+      ok(ctx, policy);
+    });
     on('GET', '/v2/iam/policy/:id', (ctx, p) => {
+      if (this.tasks.has(`policy ${p.id}`)) return this.readTask(ctx, `policy ${p.id}`);
       const policy = this.data.policies.find((x) => x.id === p.id);
       if (!policy) return notFound(ctx, `id = ${p.id}`);
       ok(ctx, policy);
