@@ -5,7 +5,7 @@
  * deployed account's keys, through its running node (its own endpoint, limits and clock), so
  * they need `ovh-credentials.write`, and never answer a key.
  */
-import { OvhApiError, OvhError, OvhInputError, isPlainObject, type OvhClient } from './client';
+import { OvhApiError, OvhError, OvhInputError, isPlainObject, normalizeMethod, type OvhClient } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { DeployedAccounts } from './admin-routes';
 import type { AdminRequest, AdminResponse, Node, NodeAPI } from './node-red';
@@ -68,8 +68,7 @@ export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts):
 
   route('/ovh-credentials/account/try', async (body) => {
     const node = accountNode(body.account);
-    const method = text(body.method, 'method').toUpperCase();
-    const call: Call = { method: method as Call['method'], path: text(body.path, 'path') };
+    const call: Call = { method: normalizeMethod(text(body.method, 'method')), path: text(body.path, 'path') };
     const rows = Array.isArray(body.parameters) ? body.parameters.filter(isPlainObject) : [];
     const literal = rows.filter((r) => LITERAL_TYPES.has(String(r.valueType ?? 'str')));
     // Rows that read msg, flow, global, env or JSONata have no value without a msg: not set.

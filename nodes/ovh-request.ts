@@ -8,7 +8,16 @@ import { setMaxListeners } from 'node:events';
 import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
-import { PartsSequence, errorFields, readCall, writeAnswer, writeFailure, type Call, type Ignored } from './request-message';
+import {
+  PartsSequence,
+  TaskFailure,
+  errorFields,
+  readCall,
+  writeAnswer,
+  writeFailure,
+  type Call,
+  type Ignored,
+} from './request-message';
 import { runSequence, single, type ModeContext, type ModeRun, type Step } from './request-modes';
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
 import { StatusReporter } from './status';
@@ -84,11 +93,6 @@ class RequestHandler {
   report(msg: NodeMessage, err: unknown, send: Send, done?: Done): void {
     const error = err instanceof Error ? err : new Error(describeThrown(err));
     writeFailure(msg, error);
-    if (error instanceof TaskFailure) {
-      // The task as it ended (or as last read) is what the flow needs to act on.
-      msg.payload = error.cause.task;
-      msg.ovh = { ...error.facts, task: error.taskPath };
-    }
     this.status.failed(error);
     if (this.settings.errorOutput) {
       msg.error = errorFields(error);
@@ -208,18 +212,6 @@ class RequestHandler {
     if (this.warned.has(what)) return;
     this.warned.add(what);
     this.node.warn(this.RED._(`ovh-request.warn.ignored-${what}`));
-  }
-}
-
-/** A task that failed or outlived the wait, with the facts of the call that started it. */
-class TaskFailure extends OvhTaskError {
-  constructor(
-    override readonly cause: OvhTaskError,
-    readonly facts: Record<string, unknown>,
-    readonly taskPath: string,
-  ) {
-    super(cause.message, cause.code as 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE', cause.task);
-    this.name = 'OvhTaskError';
   }
 }
 

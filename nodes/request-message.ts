@@ -6,6 +6,7 @@ import {
   OvhApiError,
   OvhError,
   OvhInputError,
+  OvhTaskError,
   isPlainObject,
   normalizeMethod,
   type HttpMethod,
@@ -141,8 +142,28 @@ export function writeAnswer(
   return msg;
 }
 
-/** Writes what is known of a failure onto the msg: the API's status, error body and query id. */
+/** A task that failed or outlived the wait, with the facts of the call that started it. */
+export class TaskFailure extends OvhTaskError {
+  constructor(
+    override readonly cause: OvhTaskError,
+    readonly facts: Record<string, unknown>,
+    readonly taskPath: string,
+  ) {
+    super(cause.message, cause.code as 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE', cause.task);
+    this.name = 'OvhTaskError';
+  }
+}
+
+/**
+ * Writes what is known of a failure onto the msg: the API's status, error body and query id; for
+ * a task, the task as it ended (or as last read), which is what the flow needs to act on.
+ */
 export function writeFailure(msg: NodeMessage, err: unknown): NodeMessage {
+  if (err instanceof TaskFailure) {
+    msg.payload = err.cause.task;
+    msg.ovh = { ...err.facts, task: err.taskPath };
+    return msg;
+  }
   if (err instanceof OvhApiError) {
     msg.statusCode = err.statusCode;
     msg.payload = err.body;

@@ -187,12 +187,15 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
   if (valueType === 'msg') {
     // `msg.payload.zone` and `payload.zone` are the same property, as in every core node.
     const property = value.replace(/^msg\./, '');
+    let parts: unknown[];
     try {
-      RED.util.normalisePropertyExpression(property);
+      parts = RED.util.normalisePropertyExpression(property);
     } catch (err) {
       return failing(`msg.${value} is not a property: ${reasonOf(err)}`);
     }
-    return { ...base, source: (msg) => messageProperty(RED, msg, property, row.name) };
+    // Parsed once; only an expression reading another msg property (`payload[msg.key]`) per msg.
+    const fixed = parts.every((part) => typeof part === 'string' || typeof part === 'number') ? parts : undefined;
+    return { ...base, source: (msg) => messageProperty(RED, msg, property, row.name, fixed) };
   }
   if (valueType === 'flow' || valueType === 'global') {
     return { ...base, async: true, source: (msg) => evaluated(RED, value, valueType, node, msg, row.name) };
@@ -214,10 +217,10 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
  * A msg property, walked part by part: one whose parent is missing (`payload.a` of a msg without
  * `payload`) is empty; a property that throws when read is refused, naming the row.
  */
-function messageProperty(RED: NodeAPI, msg: NodeMessage, expression: string, name: string): unknown {
+function messageProperty(RED: NodeAPI, msg: NodeMessage, expression: string, name: string, parts?: unknown[]): unknown {
   let value: unknown = msg;
   try {
-    for (const part of RED.util.normalisePropertyExpression(expression, msg)) {
+    for (const part of parts ?? RED.util.normalisePropertyExpression(expression, msg)) {
       if (value === null || value === undefined) return undefined;
       value = (value as Record<string | number, unknown>)[part as string | number];
     }

@@ -5,7 +5,16 @@
  * the key's rules do not allow and which of them no call uses. Nothing is fetched and no key
  * is read, so whoever may read the flows may ask.
  */
-import { OvhInputError, compareRules, isPlainObject, itemPath, rulesForCalls, type FlowCall, type Rule } from './client';
+import {
+  OvhInputError,
+  compareRules,
+  isPlainObject,
+  itemPath,
+  normalizeMethod,
+  rulesForCalls,
+  type FlowCall,
+  type Rule,
+} from './client';
 import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 
 /** More calls than any flow makes: an answer stays small. */
@@ -20,8 +29,7 @@ function callsOf(raw: unknown): FlowCall[] {
       throw new OvhInputError(`Each call needs a ${name} (text)`);
     return value;
   };
-  const call = { method: text(raw.method, 'method').toUpperCase(), path: text(raw.path, 'path'), by: text(raw.by, 'by') };
-  if (!['GET', 'POST', 'PUT', 'DELETE'].includes(call.method)) throw new OvhInputError(`Unknown method ${call.method}`);
+  const call = { method: normalizeMethod(text(raw.method, 'method')), path: text(raw.path, 'path'), by: text(raw.by, 'by') };
   if (!call.path.startsWith('/')) throw new OvhInputError(`A path starts with /: ${call.path}`);
   // Expand reads the list, then `<list path>/{id}` for each id (request-modes.ts).
   return raw.mode === 'expand' ? [call, { ...call, path: itemPath(call.path, 'id') }] : [call];

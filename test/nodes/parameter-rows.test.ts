@@ -381,11 +381,15 @@ describe('ovh-request parameter rows', function () {
       {
         method: 'GET',
         path: '/echo/zone',
-        parameters: [row('zone', 'query', 'string', 'msg', 'msg.payload.zone'), row('id', 'query', 'long', 'msg', 'payload.id')],
+        parameters: [
+          row('zone', 'query', 'string', 'msg', 'msg.payload.zone'),
+          row('id', 'query', 'long', 'msg', 'payload.id'),
+          row('pick', 'query', 'string', 'msg', 'payload.choices[msg.key]'), // read afresh for each msg
+        ],
       },
-      { payload: { zone: 'example.com', id: '7' } },
+      { payload: { zone: 'example.com', id: '7', choices: { b: 'second' } }, key: 'b' },
     );
-    msg.payload.search.should.equal('zone=example.com&id=7');
+    msg.payload.search.should.equal('zone=example.com&id=7&pick=second');
   });
 
   it("sends a row of one's own (no API type) as given: a number, an object", async () => {

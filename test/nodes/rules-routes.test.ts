@@ -61,7 +61,9 @@ describe('ovh-credentials rules for the flows', function () {
 
   it('refuses what is not a list of calls, naming what is wrong', async () => {
     (await ask({})).status.should.equal(400);
-    (await ask({ calls: [{ method: 'PATCH', path: '/me', by: 'x' }] })).body.error.should.match(/Unknown method PATCH/);
+    (await ask({ calls: [{ method: 'PATCH', path: '/me', by: 'x' }] })).body.error.should.match(
+      /Unknown method "PATCH": use one of GET, POST, PUT, DELETE/,
+    );
     (await ask({ calls: [{ method: 'GET', path: 'me', by: 'x' }] })).body.error.should.match(/starts with \//);
     (await ask({ calls: [{ method: 'GET', path: '/me' }] })).body.error.should.match(/needs a by/);
     (await ask({ calls: Array.from({ length: 2001 }, () => ({ method: 'GET', path: '/me', by: 'x' })) })).status.should.equal(
