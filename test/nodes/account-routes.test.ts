@@ -3,12 +3,22 @@
  * Through the running account node, against the simulator (which checks keys and rules).
  */
 import 'should';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
 import { parentList } from '../../nodes/account-routes';
 
 describe('ovh-credentials account endpoints (values, Try)', function () {
   let sim: OvhSimulator;
+  // Descriptions kept here, not where other suites' runtimes would read them (the deploy check does).
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-account-routes-'));
+  before(() => helper.settings({ userDir }));
+  after(() => {
+    helper.settings({});
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
   useRuntime((started) => (sim = started));
 
   const post = async (route: string, body: Record<string, unknown>) => {
