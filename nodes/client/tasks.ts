@@ -145,54 +145,86 @@ function resourceOf(method: string, calledPath: string, answer: Record<string, u
   };
 }
 
-/** A task that ended in failure, or outlived its wait. */
+/** A task that ended in failure, or outlived its wait; or a repeated read whose condition never held. */
+export type TaskErrorCode = 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE' | 'REPEAT_TIMEOUT';
+
 export class OvhTaskError extends OvhError {
   constructor(
     message: string,
-    code: 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE',
-    /** The task (or resource) as last read. */
+    code: TaskErrorCode,
+    /** The task (or resource, or answer) as last read. */
     readonly task: unknown,
   ) {
     super(message, code);
   }
 }
 
-export interface WaitOptions {
+export interface RepeatOptions {
   signal?: AbortSignal;
   /** How long to wait in all (default one hour). */
   timeoutMs?: number;
-  /** The first interval between polls, growing to the largest (default 3 s, then up to 10 s). */
+  /** The first interval between reads, growing by half each time up to the largest (default 3 s, then up to 10 s). */
   firstIntervalMs?: number;
   largestIntervalMs?: number;
+}
+
+export interface WaitOptions extends RepeatOptions {
   /** Each state read, for a status. */
   onPoll?: (state: { status: string; progress?: number }) => void;
 }
 
-/** Polls a task until it ends; resolves with the task as last read, or rejects with OvhTaskError. */
-export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknown, options: WaitOptions = {}): Promise<unknown> {
+/**
+ * The one polling loop: reads again, waiting between reads, until `ended` says the value as
+ * read is final. Rejects with what `late` makes of the last value when the next read would
+ * pass the deadline, and at once when the signal aborts.
+ */
+export async function readUntil<T>(
+  first: T,
+  readAgain: () => Promise<T>,
+  ended: (value: T) => boolean | Promise<boolean>,
+  late: (last: T) => Error,
+  options: RepeatOptions = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
   // Never faster than every 10 ms, whatever the settings say.
   let interval = Math.max(10, options.firstIntervalMs ?? 3_000);
   const largest = Math.max(interval, options.largestIntervalMs ?? 10_000);
-  let task = first;
-  for (;;) {
-    const read = ref.read(task);
-    options.onPoll?.(read);
-    if (read.state === 'done') return task;
-    if (read.state === 'failed') throw new OvhTaskError(`The task at ${ref.path} ended ${read.status}`, 'TASK_FAILED', task);
-    if (Date.now() + interval > deadline) {
-      throw new OvhTaskError(`The task at ${ref.path} was still ${read.status} when the wait ended`, 'TASK_TIMEOUT', task);
-    }
+  let value = first;
+  while (!(await ended(value))) {
+    if (Date.now() + interval > deadline) throw late(value);
     await sleep(interval, options.signal ?? new AbortController().signal);
     interval = Math.min(largest, Math.round(interval * 1.5));
+    value = await readAgain();
+  }
+  return value;
+}
+
+/** Polls a task until it ends; resolves with the task as last read, or rejects with OvhTaskError. */
+export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknown, options: WaitOptions = {}): Promise<unknown> {
+  let last = first;
+  const readAgain = async () => {
     try {
-      task = (await client.request('GET', ref.path, { signal: options.signal })).body;
+      return (last = (await client.request('GET', ref.path, { signal: options.signal })).body);
     } catch (err) {
-      if (ref.goneIsDone && err instanceof OvhApiError && err.statusCode === 404) return task;
+      if (ref.goneIsDone && err instanceof OvhApiError && err.statusCode === 404) return GONE;
       if (options.signal?.aborted) throw err;
       // The task as last read goes with the reason (OVHcloud purges old tasks: a 404 is possible).
       const reason = err instanceof Error ? err.message : String(err);
-      throw new OvhTaskError(`The task at ${ref.path} could not be read: ${reason}`, 'TASK_UNREADABLE', task);
+      throw new OvhTaskError(`The task at ${ref.path} could not be read: ${reason}`, 'TASK_UNREADABLE', last);
     }
-  }
+  };
+  const ended = (task: unknown) => {
+    if (task === GONE) return true;
+    const read = ref.read(task);
+    options.onPoll?.(read);
+    if (read.state === 'failed') throw new OvhTaskError(`The task at ${ref.path} ended ${read.status}`, 'TASK_FAILED', task);
+    return read.state === 'done';
+  };
+  const late = (task: unknown) =>
+    new OvhTaskError(`The task at ${ref.path} was still ${ref.read(task).status} when the wait ended`, 'TASK_TIMEOUT', task);
+  const task = await readUntil<unknown>(first, readAgain, ended, late, options);
+  return task === GONE ? last : task;
 }
+
+/** A /v2 resource that answered 404 after its DELETE: the wait is over, with the resource as last read. */
+const GONE = Symbol('gone');
