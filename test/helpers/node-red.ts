@@ -3,6 +3,7 @@ import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import credentialsNode from '../../nodes/ovh-credentials';
 import requestNode from '../../nodes/ovh-request';
+import watchNode from '../../nodes/ovh-watch';
 import { DEFAULT_APP, OvhSimulator, type SimulatorOptions } from '../simulator/simulator';
 
 import { resolveFromNodeRed } from './runtime';
@@ -12,7 +13,7 @@ helper.init(resolveFromNodeRed('node-red'));
 const { hooks } = require(resolveFromNodeRed('@node-red/util')) as typeof import('@node-red/util');
 
 export { helper };
-export const ourNodes = [credentialsNode, requestNode];
+export const ourNodes = [credentialsNode, requestNode, watchNode];
 
 export type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
