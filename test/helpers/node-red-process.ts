@@ -26,6 +26,8 @@ export interface NodeRedOptions {
   port?: number;
   /** Copy what Node-RED prints to this process's output. */
   echo?: boolean;
+  /** More of Node-RED's settings (contextStorage...), as JSON. */
+  settings?: Record<string, unknown>;
 }
 
 export interface StartedNodeRed {
@@ -70,6 +72,7 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<Starte
     editorTheme: { tours: false, projects: { enabled: false } },
     externalModules: { palette: { allowInstall: false } },
     logging: { console: { level: 'info', metrics: false, audit: false } },
+    ...options.settings,
   };
   let settingsJs = `module.exports = ${JSON.stringify(settings, null, 2)};\n`;
   if (options.users) {
