@@ -9,8 +9,12 @@ import { isPlainObject } from './client';
 /** The fields that name an item in OVHcloud's lists, in the order they are tried. */
 export const ID_FIELDS = ['id', 'taskId', 'billId', 'serviceName', 'name', 'domain', 'ip', 'ruleId', 'orderId'];
 
-/** What a check remembers: the list's items by id, or the object. */
-export type Seen = { kind: 'list'; items: Record<string, unknown> } | { kind: 'value'; value: unknown };
+/**
+ * What a check remembers: the list's items with their ids, in the answer's order (an object
+ * keyed by id would put numeric ids first, in numeric order), or the value.
+ */
+export type Items = Array<[id: string, item: unknown]>;
+export type Seen = { kind: 'list'; items: Items } | { kind: 'value'; value: unknown };
 
 export interface FieldChange {
   /** Dotted path of the field (`state`, `routedTo.serviceName`); empty for the whole value. */
@@ -43,14 +47,14 @@ export function idOf(item: unknown, idField = ''): string {
 /** What one read is, to remember: a list by ids (the last of equal ids wins), else the value. */
 export function seenOf(answer: unknown, idField = ''): Seen {
   if (!Array.isArray(answer)) return { kind: 'value', value: answer };
-  const items: Record<string, unknown> = {};
-  for (const item of answer) items[idOf(item, idField)] = item;
-  return { kind: 'list', items };
+  const items = new Map<string, unknown>();
+  for (const item of answer as unknown[]) items.set(idOf(item, idField), item);
+  return { kind: 'list', items: [...items] };
 }
 
 /** What a first check compares with: an empty list, or no value. */
 export function nothingLike(seen: Seen): Seen {
-  return seen.kind === 'list' ? { kind: 'list', items: {} } : { kind: 'value', value: undefined };
+  return seen.kind === 'list' ? { kind: 'list', items: [] } : { kind: 'value', value: undefined };
 }
 
 export interface CompareOptions {
@@ -65,24 +69,26 @@ export interface CompareOptions {
 /** The events between what was seen and what is now, in the answer's order (removed last). */
 export function compare(before: Seen, now: Seen, options: CompareOptions): Event[] {
   if (before.kind !== now.kind)
-    return now.kind === 'list' ? listEvents({}, now.items, options) : valueEvents(undefined, now.value, options);
+    return now.kind === 'list' ? listEvents([], now.items, options) : valueEvents(undefined, now.value, options);
   if (before.kind === 'list' && now.kind === 'list') return listEvents(before.items, now.items, options);
   return before.kind === 'value' && now.kind === 'value' ? valueEvents(before.value, now.value, options) : [];
 }
 
-function listEvents(before: Record<string, unknown>, now: Record<string, unknown>, options: CompareOptions): Event[] {
+function listEvents(beforeItems: Items, nowItems: Items, options: CompareOptions): Event[] {
+  const before = new Map(beforeItems);
+  const now = new Map(nowItems);
   const events: Event[] = [];
-  for (const [id, item] of Object.entries(now)) {
-    if (!Object.hasOwn(before, id)) {
+  for (const [id, item] of now) {
+    if (!before.has(id)) {
       events.push({ event: 'added', id, item });
       continue;
     }
     if (!options.changed) continue;
-    const changes = fieldChanges(before[id], item, options.fields);
-    if (changes.length > 0) events.push({ event: 'changed', id, item, previous: before[id], changes });
+    const changes = fieldChanges(before.get(id), item, options.fields);
+    if (changes.length > 0) events.push({ event: 'changed', id, item, previous: before.get(id), changes });
   }
   if (options.removed) {
-    for (const [id, item] of Object.entries(before)) if (!Object.hasOwn(now, id)) events.push({ event: 'removed', id, item });
+    for (const [id, item] of before) if (!now.has(id)) events.push({ event: 'removed', id, item });
   }
   return events;
 }
