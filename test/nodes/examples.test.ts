@@ -1,11 +1,21 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { repoRoot } from '../helpers';
-import { coreNode, helper, ourNodes, receive, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
+import { coreNode, handled, helper, ourNodes, receive, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
 
-// The core nodes the examples use, loaded from the Node-RED the tests run.
-const coreNodes = ['common/20-inject.js', 'common/21-debug.js', 'common/90-comment.js', 'function/15-change.js'].map(coreNode);
+// The core nodes the examples use, loaded from the Node-RED the tests run (catch comes with the helper).
+const coreNodes = [
+  'common/20-inject.js',
+  'common/21-debug.js',
+  'common/90-comment.js',
+  'function/15-change.js',
+  'function/10-switch.js',
+  'function/rbe.js',
+  'network/21-httprequest.js',
+].map(coreNode);
 
 const examplesDir = path.join(repoRoot, 'examples');
 
@@ -13,16 +23,36 @@ const examplesDir = path.join(repoRoot, 'examples');
  * An example as a user imports it, pointed at the simulator: its account gets the simulator's
  * URL and keys, and each debug node becomes a helper node the test can listen to.
  */
-function prepare(file: string, sim: OvhSimulator): Array<Record<string, unknown>> {
+function prepare(
+  file: string,
+  sim: OvhSimulator,
+  adapt: (node: Record<string, unknown>) => Record<string, unknown> = (node) => node,
+): Array<Record<string, unknown>> {
   const flow = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')) as Array<Record<string, unknown>>;
   return [
     { id: 'flow', type: 'tab', label: file },
     ...flow.map((node) => {
       if (node.type === 'ovh-credentials') return { ...node, endpoint: 'custom', url: sim.baseUrl };
-      const placed = { ...node, z: 'flow' };
-      return node.type === 'debug' ? { ...placed, type: 'helper' } : placed;
+      const placed = adapt({ ...node, z: 'flow' });
+      return placed.type === 'debug' ? { ...placed, type: 'helper' } : placed;
     }),
   ];
+}
+
+/** A loopback HTTP server answering what `answer` gives, as text: a stand-in for a public service. */
+async function textServer(answer: () => string): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  let hits = 0;
+  const server = http.createServer((_req, res) => {
+    hits++;
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end(answer());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    hits: () => hits,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 function byName(flow: Array<Record<string, unknown>>, type: string, name: string): string {
@@ -35,30 +65,56 @@ describe('examples', function () {
   let sim: OvhSimulator;
   useRuntime((started) => (sim = started));
 
+  /** Loads an example pointed at the simulator (each node first through `adapt`). */
+  const load = async (file: string, adapt?: Parameters<typeof prepare>[2]): Promise<Array<Record<string, unknown>>> => {
+    const flow = prepare(file, sim, adapt);
+    const account = flow.find((n) => n.type === 'ovh-credentials')!;
+    await helper.load([...ourNodes, ...coreNodes], flow, { [account.id as string]: signatureCredentials(sim).acc });
+    return flow;
+  };
+  /** Clicks an inject node's button (with `msg`, e.g. other values as `__user_inject_props__`). */
+  const click = (flow: Array<Record<string, unknown>>, injectName: string, msg: Msg = {}) =>
+    helper.getNode(byName(flow, 'inject', injectName)).receive(msg);
+  /** The next msgs a debug node gets. */
+  const debugged = (flow: Array<Record<string, unknown>>, debugName: string, count = 1) =>
+    receive(byName(flow, 'helper', debugName), count);
+
   const run = async (
     file: string,
     injectName: string,
     debugName: string,
     count = 1,
   ): Promise<{ msgs: Msg[]; flow: Array<Record<string, unknown>> }> => {
-    const flow = prepare(file, sim);
-    const account = flow.find((n) => n.type === 'ovh-credentials')!;
-    const credentials = signatureCredentials(sim);
-    await helper.load([...ourNodes, ...coreNodes], flow, { [account.id as string]: credentials.acc });
-    const received = receive(byName(flow, 'helper', debugName), count);
-    helper.getNode(byName(flow, 'inject', injectName)).receive({});
+    const flow = await load(file);
+    const received = debugged(flow, debugName, count);
+    click(flow, injectName);
     return { msgs: await received, flow };
   };
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(6);
-    const known = new Set(['ovh-credentials', 'ovh-request', 'inject', 'debug', 'comment', 'change', 'catch']);
+    files.length.should.equal(7);
+    const known = new Set([
+      'ovh-credentials',
+      'ovh-request',
+      'ovh-watch',
+      'inject',
+      'debug',
+      'comment',
+      'change',
+      'catch',
+      'switch',
+      'rbe',
+      'http request',
+    ]);
     for (const file of files) {
       const flow = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')) as Array<Record<string, unknown>>;
       flow.forEach((n) => known.has(n.type as string).should.be.true(`${file}: ${String(n.type)}`));
       flow.filter((n) => n.type === 'ovh-credentials').length.should.equal(1, file);
+      flow.filter((n) => n.type === 'comment').length.should.be.above(0, file);
       JSON.stringify(flow).should.not.match(/"credentials"/);
+      // Values are rows, properties and expressions: no JSON typed anywhere.
+      JSON.stringify(flow).should.not.match(/"(vt|valueType|payloadType|tot)":"json"/, file);
     }
   });
 
@@ -104,13 +160,66 @@ describe('examples', function () {
     caught.msgs[0].statusCode.should.equal(404);
     caught.msgs[0].error.message.should.match(/404 Client::NotFound/);
     await helper.unload();
-    const flow = prepare('06 Handle API errors.json', sim);
-    const account = flow.find((n) => n.type === 'ovh-credentials')!;
-    await helper.load([...ourNodes, ...coreNodes], flow, { [account.id as string]: signatureCredentials(sim).acc });
+    await load('06 Handle API errors.json');
     const failure = receive('c6000000000000aa');
     helper.getNode('c6000000000000a7').receive({});
     const msg = (await failure)[0];
     msg.error.statusCode.should.equal(404);
     msg.payload.class.should.equal('Client::NotFound');
+  });
+
+  it('07 updates an A record when the public IP changes, creating it when missing (DynHost)', async () => {
+    const file = '07 DynHost through the API.json';
+    const zone = sim.data.zones['example.com'];
+    const home = () => zone.records.filter((r) => r.subDomain === 'home' && r.fieldType === 'A');
+    const apiCalls = () => sim.count({ path: /^\/1\.0\/domain\// });
+    let ip = '198.51.100.1';
+    const ipify = await textServer(() => ip);
+    const records = zone.records.map((r) => ({ ...r }));
+    try {
+      const refreshes = zone.refreshes;
+      // The http request node asks the loopback server instead of api.ipify.org.
+      const flow = await load(file, (n) => (n.type === 'http request' ? { ...n, url: ipify.url } : n));
+      flow.filter((n) => n.type === 'function').should.eql([]);
+      // Once at deploy: no record yet, so it is created.
+      const [created] = await debugged(flow, 'zone refreshed');
+      created.ip.should.equal('198.51.100.1');
+      home().should.match([{ target: '198.51.100.1', ttl: 60 }]);
+      zone.refreshes.should.equal(refreshes + 1);
+      sim.count({ method: 'POST', path: '/1.0/domain/zone/example.com/record' }).should.equal(1);
+
+      // The same IP again: the filter stops it, no API call.
+      const before = apiCalls();
+      const filter = byName(flow, 'rbe', 'only a new IP');
+      let filtered = handled(filter);
+      click(flow, 'every 5 minutes');
+      (await filtered).sent.should.equal(0);
+      ipify.hits().should.equal(2);
+      apiCalls().should.equal(before);
+
+      // A new IP: the record found is updated, not created again.
+      ip = '198.51.100.2';
+      const updated = debugged(flow, 'zone refreshed');
+      click(flow, 'every 5 minutes');
+      await updated;
+      home().should.match([{ target: '198.51.100.2' }]);
+      zone.refreshes.should.equal(refreshes + 2);
+      sim.count({ method: 'PUT', path: /^\/1\.0\/domain\/zone\/example\.com\/record\/\d+$/ }).should.equal(1);
+
+      // A failed update makes the filter forget the IP: the next check, with the same IP, tries again.
+      ip = '198.51.100.3';
+      sim.injectFault({ kind: 'status', status: 400, method: 'PUT', path: '/1.0/domain/zone/example.com/record/' });
+      filtered = handled(filter, 2); // the IP, then the reset from the Catch node
+      click(flow, 'every 5 minutes');
+      (await filtered).sent.should.equal(1);
+      home()[0].target.should.equal('198.51.100.2');
+      const retried = debugged(flow, 'zone refreshed');
+      click(flow, 'every 5 minutes');
+      await retried;
+      home().should.match([{ target: '198.51.100.3' }]);
+    } finally {
+      zone.records = records;
+      await ipify.close();
+    }
   });
 });
