@@ -93,7 +93,7 @@ describe('examples', function () {
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(7);
+    files.length.should.equal(8);
     const known = new Set([
       'ovh-credentials',
       'ovh-request',
@@ -220,6 +220,65 @@ describe('examples', function () {
     } finally {
       zone.records = records;
       await ipify.close();
+    }
+  });
+
+  it('08 publishes an ACME DNS-01 challenge, keeps its record id by token, then removes it', async () => {
+    const zone = sim.data.zones['example.com'];
+    const records = zone.records.map((r) => ({ ...r }));
+    const challenges = () => zone.records.filter((r) => r.fieldType === 'TXT' && r.subDomain.startsWith('_acme-challenge'));
+    const token = 'gfj9Xq-Rg85nM_YkBRtrqs5hCDk4Z0MNMKLwVcUDOmQ';
+    /** The inject's values, with another token (and name): what a second call of an ACME hook brings. */
+    const other = (name: string, subDomain: string, tokenValue: string): Msg => ({
+      __user_inject_props__: [
+        { p: 'zone', v: 'example.com', vt: 'str' },
+        ...(name === 'add challenge' ? [{ p: 'subDomain', v: subDomain, vt: 'str' }] : []),
+        { p: 'token', v: tokenValue, vt: 'str' },
+      ],
+    });
+    try {
+      const refreshes = zone.refreshes;
+      const flow = await load('08 ACME DNS-01 challenge.json');
+      const kept = () =>
+        helper
+          .getNode(byName(flow, 'change', 'keep its id'))
+          .context()
+          .flow.get('acme') as Record<string, number>;
+      const step = async (inject: string, debug: string, msg?: Msg) => {
+        const done = debugged(flow, debug);
+        click(flow, inject, msg);
+        return (await done)[0];
+      };
+
+      await step('add challenge', 'challenge published');
+      challenges().should.match([{ subDomain: '_acme-challenge.www', target: token, ttl: 60 }]);
+      kept().should.eql({ [token]: challenges()[0].id });
+      zone.refreshes.should.equal(refreshes + 1);
+      // The same name for a wildcard, and the zone itself: one record each, each id kept by its token.
+      await step('add challenge', 'challenge published', other('add challenge', 'www', 'second-token'));
+      await step('add challenge', 'challenge published', other('add challenge', '', 'apex-token'));
+      challenges()
+        .map((r) => [r.subDomain, r.target])
+        .should.eql([
+          ['_acme-challenge.www', token],
+          ['_acme-challenge.www', 'second-token'],
+          ['_acme-challenge', 'apex-token'],
+        ]);
+      Object.keys(kept()).should.eql([token, 'second-token', 'apex-token']);
+
+      await step('remove challenge', 'challenge removed');
+      challenges()
+        .map((r) => r.target)
+        .should.eql(['second-token', 'apex-token']);
+      kept().should.not.have.property(token);
+      await step('remove challenge', 'challenge removed', other('remove challenge', '', 'second-token'));
+      await step('remove challenge', 'challenge removed', other('remove challenge', '', 'apex-token'));
+      challenges().should.eql([]);
+      kept().should.eql({});
+      zone.refreshes.should.equal(refreshes + 6);
+      sim.count({ method: 'DELETE' }).should.equal(3);
+    } finally {
+      zone.records = records;
     }
   });
 });
