@@ -93,7 +93,7 @@ describe('examples', function () {
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(8);
+    files.length.should.equal(9);
     const known = new Set([
       'ovh-credentials',
       'ovh-request',
@@ -280,5 +280,32 @@ describe('examples', function () {
     } finally {
       zone.records = records;
     }
+  });
+
+  describe('waiting for a task', () => {
+    before(() => helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 } }));
+    after(() => helper.settings({}));
+
+    it('09 reboots a server and sends the task once done; a failed task goes to Catch', async () => {
+      const taskReads = () =>
+        sim.count({ method: 'GET', path: /^\/1\.0\/dedicated\/server\/ns3000001\.ip-203-0-113\.eu\/task\/\d+$/ });
+      const { msgs, flow } = await run('09 Reboot a server and wait until done.json', 'reboot', 'reboot done');
+      msgs[0].payload.should.match({ function: 'hardReboot', status: 'done' });
+      msgs[0].ovh.task.should.match(/^\/dedicated\/server\/ns3000001\.ip-203-0-113\.eu\/task\/\d+$/);
+      sim.count({ method: 'POST', path: '/1.0/dedicated/server/ns3000001.ip-203-0-113.eu/reboot' }).should.equal(1);
+      taskReads().should.equal(sim.taskStates.server.length - 1); // init -> todo -> doing -> done
+
+      const states = sim.taskStates.server;
+      sim.taskStates.server = ['init', 'doing', 'customerError'];
+      try {
+        const failed = debugged(flow, 'failed task');
+        click(flow, 'reboot');
+        const [msg] = await failed;
+        msg.payload.status.should.equal('customerError');
+        msg.error.message.should.match(/ended customerError/);
+      } finally {
+        sim.taskStates.server = states;
+      }
+    });
   });
 });
