@@ -93,7 +93,7 @@ describe('examples', function () {
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(9);
+    files.length.should.equal(10);
     const known = new Set([
       'ovh-credentials',
       'ovh-request',
@@ -305,6 +305,23 @@ describe('examples', function () {
         msg.error.message.should.match(/ended customerError/);
       } finally {
         sim.taskStates.server = states;
+      }
+    });
+
+    it('10 moves a failover IP, waits for the task, then reads where it is routed', async () => {
+      const block = sim.data.ips['192.0.2.0/24'];
+      const routedTo = block.routedTo;
+      try {
+        const { msgs } = await run('10 Move a failover IP and wait.json', 'move 192.0.2.0/24', 'routed to');
+        msgs[0].payload.should.match({ ip: '192.0.2.0/24', routedTo: { serviceName: 'ns3000002.ip-203-0-113.eu' } });
+        block.should.match({ routedTo: { serviceName: 'ns3000002.ip-203-0-113.eu' } });
+        const [move] = sim.received({ method: 'POST', path: '/1.0/ip/192.0.2.0%2F24/move' });
+        JSON.parse(move.body).should.eql({ to: 'ns3000002.ip-203-0-113.eu' });
+        sim
+          .count({ method: 'GET', path: /^\/1\.0\/ip\/192\.0\.2\.0%2F24\/task\/\d+$/ })
+          .should.equal(sim.taskStates.ip.length - 1);
+      } finally {
+        block.routedTo = routedTo;
       }
     });
   });

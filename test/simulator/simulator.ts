@@ -868,6 +868,12 @@ export class OvhSimulator {
     });
     on('POST', '/ip/:ip/move', (ctx, p) => {
       if (!this.data.ips[p.ip]) return notFound(ctx, `ip = ${p.ip}`);
+      // `to` names the destination server: the IP is routed there (at once, not when the task ends).
+      const to = (ctx.body as { to?: unknown } | undefined)?.to;
+      if (to !== undefined) {
+        if (typeof to !== 'string' || !this.data.servers[to]) return badRequest(ctx, `Invalid destination: ${String(to)}`);
+        this.data.ips[p.ip].routedTo = { serviceName: to };
+      }
       const task = { taskId: 6000 + this.tasks.size, action: 'genericMoveFloatingIp', status: this.taskStates.ip[0] };
       this.tasks.set(`ip ${p.ip} ${task.taskId}`, { states: [...this.taskStates.ip], reads: 0, task, statusField: 'status' });
       ok(ctx, task);
