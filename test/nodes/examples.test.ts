@@ -93,7 +93,7 @@ describe('examples', function () {
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(10);
+    files.length.should.equal(11);
     const known = new Set([
       'ovh-credentials',
       'ovh-request',
@@ -322,6 +322,48 @@ describe('examples', function () {
           .should.equal(sim.taskStates.ip.length - 1);
       } finally {
         block.routedTo = routedTo;
+      }
+    });
+  });
+
+  describe('watching', () => {
+    before(() => helper.settings({ ovhWatchIntervalMs: 40 }));
+    after(() => helper.settings({}));
+
+    /** Resolves once `count()` has grown by `n`: the watch has checked `n` more times. */
+    const checks = async (count: () => number, n: number) => {
+      const target = count() + n;
+      while (count() < target) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+
+    it("11 sends an SMS when a dedicated server's state turns other than ok, and only then", async () => {
+      const name = 'ns3000001.ip-203-0-113.eu';
+      const server = sim.data.servers[name];
+      const jobs = sim.data.sms['sms-ab12345-1'].jobs;
+      const sent = jobs.length;
+      const reads = () => sim.count({ method: 'GET', path: `/1.0/dedicated/server/${name}` });
+      try {
+        const flow = await load('11 SMS when a dedicated server stops answering.json');
+        await checks(reads, 1); // the first check only remembers
+        // Another field changes: nothing is sent.
+        server.monitoring = false;
+        await checks(reads, 2);
+        jobs.length.should.equal(sent);
+
+        const sms = debugged(flow, 'SMS sent');
+        server.state = 'error';
+        const [msg] = await sms;
+        msg.payload.validReceivers.should.eql(['+33601020304']);
+        jobs.length.should.equal(sent + 1);
+        jobs.at(-1)!.should.match({ receiver: '+33601020304', message: `Server ${name} is error (was ok)` });
+
+        // Back to ok: the switch lets nothing through.
+        server.state = 'ok';
+        await checks(reads, 2);
+        jobs.length.should.equal(sent + 1);
+        sim.count({ method: 'POST' }).should.equal(1);
+      } finally {
+        Object.assign(server, { state: 'ok', monitoring: true });
       }
     });
   });
