@@ -45,7 +45,7 @@ describe('the watch dialog in a real browser', function () {
       await page.fill('#node-input-path', '/sms/{serviceName}/incoming');
       await page.dispatchEvent('#node-input-path', 'change');
       await page.waitForSelector('#ovh-watch-placeholder:has-text("Write the value of {serviceName} into the path")');
-      await page.fill('#node-input-path', '/sms/sms-ab12345-1/incoming');
+      await page.fill('#node-input-path', '/sms/sms-ab12345-1');
       await page.dispatchEvent('#node-input-path', 'change');
       await page.waitForSelector('#ovh-watch-placeholder', { state: 'hidden' });
       await page.fill('#node-input-interval', '1');
@@ -58,7 +58,7 @@ describe('the watch dialog in a real browser', function () {
       await page.waitForSelector('.red-ui-notification:has-text("Successfully deployed")', { timeout: 15_000 });
       // The status says when it last checked.
       await page.waitForSelector('[id="watch-sms"] .red-ui-flow-node-status-label:has-text("checked")', { timeout: 15_000 });
-      sim.count({ method: 'GET', path: '/1.0/sms/sms-ab12345-1/incoming' }).should.be.above(0);
+      sim.count({ method: 'GET', path: '/1.0/sms/sms-ab12345-1' }).should.be.above(0);
     } finally {
       await page.context().close();
     }
