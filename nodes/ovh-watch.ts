@@ -5,7 +5,7 @@
  * changed in it, or the object with the fields that changed. What it has seen is kept in its
  * context, so a restart with a persistent context store does not send old items again.
  */
-import { OvhInputError, type OvhClient } from './client';
+import { OvhInputError, pathTemplateError, type OvhClient } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './node-red';
 import { runSequence, type ModeRun, type Step } from './request-modes';
@@ -40,8 +40,10 @@ interface WatchConfig {
   store?: string;
 }
 
-/** What the node's context keeps: what was seen, and what it was seen at (a changed path starts afresh). */
+/** What the node's context keeps: what was seen, and what it was seen at (another account or path starts afresh). */
 interface Memory {
+  /** The account's base URL: the same path at another account is another list. */
+  account: string;
   path: string;
   read: string;
   idField: string;
@@ -49,6 +51,13 @@ interface Memory {
 }
 
 const MEMORY_KEY = 'ovh-watch';
+
+/**
+ * What each watch saw last, by node id, for as long as Node-RED runs: without a configured
+ * context store, Node-RED deletes a node's context whenever it closes, so a redeploy would
+ * forget, and an item added meanwhile would never be sent. Dropped when the node is removed.
+ */
+const lastSeen = new Map<string, Memory>();
 
 interface OvhWatchNode extends Node {
   account?: OvhCredentialsNode;
@@ -58,10 +67,15 @@ class Watcher {
   private readonly stopping = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private memory: Memory | undefined;
+  /** Whether the context store was read (a store that failed is read again at the next check). */
+  private recalled = false;
   private failures = 0;
   private readonly read: 'answer' | 'objects';
   private readonly path: string;
+  private readonly idField: string;
   private readonly fields: string[];
+  /** Read as its objects: the expand mode's settings, made once. */
+  private readonly listSettings = readSettings({ method: 'GET', mode: 'expand', split: 'one' });
 
   constructor(
     private readonly node: OvhWatchNode,
@@ -70,6 +84,7 @@ class Watcher {
   ) {
     this.path = (config.path ?? '').trim();
     this.read = config.read === 'objects' ? 'objects' : 'answer';
+    this.idField = (config.idField ?? '').trim();
     this.fields = (config.fields ?? '')
       .split(',')
       .map((f) => f.trim())
@@ -81,7 +96,7 @@ class Watcher {
     return forTests ?? wholeNumber(this.config.interval, WATCH_BOUNDS.interval) * 1000;
   }
 
-  /** Reads the memory, then checks at once and every interval after each check ends. */
+  /** Checks at once, then every interval after each check ends; a watch that cannot work says why, once. */
   start(): void {
     const problem = this.problem();
     if (problem) {
@@ -89,15 +104,19 @@ class Watcher {
       this.node.status({ fill: 'red', shape: 'ring', text: problem.length > 40 ? problem.slice(0, 37) + '...' : problem });
       return;
     }
-    this.recall().then(
-      () => this.schedule(0),
-      (err: unknown) => this.failed(err),
-    );
+    const { interval } = this.config;
+    if (interval !== undefined && interval !== '' && wholeNumber(interval, WATCH_BOUNDS.interval) !== Number(interval)) {
+      this.node.warn(
+        this.RED._('ovh-watch.warn.interval', { interval: String(interval), default: WATCH_BOUNDS.interval.default }),
+      );
+    }
+    this.schedule(0);
   }
 
-  stop(): void {
+  stop(removed: boolean): void {
     this.stopping.abort();
     clearTimeout(this.timer);
+    if (removed) lastSeen.delete(this.node.id);
   }
 
   private problem(): string | undefined {
@@ -105,7 +124,8 @@ class Watcher {
     if (!this.path.startsWith('/')) return this.RED._('ovh-watch.errors.no-path');
     const placeholder = /\{[^}]*\}/.exec(this.path);
     if (placeholder) return this.RED._('ovh-watch.errors.placeholder', { placeholder: placeholder[0], path: this.path });
-    return undefined;
+    // The request's own rules, so a path that can never be sent is said once, not at every check.
+    return pathTemplateError(this.path);
   }
 
   private schedule(delayMs: number): void {
@@ -118,25 +138,34 @@ class Watcher {
   /** One check: read, compare with what was seen, send each event, remember. */
   private async check(): Promise<void> {
     let answer: { body: unknown; facts: Record<string, unknown> };
+    let account: string;
     try {
-      answer = await this.readNow(this.node.account!.getClient());
+      const client = this.node.account!.getClient();
+      account = client.base.baseUrl;
+      if (!this.recalled) await this.recall(account);
+      answer = await this.readNow(client);
     } catch (err) {
       if (!this.stopping.signal.aborted) this.failed(err);
       return;
     }
-    const now = seenOf(answer.body, this.config.idField?.trim());
-    const before = this.memory;
+    if (this.stopping.signal.aborted) return;
+    const now = seenOf(answer.body, this.idField);
     // Nothing remembered (a new node, another path): what is there is only remembered, unless asked for.
     const options = { removed: this.config.removed === true, changed: this.config.changed === true, fields: this.fields };
+    const before = this.memory;
     const events: Event[] = before
       ? compare(before.seen, now, options)
       : this.config.sendFirst
         ? compare(nothingLike(now), now, options)
         : [];
+    // The memory is a copy: a node downstream that edits msg.payload must not edit what was seen.
+    const memory: Memory = { account, path: this.path, read: this.read, idField: this.idField, seen: jsonCopy(now) };
+    this.memory = memory;
+    lastSeen.set(this.node.id, memory);
     for (const event of events) this.send(event, answer.facts);
     this.failures = 0;
     try {
-      await this.remember(now);
+      await this.store(memory);
     } catch (err) {
       this.failed(err);
       return;
@@ -151,7 +180,7 @@ class Watcher {
       return { body: res.body, facts: factsOf(res) };
     }
     const run: ModeRun = {
-      settings: readSettings({ method: 'GET', path: this.path, mode: 'expand', split: 'one' }),
+      settings: this.listSettings,
       signal: this.stopping.signal,
       answered: () => undefined,
       text: (key, substitutions) => this.RED._(`ovh-request.errors.${key}`, substitutions),
@@ -173,12 +202,7 @@ class Watcher {
     const msg: NodeMessage = {
       topic: this.path,
       payload: event.item,
-      ovh: {
-        ...facts,
-        event: event.event,
-        path: this.path,
-        ...('id' in event && event.id !== undefined ? { id: event.id } : {}),
-      },
+      ovh: { ...facts, event: event.event, path: this.path, ...(event.id !== undefined ? { id: event.id } : {}) },
     };
     if (event.event === 'changed') {
       msg.changes = event.changes;
@@ -205,44 +229,48 @@ class Watcher {
 
   private checkedText(events: Event[]): string {
     const count = (kind: Event['event']) => events.filter((e) => e.event === kind).length;
-    const parts = [
-      [count('added'), 'added'],
-      [count('changed'), 'changed'],
-      [count('removed'), 'removed'],
-    ]
-      .filter(([n]) => (n as number) > 0)
-      .map(([n, kind]) => this.RED._(`ovh-watch.status.${kind as string}`, { count: n }));
+    const parts = (['added', 'changed', 'removed'] as const)
+      .filter((kind) => count(kind) > 0)
+      .map((kind) => this.RED._(`ovh-watch.status.${kind}`, { count: count(kind) }));
     return this.RED._('ovh-watch.status.checked', { time: clock() }) + (parts.length ? ' · ' + parts.join(', ') : '');
   }
 
-  /** The memory kept in the context store, if it is of this path and way of reading. */
-  private recall(): Promise<void> {
+  /**
+   * What was seen before, if it was seen at this account, path and way of reading: from the
+   * context store, else from this process (a redeploy without a configured store).
+   */
+  private recall(account: string): Promise<void> {
+    const fits = (kept: unknown): kept is Memory => {
+      const m = kept as Partial<Memory> | undefined;
+      return (
+        !!m && m.account === account && m.path === this.path && m.read === this.read && m.idField === this.idField && !!m.seen
+      );
+    };
     return new Promise((resolve, reject) => {
-      this.node.context().get(MEMORY_KEY, this.store, (err, value) => {
+      this.node.context().get(MEMORY_KEY, this.storeName, (err, value) => {
         if (err) return reject(err);
-        const kept = value as Memory | undefined;
-        if (kept && kept.path === this.path && kept.read === this.read && kept.idField === (this.config.idField ?? '').trim()) {
-          this.memory = kept;
-        }
+        const inProcess = lastSeen.get(this.node.id);
+        this.memory = fits(value) ? value : fits(inProcess) ? inProcess : undefined;
+        this.recalled = true;
         resolve();
       });
     });
   }
 
-  private remember(seen: Seen): Promise<void> {
-    const memory: Memory = { path: this.path, read: this.read, idField: (this.config.idField ?? '').trim(), seen };
+  private store(memory: Memory): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.node.context().set(MEMORY_KEY, memory, this.store, (err) => {
-        if (err) return reject(err);
-        this.memory = memory;
-        resolve();
-      });
+      this.node.context().set(MEMORY_KEY, memory, this.storeName, (err) => (err ? reject(err) : resolve()));
     });
   }
 
-  private get store(): string | undefined {
+  private get storeName(): string | undefined {
     return this.config.store?.trim() || undefined;
   }
+}
+
+/** A copy through JSON: what a context store keeps, and nothing a msg shares. */
+function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value) ?? 'null') as T;
 }
 
 /** The local time of day, as a status shows it (`15:04:05`). */
@@ -261,8 +289,8 @@ export = function register(RED: NodeAPI): void {
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
     const watcher = new Watcher(this, RED, def);
     watcher.start();
-    this.on('close', (_removed, done) => {
-      watcher.stop();
+    this.on('close', (removed, done) => {
+      watcher.stop(removed);
       done();
     });
   }

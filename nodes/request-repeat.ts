@@ -70,9 +70,9 @@ export class RepeatCondition {
       onRead(reads);
       return this.holds(expression, { ...msg, payload: step.payload, statusCode: step.res.statusCode });
     };
-    const again = async () => {
+    const again = async (signal: AbortSignal) => {
       reads++;
-      return (await single(run, client, call)) as Whole;
+      return (await single({ ...run, signal }, client, call)) as Whole;
     };
     const late = (last: Whole) =>
       new TaskFailure(
@@ -96,8 +96,17 @@ export class RepeatCondition {
     return new Promise((resolve, reject) => {
       this.RED.util.evaluateJSONataExpression(expression, candidate, (err, result) => {
         if (err) reject(new OvhInputError(this.RED._('ovh-request.errors.until-failed', { reason: reasonOf(err) })));
-        else resolve(Boolean(result));
+        // Only true holds; a field without a comparison (`payload.state`) is a slip, not a yes.
+        else if (result === true) resolve(true);
+        else if (result === false || result === undefined || result === null) resolve(false);
+        else reject(new OvhInputError(this.RED._('ovh-request.errors.until-not-boolean', { answer: describe(result) })));
       });
     });
   }
+}
+
+/** A condition's answer, short, for an error. */
+function describe(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? text.slice(0, 57) + '...' : text;
 }

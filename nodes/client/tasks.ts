@@ -176,25 +176,33 @@ export interface WaitOptions extends RepeatOptions {
 /**
  * The one polling loop: reads again, waiting between reads, until `ended` says the value as
  * read is final. Rejects with what `late` makes of the last value when the next read would
- * pass the deadline, and at once when the signal aborts.
+ * pass the deadline or a read outlasts it (a slow answer, retries), and at once when the
+ * signal aborts.
  */
 export async function readUntil<T>(
   first: T,
-  readAgain: () => Promise<T>,
+  readAgain: (signal: AbortSignal) => Promise<T>,
   ended: (value: T) => boolean | Promise<boolean>,
   late: (last: T) => Error,
   options: RepeatOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
+  const signal = options.signal ?? new AbortController().signal;
   // Never faster than every 10 ms, whatever the settings say.
   let interval = Math.max(10, options.firstIntervalMs ?? 3_000);
   const largest = Math.max(interval, options.largestIntervalMs ?? 10_000);
   let value = first;
   while (!(await ended(value))) {
     if (Date.now() + interval > deadline) throw late(value);
-    await sleep(interval, options.signal ?? new AbortController().signal);
+    await sleep(interval, signal);
     interval = Math.min(largest, Math.round(interval * 1.5));
-    value = await readAgain();
+    const timeLeft = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+    try {
+      value = await readAgain(AbortSignal.any([signal, timeLeft]));
+    } catch (err) {
+      if (timeLeft.aborted && !signal.aborted) throw late(value);
+      throw err;
+    }
   }
   return value;
 }
@@ -202,12 +210,12 @@ export async function readUntil<T>(
 /** Polls a task until it ends; resolves with the task as last read, or rejects with OvhTaskError. */
 export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknown, options: WaitOptions = {}): Promise<unknown> {
   let last = first;
-  const readAgain = async () => {
+  const readAgain = async (signal: AbortSignal) => {
     try {
-      return (last = (await client.request('GET', ref.path, { signal: options.signal })).body);
+      return (last = (await client.request('GET', ref.path, { signal })).body);
     } catch (err) {
       if (ref.goneIsDone && err instanceof OvhApiError && err.statusCode === 404) return GONE;
-      if (options.signal?.aborted) throw err;
+      if (signal.aborted) throw err; // the node closing, or the wait's own end
       // The task as last read goes with the reason (OVHcloud purges old tasks: a 404 is possible).
       const reason = err instanceof Error ? err.message : String(err);
       throw new OvhTaskError(`The task at ${ref.path} could not be read: ${reason}`, 'TASK_UNREADABLE', last);

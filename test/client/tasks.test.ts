@@ -22,15 +22,8 @@ describe('waiting for tasks', function () {
     await client.close();
     await sim.close();
   });
-  beforeEach(() => {
-    sim.resetCounters();
-    sim.taskStates = {
-      server: ['init', 'todo', 'doing', 'done'],
-      vps: ['todo', 'doing', 'done'],
-      ip: ['init', 'todo', 'doing', 'done'],
-      resource: ['CREATING', 'READY'],
-    };
-  });
+  // Tasks forgotten and every family's default course back (server: init, todo, doing, done).
+  beforeEach(() => sim.resetCounters());
 
   const reboot = async () => {
     const path = `/dedicated/server/${server()}/reboot`;

@@ -5,7 +5,7 @@
  */
 import should from 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import { accountNode, helper, load, logLines, receive, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
+import { helper, load, watchFlow, logLines, receive, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
 
 describe('ovh-watch', function () {
   let sim: OvhSimulator;
@@ -25,16 +25,6 @@ describe('ovh-watch', function () {
     Object.assign(sim.data.servers[server], { state: 'ok', monitoring: true });
   });
 
-  /** A watch node ("watch") wired to a helper ("out"), and a Catch node wired to "caught". */
-  const watchFlow = (watch: Record<string, unknown>, extra: Array<Record<string, unknown>> = []) => [
-    { id: 'flow', type: 'tab', label: 'test' },
-    accountNode(sim),
-    { id: 'watch', type: 'ovh-watch', z: 'flow', x: 100, y: 100, account: 'acc', wires: [['out']], ...watch },
-    { id: 'out', type: 'helper', z: 'flow', x: 300, y: 100 },
-    { id: 'catch', type: 'catch', z: 'flow', x: 100, y: 200, scope: ['watch'], wires: [['caught']] },
-    { id: 'caught', type: 'helper', z: 'flow', x: 300, y: 200 },
-    ...extra,
-  ];
   const catchNode = require(require.resolve('@node-red/nodes/core/common/25-catch.js', { paths: [require.resolve('node-red')] }));
 
   const recordsPath = '/domain/zone/example.com/record';
@@ -46,7 +36,7 @@ describe('ovh-watch', function () {
   };
   const start = async (watch: Record<string, unknown>) => {
     const out: Msg[] = [];
-    await load(watchFlow(watch), signatureCredentials(sim), [catchNode]);
+    await load(watchFlow(sim, watch), signatureCredentials(sim), [catchNode]);
     helper.getNode('out').on('input', (msg: Msg) => out.push(msg));
     return out;
   };
@@ -139,7 +129,7 @@ describe('ovh-watch', function () {
   });
 
   it("shares the account's client with ovh-request: one server time, one set of limits", async () => {
-    const flow = watchFlow({ path: recordsPath }, [
+    const flow = watchFlow(sim, { path: recordsPath }, [
       {
         id: 'req',
         type: 'ovh-request',

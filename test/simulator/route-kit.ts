@@ -5,7 +5,7 @@
  * its public state, so the simulator's class stays about authentication and faults.
  */
 import type http from 'node:http';
-import type { ConsumerKeyRecord, RecordedRequest } from './simulator';
+import type { ConsumerKeyRecord, RecordedRequest, SimTask } from './simulator';
 
 export interface Context {
   req: http.IncomingMessage;
@@ -33,9 +33,53 @@ export interface RouteKit {
   forbiddenByIam(ctx: Context, action: string, urn: string): void;
   /** Answers a task the simulator made, moving it one state on (404 when it does not know the key). */
   readTask(ctx: Context, key: string): void;
+  /**
+   * Keeps a task that will move through `states` (copied: a later change of sim.taskStates is for
+   * the next tasks), in its first state now; `onState` sets the fields that follow a state.
+   */
+  startTask<T extends Record<string, unknown>>(
+    key: string,
+    states: string[],
+    task: T,
+    statusField: string,
+    onState?: (task: Record<string, unknown>, status: string) => void,
+  ): T;
 }
 
 export function header(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+export interface DateRange {
+  from: number | null;
+  to: number | null;
+}
+
+/**
+ * The `<field>.from` and `<field>.to` filters of a list's query (`date.from`, `creationDatetime.to`),
+ * in ms, null when absent; or the API's message when one is not a datetime. A date alone
+ * (`2026-11-01`) is its midnight UTC.
+ */
+export function dateRange(ctx: Context, field: string): DateRange | string {
+  const range: DateRange = { from: null, to: null };
+  for (const end of ['from', 'to'] as const) {
+    const value = ctx.query.get(`${field}.${end}`);
+    if (value === null) continue;
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) return `[${field}.${end}] Given data (${value}) is not valid for type datetime`;
+    range[end] = ms;
+  }
+  return range;
+}
+
+/** Whether a datetime is within a range, both ends included. */
+export function inRange(range: DateRange, datetime: string): boolean {
+  const ms = Date.parse(datetime);
+  return (range.from === null || ms >= range.from) && (range.to === null || ms <= range.to);
+}
+
+/** The tasks kept under a key prefix (`sms sms-ab12345-1 `), as answered, oldest first. */
+export function tasksUnder(tasks: Map<string, SimTask>, prefix: string): Array<Record<string, unknown>> {
+  return [...tasks].filter(([key]) => key.startsWith(prefix)).map(([, kept]) => kept.task);
 }

@@ -10,7 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
-import { buildData, type SimData } from './data';
+import { buildData, isoSeconds, makeBill, type Bill, type IncomingSms, type ServerState, type SimData } from './data';
 import { header, type Context, type Handler, type RouteKit } from './route-kit';
 import { accountRoutes } from './routes';
 
@@ -92,6 +92,50 @@ export interface SimulatorOptions {
   port?: number;
 }
 
+/** A task as the simulator keeps it: the object answered, and its course. */
+export interface SimTask {
+  states: string[];
+  /** Reads so far, i.e. the index of the state the task is in. */
+  reads: number;
+  task: Record<string, unknown>;
+  statusField: string;
+  /** Called as the task enters a state, for the fields that follow it (dates, a step). */
+  onState?: (task: Record<string, unknown>, status: string) => void;
+}
+
+/**
+ * The course of each family's next tasks: the dedicated server, VPS and IP tasks, a /v2 resource
+ * being made, a DNS zone task (domain.zone.Task), a domain task (domain.Task), a Public Cloud
+ * operation (cloud.Operation), an SMS task (sms.Task) and a Public Cloud instance's status after a
+ * reboot (not a task: the instance itself, read again).
+ */
+export interface TaskStates {
+  server: string[];
+  vps: string[];
+  ip: string[];
+  resource: string[];
+  zone: string[];
+  domain: string[];
+  cloud: string[];
+  sms: string[];
+  instance: string[];
+}
+
+export function defaultTaskStates(): TaskStates {
+  return {
+    server: ['init', 'todo', 'doing', 'done'],
+    vps: ['todo', 'doing', 'done'],
+    ip: ['init', 'todo', 'doing', 'done'],
+    resource: ['CREATING', 'READY'],
+    zone: ['todo', 'doing', 'done'],
+    domain: ['todo', 'doing', 'done'],
+    cloud: ['created', 'in-progress', 'completed'],
+    sms: ['todo', 'doing', 'done'],
+    // A soft reboot, read twice rebooting then ACTIVE; a hard one reads HARD_REBOOT where this says REBOOT.
+    instance: ['REBOOT', 'REBOOT', 'REBOOT', 'ACTIVE'],
+  };
+}
+
 export const DEFAULT_APP = { appKey: 'simAppKey0000001', appSecret: 'simAppSecret000000000000000000001' };
 export const DEFAULT_OAUTH = { clientId: 'sim-service-account-1', clientSecret: 'simClientSecret0000000000000001' };
 
@@ -121,16 +165,12 @@ export class OvhSimulator {
    */
   cachedObjectLists = true;
   /**
-   * Tasks the simulator made (reboots): each read moves it one state on, then it stays in its
-   * last. `taskStates` is the course of the next tasks (pending states, then the final one).
+   * Tasks the simulator made (reboots, imports, operations...): each read moves it one state on,
+   * then it stays in its last. `taskStates` is the course of the next tasks of each family
+   * (pending states, then the final one); resetCounters puts back the defaults.
    */
-  readonly tasks = new Map<string, { states: string[]; reads: number; task: Record<string, unknown>; statusField: string }>();
-  taskStates: { server: string[]; vps: string[]; ip: string[]; resource: string[] } = {
-    server: ['init', 'todo', 'doing', 'done'],
-    vps: ['todo', 'doing', 'done'],
-    ip: ['init', 'todo', 'doing', 'done'],
-    resource: ['CREATING', 'READY'],
-  };
+  readonly tasks = new Map<string, SimTask>();
+  taskStates: TaskStates = defaultTaskStates();
   faultRates: FaultRates | undefined;
   /** Signed calls a consumer key may make per second before 429 (like the real API's rate limit); 0: none. */
   rateLimitPerSecond = 0;
@@ -214,6 +254,41 @@ export class OvhSimulator {
     this.findCredential(consumerKey).state = 'expired';
   }
 
+  /**
+   * A new bill, as if the month's renewals were just billed: `value` is what it comes to with tax
+   * (20 % VAT), `date` when it was made (default now). Listed by GET /me/bill from now on.
+   */
+  addBill(bill: { value: number; date?: Date | string | number; category?: Bill['category'] }): Bill {
+    const date = bill.date === undefined ? Date.now() : new Date(bill.date).getTime();
+    if (Number.isNaN(date)) throw new Error(`simulator: no date in ${String(bill.date)}`);
+    const made = makeBill(this.data.bills.length + 1, date, bill.value, bill.category);
+    this.data.bills.push(made);
+    return made;
+  }
+
+  /** An SMS the service receives now, as GET /sms/{serviceName}/incoming lists it from now on. */
+  receiveSms(service: string, sms: { sender: string; message: string; tag?: string; credits?: number }): IncomingSms {
+    const account = this.data.sms[service];
+    if (!account) throw new Error(`simulator: no SMS service ${service}`);
+    const incoming: IncomingSms = {
+      id: account.nextIncomingId++,
+      creationDatetime: isoSeconds(),
+      sender: sms.sender,
+      message: sms.message,
+      credits: sms.credits ?? 0,
+      tag: sms.tag ?? '',
+    };
+    account.incoming.push(incoming);
+    return incoming;
+  }
+
+  /** A dedicated server's state as GET /dedicated/server/{serviceName} answers it (`error`: it stopped answering). */
+  setServerState(name: string, state: ServerState): void {
+    const server = this.data.servers[name];
+    if (!server) throw new Error(`simulator: no dedicated server ${name}`);
+    server.state = state;
+  }
+
   /** Queues a fault for the next matching request(s). */
   injectFault(fault: Fault): void {
     this.faults.push({ count: 1, ...fault });
@@ -237,9 +312,20 @@ export class OvhSimulator {
     return this.received(filter).length;
   }
 
-  /** Forgets recorded requests, faults and connections, and lists answer objects again; keeps keys and data. */
+  /**
+   * Forgets recorded requests, faults, connections and tasks, puts back the tasks' default
+   * courses, every server's `ok` state, every cloud instance ACTIVE, and lists that answer objects;
+   * keeps keys and data (records, bills and messages added stay).
+   */
   resetCounters(): void {
     this.cachedObjectLists = true;
+    this.tasks.clear();
+    this.taskStates = defaultTaskStates();
+    for (const server of Object.values(this.data.servers)) server.state = 'ok';
+    // A reboot or an operation cut short by the clear above leaves no instance half-way.
+    for (const project of Object.values(this.data.cloud)) {
+      for (const instance of Object.values(project.instances)) Object.assign(instance, { status: 'ACTIVE', operationIds: [] });
+    }
     this.requests.length = 0;
     this.faults.length = 0;
     this.connections = 0;
@@ -312,6 +398,7 @@ export class OvhSimulator {
     known.reads = Math.min(known.reads + 1, known.states.length - 1);
     known.task[known.statusField] = known.states[known.reads];
     if ('progress' in known.task) known.task.progress = Math.round((100 * known.reads) / (known.states.length - 1));
+    known.onState?.(known.task, known.states[known.reads]);
     this.send(ctx.res, ctx.record, 200, known.task);
   }
 
@@ -748,6 +835,12 @@ export class OvhSimulator {
           details: { unauthorizedActionsByIAM: action, urn },
         }),
       readTask: (ctx, key) => this.readTask(ctx, key),
+      startTask: (key, states, task, statusField, onState) => {
+        (task as Record<string, unknown>)[statusField] = states[0];
+        onState?.(task, states[0]);
+        this.tasks.set(key, { states: [...states], reads: 0, task, statusField, onState });
+        return task;
+      },
     };
     accountRoutes(this, kit);
   }

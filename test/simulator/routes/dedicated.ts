@@ -1,5 +1,8 @@
-/** Dedicated servers: `/dedicated/server`, their reboots and the reboots' tasks. */
-import type { RouteKit } from '../route-kit';
+/**
+ * Dedicated servers: `/dedicated/server`, their reboots and the reboots' tasks. A server's `state`
+ * (dedicated.server.StateEnum) is what sim.setServerState made it.
+ */
+import { tasksUnder, type RouteKit } from '../route-kit';
 import type { OvhSimulator } from '../simulator';
 
 export function dedicatedRoutes(sim: OvhSimulator, { on, ok, list, notFound, forbiddenByIam, readTask }: RouteKit): void {
@@ -22,6 +25,18 @@ export function dedicatedRoutes(sim: OvhSimulator, { on, ok, list, notFound, for
       statusField: 'status',
     });
     ok(ctx, task);
+  });
+  on('GET', '/dedicated/server/:name/task', (ctx, p) => {
+    if (!sim.data.servers[p.name]) return notFound(ctx, `serviceName = ${p.name}`);
+    const fn = ctx.query.get('function');
+    const status = ctx.query.get('status');
+    list(
+      ctx,
+      tasksUnder(sim.tasks, `server ${p.name} `).filter(
+        (t) => (fn === null || t.function === fn) && (status === null || t.status === status),
+      ),
+      (t) => t.taskId,
+    );
   });
   on('GET', '/dedicated/server/:name/task/:id', (ctx, p) => readTask(ctx, `server ${p.name} ${p.id}`));
 }

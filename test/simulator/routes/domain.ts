@@ -1,8 +1,49 @@
-/** Domains and their DNS zones: `/domain`, `/domain/zone`. */
-import type { RouteKit } from '../route-kit';
+/** Domains and their DNS zones: `/domain`, `/domain/zone`, and the tasks of both. */
+import { isoSeconds } from '../data';
+import { tasksUnder, type Context, type RouteKit } from '../route-kit';
 import type { OvhSimulator } from '../simulator';
 
-export function domainRoutes(sim: OvhSimulator, { on, ok, list, notFound, badRequest }: RouteKit): void {
+/**
+ * A domain.zone.Task or domain.Task as made: its dates and flags, the state fields set by
+ * `taskDates` as it moves on.
+ */
+function domainTask(id: number, fn: string): Record<string, unknown> {
+  const now = isoSeconds();
+  return {
+    id,
+    function: fn,
+    status: '',
+    comment: null,
+    creationDate: now,
+    todoDate: now,
+    lastUpdate: now,
+    doneDate: null,
+    canAccelerate: false,
+    canCancel: false,
+    canRelaunch: false,
+  };
+}
+
+/** Both domain task models: updated on every change, done when done, to relaunch after an error. */
+function taskDates(task: Record<string, unknown>, status: string): void {
+  task.lastUpdate = isoSeconds();
+  if (status === 'done') task.doneDate = isoSeconds();
+  task.canCancel = status === 'todo';
+  task.canRelaunch = status === 'error' || status === 'problem';
+}
+
+export function domainRoutes(sim: OvhSimulator, { on, ok, list, notFound, badRequest, readTask, startTask }: RouteKit): void {
+  /** A task list filtered on `function` and `status`, as both /task lists are. */
+  const taskList = (ctx: Context, prefix: string) => {
+    const fn = ctx.query.get('function');
+    const status = ctx.query.get('status');
+    list(
+      ctx,
+      tasksUnder(sim.tasks, prefix).filter((t) => (fn === null || t.function === fn) && (status === null || t.status === status)),
+      (t) => t.id,
+    );
+  };
+
   on('GET', '/domain', (ctx) => ok(ctx, Object.keys(sim.data.domains)));
   on('GET', '/domain/zone', (ctx) => ok(ctx, Object.keys(sim.data.zones)));
   on('GET', '/domain/zone/:zone', (ctx, p) => {
@@ -73,9 +114,43 @@ export function domainRoutes(sim: OvhSimulator, { on, ok, list, notFound, badReq
     zone.refreshes++;
     ok(ctx, undefined);
   });
+  // Importing a zone file answers a domain.zone.Task (the records are not read from the file: the
+  // simulator serves the task, not a DNS server).
+  on('POST', '/domain/zone/:zone/import', (ctx, p) => {
+    if (!sim.data.zones[p.zone]) return notFound(ctx, `zoneName = ${p.zone}`);
+    const b = (ctx.body ?? {}) as Record<string, unknown>;
+    if (typeof b.zoneFile !== 'string' || b.zoneFile === '') return badRequest(ctx, 'Missing parameter(s): zoneFile');
+    const id = 8000 + sim.tasks.size;
+    ok(ctx, startTask(`zone ${p.zone} ${id}`, sim.taskStates.zone, domainTask(id, 'ZoneImport'), 'status', taskDates));
+  });
+  on('GET', '/domain/zone/:zone/task', (ctx, p) => {
+    if (!sim.data.zones[p.zone]) return notFound(ctx, `zoneName = ${p.zone}`);
+    taskList(ctx, `zone ${p.zone} `);
+  });
+  on('GET', '/domain/zone/:zone/task/:id', (ctx, p) => readTask(ctx, `zone ${p.zone} ${p.id}`));
+
   on('GET', '/domain/:name', (ctx, p) => {
     const domain = sim.data.domains[p.name];
     if (!domain) return notFound(ctx, `serviceName = ${p.name}`);
     ok(ctx, domain);
   });
+  // Changing a domain's name servers answers a domain.Task (domain.nameServer.UpdatePayload).
+  on('POST', '/domain/:name/nameServers/update', (ctx, p) => {
+    const domain = sim.data.domains[p.name];
+    if (!domain) return notFound(ctx, `serviceName = ${p.name}`);
+    const b = (ctx.body ?? {}) as Record<string, unknown>;
+    const hosts = Array.isArray(b.nameServers) ? b.nameServers.map((n) => (n as Record<string, unknown> | null)?.host) : [];
+    if (hosts.length === 0 || !hosts.every((h) => typeof h === 'string' && h !== '')) {
+      return badRequest(ctx, 'Missing parameter(s): nameServers (each with a host)');
+    }
+    domain.nameServerType = 'external';
+    const id = 9000 + sim.tasks.size;
+    const task = { ...domainTask(id, 'DomainDnsUpdate'), domain: p.name, type: 'domain' };
+    ok(ctx, startTask(`domain ${p.name} ${id}`, sim.taskStates.domain, task, 'status', taskDates));
+  });
+  on('GET', '/domain/:name/task', (ctx, p) => {
+    if (!sim.data.domains[p.name]) return notFound(ctx, `serviceName = ${p.name}`);
+    taskList(ctx, `domain ${p.name} `);
+  });
+  on('GET', '/domain/:name/task/:id', (ctx, p) => readTask(ctx, `domain ${p.name} ${p.id}`));
 }

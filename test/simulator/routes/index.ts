@@ -4,6 +4,7 @@
  */
 import type { RouteKit } from '../route-kit';
 import type { OvhSimulator } from '../simulator';
+import { cloudRoutes } from './cloud';
 import { dedicatedRoutes } from './dedicated';
 import { domainRoutes } from './domain';
 import { iamRoutes } from './iam';
@@ -19,5 +20,6 @@ export function accountRoutes(sim: OvhSimulator, kit: RouteKit): void {
   dedicatedRoutes(sim, kit);
   ipRoutes(sim, kit);
   vpsRoutes(sim, kit);
+  cloudRoutes(sim, kit);
   iamRoutes(sim, kit);
 }
