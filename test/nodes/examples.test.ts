@@ -93,7 +93,7 @@ describe('examples', function () {
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(11);
+    files.length.should.equal(12);
     const known = new Set([
       'ovh-credentials',
       'ovh-request',
@@ -364,6 +364,41 @@ describe('examples', function () {
         sim.count({ method: 'POST' }).should.equal(1);
       } finally {
         Object.assign(server, { state: 'ok', monitoring: true });
+      }
+    });
+
+    it('12 sends each SMS received once, and answers it unless it says STOP', async () => {
+      const service = 'sms-ab12345-1';
+      const { jobs, incoming } = sim.data.sms[service];
+      const sent = jobs.length;
+      const received = incoming.length;
+      const reads = () => sim.count({ method: 'GET', path: `/1.0/sms/${service}/incoming` });
+      try {
+        const flow = await load('12 Trigger on an incoming SMS.json');
+        await checks(reads, 1); // what is already there is only remembered
+        jobs.length.should.equal(sent);
+
+        const got = debugged(flow, 'received');
+        const answered = debugged(flow, 'answered');
+        sim.receiveSms(service, { sender: '+33611223344', message: 'Is the backup done?' });
+        const [msg] = await got;
+        msg.payload.should.match({ sender: '+33611223344', message: 'Is the backup done?' });
+        msg.ovh.event.should.equal('added');
+        await answered;
+        jobs.at(-1)!.should.match({ receiver: '+33611223344', message: 'Thank you, your message was received.' });
+
+        // A STOP is shown, and not answered.
+        const stop = debugged(flow, 'received');
+        const checked = handled(byName(flow, 'switch', 'not STOP?'));
+        sim.receiveSms(service, { sender: '+33655443322', message: 'stop ' });
+        (await stop)[0].payload.sender.should.equal('+33655443322');
+        (await checked).sent.should.equal(0);
+        await checks(reads, 2);
+        jobs.length.should.equal(sent + 1);
+        // Read as a page of objects each check, never one call per SMS.
+        sim.count({ method: 'GET', path: new RegExp(`^/1\\.0/sms/${service}/incoming/`) }).should.equal(0);
+      } finally {
+        incoming.length = received;
       }
     });
   });
