@@ -93,7 +93,7 @@ describe('examples', function () {
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(12);
+    files.length.should.equal(13);
     const known = new Set([
       'ovh-credentials',
       'ovh-request',
@@ -401,5 +401,20 @@ describe('examples', function () {
         incoming.length = received;
       }
     });
+  });
+
+  it("13 sums what this month's bills come to, with tax", async () => {
+    const monthStart = new Date().toISOString().slice(0, 8) + '01';
+    const thisMonth = sim.data.bills.filter((b) => Date.parse(b.date) >= Date.parse(monthStart));
+    thisMonth.length.should.be.above(0);
+    sim.data.bills.length.should.be.above(thisMonth.length); // earlier bills are left out
+    const expected = Math.round(thisMonth.reduce((sum, b) => sum + b.priceWithTax.value, 0) * 100) / 100;
+
+    const { msgs } = await run('13 Sum the bills of this month.json', 'this month', 'total');
+    msgs[0].payload.should.equal(expected);
+    msgs[0].bills.should.equal(thisMonth.length);
+    const [list] = sim.received({ method: 'GET', path: '/1.0/me/bill' });
+    list.search.should.equal(`date.from=${monthStart}`);
+    sim.count({ method: 'GET', path: /^\/1\.0\/me\/bill\// }).should.equal(0); // the bills read as objects, in one call
   });
 });
