@@ -102,6 +102,13 @@ describe('the packed package', function () {
       );
       example.status.should.equal(200, example.text);
       (example.body as Array<{ type: string }>).some((n) => n.type === 'ovh-request').should.be.true();
+      // Every one of them, by the name the menu shows.
+      const names = files.filter((f) => f.startsWith('examples/')).map((f) => path.basename(f, '.json'));
+      for (const name of names) {
+        const flow = await admin(nodeRed, 'GET', `/library/examples/flows/node-red-contrib-ovhcloud/${encodeURIComponent(name)}`);
+        flow.status.should.equal(200, name);
+        (flow.body as Array<{ type: string }>).filter((n) => n.type === 'ovh-credentials').length.should.equal(1, name);
+      }
     });
   });
 });
