@@ -4,7 +4,17 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { repoRoot } from '../helpers';
-import { coreNode, handled, helper, ourNodes, receive, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
+import {
+  coreNode,
+  handled,
+  helper,
+  logLines,
+  ourNodes,
+  receive,
+  signatureCredentials,
+  useRuntime,
+  type Msg,
+} from '../helpers/node-red';
 
 // The core nodes the examples use, loaded from the Node-RED the tests run (catch comes with the helper).
 const coreNodes = [
@@ -64,6 +74,13 @@ function byName(flow: Array<Record<string, unknown>>, type: string, name: string
 describe('examples', function () {
   let sim: OvhSimulator;
   useRuntime((started) => (sim = started));
+  // An example deploys and runs without a warning from a node (rows no placeholder holds, body rows unused...).
+  afterEach(function () {
+    if (this.currentTest?.state !== 'passed' || !helper.log()) return; // failed, or loaded nothing
+    logLines()
+      .filter((line) => line.level === 30 && line.type !== undefined)
+      .should.eql([]);
+  });
 
   /** Loads an example pointed at the simulator (each node first through `adapt`). */
   const load = async (file: string, adapt?: Parameters<typeof prepare>[2]): Promise<Array<Record<string, unknown>>> => {
