@@ -17,6 +17,8 @@ export interface TaskFamily {
   service: RegExp;
   idField: 'taskId' | 'id';
   statusField: 'status' | 'state';
+  /** The states of a task still running: with success and failure, every state the family knows. */
+  pending: string[];
   success: string[];
   failure: string[];
   /** The task's own path, from the service's. */
@@ -33,6 +35,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/dedicated\/server\/[^/]+/,
     idField: 'taskId',
     statusField: 'status',
+    pending: ['init', 'todo', 'doing'],
     success: TASK_SUCCESS,
     failure: ['cancelled', 'customerError', 'ovhError'],
     path: (service, id) => `${service}/task/${id}`,
@@ -42,6 +45,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/ip\/[^/]+/,
     idField: 'taskId',
     statusField: 'status',
+    pending: ['init', 'todo', 'doing'],
     success: TASK_SUCCESS,
     failure: ['cancelled', 'customerError', 'ovhError'],
     path: (service, id) => `${service}/task/${id}`,
@@ -51,6 +55,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/vps\/[^/]+/,
     idField: 'id',
     statusField: 'state',
+    pending: ['todo', 'doing', 'waitingAck', 'paused', 'blocked'],
     success: TASK_SUCCESS,
     failure: ['error', 'cancelled'],
     path: (service, id) => `${service}/tasks/${id}`,
@@ -61,6 +66,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/domain\/zone\/[^/]+/,
     idField: 'id',
     statusField: 'status',
+    pending: ['todo', 'doing'],
     success: TASK_SUCCESS,
     failure: ['error', 'problem', 'cancelled'],
     path: (service, id) => `${service}/task/${id}`,
@@ -70,6 +76,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/domain\/(?!zone\/)[^/]+/,
     idField: 'id',
     statusField: 'status',
+    pending: ['todo', 'doing'],
     success: TASK_SUCCESS,
     failure: ['error', 'problem', 'cancelled'],
     path: (service, id) => `${service}/task/${id}`,
@@ -79,6 +86,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/cloud\/project\/[^/]+/,
     idField: 'id',
     statusField: 'status',
+    pending: ['created', 'in-progress'],
     success: ['completed'],
     failure: ['in-error', 'canceled', 'unknown'],
     path: (service, id) => `${service}/operation/${id}`,
@@ -89,11 +97,27 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/sms\/[^/]+/,
     idField: 'taskId',
     statusField: 'status',
+    pending: ['todo', 'doing', 'pause'],
     success: TASK_SUCCESS,
     failure: ['error'],
     path: (service, id) => `${service}/task/${id}`,
   },
 ];
+
+/**
+ * The reads a wait for the task of a call may make, as path templates (`/ip/{ip}/task/{id}`):
+ * what an access rule must allow beside the call itself. A call whose path names no family's
+ * service waits for nothing, and needs nothing more.
+ */
+export function taskReadPaths(method: string, callPath: string): string[] {
+  if (callPath.startsWith('/v2/')) return method === 'POST' ? [`${callPath}/{id}`] : [callPath];
+  const reads: string[] = [];
+  for (const family of TASK_FAMILIES) {
+    const service = family.service.exec(callPath)?.[0];
+    if (service) reads.push(family.path(service, `{${family.idField}}`));
+  }
+  return [...new Set(reads)];
+}
 
 /** A task an answer stands for: where to read it again, and how to read its state. */
 export interface TaskRef {
@@ -116,6 +140,10 @@ export function taskOf(method: string, calledPath: string, answer: unknown, resp
     const id = answer[family.idField];
     const status = answer[family.statusField];
     if (!service || (typeof id !== 'number' && typeof id !== 'string') || typeof status !== 'string') continue;
+    // Known by shape alone, a state the family does not know is another object with an id and a
+    // status (a Public Cloud instance `ACTIVE` is no operation).
+    const known = [...family.pending, ...family.success, ...family.failure];
+    if (responseType === undefined && !known.includes(status)) continue;
     return {
       path: family.path(service, encodeURIComponent(String(id))),
       goneIsDone: false,
