@@ -5,7 +5,17 @@
  */
 import should from 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import { helper, load, watchFlow, logLines, receive, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
+import {
+  coreNode,
+  helper,
+  load,
+  watchFlow,
+  logLines,
+  receive,
+  signatureCredentials,
+  useRuntime,
+  type Msg,
+} from '../helpers/node-red';
 
 describe('ovh-watch', function () {
   let sim: OvhSimulator;
@@ -25,7 +35,7 @@ describe('ovh-watch', function () {
     Object.assign(sim.data.servers[server], { state: 'ok', monitoring: true });
   });
 
-  const catchNode = require(require.resolve('@node-red/nodes/core/common/25-catch.js', { paths: [require.resolve('node-red')] }));
+  const catchNode = coreNode('common/25-catch.js');
 
   const recordsPath = '/domain/zone/example.com/record';
   const listReads = () => sim.count({ method: 'GET', path: /\/domain\/zone\/example\.com\/record$/ });

@@ -21,7 +21,7 @@ import {
 } from '../helpers/node-red';
 import { resolveFromNodeRed } from '../helpers/runtime';
 
-const catchNode = require(require.resolve('@node-red/nodes/core/common/25-catch.js', { paths: [require.resolve('node-red')] }));
+const catchNode = coreNode('common/25-catch.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ovh-watch under misbehaving flows and stores', function () {
