@@ -78,7 +78,7 @@ describe('ovh-watch', function () {
   });
 
   it('reads a /1.0 list as its objects in one call a check, and sends an item edited elsewhere with what changed', async () => {
-    const out = await start({ path: recordsPath, read: 'objects', changed: true });
+    const out = await start({ path: recordsPath, read: 'objects', sendChanged: true });
     await checks(1);
     const before = sim.count({ method: 'GET' });
     zone().records.find((r) => r.id === 1002)!.target = '198.51.100.7';

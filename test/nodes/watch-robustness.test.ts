@@ -52,7 +52,7 @@ describe('ovh-watch under misbehaving flows and stores', function () {
 
   it('A downstream node that edits msg.payload does not make the watch send the same change again and again', async () => {
     // watch -> function (edits payload in place, as Function/Change nodes commonly do) -> out
-    const flow = watchFlow(sim, { path: recordsPath, read: 'objects', changed: true, wires: [['edit']] }, [
+    const flow = watchFlow(sim, { path: recordsPath, read: 'objects', sendChanged: true, wires: [['edit']] }, [
       {
         id: 'edit',
         type: 'function',
