@@ -23,6 +23,7 @@ const coreNodes = [
   'common/90-comment.js',
   'function/15-change.js',
   'function/10-switch.js',
+  'function/89-delay.js',
   'function/rbe.js',
   'network/21-httprequest.js',
 ].map(coreNode);
@@ -123,6 +124,7 @@ describe('examples', function () {
       'switch',
       'rbe',
       'http request',
+      'delay',
     ]);
     for (const file of files) {
       const flow = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')) as Array<Record<string, unknown>>;
@@ -408,6 +410,14 @@ describe('examples', function () {
         sim.receiveSms(service, { sender: '+33655443322', message: 'stop ' });
         (await stop)[0].payload.sender.should.equal('+33655443322');
         (await checked).sent.should.equal(0);
+        await checks(reads, 2);
+        jobs.length.should.equal(sent + 1);
+
+        // Another SMS soon after is shown, but not answered: one answer in 10 minutes at most, so two
+        // automatic answerers cannot answer each other for ever.
+        const soon = debugged(flow, 'received');
+        sim.receiveSms(service, { sender: '+33699887766', message: 'Thanks!' });
+        await soon;
         await checks(reads, 2);
         jobs.length.should.equal(sent + 1);
         // Read as a page of objects each check, never one call per SMS.

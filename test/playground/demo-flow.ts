@@ -1,6 +1,8 @@
 /** The flow `npm start` deploys: a few buttons that make real signed calls. */
 
 export const DEMO_ACCOUNT_ID = 'demo-account';
+/** The text of the demo's SMS: the one the playground's simulator answers. */
+export const DEMO_SMS_MESSAGE = 'Hello from Node-RED ✓';
 
 type FlowNode = Record<string, unknown>;
 
@@ -132,7 +134,7 @@ export function demoFlow(account: FlowNode): FlowNode[] {
     path: '/sms/{serviceName}/jobs',
     parameters: [
       parameterRow('serviceName', 'path', 'string', 'str', 'sms-ab12345-1', true),
-      parameterRow('message', 'body', 'string', 'str', 'Hello from Node-RED ✓', true),
+      parameterRow('message', 'body', 'string', 'str', DEMO_SMS_MESSAGE, true),
       parameterRow('receivers', 'body', 'string[]', 'str', '+33601020304'),
       parameterRow('senderForResponse', 'body', 'boolean', 'bool', 'true'),
     ],

@@ -5,16 +5,27 @@
  */
 import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
 import { deploy, startNodeRed } from '../helpers/node-red-process';
-import { demoAccount, demoFlow, DEMO_ACCOUNT_ID } from './demo-flow';
+import { demoAccount, demoFlow, DEMO_ACCOUNT_ID, DEMO_SMS_MESSAGE } from './demo-flow';
 
 /** A fixed consumer key, so that a restarted simulator still accepts the demo's stored key. */
 const PLAYGROUND_CONSUMER_KEY = 'playgroundConsumerKey00000000001';
 
-/** Each SMS the demo sends is answered a few seconds later, so the demo's watch has something to show. */
+/**
+ * The demo's SMS is answered a few seconds later, so the demo's watch has something to show. Only
+ * that one: a flow answering each SMS received (example 12) and the simulator would otherwise
+ * answer each other for ever.
+ */
 function answerEachSms(sim: OvhSimulator): void {
   sim.onReceived = (request) => {
     const sent = /^\/1\.0\/sms\/([^/]+)\/jobs$/.exec(request.path);
     if (request.method !== 'POST' || !sent) return;
+    let message: unknown;
+    try {
+      message = (JSON.parse(request.body) as { message?: unknown }).message;
+    } catch {
+      return;
+    }
+    if (message !== DEMO_SMS_MESSAGE) return;
     const service = decodeURIComponent(sent[1]);
     setTimeout(() => {
       try {
