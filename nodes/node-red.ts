@@ -27,6 +27,13 @@ export interface Node {
   log(message: string): void;
   warn(message: string): void;
   error(message: string | Error, msg?: NodeMessage): void;
+  /** The node's own context; `store` names a context store (undefined: the default one). */
+  context(): NodeContext;
+}
+
+export interface NodeContext {
+  get(key: string, store: string | undefined, callback: (err: Error | null | undefined, value?: unknown) => void): void;
+  set(key: string, value: unknown, store: string | undefined, callback: (err?: Error | null) => void): void;
 }
 
 export interface NodeDef {

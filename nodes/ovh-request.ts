@@ -23,6 +23,7 @@ import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from '
 import { StatusReporter } from './status';
 import { explainIamDenial, knownOperation, responseTypeOf } from './catalogue-routes';
 import { ParameterRows } from './request-parameters';
+import { RepeatCondition } from './request-repeat';
 
 interface OvhRequestNode extends Node {
   account?: OvhCredentialsNode;
@@ -41,6 +42,8 @@ class RequestHandler {
   private readonly responseTypes = new Map<string, Promise<string | undefined>>();
   /** The node's parameter rows, if it has any. */
   private readonly rows: ParameterRows | undefined;
+  /** With "repeat until": the condition, prepared once. */
+  private readonly until: RepeatCondition | undefined;
 
   constructor(
     private readonly node: OvhRequestNode,
@@ -54,6 +57,10 @@ class RequestHandler {
     if (unplaced.length > 0)
       node.warn(RED._('ovh-request.warn.unplaced-rows', { names: unplaced.join(', '), path: settings.path }));
     this.status = new StatusReporter(node, RED, () => node.account?.queued() ?? 0);
+    if (settings.wait === 'until' && settings.mode === 'single') {
+      this.until = new RepeatCondition(RED, node, settings);
+      if (this.until.problem) node.warn(this.until.problem);
+    }
     setMaxListeners(0, this.stopping.signal); // one listener per call in flight
     this.context = {
       settings,
@@ -70,8 +77,14 @@ class RequestHandler {
     const call = readCall(settings, msg, this.ignore, this.rows?.setsBody);
     if (this.rows) await this.rows.apply(call, msg);
     if (settings.mode === 'single') {
+      this.until?.check(call);
       let step = await single(this.context, client, call);
-      if (settings.waitTask && step.kind === 'whole') step = await this.waitForTask(step, client, call);
+      if (settings.wait === 'task' && step.kind === 'whole') step = await this.waitForTask(step, client, call);
+      if (this.until && step.kind === 'whole') {
+        step = await this.until.repeat(this.context, client, call, msg, step, (reads) =>
+          this.status.task(RED._('ovh-request.status.reads', { count: reads })),
+        );
+      }
       this.deliver(step, msg, undefined, send);
       return done();
     }
@@ -135,7 +148,7 @@ class RequestHandler {
       });
       return { ...step, payload: task, facts: { ...step.facts, task: ref.path, waitedMs: Date.now() - started } };
     } catch (err) {
-      if (err instanceof OvhTaskError) throw new TaskFailure(err, step.facts, ref.path);
+      if (err instanceof OvhTaskError) throw new TaskFailure(err, { ...step.facts, task: ref.path });
       throw err;
     }
   }

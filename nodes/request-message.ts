@@ -11,6 +11,7 @@ import {
   normalizeMethod,
   type HttpMethod,
   type OvhResponse,
+  type TaskErrorCode,
 } from './client';
 import type { NodeMessage } from './node-red';
 import type { RequestSettings } from './request-settings';
@@ -146,10 +147,10 @@ export function writeAnswer(
 export class TaskFailure extends OvhTaskError {
   constructor(
     override readonly cause: OvhTaskError,
+    /** msg.ovh as it leaves: the call's facts, with the task's path or the number of reads. */
     readonly facts: Record<string, unknown>,
-    readonly taskPath: string,
   ) {
-    super(cause.message, cause.code as 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE', cause.task);
+    super(cause.message, cause.code as TaskErrorCode, cause.task);
     this.name = 'OvhTaskError';
   }
 }
@@ -161,7 +162,7 @@ export class TaskFailure extends OvhTaskError {
 export function writeFailure(msg: NodeMessage, err: unknown): NodeMessage {
   if (err instanceof TaskFailure) {
     msg.payload = err.cause.task;
-    msg.ovh = { ...err.facts, task: err.taskPath };
+    msg.ovh = err.facts;
     return msg;
   }
   if (err instanceof OvhApiError) {

@@ -254,7 +254,7 @@ function throwing(err: Error): never {
 }
 
 /** An error's words; JSONata throws plain objects with a message. */
-function reasonOf(err: unknown): string {
+export function reasonOf(err: unknown): string {
   if (err instanceof Error) return err.message;
   const message = err !== null && typeof err === 'object' ? (err as { message?: unknown }).message : undefined;
   return typeof message === 'string' ? message : String(err);

@@ -19,10 +19,14 @@ export const BOUNDS = {
   maxPages: { min: 1, max: 100_000, default: 100 },
   /** Waiting for a task: seconds before the wait gives up (an hour by default, a week at most). */
   taskTimeout: { min: 1, max: 604_800, default: 3600 },
+  /** Repeat until: seconds between two reads (a day at most). */
+  repeatEvery: { min: 1, max: 86_400, default: 10 },
 } as const satisfies Record<string, Bound>;
 
 export type Mode = 'single' | 'pages' | 'expand';
 export type Split = 'one' | 'each';
+/** After one call: send the answer, wait until the task it answered ends, or read again until a condition holds. */
+export type Wait = 'none' | 'task' | 'until';
 
 /** The node's properties, as they appear in an exported flow. */
 export interface RequestConfig {
@@ -42,9 +46,17 @@ export interface RequestConfig {
   maxPages?: number | string;
   /** Failures go to a second output instead of a Catch node. */
   errorOutput?: boolean;
-  /** One call: when it answers a task, wait until the task ends and send the task as it ended. */
+  /**
+   * One call: `task` waits until the task it answered ends and sends the task as it ended;
+   * `until` (GET) reads again every `repeatEvery` seconds until the JSONata `until` holds.
+   */
+  wait?: Wait;
+  /** Read as `wait: 'task'` when `wait` is not set (the first form of the option). */
   waitTask?: boolean;
-  /** Seconds the wait may last. */
+  /** A JSONata condition on the msg as it would leave (`payload.status = "ACTIVE"`). */
+  until?: string;
+  repeatEvery?: number | string;
+  /** Seconds the wait (for a task or a condition) may last. */
   taskTimeout?: number | string;
   /** The parameter rows (request-parameters.ts): a TypedInput value per placeholder, query parameter or body field. */
   parameters?: unknown;
@@ -63,7 +75,10 @@ export interface RequestSettings {
   pageSize: number | undefined;
   maxPages: number;
   errorOutput: boolean;
-  waitTask: boolean;
+  wait: Wait;
+  /** Trimmed; only with `wait: 'until'`. */
+  until: string;
+  repeatEveryMs: number;
   taskTimeoutMs: number;
 }
 
@@ -78,7 +93,14 @@ export function readSettings(config: RequestConfig): RequestSettings {
     pageSize: config.pageSize === '' || config.pageSize === undefined ? undefined : wholeNumber(config.pageSize, BOUNDS.pageSize),
     maxPages: wholeNumber(config.maxPages, BOUNDS.maxPages),
     errorOutput: config.errorOutput === true,
-    waitTask: config.waitTask === true,
+    wait:
+      config.wait === 'task' || config.wait === 'until'
+        ? config.wait
+        : config.wait === undefined && config.waitTask === true
+          ? 'task'
+          : 'none',
+    until: (config.until ?? '').trim(),
+    repeatEveryMs: wholeNumber(config.repeatEvery, BOUNDS.repeatEvery) * 1000,
     taskTimeoutMs: wholeNumber(config.taskTimeout, BOUNDS.taskTimeout) * 1000,
   };
 }

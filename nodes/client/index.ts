@@ -75,4 +75,15 @@ export {
 export { DescriptionCache, type CachedDocument, type DescriptionCacheOptions } from './description-cache';
 export { operationFields, toSchemaType, type FieldPlace, type ParameterField } from './parameters';
 export { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall, type NeededRule, type Rule } from './flow-rules';
-export { TASK_FAMILIES, OvhTaskError, taskOf, waitForTask, type TaskFamily, type TaskRef, type WaitOptions } from './tasks';
+export {
+  TASK_FAMILIES,
+  OvhTaskError,
+  readUntil,
+  taskOf,
+  waitForTask,
+  type RepeatOptions,
+  type TaskErrorCode,
+  type TaskFamily,
+  type TaskRef,
+  type WaitOptions,
+} from './tasks';

@@ -17,6 +17,8 @@ export interface TaskFamily {
   service: RegExp;
   idField: 'taskId' | 'id';
   statusField: 'status' | 'state';
+  /** The states of a task still running: with success and failure, every state the family knows. */
+  pending: string[];
   success: string[];
   failure: string[];
   /** The task's own path, from the service's. */
@@ -33,6 +35,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/dedicated\/server\/[^/]+/,
     idField: 'taskId',
     statusField: 'status',
+    pending: ['init', 'todo', 'doing'],
     success: TASK_SUCCESS,
     failure: ['cancelled', 'customerError', 'ovhError'],
     path: (service, id) => `${service}/task/${id}`,
@@ -42,6 +45,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/ip\/[^/]+/,
     idField: 'taskId',
     statusField: 'status',
+    pending: ['init', 'todo', 'doing'],
     success: TASK_SUCCESS,
     failure: ['cancelled', 'customerError', 'ovhError'],
     path: (service, id) => `${service}/task/${id}`,
@@ -51,6 +55,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/vps\/[^/]+/,
     idField: 'id',
     statusField: 'state',
+    pending: ['todo', 'doing', 'waitingAck', 'paused', 'blocked'],
     success: TASK_SUCCESS,
     failure: ['error', 'cancelled'],
     path: (service, id) => `${service}/tasks/${id}`,
@@ -61,6 +66,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/domain\/zone\/[^/]+/,
     idField: 'id',
     statusField: 'status',
+    pending: ['todo', 'doing'],
     success: TASK_SUCCESS,
     failure: ['error', 'problem', 'cancelled'],
     path: (service, id) => `${service}/task/${id}`,
@@ -70,6 +76,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/domain\/(?!zone\/)[^/]+/,
     idField: 'id',
     statusField: 'status',
+    pending: ['todo', 'doing'],
     success: TASK_SUCCESS,
     failure: ['error', 'problem', 'cancelled'],
     path: (service, id) => `${service}/task/${id}`,
@@ -79,6 +86,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/cloud\/project\/[^/]+/,
     idField: 'id',
     statusField: 'status',
+    pending: ['created', 'in-progress'],
     success: ['completed'],
     failure: ['in-error', 'canceled', 'unknown'],
     path: (service, id) => `${service}/operation/${id}`,
@@ -89,6 +97,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     service: /^\/sms\/[^/]+/,
     idField: 'taskId',
     statusField: 'status',
+    pending: ['todo', 'doing', 'pause'],
     success: TASK_SUCCESS,
     failure: ['error'],
     path: (service, id) => `${service}/task/${id}`,
@@ -116,6 +125,10 @@ export function taskOf(method: string, calledPath: string, answer: unknown, resp
     const id = answer[family.idField];
     const status = answer[family.statusField];
     if (!service || (typeof id !== 'number' && typeof id !== 'string') || typeof status !== 'string') continue;
+    // Known by shape alone, a state the family does not know is another object with an id and a
+    // status (a Public Cloud instance `ACTIVE` is no operation).
+    const known = [...family.pending, ...family.success, ...family.failure];
+    if (responseType === undefined && !known.includes(status)) continue;
     return {
       path: family.path(service, encodeURIComponent(String(id))),
       goneIsDone: false,
@@ -145,54 +158,94 @@ function resourceOf(method: string, calledPath: string, answer: Record<string, u
   };
 }
 
-/** A task that ended in failure, or outlived its wait. */
+/** A task that ended in failure, or outlived its wait; or a repeated read whose condition never held. */
+export type TaskErrorCode = 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE' | 'REPEAT_TIMEOUT';
+
 export class OvhTaskError extends OvhError {
   constructor(
     message: string,
-    code: 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE',
-    /** The task (or resource) as last read. */
+    code: TaskErrorCode,
+    /** The task (or resource, or answer) as last read. */
     readonly task: unknown,
   ) {
     super(message, code);
   }
 }
 
-export interface WaitOptions {
+export interface RepeatOptions {
   signal?: AbortSignal;
   /** How long to wait in all (default one hour). */
   timeoutMs?: number;
-  /** The first interval between polls, growing to the largest (default 3 s, then up to 10 s). */
+  /** The first interval between reads, growing by half each time up to the largest (default 3 s, then up to 10 s). */
   firstIntervalMs?: number;
   largestIntervalMs?: number;
+}
+
+export interface WaitOptions extends RepeatOptions {
   /** Each state read, for a status. */
   onPoll?: (state: { status: string; progress?: number }) => void;
 }
 
-/** Polls a task until it ends; resolves with the task as last read, or rejects with OvhTaskError. */
-export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknown, options: WaitOptions = {}): Promise<unknown> {
+/**
+ * The one polling loop: reads again, waiting between reads, until `ended` says the value as
+ * read is final. Rejects with what `late` makes of the last value when the next read would
+ * pass the deadline or a read outlasts it (a slow answer, retries), and at once when the
+ * signal aborts.
+ */
+export async function readUntil<T>(
+  first: T,
+  readAgain: (signal: AbortSignal) => Promise<T>,
+  ended: (value: T) => boolean | Promise<boolean>,
+  late: (last: T) => Error,
+  options: RepeatOptions = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
+  const signal = options.signal ?? new AbortController().signal;
   // Never faster than every 10 ms, whatever the settings say.
   let interval = Math.max(10, options.firstIntervalMs ?? 3_000);
   const largest = Math.max(interval, options.largestIntervalMs ?? 10_000);
-  let task = first;
-  for (;;) {
-    const read = ref.read(task);
-    options.onPoll?.(read);
-    if (read.state === 'done') return task;
-    if (read.state === 'failed') throw new OvhTaskError(`The task at ${ref.path} ended ${read.status}`, 'TASK_FAILED', task);
-    if (Date.now() + interval > deadline) {
-      throw new OvhTaskError(`The task at ${ref.path} was still ${read.status} when the wait ended`, 'TASK_TIMEOUT', task);
-    }
-    await sleep(interval, options.signal ?? new AbortController().signal);
+  let value = first;
+  while (!(await ended(value))) {
+    if (Date.now() + interval > deadline) throw late(value);
+    await sleep(interval, signal);
     interval = Math.min(largest, Math.round(interval * 1.5));
+    const timeLeft = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
     try {
-      task = (await client.request('GET', ref.path, { signal: options.signal })).body;
+      value = await readAgain(AbortSignal.any([signal, timeLeft]));
     } catch (err) {
-      if (ref.goneIsDone && err instanceof OvhApiError && err.statusCode === 404) return task;
-      if (options.signal?.aborted) throw err;
-      // The task as last read goes with the reason (OVHcloud purges old tasks: a 404 is possible).
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new OvhTaskError(`The task at ${ref.path} could not be read: ${reason}`, 'TASK_UNREADABLE', task);
+      if (timeLeft.aborted && !signal.aborted) throw late(value);
+      throw err;
     }
   }
+  return value;
 }
+
+/** Polls a task until it ends; resolves with the task as last read, or rejects with OvhTaskError. */
+export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknown, options: WaitOptions = {}): Promise<unknown> {
+  let last = first;
+  const readAgain = async (signal: AbortSignal) => {
+    try {
+      return (last = (await client.request('GET', ref.path, { signal })).body);
+    } catch (err) {
+      if (ref.goneIsDone && err instanceof OvhApiError && err.statusCode === 404) return GONE;
+      if (signal.aborted) throw err; // the node closing, or the wait's own end
+      // The task as last read goes with the reason (OVHcloud purges old tasks: a 404 is possible).
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new OvhTaskError(`The task at ${ref.path} could not be read: ${reason}`, 'TASK_UNREADABLE', last);
+    }
+  };
+  const ended = (task: unknown) => {
+    if (task === GONE) return true;
+    const read = ref.read(task);
+    options.onPoll?.(read);
+    if (read.state === 'failed') throw new OvhTaskError(`The task at ${ref.path} ended ${read.status}`, 'TASK_FAILED', task);
+    return read.state === 'done';
+  };
+  const late = (task: unknown) =>
+    new OvhTaskError(`The task at ${ref.path} was still ${ref.read(task).status} when the wait ended`, 'TASK_TIMEOUT', task);
+  const task = await readUntil<unknown>(first, readAgain, ended, late, options);
+  return task === GONE ? last : task;
+}
+
+/** A /v2 resource that answered 404 after its DELETE: the wait is over, with the resource as last read. */
+const GONE = Symbol('gone');

@@ -22,15 +22,8 @@ describe('waiting for tasks', function () {
     await client.close();
     await sim.close();
   });
-  beforeEach(() => {
-    sim.resetCounters();
-    sim.taskStates = {
-      server: ['init', 'todo', 'doing', 'done'],
-      vps: ['todo', 'doing', 'done'],
-      ip: ['init', 'todo', 'doing', 'done'],
-      resource: ['CREATING', 'READY'],
-    };
-  });
+  // Tasks forgotten and every family's default course back (server: init, todo, doing, done).
+  beforeEach(() => sim.resetCounters());
 
   const reboot = async () => {
     const path = `/dedicated/server/${server()}/reboot`;
@@ -69,6 +62,9 @@ describe('waiting for tasks', function () {
       ['PUT', '/v2/iam/policy/pol-1', { id: 'pol-1', resourceStatus: 'UPDATING' }, undefined, '/v2/iam/policy/pol-1'],
       ['POST', '/dedicated/server/ns1/reboot', { taskId: 7, status: 'init' }, 'dedicated.server.Other', undefined],
       ['GET', '/me', { nichandle: 'x' }, undefined, undefined],
+      // By shape alone, an object with an id and a state its family does not know is no task.
+      ['GET', '/cloud/project/p1/instance/i-1', { id: 'i-1', status: 'ACTIVE' }, undefined, undefined],
+      ['GET', '/dedicated/server/ns1', { id: 3, status: 'ok' }, undefined, undefined],
     ];
     for (const [method, path, answer, type, expected] of cases)
       should(taskOf(method, path, answer, type)?.path).equal(expected, `${method} ${path}`);

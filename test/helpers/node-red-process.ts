@@ -28,7 +28,7 @@ export interface NodeRedOptions {
   port?: number;
   /** Copy what Node-RED prints to this process's output. */
   echo?: boolean;
-  /** More settings, laid over the defaults (e.g. `ovhRequestTaskPolling`). */
+  /** More of Node-RED's settings (contextStorage...), as JSON. */
   settings?: Record<string, unknown>;
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import credentialsNode from '../../nodes/ovh-credentials';
 import requestNode from '../../nodes/ovh-request';
+import watchNode from '../../nodes/ovh-watch';
 import { DEFAULT_APP, OvhSimulator, type SimulatorOptions } from '../simulator/simulator';
 
 import { resolveFromNodeRed } from './runtime';
@@ -12,7 +13,7 @@ helper.init(resolveFromNodeRed('node-red'));
 const { hooks } = require(resolveFromNodeRed('@node-red/util')) as typeof import('@node-red/util');
 
 export { helper };
-export const ourNodes = [credentialsNode, requestNode];
+export const ourNodes = [credentialsNode, requestNode, watchNode];
 
 export type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -70,6 +71,30 @@ export function requestFlow(
 }
 
 /** A core node of the Node-RED the tests run, e.g. `function/10-function.js`. */
+let watches = 0;
+
+/**
+ * A flow of one ovh-watch node wired to a helper node ("out"), and a Catch node of it wired to
+ * "caught". Each flow's watch has an id of its own unless `watch.id` gives one: a watch keeps
+ * what it saw by node id for as long as Node-RED runs (a redeploy forgets nothing).
+ */
+export function watchFlow(
+  sim: OvhSimulator,
+  watch: Record<string, unknown>,
+  extra: Array<Record<string, unknown>> = [],
+): Array<Record<string, unknown>> {
+  const id = (watch.id as string | undefined) ?? `watch-${++watches}`;
+  return [
+    { id: 'flow', type: 'tab', label: 'test' },
+    accountNode(sim),
+    { type: 'ovh-watch', z: 'flow', x: 100, y: 100, account: 'acc', wires: [['out']], ...watch, id },
+    { id: 'out', type: 'helper', z: 'flow', x: 300, y: 100 },
+    { id: 'catch', type: 'catch', z: 'flow', x: 100, y: 200, scope: [id], wires: [['caught']] },
+    { id: 'caught', type: 'helper', z: 'flow', x: 300, y: 200 },
+    ...extra,
+  ];
+}
+
 export function coreNode(file: string): unknown {
   return require(path.join(path.dirname(resolveFromNodeRed('@node-red/nodes/package.json')), 'core', file));
 }

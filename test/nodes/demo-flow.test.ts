@@ -9,6 +9,8 @@ const coreNodes = ['common/20-inject.js', 'common/21-debug.js', 'common/90-comme
 describe('the demo flow of npm start', function () {
   let sim: OvhSimulator;
   useRuntime((started) => (sim = started));
+  before(() => helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 }, ovhWatchIntervalMs: 40 }));
+  after(() => helper.settings({}));
 
   it('answers every button, with values from parameter rows rather than JSON', async () => {
     const flow = demoFlow(demoAccount({ simulatorUrl: sim.url })).map((node) =>
@@ -26,6 +28,13 @@ describe('the demo flow of npm start', function () {
     (await press('policies')).payload.length.should.equal(23);
     (await press('sms')).payload.ids.length.should.equal(1);
     sim.data.sms['sms-ab12345-1'].jobs.at(-1)!.should.match({ message: 'Hello from Node-RED ✓', receiver: '+33601020304' });
+    (await press('reboot')).payload.should.match({ function: 'hardReboot', status: 'done' });
     (await press('error', 'demo-catch-debug')).statusCode.should.equal(404);
+    // The watch sends an SMS received after its first check, as its object.
+    const incomingReads = () => sim.count({ method: 'GET', path: /\/sms\/sms-ab12345-1\/incoming/ });
+    while (incomingReads() === 0) await new Promise((resolve) => setTimeout(resolve, 10)); // its first check
+    const received = receive('demo-watch-debug');
+    sim.receiveSms('sms-ab12345-1', { sender: '+33601020304', message: 'Got it' });
+    (await received)[0].payload.should.match({ message: 'Got it', sender: '+33601020304' });
   });
 });

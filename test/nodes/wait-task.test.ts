@@ -1,10 +1,13 @@
 /**
  * "Wait until the task ends" on ovh-request, in the runtime against simulator tasks: the final
  * task sent on, its state in the node status, a failed or overlong task to Catch with the task,
- * and a redeploy ending the wait at once.
+ * the same for every task family (server, VPS, IP, /v2 resource, DNS zone, domain, Public Cloud
+ * operation, SMS), and a redeploy ending the wait at once.
  */
 import should from 'should';
-import { OvhSimulator } from '../simulator/simulator';
+import { OvhSimulator, type TaskStates } from '../simulator/simulator';
+import { CLOUD_INSTANCE, CLOUD_PROJECT } from '../simulator/data';
+import { clientFor } from '../helpers';
 import { helper, load, receive, requestFlow, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
 
 describe('ovh-request waiting for a task', function () {
@@ -12,15 +15,8 @@ describe('ovh-request waiting for a task', function () {
   before(() => helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 } }));
   after(() => helper.settings({}));
   useRuntime((started) => (sim = started));
-  beforeEach(
-    () =>
-      (sim.taskStates = {
-        server: ['init', 'todo', 'doing', 'done'],
-        vps: ['todo', 'doing', 'done'],
-        ip: ['init', 'todo', 'doing', 'done'],
-        resource: ['CREATING', 'CREATING', 'READY'],
-      }),
-  );
+  // After useRuntime's resetCounters, which puts back every family's default course.
+  beforeEach(() => (sim.taskStates.resource = ['CREATING', 'CREATING', 'READY']));
 
   const reboot = { method: 'POST', path: '/dedicated/server/{serviceName}/reboot', waitTask: true };
   const params = () => ({ params: { serviceName: Object.keys(sim.data.servers)[0] } });
@@ -109,6 +105,120 @@ describe('ovh-request waiting for a task', function () {
     const { msg } = await send({ method: 'GET', path: '/me', waitTask: true }, {});
     msg.payload.nichandle.should.equal('xx1234-ovh');
     should(msg.ovh.task).be.undefined();
+  });
+
+  /**
+   * The other task families, each from a write of the real API that answers its task: its states
+   * (all four name it `status`), what it ends as, and what else the task says. An SMS receiver
+   * list's cleaning answers a report naming its task, not the task: the task is read with a GET,
+   * the wait on.
+   */
+  const families: Array<{
+    family: string;
+    states: keyof TaskStates;
+    course: { first: string; pending: string; done: string; failed: string };
+    request: Record<string, unknown>;
+    msg: () => Promise<Msg>;
+    task: RegExp;
+    fields: Record<string, unknown>;
+  }> = [
+    {
+      family: 'domain.zone.Task (a zone file imported)',
+      states: 'zone',
+      course: { first: 'todo', pending: 'doing', done: 'done', failed: 'error' },
+      request: { method: 'POST', path: '/domain/zone/{zoneName}/import' },
+      msg: async () => ({
+        params: { zoneName: 'example.com' },
+        payload: { zoneFile: '$ORIGIN example.com.\n@ IN A 203.0.113.10\n' },
+      }),
+      task: /^\/domain\/zone\/example\.com\/task\/\d+$/,
+      fields: { function: 'ZoneImport', doneDate: /^\d{4}-/ },
+    },
+    {
+      family: 'domain.Task (name servers changed)',
+      states: 'domain',
+      course: { first: 'todo', pending: 'doing', done: 'done', failed: 'error' },
+      request: { method: 'POST', path: '/domain/{serviceName}/nameServers/update' },
+      msg: async () => ({
+        params: { serviceName: 'example.org' },
+        payload: { nameServers: [{ host: 'ns1.example.net' }, { host: 'ns2.example.net' }] },
+      }),
+      task: /^\/domain\/example\.org\/task\/\d+$/,
+      fields: { function: 'DomainDnsUpdate', domain: 'example.org', type: 'domain' },
+    },
+    {
+      family: 'cloud.Operation (an instance reinstalled)',
+      states: 'cloud',
+      course: { first: 'created', pending: 'in-progress', done: 'completed', failed: 'in-error' },
+      request: { method: 'POST', path: '/cloud/project/{serviceName}/region/{regionName}/instance/{instanceId}/reinstall' },
+      msg: async () => ({
+        params: { serviceName: CLOUD_PROJECT, regionName: 'GRA11', instanceId: CLOUD_INSTANCE },
+        payload: { imageRegionName: 'GRA11' },
+      }),
+      task: /^\/cloud\/project\/[0-9a-f]{32}\/operation\/[0-9a-f-]{36}$/,
+      fields: { action: 'instance#reinstall', resourceId: CLOUD_INSTANCE, progress: 100, completedAt: /^\d{4}-/ },
+    },
+    {
+      family: 'sms.Task (a receiver list cleaned)',
+      states: 'sms',
+      course: { first: 'todo', pending: 'doing', done: 'done', failed: 'error' },
+      request: { method: 'GET', path: '/sms/{serviceName}/task/{taskId}' },
+      msg: async () => {
+        const client = clientFor(sim);
+        try {
+          const report = await client.post<{ taskId: number }>(
+            '/sms/{serviceName}/receivers/{slotId}/clean',
+            { freemium: true, priceOnly: false },
+            { params: { serviceName: 'sms-ab12345-1', slotId: 1 } },
+          );
+          return { params: { serviceName: 'sms-ab12345-1', taskId: report.taskId } };
+        } finally {
+          await client.close();
+        }
+      },
+      task: /^\/sms\/sms-ab12345-1\/task\/\d+$/,
+      fields: { function: 'cleanSmsReceivers', step: 'finishing' },
+    },
+  ];
+
+  for (const { family, states, course, request, msg, task, fields } of families) {
+    describe(family, () => {
+      const wait = { ...request, waitTask: true };
+
+      it('sends the task as it ended, read until then and no longer', async () => {
+        sim.taskStates[states] = [course.first, course.pending, course.pending, course.done];
+        const { msg: out } = await send(wait, await msg());
+        out.payload.should.match({ status: course.done, ...fields });
+        out.ovh.task.should.match(task);
+        // Three reads move the task from its first state to its last.
+        sim.count({ method: 'GET', path: '/1.0' + out.ovh.task }).should.equal(3);
+      });
+
+      it('sends the failed task to Catch, the task as payload', async () => {
+        sim.taskStates[states] = [course.first, course.pending, course.failed];
+        const { msg: out } = await send(wait, await msg());
+        out.caught.payload.status.should.equal(course.failed);
+        out.caught.error.message.should.match(new RegExp(`ended ${course.failed}$`));
+        out.caught.ovh.task.should.match(task);
+      });
+
+      it("gives up after the node's own wait, to Catch with the task as last read", async () => {
+        sim.taskStates[states] = [course.first, course.pending];
+        const { msg: out } = await send({ ...wait, taskTimeout: 1 }, await msg());
+        out.caught.error.message.should.match(new RegExp(`was still ${course.pending} when the wait ended`));
+        out.caught.payload.status.should.equal(course.pending);
+      });
+    });
+  }
+
+  it('passes the SMS cleaning report on as it is: it names a task but is not one', async () => {
+    const { msg } = await send(
+      { method: 'POST', path: '/sms/{serviceName}/receivers/{slotId}/clean', waitTask: true },
+      { params: { serviceName: 'sms-ab12345-1', slotId: 1 }, payload: { freemium: true, priceOnly: false } },
+    );
+    msg.payload.should.have.keys('taskId', 'totalCreditsRemoved');
+    should(msg.ovh.task).be.undefined();
+    sim.count({ path: /\/task\// }).should.equal(0);
   });
 
   it('ends the wait at once on redeploy: the msg ends, the node closes', async () => {

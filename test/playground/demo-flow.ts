@@ -137,11 +137,61 @@ export function demoFlow(account: FlowNode): FlowNode[] {
       parameterRow('senderForResponse', 'body', 'boolean', 'bool', 'true'),
     ],
   });
+  const simulated = account.credentialsFrom !== 'env';
+  // A reboot that waits for its task: only against the simulator, never a real server of the account.
+  if (simulated) {
+    add('reboot', 'Reboot a server, wait until done', {
+      method: 'POST',
+      path: '/dedicated/server/{serviceName}/reboot',
+      wait: 'task',
+      parameters: [parameterRow('serviceName', 'path', 'string', 'str', 'ns3000001.ip-203-0-113.eu', true)],
+    });
+  }
   add('error', 'An error, to Catch', {
     method: 'GET',
     path: '/domain/zone/{zoneName}',
     parameters: [parameterRow('zoneName', 'path', 'string', 'str', 'no-such-zone.example', true)],
   });
+  // A trigger: SMS received (the simulator answers each SMS sent), or new bills on a real account.
+  row++;
+  nodes.push(
+    {
+      id: 'demo-watch',
+      type: 'ovh-watch',
+      z,
+      name: simulated ? 'SMS received' : 'New bills',
+      account: DEMO_ACCOUNT_ID,
+      path: simulated ? '/sms/sms-ab12345-1/incoming' : '/me/bill',
+      read: simulated ? 'objects' : 'answer',
+      interval: simulated ? 5 : 300,
+      removed: false,
+      changed: false,
+      fields: '',
+      idField: '',
+      sendFirst: false,
+      store: '',
+      x: 180,
+      y: 40 + row * 70,
+      wires: [['demo-watch-debug']],
+    },
+    {
+      id: 'demo-watch-debug',
+      type: 'debug',
+      z,
+      name: simulated ? 'SMS received' : 'New bills',
+      active: true,
+      tosidebar: true,
+      console: false,
+      tostatus: false,
+      complete: 'payload',
+      targetType: 'msg',
+      statusVal: '',
+      statusType: 'auto',
+      x: 920,
+      y: 40 + row * 70,
+      wires: [],
+    },
+  );
   const y = 40 + (row + 1) * 70;
   nodes.push(
     {

@@ -10,6 +10,22 @@ import { demoAccount, demoFlow, DEMO_ACCOUNT_ID } from './demo-flow';
 /** A fixed consumer key, so that a restarted simulator still accepts the demo's stored key. */
 const PLAYGROUND_CONSUMER_KEY = 'playgroundConsumerKey00000000001';
 
+/** Each SMS the demo sends is answered a few seconds later, so the demo's watch has something to show. */
+function answerEachSms(sim: OvhSimulator): void {
+  sim.onReceived = (request) => {
+    const sent = /^\/1\.0\/sms\/([^/]+)\/jobs$/.exec(request.path);
+    if (request.method !== 'POST' || !sent) return;
+    const service = decodeURIComponent(sent[1]);
+    setTimeout(() => {
+      try {
+        sim.receiveSms(service, { sender: '+33601020304', message: 'Got it, thanks!' });
+      } catch {
+        // an SMS account the simulator does not have: nothing to answer
+      }
+    }, 3_000).unref();
+  };
+}
+
 async function main(): Promise<void> {
   const port = Number(process.env.PORT) || 1880;
   const realApi = Boolean(process.env.OVH_APPLICATION_KEY && process.env.OVH_APPLICATION_SECRET && process.env.OVH_CONSUMER_KEY);
@@ -17,6 +33,7 @@ async function main(): Promise<void> {
   if (!realApi) {
     sim = await OvhSimulator.start({ port: Number(process.env.SIMULATOR_PORT) || 0 });
     sim.addConsumerKey(undefined, { consumerKey: PLAYGROUND_CONSUMER_KEY });
+    answerEachSms(sim);
   }
   const nodeRed = await startNodeRed({ port, echo: true });
   const account = sim ? demoAccount({ simulatorUrl: sim.url }) : demoAccount({ fromEnvironment: true });

@@ -41,6 +41,9 @@ describe('the packed package', function () {
       'dist/nodes/ovh-request.html',
       'dist/nodes/icons/ovhcloud.svg',
       'dist/nodes/locales/fr/ovh-request.html',
+      'dist/nodes/ovh-watch.js',
+      'dist/nodes/ovh-watch.html',
+      'dist/nodes/locales/fr/ovh-watch.html',
     ]);
     for (const file of files) {
       file.should.match(
@@ -78,7 +81,7 @@ describe('the packed package', function () {
     });
     after(() => nodeRed?.stop());
 
-    it('loads both node types with no error', async () => {
+    it('loads every node type with no error', async () => {
       const res = await admin(nodeRed, 'GET', '/nodes', undefined, undefined, { accept: 'application/json' });
       const sets = (
         res.body as Array<{ module: string; types: string[]; err?: string; enabled: boolean; version: string }>
@@ -86,7 +89,7 @@ describe('the packed package', function () {
       sets
         .flatMap((s) => s.types)
         .sort()
-        .should.eql(['ovh-credentials', 'ovh-request']);
+        .should.eql(['ovh-credentials', 'ovh-request', 'ovh-watch']);
       sets.every((s) => !s.err && s.enabled).should.be.true();
       nodeRed.output.join('').should.not.match(/\[error\]|\[warn\] \[node-red-contrib-ovhcloud/);
     });

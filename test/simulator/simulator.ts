@@ -1,8 +1,8 @@
 /**
  * An OVHcloud API simulator for tests: a real HTTP(S) server on 127.0.0.1 that checks what the
  * real API checks (application keys, consumer keys and their state, access rules, timestamps,
- * signatures over the URL and body it received, bearer tokens), answers a few realistic routes,
- * injects faults on demand, and records every request it received.
+ * signatures over the URL and body it received, bearer tokens), answers a made-up account's
+ * routes (routes/, data in data.ts), injects faults on demand, and records every request it received.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +10,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
-import { buildData, type SimData } from './data';
+import { buildData, isoSeconds, makeBill, type Bill, type IncomingSms, type ServerState, type SimData } from './data';
+import { header, type Context, type Handler, type RouteKit } from './route-kit';
+import { accountRoutes } from './routes';
 
 export type CredentialState = 'pendingValidation' | 'validated' | 'expired';
 
@@ -90,22 +92,52 @@ export interface SimulatorOptions {
   port?: number;
 }
 
-export const DEFAULT_APP = { appKey: 'simAppKey0000001', appSecret: 'simAppSecret000000000000000000001' };
-export const DEFAULT_OAUTH = { clientId: 'sim-service-account-1', clientSecret: 'simClientSecret0000000000000001' };
-
-interface Context {
-  req: http.IncomingMessage;
-  res: http.ServerResponse;
-  record: RecordedRequest;
-  /** API path without the version prefix for /1.0 (`/me`), with it for /v2 (`/v2/iam/policy`). */
-  apiPath: string;
-  segments: string[];
-  query: URLSearchParams;
-  body: unknown;
-  consumer?: ConsumerKeyRecord;
+/** A task as the simulator keeps it: the object answered, and its course. */
+export interface SimTask {
+  states: string[];
+  /** Reads so far, i.e. the index of the state the task is in. */
+  reads: number;
+  task: Record<string, unknown>;
+  statusField: string;
+  /** Called as the task enters a state, for the fields that follow it (dates, a step). */
+  onState?: (task: Record<string, unknown>, status: string) => void;
 }
 
-type Handler = (ctx: Context, params: Record<string, string>) => void;
+/**
+ * The course of each family's next tasks: the dedicated server, VPS and IP tasks, a /v2 resource
+ * being made, a DNS zone task (domain.zone.Task), a domain task (domain.Task), a Public Cloud
+ * operation (cloud.Operation), an SMS task (sms.Task) and a Public Cloud instance's status after a
+ * reboot (not a task: the instance itself, read again).
+ */
+export interface TaskStates {
+  server: string[];
+  vps: string[];
+  ip: string[];
+  resource: string[];
+  zone: string[];
+  domain: string[];
+  cloud: string[];
+  sms: string[];
+  instance: string[];
+}
+
+export function defaultTaskStates(): TaskStates {
+  return {
+    server: ['init', 'todo', 'doing', 'done'],
+    vps: ['todo', 'doing', 'done'],
+    ip: ['init', 'todo', 'doing', 'done'],
+    resource: ['CREATING', 'READY'],
+    zone: ['todo', 'doing', 'done'],
+    domain: ['todo', 'doing', 'done'],
+    cloud: ['created', 'in-progress', 'completed'],
+    sms: ['todo', 'doing', 'done'],
+    // A soft reboot, read twice rebooting then ACTIVE; a hard one reads HARD_REBOOT where this says REBOOT.
+    instance: ['REBOOT', 'REBOOT', 'REBOOT', 'ACTIVE'],
+  };
+}
+
+export const DEFAULT_APP = { appKey: 'simAppKey0000001', appSecret: 'simAppSecret000000000000000000001' };
+export const DEFAULT_OAUTH = { clientId: 'sim-service-account-1', clientSecret: 'simClientSecret0000000000000001' };
 
 interface Route {
   method: string;
@@ -133,16 +165,12 @@ export class OvhSimulator {
    */
   cachedObjectLists = true;
   /**
-   * Tasks the simulator made (reboots): each read moves it one state on, then it stays in its
-   * last. `taskStates` is the course of the next tasks (pending states, then the final one).
+   * Tasks the simulator made (reboots, imports, operations...): each read moves it one state on,
+   * then it stays in its last. `taskStates` is the course of the next tasks of each family
+   * (pending states, then the final one); resetCounters puts back the defaults.
    */
-  readonly tasks = new Map<string, { states: string[]; reads: number; task: Record<string, unknown>; statusField: string }>();
-  taskStates: { server: string[]; vps: string[]; ip: string[]; resource: string[] } = {
-    server: ['init', 'todo', 'doing', 'done'],
-    vps: ['todo', 'doing', 'done'],
-    ip: ['init', 'todo', 'doing', 'done'],
-    resource: ['CREATING', 'READY'],
-  };
+  readonly tasks = new Map<string, SimTask>();
+  taskStates: TaskStates = defaultTaskStates();
   faultRates: FaultRates | undefined;
   /** Signed calls a consumer key may make per second before 429 (like the real API's rate limit); 0: none. */
   rateLimitPerSecond = 0;
@@ -226,6 +254,41 @@ export class OvhSimulator {
     this.findCredential(consumerKey).state = 'expired';
   }
 
+  /**
+   * A new bill, as if the month's renewals were just billed: `value` is what it comes to with tax
+   * (20 % VAT), `date` when it was made (default now). Listed by GET /me/bill from now on.
+   */
+  addBill(bill: { value: number; date?: Date | string | number; category?: Bill['category'] }): Bill {
+    const date = bill.date === undefined ? Date.now() : new Date(bill.date).getTime();
+    if (Number.isNaN(date)) throw new Error(`simulator: no date in ${String(bill.date)}`);
+    const made = makeBill(this.data.bills.length + 1, date, bill.value, bill.category);
+    this.data.bills.push(made);
+    return made;
+  }
+
+  /** An SMS the service receives now, as GET /sms/{serviceName}/incoming lists it from now on. */
+  receiveSms(service: string, sms: { sender: string; message: string; tag?: string; credits?: number }): IncomingSms {
+    const account = this.data.sms[service];
+    if (!account) throw new Error(`simulator: no SMS service ${service}`);
+    const incoming: IncomingSms = {
+      id: account.nextIncomingId++,
+      creationDatetime: isoSeconds(),
+      sender: sms.sender,
+      message: sms.message,
+      credits: sms.credits ?? 0,
+      tag: sms.tag ?? '',
+    };
+    account.incoming.push(incoming);
+    return incoming;
+  }
+
+  /** A dedicated server's state as GET /dedicated/server/{serviceName} answers it (`error`: it stopped answering). */
+  setServerState(name: string, state: ServerState): void {
+    const server = this.data.servers[name];
+    if (!server) throw new Error(`simulator: no dedicated server ${name}`);
+    server.state = state;
+  }
+
   /** Queues a fault for the next matching request(s). */
   injectFault(fault: Fault): void {
     this.faults.push({ count: 1, ...fault });
@@ -249,9 +312,20 @@ export class OvhSimulator {
     return this.received(filter).length;
   }
 
-  /** Forgets recorded requests, faults and connections, and lists answer objects again; keeps keys and data. */
+  /**
+   * Forgets recorded requests, faults, connections and tasks, puts back the tasks' default
+   * courses, every server's `ok` state, every cloud instance ACTIVE, and lists that answer objects;
+   * keeps keys and data (records, bills and messages added stay).
+   */
   resetCounters(): void {
     this.cachedObjectLists = true;
+    this.tasks.clear();
+    this.taskStates = defaultTaskStates();
+    for (const server of Object.values(this.data.servers)) server.state = 'ok';
+    // A reboot or an operation cut short by the clear above leaves no instance half-way.
+    for (const project of Object.values(this.data.cloud)) {
+      for (const instance of Object.values(project.instances)) Object.assign(instance, { status: 'ACTIVE', operationIds: [] });
+    }
     this.requests.length = 0;
     this.faults.length = 0;
     this.connections = 0;
@@ -324,6 +398,7 @@ export class OvhSimulator {
     known.reads = Math.min(known.reads + 1, known.states.length - 1);
     known.task[known.statusField] = known.states[known.reads];
     if ('progress' in known.task) known.task.progress = Math.round((100 * known.reads) / (known.states.length - 1));
+    known.onState?.(known.task, known.states[known.reads]);
     this.send(ctx.res, ctx.record, 200, known.task);
   }
 
@@ -707,6 +782,8 @@ export class OvhSimulator {
     const badRequest = (ctx: Context, message: string) =>
       this.send(ctx.res, ctx.record, 400, { class: 'Client::BadRequest', message });
 
+    // The simulator's own routes: a key describing itself and the keys of its application, and
+    // echo routes for tests of the request itself. The made-up account's are in routes/.
     on('GET', '/auth/currentCredential', (ctx) => {
       const c = ctx.consumer;
       if (!c) return badRequest(ctx, 'No consumer key in use');
@@ -722,172 +799,12 @@ export class OvhSimulator {
         ovhSupport: false,
       });
     });
-    on('GET', '/me', (ctx) => ok(ctx, this.data.me));
     on('GET', '/me/api/credential', (ctx) =>
       ok(
         ctx,
         [...this.consumerKeys.values()].filter((c) => c.appKey === ctx.consumer?.appKey).map((c) => c.credentialId),
       ),
     );
-
-    on('GET', '/domain', (ctx) => ok(ctx, Object.keys(this.data.domains)));
-    on('GET', '/domain/zone', (ctx) => ok(ctx, Object.keys(this.data.zones)));
-    on('GET', '/domain/zone/:zone', (ctx, p) => {
-      const zone = this.data.zones[p.zone];
-      if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
-      ok(ctx, {
-        name: p.zone,
-        hasDnsAnycast: false,
-        dnssecSupported: true,
-        nameServers: ['dns1.example.net', 'ns1.example.net'],
-      });
-    });
-    on('GET', '/domain/zone/:zone/record', (ctx, p) => {
-      const zone = this.data.zones[p.zone];
-      if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
-      const fieldType = ctx.query.get('fieldType');
-      const subDomain = ctx.query.get('subDomain');
-      list(
-        ctx,
-        zone.records.filter(
-          (r) => (fieldType === null || r.fieldType === fieldType) && (subDomain === null || r.subDomain === subDomain),
-        ),
-        (r) => r.id,
-      );
-    });
-    on('POST', '/domain/zone/:zone/record', (ctx, p) => {
-      const zone = this.data.zones[p.zone];
-      if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
-      const b = ctx.body as Record<string, unknown> | undefined;
-      if (!b || typeof b.fieldType !== 'string' || typeof b.target !== 'string') {
-        return badRequest(ctx, 'Missing parameter(s): fieldType, target');
-      }
-      const record = {
-        id: this.data.nextRecordId++,
-        zone: p.zone,
-        fieldType: b.fieldType,
-        subDomain: typeof b.subDomain === 'string' ? b.subDomain : '',
-        target: b.target,
-        ttl: typeof b.ttl === 'number' ? b.ttl : 0,
-      };
-      zone.records.push(record);
-      ok(ctx, record);
-    });
-    on('GET', '/domain/zone/:zone/record/:id', (ctx, p) => {
-      const record = this.data.zones[p.zone]?.records.find((r) => String(r.id) === p.id);
-      if (!record) return notFound(ctx, `id = ${p.id}`);
-      ok(ctx, record);
-    });
-    on('PUT', '/domain/zone/:zone/record/:id', (ctx, p) => {
-      const record = this.data.zones[p.zone]?.records.find((r) => String(r.id) === p.id);
-      if (!record) return notFound(ctx, `id = ${p.id}`);
-      const b = (ctx.body ?? {}) as Record<string, unknown>;
-      if (typeof b.target === 'string') record.target = b.target;
-      if (typeof b.subDomain === 'string') record.subDomain = b.subDomain;
-      if (typeof b.ttl === 'number') record.ttl = b.ttl;
-      ok(ctx, undefined); // the real API answers an update with an empty body
-    });
-    on('DELETE', '/domain/zone/:zone/record/:id', (ctx, p) => {
-      const zone = this.data.zones[p.zone];
-      const index = zone ? zone.records.findIndex((r) => String(r.id) === p.id) : -1;
-      if (!zone || index === -1) return notFound(ctx, `id = ${p.id}`);
-      zone.records.splice(index, 1);
-      ok(ctx, null);
-    });
-    on('POST', '/domain/zone/:zone/refresh', (ctx, p) => {
-      const zone = this.data.zones[p.zone];
-      if (!zone) return notFound(ctx, `zoneName = ${p.zone}`);
-      zone.refreshes++;
-      ok(ctx, undefined);
-    });
-    on('GET', '/domain/:name', (ctx, p) => {
-      const domain = this.data.domains[p.name];
-      if (!domain) return notFound(ctx, `serviceName = ${p.name}`);
-      ok(ctx, domain);
-    });
-
-    on('GET', '/sms', (ctx) => ok(ctx, Object.keys(this.data.sms)));
-    on('GET', '/sms/:service', (ctx, p) => {
-      const sms = this.data.sms[p.service];
-      if (!sms) return notFound(ctx, `serviceName = ${p.service}`);
-      ok(ctx, { name: p.service, creditsLeft: sms.creditsLeft, status: 'enable' });
-    });
-    on('POST', '/sms/:service/jobs', (ctx, p) => {
-      const sms = this.data.sms[p.service];
-      if (!sms) return notFound(ctx, `serviceName = ${p.service}`);
-      const b = ctx.body as { message?: unknown; receivers?: unknown } | undefined;
-      if (!b || typeof b.message !== 'string' || b.message === '') return badRequest(ctx, 'Missing parameter(s): message');
-      const receivers = Array.isArray(b.receivers) ? b.receivers.filter((r): r is string => typeof r === 'string') : [];
-      if (receivers.length === 0) return badRequest(ctx, 'Missing parameter(s): receivers');
-      const valid = receivers.filter((r) => /^\+\d{6,15}$/.test(r));
-      const ids = valid.map(() => sms.nextJobId++);
-      sms.creditsLeft -= valid.length;
-      sms.jobs.push(...valid.map((receiver, i) => ({ id: ids[i], receiver, message: b.message as string })));
-      ok(ctx, {
-        ids,
-        validReceivers: valid,
-        invalidReceivers: receivers.filter((r) => !valid.includes(r)),
-        totalCreditsRemoved: valid.length,
-      });
-    });
-
-    on('GET', '/dedicated/server', (ctx) => list(ctx, Object.values(this.data.servers), (server) => server.name));
-    on('GET', '/dedicated/server/:name', (ctx, p) => {
-      const server = this.data.servers[p.name];
-      if (!server) return notFound(ctx, `serviceName = ${p.name}`);
-      ok(ctx, server);
-    });
-    on('POST', '/dedicated/server/:name/reboot', (ctx, p) => {
-      if (!this.data.servers[p.name]) return notFound(ctx, `serviceName = ${p.name}`);
-      if (this.iamDenied.has('dedicatedServer:apiovh:reboot')) {
-        return this.send(ctx.res, ctx.record, 403, {
-          class: 'Client::Forbidden',
-          message: 'User not granted for this request',
-          details: {
-            unauthorizedActionsByIAM: 'dedicatedServer:apiovh:reboot',
-            urn: `urn:v1:eu:resource:dedicatedServer:${p.name}`,
-          },
-        });
-      }
-      const task = { taskId: 4000 + this.tasks.size, function: 'hardReboot', status: this.taskStates.server[0] };
-      this.tasks.set(`server ${p.name} ${task.taskId}`, {
-        states: [...this.taskStates.server],
-        reads: 0,
-        task,
-        statusField: 'status',
-      });
-      ok(ctx, task);
-    });
-    on('GET', '/dedicated/server/:name/task/:id', (ctx, p) => this.readTask(ctx, `server ${p.name} ${p.id}`));
-    on('GET', '/vps/:name/tasks/:id', (ctx, p) => this.readTask(ctx, `vps ${p.name} ${p.id}`));
-
-    on('GET', '/ip/:ip', (ctx, p) => {
-      const ip = this.data.ips[p.ip];
-      if (!ip) return notFound(ctx, `ip = ${p.ip}`);
-      ok(ctx, ip);
-    });
-    on('POST', '/ip/:ip/move', (ctx, p) => {
-      if (!this.data.ips[p.ip]) return notFound(ctx, `ip = ${p.ip}`);
-      const task = { taskId: 6000 + this.tasks.size, action: 'genericMoveFloatingIp', status: this.taskStates.ip[0] };
-      this.tasks.set(`ip ${p.ip} ${task.taskId}`, { states: [...this.taskStates.ip], reads: 0, task, statusField: 'status' });
-      ok(ctx, task);
-    });
-    on('GET', '/ip/:ip/task/:id', (ctx, p) => this.readTask(ctx, `ip ${p.ip} ${p.id}`));
-
-    on('GET', '/vps', (ctx) => ok(ctx, this.data.vps));
-    on('POST', '/vps/:name/reboot', (ctx, p) => {
-      if (!this.data.vps.includes(p.name)) return notFound(ctx, `serviceName = ${p.name}`);
-      if (this.iamDenied.has('vps:apiovh:reboot')) {
-        return this.send(ctx.res, ctx.record, 403, {
-          class: 'Client::Forbidden',
-          message: 'User not granted for this request',
-          details: { unauthorizedActionsByIAM: 'vps:apiovh:reboot', urn: `urn:v1:eu:resource:vps:${p.name}` },
-        });
-      }
-      const task = { id: 1000 + this.tasks.size, type: 'rebootVm', state: this.taskStates.vps[0], progress: 0 };
-      this.tasks.set(`vps ${p.name} ${task.id}`, { states: [...this.taskStates.vps], reads: 0, task, statusField: 'state' });
-      ok(ctx, task);
-    });
 
     const echo: Handler = (ctx) =>
       ok(ctx, {
@@ -905,50 +822,27 @@ export class OvhSimulator {
     on('ANY', '/echo/**', echo);
     on('ANY', '/v2/echo/**', echo);
 
-    on('GET', '/v2/iam/policy', (ctx) => {
-      const size = Number(header(ctx.req, 'x-pagination-size') ?? 10);
-      if (!Number.isInteger(size) || size < 1 || size > 1000) return badRequest(ctx, 'Invalid X-Pagination-Size');
-      const cursor = header(ctx.req, 'x-pagination-cursor');
-      let offset = 0;
-      if (cursor) {
-        try {
-          offset = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset: number }).offset;
-        } catch {
-          return badRequest(ctx, 'Invalid cursor');
-        }
-        if (!Number.isInteger(offset) || offset < 0) return badRequest(ctx, 'Invalid cursor');
-      }
-      const page = this.data.policies.slice(offset, offset + size);
-      if (offset + size < this.data.policies.length) {
-        ctx.res.setHeader(
-          'X-Pagination-Cursor-Next',
-          Buffer.from(JSON.stringify({ offset: offset + size })).toString('base64url'),
-        );
-      }
-      ok(ctx, page);
-    });
-    // A /v2 write answers the resource being made; reading it again moves it towards READY.
-    on('POST', '/v2/iam/policy', (ctx) => {
-      const b = (ctx.body !== null && typeof ctx.body === 'object' ? ctx.body : {}) as Record<string, unknown>;
-      const policy = {
-        id: `new-policy-${this.tasks.size}`,
-        name: String(b.name ?? ''),
-        resourceStatus: this.taskStates.resource[0],
-      };
-      this.tasks.set(`policy ${policy.id}`, {
-        states: [...this.taskStates.resource],
-        reads: 0,
-        task: policy,
-        statusField: 'resourceStatus',
-      });
-      ok(ctx, policy);
-    });
-    on('GET', '/v2/iam/policy/:id', (ctx, p) => {
-      if (this.tasks.has(`policy ${p.id}`)) return this.readTask(ctx, `policy ${p.id}`);
-      const policy = this.data.policies.find((x) => x.id === p.id);
-      if (!policy) return notFound(ctx, `id = ${p.id}`);
-      ok(ctx, policy);
-    });
+    const kit: RouteKit = {
+      on,
+      ok,
+      list,
+      notFound,
+      badRequest,
+      forbiddenByIam: (ctx, action, urn) =>
+        this.send(ctx.res, ctx.record, 403, {
+          class: 'Client::Forbidden',
+          message: 'User not granted for this request',
+          details: { unauthorizedActionsByIAM: action, urn },
+        }),
+      readTask: (ctx, key) => this.readTask(ctx, key),
+      startTask: (key, states, task, statusField, onState) => {
+        (task as Record<string, unknown>)[statusField] = states[0];
+        onState?.(task, states[0]);
+        this.tasks.set(key, { states: [...states], reads: 0, task, statusField, onState });
+        return task;
+      },
+    };
+    accountRoutes(this, kit);
   }
 }
 
@@ -990,11 +884,6 @@ function matchRoute(pattern: string[], segments: string[]): Record<string, strin
 
 function matchesPath(pattern: string | RegExp, path: string): boolean {
   return typeof pattern === 'string' ? path.startsWith(pattern) : pattern.test(path);
-}
-
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Where the simulator's API schemas are: the repository's copies of the real ones. */

@@ -1,0 +1,301 @@
+/**
+ * ovh-watch: a node with no input that reads one GET on its own interval, through the account's
+ * client (its limits and retries shared with every other node of the account), and sends a msg
+ * only for what changed since the last check: each item added to a list, removed from it or
+ * changed in it, or the object with the fields that changed. What it has seen is kept in its
+ * context, so a restart with a persistent context store does not send old items again.
+ */
+import { OvhInputError, pathTemplateError, type OvhClient } from './client';
+import type { OvhCredentialsNode } from './account';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from './node-red';
+import { runSequence, type ModeRun, type Step } from './request-modes';
+import { errorFields, factsOf, writeFailure } from './request-message';
+import { readSettings, wholeNumber, type Bound } from './request-settings';
+import { compare, nothingLike, seenOf, type Event, type Seen } from './watch-changes';
+
+const WATCH_BOUNDS = {
+  /** Seconds between two checks: OVHcloud's fair use is about 60 calls a minute per account. */
+  interval: { min: 1, max: 604_800, default: 60 },
+} as const satisfies Record<string, Bound>;
+
+/** The node's properties, as they appear in an exported flow. */
+interface WatchConfig {
+  account?: string;
+  /** The GET path, values written in (`/sms/sms-ab12345-1/incoming`). */
+  path?: string;
+  /** `answer`: the GET's answer as it is; `objects`: a /1.0 list of ids read as its objects (expand). */
+  read?: 'answer' | 'objects';
+  interval?: number | string;
+  /** Send removed items too. */
+  removed?: boolean;
+  /** Send items of a list whose content changed (objects only). */
+  changed?: boolean;
+  /** Only changes under these comma-separated dotted paths count; empty: any. */
+  fields?: string;
+  /** The field naming a list's items; empty: the item itself, or id, taskId, billId, name... */
+  idField?: string;
+  /** At the first check with nothing remembered, send what is there (else it is only remembered). */
+  sendFirst?: boolean;
+  /** The context store that keeps what was seen (empty: the default store). */
+  store?: string;
+}
+
+/** What the node's context keeps: what was seen, and what it was seen at (another account or path starts afresh). */
+interface Memory {
+  /** The account's base URL: the same path at another account is another list. */
+  account: string;
+  path: string;
+  read: string;
+  idField: string;
+  seen: Seen;
+}
+
+const MEMORY_KEY = 'ovh-watch';
+
+/**
+ * What each watch saw last, by node id, for as long as Node-RED runs: without a configured
+ * context store, Node-RED deletes a node's context whenever it closes, so a redeploy would
+ * forget, and an item added meanwhile would never be sent. Dropped when the node is removed.
+ */
+const lastSeen = new Map<string, Memory>();
+
+interface OvhWatchNode extends Node {
+  account?: OvhCredentialsNode;
+}
+
+class Watcher {
+  private readonly stopping = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private memory: Memory | undefined;
+  /** Whether the context store was read (a store that failed is read again at the next check). */
+  private recalled = false;
+  private failures = 0;
+  private readonly read: 'answer' | 'objects';
+  private readonly path: string;
+  private readonly idField: string;
+  private readonly fields: string[];
+  /** Read as its objects: the expand mode's settings, made once. */
+  private readonly listSettings = readSettings({ method: 'GET', mode: 'expand', split: 'one' });
+
+  constructor(
+    private readonly node: OvhWatchNode,
+    private readonly RED: NodeAPI,
+    private readonly config: WatchConfig,
+  ) {
+    this.path = (config.path ?? '').trim();
+    this.read = config.read === 'objects' ? 'objects' : 'answer';
+    this.idField = (config.idField ?? '').trim();
+    this.fields = (config.fields ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+  }
+
+  get intervalMs(): number {
+    const forTests = (this.RED.settings as { ovhWatchIntervalMs?: number } | undefined)?.ovhWatchIntervalMs;
+    return forTests ?? wholeNumber(this.config.interval, WATCH_BOUNDS.interval) * 1000;
+  }
+
+  /** Checks at once, then every interval after each check ends; a watch that cannot work says why, once. */
+  start(): void {
+    const problem = this.problem();
+    if (problem) {
+      this.node.error(problem);
+      this.node.status({ fill: 'red', shape: 'ring', text: problem.length > 40 ? problem.slice(0, 37) + '...' : problem });
+      return;
+    }
+    const { interval } = this.config;
+    if (interval !== undefined && interval !== '' && wholeNumber(interval, WATCH_BOUNDS.interval) !== Number(interval)) {
+      this.node.warn(
+        this.RED._('ovh-watch.warn.interval', { interval: String(interval), default: WATCH_BOUNDS.interval.default }),
+      );
+    }
+    this.schedule(0);
+  }
+
+  stop(removed: boolean): void {
+    this.stopping.abort();
+    clearTimeout(this.timer);
+    if (removed) lastSeen.delete(this.node.id);
+  }
+
+  private problem(): string | undefined {
+    if (!this.node.account) return this.RED._('ovh-watch.errors.no-account');
+    if (!this.path.startsWith('/')) return this.RED._('ovh-watch.errors.no-path');
+    const placeholder = /\{[^}]*\}/.exec(this.path);
+    if (placeholder) return this.RED._('ovh-watch.errors.placeholder', { placeholder: placeholder[0], path: this.path });
+    // The request's own rules, so a path that can never be sent is said once, not at every check.
+    return pathTemplateError(this.path);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopping.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.check().finally(() => this.schedule(this.intervalMs));
+    }, delayMs);
+  }
+
+  /** One check: read, compare with what was seen, send each event, remember. */
+  private async check(): Promise<void> {
+    let answer: { body: unknown; facts: Record<string, unknown> };
+    let account: string;
+    try {
+      const client = this.node.account!.getClient();
+      account = client.base.baseUrl;
+      if (!this.recalled) await this.recall(account);
+      answer = await this.readNow(client);
+    } catch (err) {
+      if (!this.stopping.signal.aborted) this.failed(err);
+      return;
+    }
+    if (this.stopping.signal.aborted) return;
+    const now = seenOf(answer.body, this.idField);
+    // Nothing remembered (a new node, another path): what is there is only remembered, unless asked for.
+    const options = { removed: this.config.removed === true, changed: this.config.changed === true, fields: this.fields };
+    const before = this.memory;
+    const events: Event[] = before
+      ? compare(before.seen, now, options)
+      : this.config.sendFirst
+        ? compare(nothingLike(now), now, options)
+        : [];
+    // The memory is a copy: a node downstream that edits msg.payload must not edit what was seen.
+    const memory: Memory = { account, path: this.path, read: this.read, idField: this.idField, seen: jsonCopy(now) };
+    this.memory = memory;
+    lastSeen.set(this.node.id, memory);
+    for (const event of events) this.send(event, answer.facts);
+    this.failures = 0;
+    try {
+      await this.store(memory);
+    } catch (err) {
+      this.failed(err);
+      return;
+    }
+    this.node.status({ fill: 'green', shape: 'dot', text: this.checkedText(events) });
+  }
+
+  /** The GET as configured: its answer, or (objects) a /1.0 list read as its objects, a page at a time. */
+  private async readNow(client: OvhClient): Promise<{ body: unknown; facts: Record<string, unknown> }> {
+    if (this.read === 'answer') {
+      const res = await client.request('GET', this.path, { signal: this.stopping.signal });
+      return { body: res.body, facts: factsOf(res) };
+    }
+    const run: ModeRun = {
+      settings: this.listSettings,
+      signal: this.stopping.signal,
+      answered: () => undefined,
+      text: (key, substitutions) => this.RED._(`ovh-request.errors.${key}`, substitutions),
+      client,
+      call: { method: 'GET', path: this.path },
+    };
+    let whole: Extract<Step, { kind: 'whole' }> | undefined;
+    for await (const step of runSequence(run)) if (step.kind === 'whole') whole = step;
+    if (!whole) throw new OvhInputError(this.RED._('ovh-request.errors.not-a-list', { path: this.path }));
+    // An item that could not be read would look removed, then added again: the check fails instead.
+    const failures = whole.failures ?? [];
+    if (failures.length > 0) {
+      throw new Error(this.RED._('ovh-watch.errors.items-failed', { failed: failures.length, reason: failures[0].message }));
+    }
+    return { body: whole.payload, facts: whole.facts };
+  }
+
+  private send(event: Event, facts: Record<string, unknown>): void {
+    const msg: NodeMessage = {
+      topic: this.path,
+      payload: event.item,
+      ovh: { ...facts, event: event.event, path: this.path, ...(event.id !== undefined ? { id: event.id } : {}) },
+    };
+    if (event.event === 'changed') {
+      msg.changes = event.changes;
+      msg.previous = event.previous;
+    }
+    this.node.send(msg);
+  }
+
+  /** A check that failed: to Catch with the reason and the API's answer; the next check comes as usual. */
+  private failed(err: unknown): void {
+    this.failures++;
+    const error = err instanceof Error ? err : new Error(String(err));
+    const msg = writeFailure({ topic: this.path, payload: undefined }, error);
+    msg.ovh = { ...(msg.ovh as object | undefined), event: 'failed', path: this.path, failures: this.failures };
+    msg.error = errorFields(error);
+    this.node.error(error, msg);
+    const time = clock();
+    this.node.status({
+      fill: 'red',
+      shape: 'ring',
+      text: this.RED._('ovh-watch.status.failed', { time, reason: shortReason(error) }),
+    });
+  }
+
+  private checkedText(events: Event[]): string {
+    const count = (kind: Event['event']) => events.filter((e) => e.event === kind).length;
+    const parts = (['added', 'changed', 'removed'] as const)
+      .filter((kind) => count(kind) > 0)
+      .map((kind) => this.RED._(`ovh-watch.status.${kind}`, { count: count(kind) }));
+    return this.RED._('ovh-watch.status.checked', { time: clock() }) + (parts.length ? ' · ' + parts.join(', ') : '');
+  }
+
+  /**
+   * What was seen before, if it was seen at this account, path and way of reading: from the
+   * context store, else from this process (a redeploy without a configured store).
+   */
+  private recall(account: string): Promise<void> {
+    const fits = (kept: unknown): kept is Memory => {
+      const m = kept as Partial<Memory> | undefined;
+      return (
+        !!m && m.account === account && m.path === this.path && m.read === this.read && m.idField === this.idField && !!m.seen
+      );
+    };
+    return new Promise((resolve, reject) => {
+      this.node.context().get(MEMORY_KEY, this.storeName, (err, value) => {
+        if (err) return reject(err);
+        const inProcess = lastSeen.get(this.node.id);
+        this.memory = fits(value) ? value : fits(inProcess) ? inProcess : undefined;
+        this.recalled = true;
+        resolve();
+      });
+    });
+  }
+
+  private store(memory: Memory): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.node.context().set(MEMORY_KEY, memory, this.storeName, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  private get storeName(): string | undefined {
+    return this.config.store?.trim() || undefined;
+  }
+}
+
+/** A copy through JSON: what a context store keeps, and nothing a msg shares. */
+function jsonCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value) ?? 'null') as T;
+}
+
+/** The local time of day, as a status shows it (`15:04:05`). */
+function clock(): string {
+  return new Date().toTimeString().slice(0, 8);
+}
+
+function shortReason(err: Error & { statusCode?: number }): string {
+  if (typeof err.statusCode === 'number') return String(err.statusCode);
+  return err.message.length > 30 ? err.message.slice(0, 27) + '...' : err.message;
+}
+
+export = function register(RED: NodeAPI): void {
+  function OvhWatch(this: OvhWatchNode, def: NodeDef & WatchConfig): void {
+    RED.nodes.createNode(this, def);
+    this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
+    const watcher = new Watcher(this, RED, def);
+    watcher.start();
+    this.on('close', (removed, done) => {
+      watcher.stop(removed);
+      done();
+    });
+  }
+
+  RED.nodes.registerType('ovh-watch', OvhWatch, {
+    settings: { ovhWatchBounds: { value: WATCH_BOUNDS, exportable: true } },
+  });
+};

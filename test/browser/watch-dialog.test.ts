@@ -1,0 +1,85 @@
+/**
+ * ovh-watch and the request's "Then" choice in a real browser: the watch dialog offers the API's
+ * GET operations, names a placeholder left in the path, and the deployed node checks its path;
+ * the request dialog shows the condition and its interval only for "read again until".
+ */
+import 'should';
+import type { Page } from 'playwright-core';
+import { useEditor } from '../helpers/editor';
+
+declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('the watch dialog in a real browser', function () {
+  this.timeout(120_000);
+  const session = useEditor();
+
+  const addNode = (page: Page, type: string, id: string) =>
+    page.evaluate(
+      ({ nodeType, nodeId }) => {
+        const defaults = RED.nodes.getType(nodeType).defaults;
+        const values = Object.fromEntries(Object.keys(defaults).map((key) => [key, defaults[key].value]));
+        RED.view.importNodes(
+          [{ ...values, id: nodeId, type: nodeType, z: RED.workspaces.active(), x: 200, y: 700, wires: [[]] }],
+          {
+            generateIds: false,
+            addFlow: false,
+          },
+        );
+        RED.editor.edit(RED.nodes.node(nodeId));
+      },
+      { nodeType: type, nodeId: id },
+    );
+
+  it('offers GET operations, names a placeholder left, and the deployed watch checks its path', async () => {
+    const page = await session.openEditor();
+    const { sim } = session;
+    try {
+      await addNode(page, 'ovh-watch', 'watch-sms');
+      await page.waitForSelector('#node-input-path', { state: 'visible' });
+      (await page.inputValue('#node-input-account')).should.equal('demo-account'); // the only account, taken
+      await page.type('#node-input-path', '/sms/{serviceName}/inc', { delay: 20 });
+      const suggestion = page.locator('.red-ui-autoComplete-container li', { hasText: '/sms/{serviceName}/incoming' }).first();
+      await suggestion.waitFor({ timeout: 20_000 });
+      const offered = await page.$$eval('.red-ui-autoComplete-container li', (els) => els.map((el) => el.textContent ?? ''));
+      offered.every((text) => text.startsWith('/sms/')).should.be.true(offered.join());
+      await page.fill('#node-input-path', '/sms/{serviceName}/incoming');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('#ovh-watch-placeholder:has-text("Write the value of {serviceName} into the path")');
+      await page.fill('#node-input-path', '/sms/sms-ab12345-1');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('#ovh-watch-placeholder', { state: 'hidden' });
+      await page.fill('#node-input-interval', '1');
+      await page.click('#node-dialog-ok');
+      await page.waitForSelector('#node-input-path', { state: 'detached' });
+      (await page.evaluate(() => RED.nodes.node('watch-sms').valid)).should.be.true();
+
+      sim.resetCounters();
+      await page.click('#red-ui-header-button-deploy');
+      await page.waitForSelector('.red-ui-notification:has-text("Successfully deployed")', { timeout: 15_000 });
+      // The status says when it last checked.
+      await page.waitForSelector('[id="watch-sms"] .red-ui-flow-node-status-label:has-text("checked")', { timeout: 15_000 });
+      sim.count({ method: 'GET', path: '/1.0/sms/sms-ab12345-1' }).should.be.above(0);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('shows the condition and its interval only for "read again until"', async () => {
+    const page = await session.openEditor();
+    try {
+      await page.evaluate(() => RED.editor.edit(RED.nodes.node('demo-me-request')));
+      await page.waitForSelector('#node-input-wait', { state: 'visible' });
+      (await page.isVisible('#node-input-repeatEvery')).should.be.false();
+      await page.selectOption('#node-input-wait', 'until');
+      await page.waitForSelector('#node-input-repeatEvery', { state: 'visible' });
+      (await page.isVisible('#node-input-taskTimeout')).should.be.true();
+      await page.selectOption('#node-input-wait', 'task');
+      await page.waitForSelector('#node-input-repeatEvery', { state: 'hidden' });
+      (await page.isVisible('#node-input-taskTimeout')).should.be.true();
+      await page.selectOption('#node-input-wait', 'none');
+      await page.waitForSelector('#node-input-taskTimeout', { state: 'hidden' });
+    } finally {
+      await page.context().close();
+    }
+  });
+});
