@@ -52,11 +52,24 @@ describe('examples', function () {
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(6);
+    files.length.should.equal(7);
     const known = new Set(['ovh-credentials', 'ovh-request', 'inject', 'debug', 'comment', 'change', 'catch']);
+    // The FlowFuse Dashboard 2.0 nodes, in the dashboard example only (test/browser/dashboard.test.ts runs it).
+    const dashboard = new Set([
+      'ui-base',
+      'ui-theme',
+      'ui-page',
+      'ui-group',
+      'ui-table',
+      'ui-text',
+      'ui-chart',
+      'ui-notification',
+      'switch',
+    ]);
     for (const file of files) {
       const flow = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')) as Array<Record<string, unknown>>;
-      flow.forEach((n) => known.has(n.type as string).should.be.true(`${file}: ${String(n.type)}`));
+      const types = file.includes('FlowFuse Dashboard') ? new Set([...known, ...dashboard]) : known;
+      flow.forEach((n) => types.has(n.type as string).should.be.true(`${file}: ${String(n.type)}`));
       flow.filter((n) => n.type === 'ovh-credentials').length.should.equal(1, file);
       JSON.stringify(flow).should.not.match(/"credentials"/);
     }
