@@ -28,7 +28,7 @@ interface WatchConfig {
   interval?: number | string;
   /** Send removed items too. */
   removed?: boolean;
-  /** Send items of a list whose content changed (objects only). */
+  /** Send items of a list whose content changed (objects only); on unless false, as the dialog makes it. */
   changed?: boolean;
   /** Only changes under these comma-separated dotted paths count; empty: any. */
   fields?: string;
@@ -151,7 +151,7 @@ class Watcher {
     if (this.stopping.signal.aborted) return;
     const now = seenOf(answer.body, this.idField);
     // Nothing remembered (a new node, another path): what is there is only remembered, unless asked for.
-    const options = { removed: this.config.removed === true, changed: this.config.changed === true, fields: this.fields };
+    const options = { removed: this.config.removed === true, changed: this.config.changed !== false, fields: this.fields };
     const before = this.memory;
     const events: Event[] = before
       ? compare(before.seen, now, options)

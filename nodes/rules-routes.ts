@@ -1,6 +1,6 @@
 /**
- * The consumer-key wizard's "rules for my flows": the dialog gathers the method, path and mode of
- * every request node using the account, and the runtime answers the fewest access rules that
+ * The consumer-key wizard's "rules for my flows": the dialog gathers the method, path, mode and
+ * wait of every request node using the account, and the path of every watch, and the runtime answers the fewest access rules that
  * allow those calls (flow-rules.ts in the client), with who needs each; after a Check, also what
  * the key's rules do not allow and which of them no call uses. Nothing is fetched and no key
  * is read, so whoever may read the flows may ask.
@@ -12,6 +12,7 @@ import {
   itemPath,
   normalizeMethod,
   rulesForCalls,
+  taskReadPaths,
   type FlowCall,
   type Rule,
 } from './client';
@@ -21,7 +22,10 @@ import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 const MOST_CALLS = 2000;
 const MOST_TEXT = 500;
 
-/** The calls a request node makes: its own, and in expand mode each item's. */
+/**
+ * The calls a node makes: its own; in expand mode (a watch reading objects too) each item's; and
+ * when it waits for the task its call answers, the task's reads.
+ */
 function callsOf(raw: unknown): FlowCall[] {
   if (!isPlainObject(raw)) throw new OvhInputError('Each call is an object: {method, path, mode, by}');
   const text = (value: unknown, name: string) => {
@@ -32,7 +36,10 @@ function callsOf(raw: unknown): FlowCall[] {
   const call = { method: normalizeMethod(text(raw.method, 'method')), path: text(raw.path, 'path'), by: text(raw.by, 'by') };
   if (!call.path.startsWith('/')) throw new OvhInputError(`A path starts with /: ${call.path}`);
   // Expand reads the list, then `<list path>/{id}` for each id (request-modes.ts).
-  return raw.mode === 'expand' ? [call, { ...call, path: itemPath(call.path, 'id') }] : [call];
+  if (raw.mode === 'expand') return [call, { ...call, path: itemPath(call.path, 'id') }];
+  if (raw.wait === 'task')
+    return [call, ...taskReadPaths(call.method, call.path).map((p) => ({ ...call, method: 'GET' as const, path: p }))];
+  return [call];
 }
 
 /** A key's rules as the Check read them, if given. */

@@ -80,6 +80,7 @@ export {
   OvhTaskError,
   readUntil,
   taskOf,
+  taskReadPaths,
   waitForTask,
   type RepeatOptions,
   type TaskErrorCode,

@@ -104,6 +104,21 @@ export const TASK_FAMILIES: TaskFamily[] = [
   },
 ];
 
+/**
+ * The reads a wait for the task of a call may make, as path templates (`/ip/{ip}/task/{id}`):
+ * what an access rule must allow beside the call itself. A call whose path names no family's
+ * service waits for nothing, and needs nothing more.
+ */
+export function taskReadPaths(method: string, callPath: string): string[] {
+  if (callPath.startsWith('/v2/')) return method === 'POST' ? [`${callPath}/{id}`] : [callPath];
+  const reads: string[] = [];
+  for (const family of TASK_FAMILIES) {
+    const service = family.service.exec(callPath)?.[0];
+    if (service) reads.push(family.path(service, `{${family.idField}}`));
+  }
+  return [...new Set(reads)];
+}
+
 /** A task an answer stands for: where to read it again, and how to read its state. */
 export interface TaskRef {
   path: string;

@@ -1,5 +1,5 @@
 /**
- * Example 12, the ops dashboard built with FlowFuse Dashboard 2.0, in a real browser: a started
+ * Example 14, the ops dashboard built with FlowFuse Dashboard 2.0, in a real browser: a started
  * Node-RED with this package and the dashboard in its user dir, the example deployed as a user
  * imports it (pointed at the simulator), and the dashboard page opened in Chromium. The page must
  * show the simulator's servers and their state, the SMS credits, this year's bills, and reboot a
@@ -13,14 +13,19 @@ import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
 import { repoRoot } from '../helpers';
 import { chromiumAvailable, CHROMIUM, launchBrowser } from '../helpers/browser';
-import { deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import { admin, deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
 import { nodeRedVersion } from '../helpers/runtime';
 
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const EXAMPLE = path.join(repoRoot, 'examples', '12 Ops dashboard (FlowFuse Dashboard 2.0).json');
+const EXAMPLE = path.join(repoRoot, 'examples', '14 Ops dashboard (FlowFuse Dashboard 2.0).json');
 const SMS_ACCOUNT = 'sms-ab12345-1';
+/** The access rules the example says it needs, and no more: the key the test deploys it with. */
+const RULES = [
+  ...['/dedicated/server', '/dedicated/server/*', '/sms/*', '/me/bill', '/me/bill/*'].map((p) => ({ method: 'GET', path: p })),
+  { method: 'POST', path: '/dedicated/server/*/reboot' },
+];
 /** The colour of the bills' bars, as the example sets it. */
 const BAR_COLOUR = [0x0d, 0x74, 0xce];
 
@@ -121,7 +126,7 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     flow = imported.flow.map((n) => (n.type === 'ovh-credentials' ? { ...n, endpoint: 'custom', url: sim.baseUrl } : n));
     const account = flow.find((n) => n.type === 'ovh-credentials')!.id as string;
     await deploy(nodeRed, flow, {
-      [account]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: sim.addConsumerKey() },
+      [account]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: sim.addConsumerKey(RULES) },
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 1300 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -146,6 +151,18 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
       const { x: x0, y: y0, ...written } = node; // eslint-disable-line @typescript-eslint/no-unused-vars
       rest.should.eql(written, `${String(node.type)} ${String(node.name)}`);
     }
+  });
+
+  it('names the access rules it needs, as Rules for my flows gathers them (the key deployed has no others)', async () => {
+    const calls = example
+      .filter((n) => n.type === 'ovh-request')
+      .map((n) => ({ method: n.method, path: n.path, mode: n.mode, wait: n.wait, by: n.id }));
+    const res = await admin(nodeRed, 'POST', '/ovh-credentials/rules-for-calls', { calls });
+    res.status.should.equal(200, res.text);
+    const gathered = (res.body.rules as Array<{ method: string; path: string }>).map((r) => `${r.method} ${r.path}`);
+    gathered.sort().should.eql(RULES.map((r) => `${r.method} ${r.path}`).sort());
+    const comment = example.find((n) => n.type === 'comment')!.info as string;
+    for (const rule of gathered) comment.should.containEql(rule);
   });
 
   it('loads, with no error on the page or from the flow', async () => {

@@ -134,9 +134,11 @@ describe('the editor in a real browser', function () {
       await page.click('#ovh-check');
       await page.waitForSelector('#ovh-check-result[data-status="valid"]', { timeout: 15_000 });
       (await page.textContent('#ovh-check-result'))!.should.match(/^Valid\. Never expires\. Rules: GET \/\*/);
-      // The key against the flows using the account: read-only, so the SMS cannot be sent.
+      // The key against the flows using the account: read-only, so the SMS cannot be sent nor the server rebooted.
       const comparison = await page.waitForSelector('.ovh-check-comparison', { timeout: 15_000 });
-      (await comparison.textContent())!.should.equal('Not allowed by this key: POST /sms/{serviceName}/jobs.');
+      (await comparison.textContent())!.should.equal(
+        'Not allowed by this key: POST /sms/{serviceName}/jobs, POST /dedicated/server/{serviceName}/reboot.',
+      );
       await page.screenshot({ path: path.join(screenshotDir, 'credentials-check.png') });
       await page.click('#node-config-dialog-cancel');
     } finally {
@@ -155,8 +157,18 @@ describe('the editor in a real browser', function () {
           .toArray()
           .map((li: unknown) => `${$(li).find('.ovh-rule-method').val()} ${$(li).find('.ovh-rule-path').val()}`),
       );
-      // The demo flow: GET /me, expand of /domain/zone/{zoneName}/record, /v2 policies, an SMS, and GET /domain/zone/{zoneName}.
-      rows.should.eql(['GET /domain/zone/*', 'GET /me', 'POST /sms/*/jobs', 'GET /v2/iam/policy']);
+      // The demo flow: GET /me, expand of /domain/zone/{zoneName}/record, /v2 policies, an SMS, a reboot
+      // waiting for its task, GET /domain/zone/{zoneName}, and a watch of the SMS received, read as objects.
+      rows.should.eql([
+        'POST /dedicated/server/*/reboot',
+        'GET /dedicated/server/*/task/*',
+        'GET /domain/zone/*',
+        'GET /me',
+        'POST /sms/*/jobs',
+        'GET /sms/sms-ab12345-1/incoming',
+        'GET /sms/sms-ab12345-1/incoming/*',
+        'GET /v2/iam/policy',
+      ]);
       (await page.textContent('.ovh-flow-rules-list'))!.should.match(
         /GET \/domain\/zone\/\* ← .*DNS records of example\.com|GET \/domain\/zone\/\* ← .*GET \/domain\/zone/,
       );
@@ -192,10 +204,13 @@ describe('the editor in a real browser', function () {
       );
       more.should.eql([
         'POST /dedicated/server/*/reboot',
+        'GET /dedicated/server/*/task/*',
         'GET /domain/zone/*',
         'DELETE /domain/zone/*/record/*',
         'GET /me',
         'POST /sms/*/jobs',
+        'GET /sms/sms-ab12345-1/incoming',
+        'GET /sms/sms-ab12345-1/incoming/*',
         'GET /v2/iam/policy',
       ]);
       (await page.textContent('#ovh-flow-rules-notes'))!.should.match(/set by msg, so not known here: dynamic call/);

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { useEditor } from '../helpers/editor';
 
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const $: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('the watch dialog in a real browser', function () {
   this.timeout(120_000);
@@ -72,6 +73,15 @@ describe('the watch dialog in a real browser', function () {
       (await page.isVisible('#node-input-repeatEvery')).should.be.false();
       await page.selectOption('#node-input-wait', 'until');
       await page.waitForSelector('#node-input-repeatEvery', { state: 'visible' });
+      // An empty or broken condition is flagged before deploy; a comparison is not.
+      const flagged = async (expression: string) => {
+        await page.evaluate((v) => $('#node-input-until').typedInput('value', v), expression);
+        await page.selectOption('#node-input-wait', 'until'); // a change, so the dialog validates again
+        return page.evaluate(() => $('#node-input-until').next('.red-ui-typedInput-container').hasClass('input-error'));
+      };
+      (await flagged('')).should.be.true();
+      (await flagged('payload.status = (')).should.be.true();
+      (await flagged('payload.status = "ACTIVE"')).should.be.false();
       (await page.isVisible('#node-input-taskTimeout')).should.be.true();
       await page.selectOption('#node-input-wait', 'task');
       await page.waitForSelector('#node-input-repeatEvery', { state: 'hidden' });

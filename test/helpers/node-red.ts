@@ -133,6 +133,38 @@ export function watchCompletions(): { events: Array<{ msgid: string; error?: unk
   return { events, stop: () => hooks.remove('onComplete.ovh-test') };
 }
 
+let handledHooks = 0;
+
+/**
+ * Resolves once a node that handles each msg at once (a filter, a switch, a change to msg) has
+ * been given `count` more msgs, with how many msgs it sent meanwhile: proof of what it let through,
+ * even nothing. Node-RED passes sent msgs on asynchronously, so nothing reached the next node yet.
+ */
+export function handled(id: string, count = 1, timeoutMs = 5000): Promise<{ sent: number }> {
+  const label = `ovh-test-handled-${++handledHooks}`;
+  let seen = 0;
+  let sent = 0;
+  const stop = () => {
+    hooks.remove(`postReceive.${label}`);
+    hooks.remove(`onSend.${label}`);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`${id} was given ${seen} of ${count} messages`));
+    }, timeoutMs);
+    hooks.add(`onSend.${label}`, (events: Array<{ source?: { id?: string } }>) => {
+      sent += events.filter((e) => e.source?.id === id).length;
+    });
+    hooks.add(`postReceive.${label}`, (event) => {
+      if (event.destination?.id !== id || ++seen < count) return;
+      clearTimeout(timer);
+      stop();
+      resolve({ sent });
+    });
+  });
+}
+
 /** Log lines the runtime wrote (warnings, errors), as [level, text]. */
 export function logLines(): Array<{ level: number; text: string; type?: string }> {
   type Entry = { level: number; msg: unknown; type?: string };

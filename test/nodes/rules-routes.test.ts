@@ -41,6 +41,32 @@ describe('ovh-credentials rules for the flows', function () {
     ]);
   });
 
+  it('adds the reads of the task a call waits for, and the items a watch reads as objects', async () => {
+    const res = await ask({
+      calls: [
+        { method: 'POST', path: '/dedicated/server/{serviceName}/reboot', wait: 'task', by: 'reboot' },
+        { method: 'POST', path: '/vps/{serviceName}/reboot', wait: 'task', by: 'vps' },
+        { method: 'POST', path: '/ip/{ip}/move', wait: 'task', by: 'move' },
+        { method: 'POST', path: '/v2/iam/policy', wait: 'task', by: 'policy' },
+        { method: 'POST', path: '/me/unknown', wait: 'task', by: 'other' },
+        { method: 'GET', path: '/sms/sms-1/incoming', mode: 'expand', by: 'watch' },
+      ],
+    });
+    res.body.rules.should.eql([
+      { method: 'POST', path: '/dedicated/server/*/reboot', by: ['reboot'] },
+      { method: 'GET', path: '/dedicated/server/*/task/*', by: ['reboot'] },
+      { method: 'POST', path: '/ip/*/move', by: ['move'] },
+      { method: 'GET', path: '/ip/*/task/*', by: ['move'] },
+      { method: 'POST', path: '/me/unknown', by: ['other'] },
+      { method: 'GET', path: '/sms/sms-1/incoming', by: ['watch'] },
+      { method: 'GET', path: '/sms/sms-1/incoming/*', by: ['watch'] },
+      { method: 'POST', path: '/v2/iam/policy', by: ['policy'] },
+      { method: 'GET', path: '/v2/iam/policy/*', by: ['policy'] },
+      { method: 'POST', path: '/vps/*/reboot', by: ['vps'] },
+      { method: 'GET', path: '/vps/*/tasks/*', by: ['vps'] },
+    ]);
+  });
+
   it("compares a key's rules with the calls: what they do not allow, and what no call uses", async () => {
     const res = await ask({
       calls: [

@@ -55,7 +55,7 @@ describe('a started Node-RED with adminAuth', function () {
       token,
     );
 
-  it('loads both node types without error', async () => {
+  it('loads every node type without error', async () => {
     const res = await admin(nodeRed, 'GET', '/nodes', undefined, adminToken, { accept: 'application/json' });
     const sets = (res.body as Array<{ module: string; types: string[]; err?: string; enabled: boolean }>).filter(
       (s) => s.module === 'node-red-contrib-ovhcloud',
@@ -63,7 +63,7 @@ describe('a started Node-RED with adminAuth', function () {
     sets
       .flatMap((s) => s.types)
       .sort()
-      .should.eql(['ovh-credentials', 'ovh-request']);
+      .should.eql(['ovh-credentials', 'ovh-request', 'ovh-watch']);
     sets.every((s) => !s.err && s.enabled).should.be.true();
   });
 

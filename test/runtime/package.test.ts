@@ -52,7 +52,7 @@ describe('the packed package', function () {
       );
       file.should.not.match(/test|simulator|\.map$|\.ts$/, file);
     }
-    files.filter((f) => f.startsWith('examples/')).length.should.equal(7);
+    files.filter((f) => f.startsWith('examples/')).length.should.equal(14);
   });
 
   it('ships no build paths and no source maps', () => {
@@ -102,6 +102,13 @@ describe('the packed package', function () {
       );
       example.status.should.equal(200, example.text);
       (example.body as Array<{ type: string }>).some((n) => n.type === 'ovh-request').should.be.true();
+      // Every one of them, by the name the menu shows.
+      const names = files.filter((f) => f.startsWith('examples/')).map((f) => path.basename(f, '.json'));
+      for (const name of names) {
+        const flow = await admin(nodeRed, 'GET', `/library/examples/flows/node-red-contrib-ovhcloud/${encodeURIComponent(name)}`);
+        flow.status.should.equal(200, name);
+        (flow.body as Array<{ type: string }>).filter((n) => n.type === 'ovh-credentials').length.should.equal(1, name);
+      }
     });
   });
 });

@@ -157,4 +157,20 @@ describe('simulator account', function () {
     (await read()).should.match({ taskId: report.taskId, function: 'cleanSmsReceivers', status: 'doing', step: 'waitForHlrs' });
     (await read()).should.match({ status: 'done', step: 'finishing' });
   });
+
+  it('routes a failover IP moved to a server there, and refuses a server the account does not have', async () => {
+    const block = sim.data.ips['192.0.2.0/24'];
+    const routedTo = block.routedTo;
+    const move = (to: string) => client.post<{ status: string }>('/ip/{ip}/move', { to }, { params: { ip: '192.0.2.0/24' } });
+    try {
+      (await move('ns3000002.ip-203-0-113.eu')).should.match({ action: 'genericMoveFloatingIp' });
+      (await client.get<object>('/ip/{ip}', { params: { ip: '192.0.2.0/24' } })).should.match({
+        routedTo: { serviceName: 'ns3000002.ip-203-0-113.eu' },
+      });
+      (await refused(move('ns9.example.net'))).should.equal(400);
+      block.should.match({ routedTo: { serviceName: 'ns3000002.ip-203-0-113.eu' } });
+    } finally {
+      block.routedTo = routedTo;
+    }
+  });
 });
