@@ -28,8 +28,11 @@ interface WatchConfig {
   interval?: number | string;
   /** Send removed items too. */
   removed?: boolean;
-  /** Send items of a list whose content changed (objects only); on unless false, as the dialog makes it. */
-  changed?: boolean;
+  /**
+   * Send items of a list whose content changed (objects only); on unless false, as the dialog
+   * makes it. Not `changed`: the editor keeps that name for its own edited flag, and never saves it.
+   */
+  sendChanged?: boolean;
   /** Only changes under these comma-separated dotted paths count; empty: any. */
   fields?: string;
   /** The field naming a list's items; empty: the item itself, or id, taskId, billId, name... */
@@ -151,7 +154,7 @@ class Watcher {
     if (this.stopping.signal.aborted) return;
     const now = seenOf(answer.body, this.idField);
     // Nothing remembered (a new node, another path): what is there is only remembered, unless asked for.
-    const options = { removed: this.config.removed === true, changed: this.config.changed !== false, fields: this.fields };
+    const options = { removed: this.config.removed === true, changed: this.config.sendChanged !== false, fields: this.fields };
     const before = this.memory;
     const events: Event[] = before
       ? compare(before.seen, now, options)

@@ -65,6 +65,23 @@ describe('the watch dialog in a real browser', function () {
     }
   });
 
+  it('says every call of the flows is allowed by a key that allows them, and nothing more', async () => {
+    const page = await session.openEditor();
+    try {
+      await page.evaluate(() => RED.editor.editConfig('', 'ovh-credentials', 'demo-account'));
+      await page.waitForSelector('#node-config-input-endpoint', { state: 'visible' });
+      await page.click('#ovh-check');
+      const comparison = await page.waitForSelector('.ovh-check-comparison', { timeout: 15_000 });
+      // The demo key allows every method on /*: the flows use GET and POST only.
+      (await comparison.textContent())!.should.equal(
+        'Every call of the flows using this account is allowed.Rules no flow uses: PUT /*, DELETE /*.',
+      );
+      await page.click('#node-config-dialog-cancel');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('shows the condition and its interval only for "read again until"', async () => {
     const page = await session.openEditor();
     try {

@@ -5,7 +5,17 @@
  */
 import should from 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import { helper, load, watchFlow, logLines, receive, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
+import {
+  coreNode,
+  helper,
+  load,
+  watchFlow,
+  logLines,
+  receive,
+  signatureCredentials,
+  useRuntime,
+  type Msg,
+} from '../helpers/node-red';
 
 describe('ovh-watch', function () {
   let sim: OvhSimulator;
@@ -25,7 +35,7 @@ describe('ovh-watch', function () {
     Object.assign(sim.data.servers[server], { state: 'ok', monitoring: true });
   });
 
-  const catchNode = require(require.resolve('@node-red/nodes/core/common/25-catch.js', { paths: [require.resolve('node-red')] }));
+  const catchNode = coreNode('common/25-catch.js');
 
   const recordsPath = '/domain/zone/example.com/record';
   const listReads = () => sim.count({ method: 'GET', path: /\/domain\/zone\/example\.com\/record$/ });
@@ -68,7 +78,7 @@ describe('ovh-watch', function () {
   });
 
   it('reads a /1.0 list as its objects in one call a check, and sends an item edited elsewhere with what changed', async () => {
-    const out = await start({ path: recordsPath, read: 'objects', changed: true });
+    const out = await start({ path: recordsPath, read: 'objects', sendChanged: true });
     await checks(1);
     const before = sim.count({ method: 'GET' });
     zone().records.find((r) => r.id === 1002)!.target = '198.51.100.7';

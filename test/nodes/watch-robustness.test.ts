@@ -21,7 +21,7 @@ import {
 } from '../helpers/node-red';
 import { resolveFromNodeRed } from '../helpers/runtime';
 
-const catchNode = require(require.resolve('@node-red/nodes/core/common/25-catch.js', { paths: [require.resolve('node-red')] }));
+const catchNode = coreNode('common/25-catch.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ovh-watch under misbehaving flows and stores', function () {
@@ -52,7 +52,7 @@ describe('ovh-watch under misbehaving flows and stores', function () {
 
   it('A downstream node that edits msg.payload does not make the watch send the same change again and again', async () => {
     // watch -> function (edits payload in place, as Function/Change nodes commonly do) -> out
-    const flow = watchFlow(sim, { path: recordsPath, read: 'objects', changed: true, wires: [['edit']] }, [
+    const flow = watchFlow(sim, { path: recordsPath, read: 'objects', sendChanged: true, wires: [['edit']] }, [
       {
         id: 'edit',
         type: 'function',

@@ -165,7 +165,7 @@ export function demoFlow(account: FlowNode): FlowNode[] {
       read: simulated ? 'objects' : 'answer',
       interval: simulated ? 5 : 300,
       removed: false,
-      changed: false,
+      sendChanged: false,
       fields: '',
       idField: '',
       sendFirst: false,
