@@ -16,6 +16,8 @@ export interface NodeRedOptions {
   users?: Array<{ username: string; permissions: string }>;
   /** Where the package comes from: a directory to link (default: this checkout) or a folder it was installed to. */
   packageDir?: string;
+  /** Other node modules to install beside it (name: the directory linked), e.g. a dashboard. */
+  modules?: Record<string, string>;
   /** Install nothing: the user dir's node_modules is prepared by the caller. */
   userDir?: string;
   env?: NodeJS.ProcessEnv;
@@ -48,20 +50,25 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A user dir with this package installed as a user would have it (a link to `packageDir`). */
-export function makeUserDir(packageDir = repoRoot): string {
+/**
+ * A user dir with this package installed as a user would have it (a link to `packageDir`), and
+ * other node modules beside it (name: the directory to link), as if installed from the palette.
+ */
+export function makeUserDir(packageDir = repoRoot, modules: Record<string, string> = {}): string {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-nr-'));
-  fs.mkdirSync(path.join(userDir, 'node_modules'));
-  fs.symlinkSync(packageDir, path.join(userDir, 'node_modules', 'node-red-contrib-ovhcloud'), 'dir');
-  fs.writeFileSync(
-    path.join(userDir, 'package.json'),
-    JSON.stringify({ name: 'node-red-project', private: true, dependencies: { 'node-red-contrib-ovhcloud': '*' } }),
-  );
+  const installed = { 'node-red-contrib-ovhcloud': packageDir, ...modules };
+  for (const [name, dir] of Object.entries(installed)) {
+    const link = path.join(userDir, 'node_modules', name);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(dir, link, 'dir');
+  }
+  const dependencies = Object.fromEntries(Object.keys(installed).map((name) => [name, '*']));
+  fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true, dependencies }));
   return userDir;
 }
 
 export async function startNodeRed(options: NodeRedOptions = {}): Promise<StartedNodeRed> {
-  const userDir = options.userDir ?? makeUserDir(options.packageDir);
+  const userDir = options.userDir ?? makeUserDir(options.packageDir, options.modules);
   const port = options.port ?? (await freePort());
   const settings: Record<string, unknown> = {
     uiHost: '127.0.0.1',

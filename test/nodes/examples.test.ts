@@ -111,7 +111,7 @@ describe('examples', function () {
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(13);
+    files.length.should.equal(14);
     const known = new Set([
       'ovh-credentials',
       'ovh-request',
@@ -126,9 +126,12 @@ describe('examples', function () {
       'http request',
       'delay',
     ]);
+    // The FlowFuse Dashboard 2.0 nodes, in the dashboard example only (test/browser/dashboard.test.ts runs it).
+    const dashboard = ['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-table', 'ui-text', 'ui-chart', 'ui-notification'];
     for (const file of files) {
       const flow = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')) as Array<Record<string, unknown>>;
-      flow.forEach((n) => known.has(n.type as string).should.be.true(`${file}: ${String(n.type)}`));
+      const types = file.includes('FlowFuse Dashboard') ? new Set([...known, ...dashboard]) : known;
+      flow.forEach((n) => types.has(n.type as string).should.be.true(`${file}: ${String(n.type)}`));
       flow.filter((n) => n.type === 'ovh-credentials').length.should.equal(1, file);
       flow.filter((n) => n.type === 'comment').length.should.be.above(0, file);
       JSON.stringify(flow).should.not.match(/"credentials"/);

@@ -52,7 +52,7 @@ describe('the packed package', function () {
       );
       file.should.not.match(/test|simulator|\.map$|\.ts$/, file);
     }
-    files.filter((f) => f.startsWith('examples/')).length.should.equal(13);
+    files.filter((f) => f.startsWith('examples/')).length.should.equal(14);
   });
 
   it('ships no build paths and no source maps', () => {
