@@ -51,7 +51,7 @@ export interface RequestConfig {
    * `until` (GET) reads again every `repeatEvery` seconds until the JSONata `until` holds.
    */
   wait?: Wait;
-  /** Read as `wait: 'task'` when `wait` is not set (the first form of the option). */
+  /** The first form of the option: read as `wait: 'task'` unless `wait` says `until` (the dialog clears it). */
   waitTask?: boolean;
   /** A JSONata condition on the msg as it would leave (`payload.status = "ACTIVE"`). */
   until?: string;
@@ -93,12 +93,8 @@ export function readSettings(config: RequestConfig): RequestSettings {
     pageSize: config.pageSize === '' || config.pageSize === undefined ? undefined : wholeNumber(config.pageSize, BOUNDS.pageSize),
     maxPages: wholeNumber(config.maxPages, BOUNDS.maxPages),
     errorOutput: config.errorOutput === true,
-    wait:
-      config.wait === 'task' || config.wait === 'until'
-        ? config.wait
-        : config.wait === undefined && config.waitTask === true
-          ? 'task'
-          : 'none',
+    // A node saved with the first form (`waitTask`), even once the editor gave it `wait: 'none'`, waits.
+    wait: config.wait === 'until' ? 'until' : config.wait === 'task' || config.waitTask === true ? 'task' : 'none',
     until: (config.until ?? '').trim(),
     repeatEveryMs: wholeNumber(config.repeatEvery, BOUNDS.repeatEvery) * 1000,
     taskTimeoutMs: wholeNumber(config.taskTimeout, BOUNDS.taskTimeout) * 1000,

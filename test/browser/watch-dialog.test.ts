@@ -82,6 +82,47 @@ describe('the watch dialog in a real browser', function () {
     }
   });
 
+  it('keeps the first form of the task wait through an import, and turns it into the choice when opened', async () => {
+    const page = await session.openEditor();
+    try {
+      const exported = await page.evaluate(() => {
+        RED.view.importNodes(
+          [
+            {
+              id: 'legacy-reboot',
+              type: 'ovh-request',
+              z: RED.workspaces.active(),
+              x: 200,
+              y: 760,
+              account: 'demo-account',
+              method: 'POST',
+              path: '/dedicated/server/{serviceName}/reboot',
+              mode: 'single',
+              body: 'none',
+              waitTask: true,
+              wires: [[]],
+            },
+          ],
+          { generateIds: false, addFlow: false },
+        );
+        return RED.nodes.createCompleteNodeSet().find((n: { id: string }) => n.id === 'legacy-reboot');
+      });
+      exported.waitTask.should.be.true(); // deployed as it is, it still waits (request-settings.ts)
+      await page.evaluate(() => RED.editor.edit(RED.nodes.node('legacy-reboot')));
+      await page.waitForSelector('#node-input-wait', { state: 'visible' });
+      (await page.inputValue('#node-input-wait')).should.equal('task');
+      await page.click('#node-dialog-ok');
+      await page.waitForSelector('#node-input-wait', { state: 'detached' });
+      const saved = await page.evaluate(() => {
+        const n = RED.nodes.node('legacy-reboot');
+        return { wait: n.wait, waitTask: n.waitTask };
+      });
+      saved.should.eql({ wait: 'task', waitTask: false });
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('shows the condition and its interval only for "read again until"', async () => {
     const page = await session.openEditor();
     try {
