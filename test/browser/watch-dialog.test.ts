@@ -140,6 +140,14 @@ describe('the watch dialog in a real browser', function () {
       (await flagged('')).should.be.true();
       (await flagged('payload.status = (')).should.be.true();
       (await flagged('payload.status = "ACTIVE"')).should.be.false();
+      // On a write, reading again would write again: the choice is flagged, with the reason.
+      const methodFlagged = async (method: string) => {
+        await page.selectOption('#node-input-method', method);
+        await page.selectOption('#node-input-wait', 'until');
+        return page.evaluate(() => $('#node-input-wait').hasClass('input-error'));
+      };
+      (await methodFlagged('POST')).should.be.true();
+      (await methodFlagged('GET')).should.be.false();
       (await page.isVisible('#node-input-taskTimeout')).should.be.true();
       await page.selectOption('#node-input-wait', 'task');
       await page.waitForSelector('#node-input-repeatEvery', { state: 'hidden' });
