@@ -4,6 +4,7 @@
  * the request dialog shows the condition and its interval only for "read again until".
  */
 import 'should';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useEditor } from '../helpers/editor';
 
@@ -46,9 +47,27 @@ describe('the watch dialog in a real browser', function () {
       await page.fill('#node-input-path', '/sms/{serviceName}/incoming');
       await page.dispatchEvent('#node-input-path', 'change');
       await page.waitForSelector('#ovh-watch-placeholder:has-text("Write the value of {serviceName} into the path")');
-      await page.fill('#node-input-path', '/sms/sms-ab12345-1');
+      // The GET as the API describes it: a list of ids suggests reading it as objects; a typo is named.
+      await page.fill('#node-input-path', '/sms/sms-ab12345-1/incoming');
       await page.dispatchEvent('#node-input-path', 'change');
       await page.waitForSelector('#ovh-watch-placeholder', { state: 'hidden' });
+      await page.waitForSelector('#ovh-watch-operation .ovh-watch-hint:has-text("as its objects")', { timeout: 15_000 });
+      (await page.textContent('#ovh-watch-operation'))!.should.match(/Answers: long\[\]/);
+      await page.evaluate(() => {
+        // Out of the picture: the suggestions of the typing before, and the import's notice.
+        $('.red-ui-autoComplete-container').remove();
+        $('.red-ui-notification').css('visibility', 'hidden');
+      });
+      await page.screenshot({ path: path.join(session.screenshotDir, 'watch-dialog.png') });
+      await page.selectOption('#node-input-read', 'objects');
+      await page.waitForSelector('#ovh-watch-operation .ovh-watch-hint', { state: 'detached' });
+      await page.fill('#node-input-path', '/sms/sms-ab12345-1/incomin');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('#ovh-watch-operation .ovh-watch-warning:has-text("is not in the OVHcloud API")');
+      await page.selectOption('#node-input-read', 'answer');
+      await page.fill('#node-input-path', '/sms/sms-ab12345-1');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('#ovh-watch-operation .ovh-watch-answer', { timeout: 15_000 });
       await page.fill('#node-input-interval', '1');
       await page.click('#node-dialog-ok');
       await page.waitForSelector('#node-input-path', { state: 'detached' });
