@@ -121,7 +121,40 @@ describe('ovh-request waiting for a task', function () {
     msg: () => Promise<Msg>;
     task: RegExp;
     fields: Record<string, unknown>;
+    /** Where the family says its state (default `status`), and the task path's prefix as called (default `/1.0`). */
+    statusField?: string;
+    prefix?: string;
   }> = [
+    {
+      family: 'vps.Task (a VPS rebooted)',
+      states: 'vps',
+      statusField: 'state',
+      course: { first: 'todo', pending: 'doing', done: 'done', failed: 'error' },
+      request: { method: 'POST', path: '/vps/{serviceName}/reboot' },
+      msg: async () => ({ params: { serviceName: sim.data.vps[0] } }),
+      task: /^\/vps\/vps-1\.vps\.ovh\.net\/tasks\/\d+$/,
+      fields: { type: 'rebootVm' },
+    },
+    {
+      family: 'ip.IpTask (a failover IP moved)',
+      states: 'ip',
+      course: { first: 'init', pending: 'doing', done: 'done', failed: 'ovhError' },
+      request: { method: 'POST', path: '/ip/{ip}/move' },
+      msg: async () => ({ params: { ip: '192.0.2.0/24' } }),
+      task: /^\/ip\/192\.0\.2\.0%2F24\/task\/\d+$/,
+      fields: { action: 'genericMoveFloatingIp' },
+    },
+    {
+      family: '/v2 resource (an IAM policy being made)',
+      states: 'resource',
+      statusField: 'resourceStatus',
+      prefix: '',
+      course: { first: 'CREATING', pending: 'CREATING', done: 'READY', failed: 'ERROR' },
+      request: { method: 'POST', path: '/v2/iam/policy' },
+      msg: async () => ({ payload: { name: 'ops' } }),
+      task: /^\/v2\/iam\/policy\/new-policy-\d+$/,
+      fields: { name: 'ops' },
+    },
     {
       family: 'domain.zone.Task (a zone file imported)',
       states: 'zone',
@@ -181,23 +214,23 @@ describe('ovh-request waiting for a task', function () {
     },
   ];
 
-  for (const { family, states, course, request, msg, task, fields } of families) {
+  for (const { family, states, course, request, msg, task, fields, statusField = 'status', prefix = '/1.0' } of families) {
     describe(family, () => {
-      const wait = { ...request, waitTask: true };
+      const wait = { ...request, wait: 'task' };
 
       it('sends the task as it ended, read until then and no longer', async () => {
         sim.taskStates[states] = [course.first, course.pending, course.pending, course.done];
         const { msg: out } = await send(wait, await msg());
-        out.payload.should.match({ status: course.done, ...fields });
+        out.payload.should.match({ [statusField]: course.done, ...fields });
         out.ovh.task.should.match(task);
         // Three reads move the task from its first state to its last.
-        sim.count({ method: 'GET', path: '/1.0' + out.ovh.task }).should.equal(3);
+        sim.count({ method: 'GET', path: prefix + out.ovh.task }).should.equal(3);
       });
 
       it('sends the failed task to Catch, the task as payload', async () => {
         sim.taskStates[states] = [course.first, course.pending, course.failed];
         const { msg: out } = await send(wait, await msg());
-        out.caught.payload.status.should.equal(course.failed);
+        out.caught.payload[statusField].should.equal(course.failed);
         out.caught.error.message.should.match(new RegExp(`ended ${course.failed}$`));
         out.caught.ovh.task.should.match(task);
       });
@@ -206,7 +239,7 @@ describe('ovh-request waiting for a task', function () {
         sim.taskStates[states] = [course.first, course.pending];
         const { msg: out } = await send({ ...wait, taskTimeout: 1 }, await msg());
         out.caught.error.message.should.match(new RegExp(`was still ${course.pending} when the wait ended`));
-        out.caught.payload.status.should.equal(course.pending);
+        out.caught.payload[statusField].should.equal(course.pending);
       });
     });
   }
