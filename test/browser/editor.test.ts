@@ -28,26 +28,27 @@ describe('the editor in a real browser', function () {
     await page.waitForSelector('#node-config-input-endpoint', { state: 'visible' });
   };
 
-  it('shows both nodes under OVHcloud in the palette, with their icon', async () => {
+  it('shows the request and watch nodes under OVHcloud in the palette, with their icon', async () => {
     const page = await openEditor();
     try {
-      const palette = await page.evaluate(() => {
-        const node = document.querySelector('.red-ui-palette-node[data-palette-type="ovh-request"]');
-        const category = node?.closest('.red-ui-palette-category');
-        const icon = node?.querySelector('.red-ui-palette-icon');
-        return {
-          category: category?.querySelector('.red-ui-palette-header')?.textContent?.trim(),
-          icon: icon?.style.backgroundImage,
-          label: node?.textContent?.replace(/\s+/g, ' ').trim(),
-          configType: RED.nodes.getType('ovh-credentials')?.category,
-        };
-      });
-      palette.should.eql({
-        category: 'OVHcloud',
-        icon: 'url("icons/node-red-contrib-ovhcloud/ovhcloud.svg")',
-        label: 'ovh request',
-        configType: 'config',
-      });
+      const palette = await page.evaluate(() =>
+        ['ovh-request', 'ovh-watch'].map((type) => {
+          const node = document.querySelector(`.red-ui-palette-node[data-palette-type="${type}"]`);
+          const category = node?.closest('.red-ui-palette-category');
+          const icon = node?.querySelector('.red-ui-palette-icon');
+          return {
+            category: category?.querySelector('.red-ui-palette-header')?.textContent?.trim(),
+            icon: icon?.style.backgroundImage,
+            label: node?.textContent?.replace(/\s+/g, ' ').trim(),
+          };
+        }),
+      );
+      const iconUrl = 'url("icons/node-red-contrib-ovhcloud/ovhcloud.svg")';
+      palette.should.eql([
+        { category: 'OVHcloud', icon: iconUrl, label: 'ovh request' },
+        { category: 'OVHcloud', icon: iconUrl, label: 'ovh watch' },
+      ]);
+      (await page.evaluate(() => RED.nodes.getType('ovh-credentials')?.category)).should.equal('config');
       const icon = await page.request.get(nodeRed.url + '/icons/node-red-contrib-ovhcloud/ovhcloud.svg');
       icon.status().should.equal(200);
       (await icon.text()).should.match(/^<svg/);
