@@ -11,6 +11,7 @@ import {
   isPlainObject,
   itemPath,
   normalizeMethod,
+  pathTemplateError,
   rulesForCalls,
   taskReadPaths,
   type FlowCall,
@@ -22,19 +23,35 @@ import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 const MOST_CALLS = 2000;
 const MOST_TEXT = 500;
 
+/** A node whose call no rule can be made for: named in the answer, not a refusal of every node. */
+class UnusableCall extends Error {
+  constructor(
+    readonly by: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
 /**
  * The calls a node makes: its own; in expand mode (a watch reading objects too) each item's; and
- * when it waits for the task its call answers, the task's reads.
+ * when it waits for the task its call answers, the task's reads. Its path is read as the runtime
+ * reads it (trimmed); a path the runtime would refuse, or one holding `*` (which a rule would read
+ * as "anything"), makes no rule.
  */
 function callsOf(raw: unknown): FlowCall[] {
   if (!isPlainObject(raw)) throw new OvhInputError('Each call is an object: {method, path, mode, by}');
   const text = (value: unknown, name: string) => {
-    if (typeof value !== 'string' || value === '' || value.length > MOST_TEXT)
-      throw new OvhInputError(`Each call needs a ${name} (text)`);
+    if (typeof value !== 'string' || value === '') throw new OvhInputError(`Each call needs a ${name} (text)`);
     return value;
   };
-  const call = { method: normalizeMethod(text(raw.method, 'method')), path: text(raw.path, 'path'), by: text(raw.by, 'by') };
-  if (!call.path.startsWith('/')) throw new OvhInputError(`A path starts with /: ${call.path}`);
+  const by = text(raw.by, 'by').slice(0, MOST_TEXT);
+  const method = normalizeMethod(text(raw.method, 'method'));
+  const path = text(raw.path, 'path').trim();
+  if (path.length > MOST_TEXT) throw new UnusableCall(by, `a path of more than ${MOST_TEXT} characters`);
+  const refused = pathTemplateError(path) ?? (path.includes('*') ? 'a path holding *' : undefined);
+  if (refused) throw new UnusableCall(by, refused);
+  const call = { method, path, by };
   // Expand reads the list, then `<list path>/{id}` for each id (request-modes.ts).
   if (raw.mode === 'expand') return [call, { ...call, path: itemPath(call.path, 'id') }];
   if (raw.wait === 'task')
@@ -63,10 +80,20 @@ export function registerRulesRoute(RED: NodeAPI): void {
         const calls = isPlainObject(req.body) ? req.body.calls : undefined;
         if (!Array.isArray(calls) || calls.length > MOST_CALLS)
           throw new OvhInputError(`Send {calls: [...]}, at most ${MOST_CALLS}`);
-        const gathered = calls.flatMap(callsOf);
+        const gathered: FlowCall[] = [];
+        const unusable: Array<{ by: string; reason: string }> = [];
+        for (const raw of calls) {
+          try {
+            gathered.push(...callsOf(raw));
+          } catch (err) {
+            if (!(err instanceof UnusableCall)) throw err;
+            unusable.push({ by: err.by, reason: err.message });
+          }
+        }
         const keyRules = isPlainObject(req.body) ? rulesOf(req.body.keyRules) : undefined;
         res.status(200).json({
           rules: rulesForCalls(gathered),
+          unusable,
           // With the rules of the key in use (the Check's answer): what they do not allow, what no call uses.
           ...(keyRules ? { comparison: compareRules(keyRules, gathered) } : {}),
         });

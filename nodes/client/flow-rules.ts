@@ -94,13 +94,14 @@ export function rulesForCalls(calls: readonly FlowCall[]): NeededRule[] {
     own.set(key, known);
   }
   const rules = [...own.values()];
+  // One budget for the whole answer: every pair is compared, and whoever may read the flows asks.
+  const budget = new WorkBudget();
+  const covers = (rule: Rule, other: Rule) => ruleCovers(rule, other, budget);
   // A rule another (different) rule covers is not needed: its calls go under the wider one.
-  const kept = rules.filter(
-    (rule) => !rules.some((other) => other !== rule && ruleCovers(other, rule) && !ruleCovers(rule, other)),
-  );
+  const kept = rules.filter((rule) => !rules.some((other) => other !== rule && covers(other, rule) && !covers(rule, other)));
   for (const rule of kept) {
     for (const other of rules) {
-      if (other !== rule && ruleCovers(rule, other)) for (const by of other.by) if (!rule.by.includes(by)) rule.by.push(by);
+      if (other !== rule && covers(rule, other)) for (const by of other.by) if (!rule.by.includes(by)) rule.by.push(by);
     }
   }
   const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0); // the same in every locale

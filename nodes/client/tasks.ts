@@ -5,6 +5,7 @@
  * retries included), until a final state or its own deadline.
  */
 import { isPlainObject } from './request';
+import { locate } from './call-path';
 import { OvhApiError, OvhError } from './errors';
 import type { OvhClient } from './client';
 import { sleep } from './retry';
@@ -109,7 +110,9 @@ export const TASK_FAMILIES: TaskFamily[] = [
  * what an access rule must allow beside the call itself. A call whose path names no family's
  * service waits for nothing, and needs nothing more.
  */
-export function taskReadPaths(method: string, callPath: string): string[] {
+export function taskReadPaths(method: string, written: string): string[] {
+  // The path as the API names it: without a version prefix (`/1.0/...`) or a query.
+  const callPath = locate(written.trim()).path;
   if (callPath.startsWith('/v2/')) return method === 'POST' ? [`${callPath}/{id}`] : [callPath];
   const reads: string[] = [];
   for (const family of TASK_FAMILIES) {

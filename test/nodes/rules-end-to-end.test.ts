@@ -1,0 +1,292 @@
+/**
+ * A key made from "Rules for my flows" allows every call the flows make at runtime: the editor's
+ * own gatherCalls (read from ovh-credentials.html and run on the nodes as the editor holds them),
+ * the admin route's answer, then the flow deployed with a consumer key holding exactly those
+ * rules; any 403 at runtime fails. And the route with input made to hurt it.
+ */
+import 'should';
+import fs from 'node:fs';
+import path from 'node:path';
+import { clientFor, repoRoot } from '../helpers';
+import { CLOUD_INSTANCE, CLOUD_PROJECT } from '../simulator/data';
+import {
+  coreNode,
+  helper,
+  load,
+  receive,
+  requestFlow,
+  signatureCredentials,
+  useRuntime,
+  watchFlow,
+  type Msg,
+} from '../helpers/node-red';
+import type { OvhSimulator } from '../simulator/simulator';
+
+type Node = Record<string, unknown>;
+const catchNode = coreNode('common/25-catch.js');
+type Rule = { method: string; path: string };
+
+/** The editor's gatherCalls, as written in the account's dialog, run on these nodes for account "acc". */
+function gatherCalls(nodes: Node[]): { calls: Array<Record<string, unknown>>; unknown: string[] } {
+  const html = fs.readFileSync(path.join(repoRoot, 'nodes', 'ovh-credentials.html'), 'utf8');
+  const start = html.indexOf('function gatherCalls() {');
+  let depth = 0;
+  let end = start;
+  for (let i = html.indexOf('{', start); i < html.length; i++) {
+    if (html[i] === '{') depth++;
+    if (html[i] === '}' && --depth === 0) {
+      end = i + 1;
+      break;
+    }
+  }
+  const RED = {
+    nodes: { eachNode: (cb: (n: Node) => void) => nodes.forEach(cb) },
+    utils: { getNodeLabel: (n: Node, d: string) => (n.name as string) || d },
+  };
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('RED', 'node', `${html.slice(start, end)}; return gatherCalls();`)(RED, { id: 'acc' });
+}
+
+describe('a key made from "Rules for my flows" allows what the flows do', function () {
+  this.timeout(60_000);
+  let sim: OvhSimulator;
+  before(() => helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 }, ovhWatchIntervalMs: 60_000 }));
+  after(() => helper.settings({}));
+  useRuntime((started) => (sim = started));
+
+  /** The rules the route answers for these nodes (as the editor holds them). */
+  const rulesFor = async (editorNodes: Node[]): Promise<Rule[]> => {
+    const { calls, unknown } = gatherCalls(editorNodes);
+    unknown.should.eql([]);
+    const res = await helper.request().post('/ovh-credentials/rules-for-calls').send({ calls });
+    res.status.should.equal(200, JSON.stringify(res.body));
+    return (res.body.rules as Rule[]).map(({ method, path: p }) => ({ method, path: p }));
+  };
+
+  /** Deploys the request node with a key of exactly the gathered rules, sends msg: its output or what Catch got. */
+  const runRequest = async (request: Node, msg: Msg, editorView: Node = request) => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim)); // the routes come with the node types
+    const rules = await rulesFor([{ id: 'req', type: 'ovh-request', account: 'acc', ...editorView }]);
+    await helper.unload();
+    await load(requestFlow(sim, request), signatureCredentials(sim, sim.addConsumerKey(rules)), [catchNode]);
+    const answer = Promise.race<Msg>([receive('out').then(([m]) => m), receive('caught').then(([m]) => ({ caught: m }))]);
+    helper.getNode('req').receive(msg);
+    return {
+      msg: await answer,
+      rules,
+      refused: sim.requests.filter((r) => r.status === 403).map((r) => `${r.method} ${r.path}`),
+    };
+  };
+
+  const server = () => Object.keys(sim.data.servers)[0];
+
+  describe('each kind of call', () => {
+    const families: Array<[string, Node, () => Msg]> = [
+      [
+        'dedicated server',
+        { method: 'POST', path: '/dedicated/server/{serviceName}/reboot', body: 'none' },
+        () => ({ params: { serviceName: server() } }),
+      ],
+      ['VPS', { method: 'POST', path: '/vps/{name}/reboot', body: 'none' }, () => ({ params: { name: sim.data.vps[0] } })],
+      ['IP (block with /)', { method: 'POST', path: '/ip/{ip}/move' }, () => ({ params: { ip: '192.0.2.0/24' } })],
+      [
+        'DNS zone',
+        { method: 'POST', path: '/domain/zone/{zoneName}/import' },
+        () => ({ params: { zoneName: 'example.com' }, payload: { zoneFile: '$ORIGIN example.com.\n@ IN A 203.0.113.10\n' } }),
+      ],
+      [
+        'domain',
+        { method: 'POST', path: '/domain/{serviceName}/nameServers/update' },
+        () => ({ params: { serviceName: 'example.org' }, payload: { nameServers: [{ host: 'ns1.example.net' }] } }),
+      ],
+      [
+        'Public Cloud operation',
+        { method: 'POST', path: '/cloud/project/{serviceName}/region/{regionName}/instance/{instanceId}/reinstall' },
+        () => ({
+          params: { serviceName: CLOUD_PROJECT, regionName: 'GRA11', instanceId: CLOUD_INSTANCE },
+          payload: { imageRegionName: 'GRA11' },
+        }),
+      ],
+      [
+        'SMS (a task read with GET, waited on)',
+        { method: 'GET', path: '/sms/{serviceName}/task/{taskId}' },
+        () => ({ params: { serviceName: 'sms-ab12345-1', taskId: Number(smsTask) } }),
+      ],
+      ['/v2 resource', { method: 'POST', path: '/v2/iam/policy' }, () => ({ payload: { name: 'ops' } })],
+    ];
+    let smsTask = '';
+    for (const [family, request, msg] of families) {
+      it(`waits for a ${family} task with the gathered rules only`, async () => {
+        if (family.startsWith('SMS')) {
+          const client = clientFor(sim);
+          const report = await client.post<{ taskId: number }>(
+            '/sms/{serviceName}/receivers/{slotId}/clean',
+            { freemium: true, priceOnly: false },
+            { params: { serviceName: 'sms-ab12345-1', slotId: 1 } },
+          );
+          smsTask = String(report.taskId);
+          await client.close();
+          sim.requests.length = 0;
+        }
+        const { msg: out, refused } = await runRequest({ ...request, wait: 'task' }, msg());
+        refused.should.eql([]);
+        (out.caught === undefined).should.be.true(JSON.stringify(out.caught?.error));
+        out.ovh.task.should.be.a.String();
+      });
+    }
+
+    it('expands a list read one id at a time (no object pages)', async () => {
+      sim.cachedObjectLists = false;
+      try {
+        const { msg: out, refused } = await runRequest({ method: 'GET', path: '/dedicated/server', mode: 'expand' }, {});
+        refused.should.eql([]);
+        (out.ovh.failures === undefined).should.be.true();
+        out.payload.length.should.equal(12);
+      } finally {
+        sim.cachedObjectLists = true;
+      }
+    });
+
+    it('repeats a read until a condition holds', async () => {
+      const { msg: out, refused } = await runRequest(
+        { method: 'GET', path: '/dedicated/server/{serviceName}', wait: 'until', until: 'payload.state = "ok"' },
+        { params: { serviceName: server() } },
+      );
+      refused.should.eql([]);
+      out.payload.state.should.equal('ok');
+    });
+
+    it('follows /v2 pages', async () => {
+      const { msg: out, refused } = await runRequest({ method: 'GET', path: '/v2/iam/policy', mode: 'pages', pageSize: 2 }, {});
+      refused.should.eql([]);
+      out.payload.should.be.an.Array();
+    });
+
+    for (const objects of [true, false]) {
+      it(`watches a list as objects (${objects ? 'object pages' : 'one read per id'})`, async () => {
+        sim.cachedObjectLists = objects;
+        try {
+          await load(requestFlow(sim, {}), signatureCredentials(sim));
+          const watch = { path: '/dedicated/server', read: 'objects', sendFirst: true };
+          const rules = await rulesFor([{ id: 'w', type: 'ovh-watch', account: 'acc', ...watch }]);
+          await helper.unload();
+          await load(watchFlow(sim, watch), signatureCredentials(sim, sim.addConsumerKey(rules)), [catchNode]);
+          const got = Promise.race<Msg>([receive('out').then(([m]) => m), receive('caught').then(([m]) => ({ caught: m }))]);
+          const out = await got;
+          (out.caught === undefined).should.be.true(JSON.stringify(out.caught?.error));
+        } finally {
+          sim.cachedObjectLists = true;
+        }
+      });
+    }
+  });
+
+  describe('paths and settings as the runtime reads them', () => {
+    it("gathers the task reads of a node saved with the first form (waitTask), which waits even with wait: 'none'", async () => {
+      const legacy = { method: 'POST', path: '/dedicated/server/{serviceName}/reboot', body: 'none', waitTask: true };
+      const {
+        msg: out,
+        refused,
+        rules,
+      } = await runRequest(legacy, { params: { serviceName: server() } }, { ...legacy, wait: 'none' });
+      rules.should.eql([
+        { method: 'POST', path: '/dedicated/server/*/reboot' },
+        { method: 'GET', path: '/dedicated/server/*/task/*' },
+      ]);
+      refused.should.eql([]);
+      (out.caught === undefined).should.be.true(JSON.stringify(out.caught?.error));
+    });
+
+    it('gathers the task reads of a path written with its version (/1.0/...)', async () => {
+      const { msg: out, refused } = await runRequest(
+        { method: 'POST', path: '/1.0/dedicated/server/{serviceName}/reboot', body: 'none', wait: 'task' },
+        { params: { serviceName: server() } },
+      );
+      refused.should.eql([]);
+      (out.caught === undefined).should.be.true(JSON.stringify(out.caught?.error));
+    });
+
+    it('gathers the resource read of a /v2 POST whose path holds a query', async () => {
+      const { msg: out, refused } = await runRequest(
+        { method: 'POST', path: '/v2/iam/policy?origin=flow', wait: 'task' },
+        { payload: { name: 'ops' } },
+      );
+      refused.should.eql([]);
+      (out.caught === undefined).should.be.true(JSON.stringify(out.caught?.error));
+    });
+
+    it('reads an expand path as the runtime does, trimmed, for its items too', async () => {
+      sim.cachedObjectLists = false;
+      try {
+        const { msg: out, refused, rules } = await runRequest({ method: 'GET', path: '/dedicated/server ', mode: 'expand' }, {});
+        rules.should.containEql({ method: 'GET', path: '/dedicated/server/*' });
+        refused.should.eql([]);
+        (out.ovh.failures === undefined).should.be.true();
+      } finally {
+        sim.cachedObjectLists = true;
+      }
+    });
+
+    it('answers the others when one node has a path that makes no rule, naming it', async () => {
+      await load(requestFlow(sim, {}), signatureCredentials(sim));
+      const { calls } = gatherCalls([
+        { id: 'a', type: 'ovh-request', account: 'acc', method: 'GET', path: '/me' },
+        { id: 'b', type: 'ovh-watch', account: 'acc', path: ' /sms/sms-ab12345-1/incoming' },
+        { id: 'c', type: 'ovh-request', account: 'acc', method: 'GET', path: '/me/../dedicated/server', name: 'dotted' },
+      ]);
+      const res = await helper.request().post('/ovh-credentials/rules-for-calls').send({ calls });
+      res.status.should.equal(200, JSON.stringify(res.body));
+      res.body.rules.map((r: Rule) => `${r.method} ${r.path}`).should.eql(['GET /me', 'GET /sms/sms-ab12345-1/incoming']);
+      res.body.unusable.should.match([{ by: 'dotted', reason: /\.\./ }]);
+    });
+  });
+
+  describe('the admin route with malformed input', () => {
+    beforeEach(() => load(requestFlow(sim, {}), signatureCredentials(sim)));
+    const ask = (body: unknown) =>
+      helper
+        .request()
+        .post('/ovh-credentials/rules-for-calls')
+        .send(body as object);
+
+    it('names huge paths, refuses too many calls and non-string fields, and ignores wait values that are not strings', async () => {
+      (await ask({ calls: [{ method: 'GET', path: '/' + 'a'.repeat(600), by: 'x' }] })).body.unusable.should.match([{ by: 'x' }]);
+      (await ask({ calls: Array.from({ length: 2001 }, () => ({ method: 'GET', path: '/me', by: 'x' })) })).status.should.equal(
+        400,
+      );
+      (await ask({ calls: [{ method: 'GET', path: ['/me'], by: 'x' }] })).status.should.equal(400);
+      (await ask({ calls: [{ method: 'GET', path: '/me', by: 'x', wait: { task: 1 } }] })).status.should.equal(200);
+      (await ask({ calls: [{ method: 'GET', path: '/me', by: 'x', wait: ['task'], mode: 42 }] })).status.should.equal(200);
+    });
+
+    it('makes no rule of a path holding "*", which a rule would read as anything (DELETE /*)', async () => {
+      const res = await ask({ calls: [{ method: 'DELETE', path: '/*', by: 'cleanup' }] });
+      res.body.rules.should.eql([]);
+      res.body.unusable.should.eql([{ by: 'cleanup', reason: 'a path holding *' }]);
+    });
+
+    it('answers hundreds of intricate paths in bounded time, without holding Node-RED for long', async () => {
+      const a = 'a'.repeat(480);
+      // /*aaaa...c<i> against /aaaa...<i>: each comparison O(n*m); one work budget for the whole answer.
+      const calls = Array.from({ length: 400 }, (_, i) => ({
+        method: 'GET',
+        path: i % 2 ? `/{}${a}c${i}` : `/${a}${i}`,
+        by: 'x',
+      }));
+      const started = Date.now();
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 100);
+      const res = await ask({ calls });
+      clearInterval(ticker);
+      const took = Date.now() - started;
+      res.status.should.be.oneOf(200, 400);
+      took.should.be.below(3000, `${took} ms, ${ticks} event loop ticks`);
+    });
+
+    it('makes no rule of a ".." segment, which the runtime refuses', async () => {
+      const res = await ask({ calls: [{ method: 'GET', path: '/me/../dedicated/server', by: 'x' }] });
+      res.body.rules.should.eql([]);
+      res.body.unusable.should.match([{ by: 'x' }]);
+    });
+  });
+});
