@@ -277,4 +277,19 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     await page.screenshot({ path: path.join(screenshotDir, 'dashboard.png') });
     noProblems();
   });
+
+  it('says which read failed and why, on the page, and keeps the last values', async () => {
+    // The SMS account read refused once (as a key without its rule is), at the next refresh (once
+    // the deploy's own reads are done).
+    const credits = page.locator(`${widget('ui-text', 'SMS credits')} .nrdb-ui-text-value`);
+    await credits.filter({ hasText: /\d/ }).waitFor({ timeout: 10_000 });
+    sim.injectFault({ kind: 'status', status: 403, method: 'GET', path: /^\/1\.0\/sms\// });
+    const refreshed = await admin(nodeRed, 'POST', `/inject/${idOf(flow, 'inject', 'at deploy, every 5 min')}`);
+    refreshed.status.should.equal(200, refreshed.text);
+    const problem = page.locator(`${widget('ui-text', 'last problem')} .nrdb-ui-text-value`);
+    await problem.filter({ hasText: /^SMS credits: / }).waitFor({ timeout: 10_000 });
+    (await problem.textContent())!.should.match(/^SMS credits: .*403/);
+    (await credits.textContent())!.trim().should.equal(String(sim.data.sms[SMS_ACCOUNT].creditsLeft));
+    noProblems(); // on the page, not in the log
+  });
 });
