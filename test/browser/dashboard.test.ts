@@ -125,9 +125,18 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     // Its account pointed at the simulator, with the simulator's keys.
     flow = imported.flow.map((n) => (n.type === 'ovh-credentials' ? { ...n, endpoint: 'custom', url: sim.baseUrl } : n));
     const account = flow.find((n) => n.type === 'ovh-credentials')!.id as string;
+    const started = () => nodeRed.output.join('').split('Started flows').length;
+    const before = started();
     await deploy(nodeRed, flow, {
       [account]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: sim.addConsumerKey(RULES) },
     });
+    // The page is opened once the flows (the dashboard's socket server among them) have started:
+    // a deploy may answer before, and a page opened too early waits for data that went out before it.
+    const deadline = Date.now() + 60_000;
+    while (started() === before || (await fetch(`${nodeRed.url}/dashboard/ops`)).status !== 200) {
+      if (Date.now() > deadline) throw new Error(`the dashboard did not start:\n${nodeRed.output.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     page = await browser.newPage({ viewport: { width: 1280, height: 1300 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${nodeRed.url}/dashboard/ops`);
@@ -167,7 +176,14 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
 
   it('loads, with no error on the page or from the flow', async () => {
     nodeRed.output.join('').should.match(/Node-RED Dashboard 2\.0 \(v[\d.]+\) started at \/dashboard/);
-    await page.waitForSelector(`${widget('ui-table', 'servers')} tbody tr`, { timeout: 30_000 });
+    try {
+      await page.waitForSelector(`${widget('ui-table', 'servers')} tbody tr`, { timeout: 30_000 });
+    } catch (err) {
+      // What the page and Node-RED showed instead, for whoever reads a failed run.
+      const body = (await page.textContent('body'))?.slice(0, 500);
+      const calls = sim.received().map((r) => `${r.method} ${r.path} ${r.status}`);
+      throw new Error(`${(err as Error).message}\npage: ${body}\ncalls: ${calls.join(', ')}\n${nodeRed.output.join('')}`);
+    }
     noProblems();
   });
 
