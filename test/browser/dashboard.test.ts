@@ -182,7 +182,9 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
       // What the page and Node-RED showed instead, for whoever reads a failed run.
       const body = (await page.textContent('body'))?.slice(0, 500);
       const calls = sim.received().map((r) => `${r.method} ${r.path} ${r.status}`);
-      throw new Error(`${(err as Error).message}\npage: ${body}\ncalls: ${calls.join(', ')}\n${nodeRed.output.join('')}`);
+      throw new Error(`${(err as Error).message}\npage: ${body}\ncalls: ${calls.join(', ')}\n${nodeRed.output.join('')}`, {
+        cause: err,
+      });
     }
     noProblems();
   });

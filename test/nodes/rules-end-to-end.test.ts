@@ -43,7 +43,6 @@ function gatherCalls(nodes: Node[]): { calls: Array<Record<string, unknown>>; un
     nodes: { eachNode: (cb: (n: Node) => void) => nodes.forEach(cb) },
     utils: { getNodeLabel: (n: Node, d: string) => (n.name as string) || d },
   };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('RED', 'node', `${html.slice(start, end)}; return gatherCalls();`)(RED, { id: 'acc' });
 }
 
