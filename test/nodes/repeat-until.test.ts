@@ -1,7 +1,7 @@
 /**
  * "Read again until a condition holds" on ovh-request, in the runtime against the simulator: a
  * GET read until its JSONata condition holds on the msg it would send, the last answer to Catch
- * when the wait ends first, refusals said at deploy and with each msg, and a redeploy ending
+ * when the wait ends first (a slow read included), a condition answering neither true nor false, refusals said at deploy and with each msg, and a redeploy ending
  * the wait.
  */
 import should from 'should';
@@ -149,5 +149,51 @@ describe('ovh-request reading again until a condition holds', function () {
     const reads = serverReads();
     await new Promise((resolve) => setTimeout(resolve, 100));
     serverReads().should.equal(reads);
+  });
+
+  it('ends the wait at its timeout even when a read is slow', async () => {
+    await load(
+      requestFlow(sim, {
+        method: 'GET',
+        path: `/dedicated/server/${server}`,
+        wait: 'until',
+        until: 'payload.state = "ok"',
+        taskTimeout: 1,
+      }),
+      signatureCredentials(sim),
+    );
+    // The second read (the first re-read: the fault is set as it arrives) takes 4 s; the wait is 1 s.
+    let reads = 0;
+    sim.onReceived = (r) => {
+      if (r.method === 'GET' && r.path.endsWith(server) && ++reads === 2)
+        sim.injectFault({ kind: 'slow', delayMs: 4000, path: new RegExp(`${server.replace(/\./g, '\\.')}$`) });
+    };
+    const started = Date.now();
+    const caught = receive('caught', 1, 8000);
+    helper.getNode('req').receive({});
+    const [msg] = await caught;
+    sim.onReceived = undefined;
+    (Date.now() - started).should.be.below(2000);
+    msg.error.code.should.equal('REPEAT_TIMEOUT');
+    msg.payload.state.should.equal('error'); // the last answer read
+  });
+
+  it('a condition that answers something else than true/false is refused, not taken as true', async () => {
+    // A common slip: the field, not a comparison. "error" is truthy: the wait ends at once on a server in error.
+    await load(
+      requestFlow(sim, {
+        method: 'GET',
+        path: `/dedicated/server/${server}`,
+        wait: 'until',
+        until: 'payload.state',
+        taskTimeout: 1,
+      }),
+      signatureCredentials(sim),
+    );
+    const answer = Promise.race<Msg[]>([receive('out'), receive('caught').then(([m]) => [{ caught: m }])]);
+    helper.getNode('req').receive({});
+    const msg = (await answer)[0];
+    should(msg.caught).be.ok();
+    msg.caught.error.message.should.match(/until-not-boolean/);
   });
 });
