@@ -1,8 +1,8 @@
 /**
  * "Read again until a condition holds" on ovh-request, in the runtime against the simulator: a
  * GET read until its JSONata condition holds on the msg it would send, the last answer to Catch
- * when the wait ends first (a slow read included), a condition answering neither true nor false, refusals said at deploy and with each msg, and a redeploy ending
- * the wait.
+ * when the wait ends first (a slow read included), a condition answering neither true nor false
+ * refused, refusals said at deploy and with each msg, and a redeploy ending the wait.
  */
 import should from 'should';
 import { OvhSimulator } from '../simulator/simulator';
