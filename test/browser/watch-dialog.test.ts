@@ -44,6 +44,8 @@ describe('the watch dialog in a real browser', function () {
       await suggestion.waitFor({ timeout: 20_000 });
       const offered = await page.$$eval('.red-ui-autoComplete-container li', (els) => els.map((el) => el.textContent ?? ''));
       offered.every((text) => text.startsWith('/sms/')).should.be.true(offered.join());
+      // GET operations only: /incoming/{id} is also a DELETE, and is offered once.
+      offered.filter((text) => text === '/sms/{serviceName}/incoming/{id}').should.have.length(1, offered.join());
       await page.fill('#node-input-path', '/sms/{serviceName}/incoming');
       await page.dispatchEvent('#node-input-path', 'change');
       await page.waitForSelector('#ovh-watch-placeholder:has-text("Write the value of {serviceName} into the path")');
