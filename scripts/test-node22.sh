@@ -11,4 +11,4 @@ fi
 node22="$prefix/node_modules/.bin/node"
 echo "Running the tests on Node.js $("$node22" --version) with Node-RED $("$node22" -p "require('./$prefix/node_modules/node-red/package.json').version")"
 [ -d dist ] || npm run build
-NODE_RED_DIR="$prefix/node_modules/node-red" "$node22" node_modules/mocha/bin/mocha.js
+NODE_RED_DIR="$prefix/node_modules/node-red" "$node22" node_modules/mocha/bin/mocha.js 'dist/test/**/*.test.js'
