@@ -34,6 +34,8 @@ export interface NodeRedOptions {
 
 export interface StartedNodeRed {
   url: string;
+  /** The Node-RED process (to read its memory from /proc). */
+  pid: number;
   userDir: string;
   /** Everything the process printed. */
   output: string[];
@@ -124,6 +126,7 @@ module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(option
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     userDir,
     output,
     async stop() {
