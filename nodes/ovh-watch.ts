@@ -5,13 +5,14 @@
  * changed in it, or the object with the fields that changed. What it has seen is kept in its
  * context, so a restart with a persistent context store does not send old items again.
  */
-import { OvhInputError, pathTemplateError, type OvhClient } from './client';
+import { OvhInputError, type OvhClient } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './node-red';
 import { runSequence, type ModeRun, type Step } from './request-modes';
 import { errorFields, factsOf, writeFailure } from './request-message';
 import { readSettings, wholeNumber, type Bound } from './request-settings';
 import { compare, nothingLike, seenOf, type Event, type Seen } from './watch-changes';
+import { watchPathProblem } from './watch-path';
 
 const WATCH_BOUNDS = {
   /** Seconds between two checks: OVHcloud's fair use is about 60 calls a minute per account. */
@@ -124,11 +125,7 @@ class Watcher {
 
   private problem(): string | undefined {
     if (!this.node.account) return this.RED._('ovh-watch.errors.no-account');
-    if (!this.path.startsWith('/')) return this.RED._('ovh-watch.errors.no-path');
-    const placeholder = /\{[^}]*\}/.exec(this.path);
-    if (placeholder) return this.RED._('ovh-watch.errors.placeholder', { placeholder: placeholder[0], path: this.path });
-    // The request's own rules, so a path that can never be sent is said once, not at every check.
-    return pathTemplateError(this.path);
+    return watchPathProblem(this.path, (key, substitutions) => this.RED._(key, substitutions));
   }
 
   private schedule(delayMs: number): void {

@@ -49,6 +49,12 @@ describe('the watch dialog in a real browser', function () {
       await page.fill('#node-input-path', '/sms/{serviceName}/incoming');
       await page.dispatchEvent('#node-input-path', 'change');
       await page.waitForSelector('#ovh-watch-placeholder:has-text("Write the value of {serviceName} into the path")');
+      // What the runtime would refuse when the node starts is flagged before deploy: the request's rules for a path.
+      for (const refused of ['/sms/{serviceName}/incoming', '//me', '/sms/../me', '/me#x', 'me']) {
+        await page.fill('#node-input-path', refused);
+        await page.dispatchEvent('#node-input-path', 'change');
+        (await page.evaluate(() => $('#node-input-path').hasClass('input-error'))).should.be.true(refused);
+      }
       // The GET as the API describes it: a list of ids suggests reading it as objects; a typo is named.
       await page.fill('#node-input-path', '/sms/sms-ab12345-1/incoming');
       await page.dispatchEvent('#node-input-path', 'change');

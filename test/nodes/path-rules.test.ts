@@ -1,6 +1,7 @@
 /**
- * The request dialog checks a path in the browser with its own copy of the runtime's rules:
- * both must give the same verdict on the same input, whatever it is.
+ * The request dialog checks a path in the browser with its own copy of the runtime's rules, and
+ * the watch dialog with that same copy plus the watch's own rules: each dialog must give the
+ * runtime's verdict on the same input, whatever it is.
  */
 import 'should';
 import fs from 'node:fs';
@@ -8,22 +9,42 @@ import path from 'node:path';
 import vm from 'node:vm';
 import fc from 'fast-check';
 import { pathTemplateError } from '../../nodes/client';
+import { watchPathProblem } from '../../nodes/watch-path';
 import { repoRoot } from '../helpers';
 
-/** The dialog's validPath, taken from the editor file as the browser runs it. */
-function editorValidPath(): (value: unknown) => boolean {
-  const html = fs.readFileSync(path.join(repoRoot, 'nodes', 'ovh-request.html'), 'utf8');
-  const start = html.indexOf('function validPath(');
+type Verdict = (value: unknown) => boolean;
+
+/** A function of an editor file, as the browser runs it, in a context holding `globals`. */
+function editorFunction(file: string, name: string, globals: Record<string, unknown> = {}): Verdict {
+  const html = fs.readFileSync(path.join(repoRoot, 'nodes', file), 'utf8');
+  const start = html.indexOf(`function ${name}(`);
   const end = html.indexOf('\n    }\n', start);
-  if (start === -1 || end === -1) throw new Error('validPath not found in ovh-request.html');
-  return vm.runInNewContext(`(${html.slice(start, end + 6)})`) as (value: unknown) => boolean;
+  if (start === -1 || end === -1) throw new Error(`${name} not found in ${file}`);
+  return vm.runInNewContext(`(${html.slice(start, end + 6)})`, globals) as Verdict;
+}
+
+/** The request dialog's validPath. */
+function editorValidPath(): Verdict {
+  return editorFunction('ovh-request.html', 'validPath');
+}
+
+/** The watch dialog's check, with the rule the request dialog shares in the page (window.OvhCloudEditor). */
+function editorWatchPathValid(): Verdict {
+  return editorFunction('ovh-watch.html', 'watchPathValid', { window: { OvhCloudEditor: { validPath: editorValidPath() } } });
 }
 
 describe('path rules in the editor and the runtime', () => {
   const validPath = editorValidPath();
+  const watchPathValid = editorWatchPathValid();
   const agree = (p: string) => {
     const runtime = pathTemplateError(p);
-    validPath(p).should.equal(runtime === undefined, `"${JSON.stringify(p)}": runtime says ${runtime ?? 'ok'}`);
+    validPath(p).should.equal(runtime === undefined, `request ${JSON.stringify(p)}: runtime says ${runtime ?? 'ok'}`);
+    // The watch node trims its path, then checks it (ovh-watch.ts).
+    const watchRuntime = watchPathProblem(p.trim(), (key) => key);
+    watchPathValid(p).should.equal(
+      watchRuntime === undefined,
+      `watch ${JSON.stringify(p)}: runtime says ${watchRuntime ?? 'ok'}`,
+    );
   };
 
   it('agree on the paths people write and the mistakes they make', () => {
@@ -55,6 +76,11 @@ describe('path rules in the editor and the runtime', () => {
       '/a/{b}{c}',
       '/é/✓',
       '/a b',
+      '//me',
+      '/sms/{serviceName}/incoming',
+      '/sms/sms-ab12345-1/incoming?tag=x',
+      '#',
+      '/a/..',
     ]) {
       agree(p);
     }

@@ -180,6 +180,12 @@ export class OvhSimulator {
   /** How many TCP connections clients opened: kept-alive clients open few. */
   connections = 0;
   data: SimData = buildData();
+  /**
+   * Rewrites the API's description before it is served: `file` is `1.0/index.json`,
+   * `1.0/domain.json`... (e.g. a description holding markup, for the editor); undefined: the
+   * copies as they are.
+   */
+  rewriteDescription: ((file: string, description: unknown) => unknown) | undefined;
 
   private server!: http.Server;
   private readonly sockets = new Set<Socket>();
@@ -522,7 +528,11 @@ export class OvhSimulator {
     if (!resolved.startsWith(SCHEMA_DIR + path.sep) || !fs.existsSync(resolved)) {
       return this.send(res, record, 404, { class: 'Client::NotFound', message: `No schema ${record.path}` });
     }
-    const text = fs.readFileSync(resolved);
+    let text = fs.readFileSync(resolved);
+    if (this.rewriteDescription) {
+      const file = path.relative(SCHEMA_DIR, resolved).split(path.sep).join('/');
+      text = Buffer.from(JSON.stringify(this.rewriteDescription(file, JSON.parse(text.toString('utf8')))));
+    }
     record.status = 200;
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': text.length });
     res.end(text);
