@@ -17,11 +17,30 @@ import {
   type FlowCall,
   type Rule,
 } from './client';
+import { TooMuchWorkError, WorkDeadline } from './client/flow-rules';
 import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 
-/** More calls than any flow makes: an answer stays small. */
+/**
+ * What one question may cost. Node-RED's admin body parser has already read and parsed the body
+ * before this route runs, up to its `apiMaxLength` setting (5 MB by default): that much is out of
+ * this route's hands (lower `apiMaxLength` to bound it). These bounds keep the rest small:
+ * - MOST_CALLS: more calls than any set of flows makes (a few hundred is already many); with
+ *   expand's items and a task's reads, a few thousand rules at most.
+ * - MOST_TEXT: a path or a name longer than any real one.
+ * - MOST_BODY_BYTES: 2,000 calls with a path and a name of 500 characters each; a larger body is
+ *   refused by its Content-Length before any of it is read.
+ * - MOST_WORK_MS: the whole answer, reading the calls and comparing the rules, works at most
+ *   this long, then answers 413 rather than holding the event loop (every other flow waits while
+ *   it works). Honest flows are answered in a few milliseconds (calls are compared only within a
+ *   method and with the rules their literal prefix reaches); only input made to hurt comes near.
+ */
 const MOST_CALLS = 2000;
 const MOST_TEXT = 500;
+const MOST_BODY_BYTES = 1024 * 1024;
+const MOST_WORK_MS = 50;
+
+/** A question larger than this route answers: 413, with what to change. */
+class TooLarge extends Error {}
 
 /** A node whose call no rule can be made for: named in the answer, not a refusal of every node. */
 class UnusableCall extends Error {
@@ -64,7 +83,13 @@ function rulesOf(raw: unknown): Rule[] | undefined {
   if (raw === undefined) return undefined;
   if (!Array.isArray(raw) || raw.length > MOST_CALLS) throw new OvhInputError('keyRules is a list of {method, path}');
   return raw.map((r: unknown) => {
-    if (!isPlainObject(r) || typeof r.method !== 'string' || typeof r.path !== 'string' || r.path.length > MOST_TEXT) {
+    if (
+      !isPlainObject(r) ||
+      typeof r.method !== 'string' ||
+      typeof r.path !== 'string' ||
+      r.path.length > MOST_TEXT ||
+      r.method.length > MOST_TEXT
+    ) {
       throw new OvhInputError('keyRules is a list of {method, path}');
     }
     return { method: r.method.toUpperCase(), path: r.path };
@@ -77,12 +102,20 @@ export function registerRulesRoute(RED: NodeAPI): void {
     RED.auth.needsPermission('ovh-credentials.read'),
     (req: AdminRequest, res: AdminResponse) => {
       try {
+        const length = Number(req.headers['content-length']);
+        if (length > MOST_BODY_BYTES) {
+          throw new TooLarge(
+            `The calls are more than ${MOST_BODY_BYTES / 1024 / 1024} MB of JSON (${length} bytes): too many to compare`,
+          );
+        }
+        const deadline = new WorkDeadline(MOST_WORK_MS);
         const calls = isPlainObject(req.body) ? req.body.calls : undefined;
         if (!Array.isArray(calls) || calls.length > MOST_CALLS)
           throw new OvhInputError(`Send {calls: [...]}, at most ${MOST_CALLS}`);
         const gathered: FlowCall[] = [];
         const unusable: Array<{ by: string; reason: string }> = [];
         for (const raw of calls) {
+          deadline.check(); // reading a call checks its path as a request would: microseconds, not steps
           try {
             gathered.push(...callsOf(raw));
           } catch (err) {
@@ -91,14 +124,13 @@ export function registerRulesRoute(RED: NodeAPI): void {
           }
         }
         const keyRules = isPlainObject(req.body) ? rulesOf(req.body.keyRules) : undefined;
-        res.status(200).json({
-          rules: rulesForCalls(gathered),
-          unusable,
-          // With the rules of the key in use (the Check's answer): what they do not allow, what no call uses.
-          ...(keyRules ? { comparison: compareRules(keyRules, gathered) } : {}),
-        });
+        const rules = rulesForCalls(gathered, deadline);
+        // With the rules of the key in use (the Check's answer): what they do not allow, what no call uses.
+        const comparison = keyRules ? compareRules(keyRules, gathered, deadline) : undefined;
+        res.status(200).json({ rules, unusable, ...(comparison ? { comparison } : {}) });
       } catch (err) {
-        res.status(400).json({ error: err instanceof Error ? err.message : String(err) });
+        const tooLarge = err instanceof TooLarge || err instanceof TooMuchWorkError;
+        res.status(tooLarge ? 413 : 400).json({ error: err instanceof Error ? err.message : String(err) });
       }
     },
   );
