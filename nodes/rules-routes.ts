@@ -7,17 +7,22 @@
  */
 import {
   OvhInputError,
-  compareRules,
   isPlainObject,
   itemPath,
   normalizeMethod,
   pathTemplateError,
-  rulesForCalls,
   taskReadPaths,
   type FlowCall,
   type Rule,
 } from './client';
-import { TooMuchWorkError, WorkDeadline } from './client/flow-rules';
+import {
+  TooMuchWorkError,
+  WorkDeadline,
+  compareRulesWork,
+  finishInSlices,
+  rulesForCallsWork,
+  type Work,
+} from './client/flow-rules';
 import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 
 /**
@@ -28,19 +33,33 @@ import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
  *   expand's items and a task's reads, a few thousand rules at most.
  * - MOST_TEXT: a path or a name longer than any real one.
  * - MOST_BODY_BYTES: 2,000 calls with a path and a name of 500 characters each; a larger body is
- *   refused by its Content-Length before any of it is read.
- * - MOST_WORK_MS: the whole answer, reading the calls and comparing the rules, works at most
- *   this long, then answers 413 rather than holding the event loop (every other flow waits while
- *   it works). Honest flows are answered in a few milliseconds (calls are compared only within a
- *   method and with the rules their literal prefix reaches); only input made to hurt comes near.
+ *   refused by its Content-Length before any work on it.
+ * - SLICE_MS: the work pauses whenever it has held the event loop this long, so other flows and
+ *   requests run between its slices; one question works at a time, or the slices of several would
+ *   run back to back.
+ * - MOST_WORK_MS: from its arrival (waiting for another question included), a question is
+ *   answered within this time or refused with 413. Honest flows take a few milliseconds of work
+ *   (calls are compared only within a method and with the rules their literal prefix reaches);
+ *   on a loaded machine, or a small one, the slices leave room for them. Only input made to hurt
+ *   comes near: a few hundred milliseconds of one core at most, never the event loop for long.
  */
 const MOST_CALLS = 2000;
 const MOST_TEXT = 500;
 const MOST_BODY_BYTES = 1024 * 1024;
-const MOST_WORK_MS = 50;
+const SLICE_MS = 10;
+const MOST_WORK_MS = 500;
 
 /** A question larger than this route answers: 413, with what to change. */
 class TooLarge extends Error {}
+
+/** The question being worked on: the next one starts when it ends. */
+let working: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const done = working.then(work);
+  working = done.catch(() => undefined);
+  return done;
+}
 
 /** A node whose call no rule can be made for: named in the answer, not a refusal of every node. */
 class UnusableCall extends Error {
@@ -96,11 +115,34 @@ function rulesOf(raw: unknown): Rule[] | undefined {
   });
 }
 
+/** The answer to one question: the rules for its calls, the calls that make none, and the Check's comparison. */
+function* answerOf(body: unknown, deadline: WorkDeadline): Work<object> {
+  const calls = isPlainObject(body) ? body.calls : undefined;
+  if (!Array.isArray(calls) || calls.length > MOST_CALLS) throw new OvhInputError(`Send {calls: [...]}, at most ${MOST_CALLS}`);
+  const gathered: FlowCall[] = [];
+  const unusable: Array<{ by: string; reason: string }> = [];
+  for (const raw of calls) {
+    deadline.check(); // reading a call checks its path as a request would: microseconds, not steps
+    if (deadline.sliceOver) yield;
+    try {
+      gathered.push(...callsOf(raw));
+    } catch (err) {
+      if (!(err instanceof UnusableCall)) throw err;
+      unusable.push({ by: err.by, reason: err.message });
+    }
+  }
+  const keyRules = isPlainObject(body) ? rulesOf(body.keyRules) : undefined;
+  const rules = yield* rulesForCallsWork(gathered, deadline);
+  // With the rules of the key in use (the Check's answer): what they do not allow, what no call uses.
+  const comparison = keyRules ? yield* compareRulesWork(keyRules, gathered, deadline) : undefined;
+  return { rules, unusable, ...(comparison ? { comparison } : {}) };
+}
+
 export function registerRulesRoute(RED: NodeAPI): void {
   RED.httpAdmin.post(
     '/ovh-credentials/rules-for-calls',
     RED.auth.needsPermission('ovh-credentials.read'),
-    (req: AdminRequest, res: AdminResponse) => {
+    async (req: AdminRequest, res: AdminResponse) => {
       try {
         const length = Number(req.headers['content-length']);
         if (length > MOST_BODY_BYTES) {
@@ -108,26 +150,8 @@ export function registerRulesRoute(RED: NodeAPI): void {
             `The calls are more than ${MOST_BODY_BYTES / 1024 / 1024} MB of JSON (${length} bytes): too many to compare`,
           );
         }
-        const deadline = new WorkDeadline(MOST_WORK_MS);
-        const calls = isPlainObject(req.body) ? req.body.calls : undefined;
-        if (!Array.isArray(calls) || calls.length > MOST_CALLS)
-          throw new OvhInputError(`Send {calls: [...]}, at most ${MOST_CALLS}`);
-        const gathered: FlowCall[] = [];
-        const unusable: Array<{ by: string; reason: string }> = [];
-        for (const raw of calls) {
-          deadline.check(); // reading a call checks its path as a request would: microseconds, not steps
-          try {
-            gathered.push(...callsOf(raw));
-          } catch (err) {
-            if (!(err instanceof UnusableCall)) throw err;
-            unusable.push({ by: err.by, reason: err.message });
-          }
-        }
-        const keyRules = isPlainObject(req.body) ? rulesOf(req.body.keyRules) : undefined;
-        const rules = rulesForCalls(gathered, deadline);
-        // With the rules of the key in use (the Check's answer): what they do not allow, what no call uses.
-        const comparison = keyRules ? compareRules(keyRules, gathered, deadline) : undefined;
-        res.status(200).json({ rules, unusable, ...(comparison ? { comparison } : {}) });
+        const deadline = new WorkDeadline(MOST_WORK_MS, SLICE_MS);
+        res.status(200).json(await oneAtATime(() => finishInSlices(answerOf(req.body, deadline), deadline)));
       } catch (err) {
         const tooLarge = err instanceof TooLarge || err instanceof TooMuchWorkError;
         res.status(tooLarge ? 413 : 400).json({ error: err instanceof Error ? err.message : String(err) });

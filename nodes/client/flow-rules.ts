@@ -7,7 +7,8 @@
  * Whoever may read the flows asks, so the work is near-linear in the calls and has a deadline in
  * milliseconds: rules are compared only within one method, and a rule only with the rules its
  * literal prefix can reach (see PrefixIndex and SortedPaths); past the deadline, the question is
- * refused (TooMuchWorkError) rather than holding the runtime's event loop.
+ * refused (TooMuchWorkError). The `...Work` forms may pause between slices (finishInSlices), so
+ * that even the work up to the deadline never holds the runtime's event loop for long.
  */
 import { locate } from './call-path';
 
@@ -61,17 +62,25 @@ const STEPS_BETWEEN_LOOKS = 1024;
 /**
  * How long one question may work, in milliseconds of the clock, not in steps: a step count is
  * either too small for a large honest answer or seconds long on a slow machine. Rules come from
- * whoever asks, and a rule such as `/*a*a*a...` makes any matcher work hard.
+ * whoever asks, and a rule such as `/*a*a*a...` makes any matcher work hard. With a slice length,
+ * the work also pauses (see `Work`) each time it has held the event loop that long.
  */
 export class WorkDeadline {
   private readonly end: number;
+  private sliceEnd = Infinity;
   private steps = 0;
+  /** Whether this slice is over: the work yields at its next pause point. */
+  sliceOver = false;
 
-  constructor(readonly ms = 50) {
+  constructor(
+    readonly ms = 50,
+    private readonly sliceMs = Infinity,
+  ) {
     this.end = performance.now() + ms;
+    this.nextSlice();
   }
 
-  /** Counts steps of work; every few thousand, looks at the clock. */
+  /** Counts steps of work; every thousand or so, looks at the clock. */
   spend(steps = 1): void {
     this.steps += steps;
     if (this.steps < STEPS_BETWEEN_LOOKS) return;
@@ -81,7 +90,36 @@ export class WorkDeadline {
 
   /** Looks at the clock now (for work whose steps are too uneven to count). */
   check(): void {
-    if (performance.now() > this.end) throw new TooMuchWorkError(this.ms);
+    const now = performance.now();
+    if (now > this.end) throw new TooMuchWorkError(this.ms);
+    if (now > this.sliceEnd) this.sliceOver = true;
+  }
+
+  nextSlice(): void {
+    this.sliceEnd = performance.now() + this.sliceMs;
+    this.sliceOver = false;
+  }
+}
+
+/** Work that may pause where it yields (when its deadline's slice is over), then returns its answer. */
+export type Work<T> = Generator<void, T, void>;
+
+/** Does the work at once, pausing nowhere. */
+export function finish<T>(work: Work<T>): T {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Does the work a slice at a time, letting the event loop run (other flows, other requests) between slices. */
+export async function finishInSlices<T>(work: Work<T>, deadline: WorkDeadline): Promise<T> {
+  deadline.nextSlice();
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+    deadline.nextSlice();
   }
 }
 
@@ -224,36 +262,45 @@ function byMethod<T>(items: readonly T[], methodOf: (item: T) => string): Map<st
   return groups;
 }
 
-/** A call's own rule while the answer is made: where it first came, and who needs it (as a set too). */
+/** A call's own rule while the answer is made: where it first came, and who needs it. */
 interface OwnRule {
   rule: NeededRule;
   position: number;
-  callers: Set<string>;
+  /** The callers as a set, once they are too many to look through (most rules have one or two). */
+  callers?: Set<string>;
 }
 
 /** The fewest rules that allow every call, each listing who needs it. */
 export function rulesForCalls(calls: readonly FlowCall[], deadline: WorkDeadline = new WorkDeadline()): NeededRule[] {
+  return finish(rulesForCallsWork(calls, deadline));
+}
+
+/** rulesForCalls, as work that may pause. */
+export function* rulesForCallsWork(calls: readonly FlowCall[], deadline: WorkDeadline): Work<NeededRule[]> {
   const own = new Map<string, OwnRule>();
   for (const call of calls) {
     deadline.spend(call.path.length);
+    if (deadline.sliceOver) yield;
     const rule = ruleOf(call.method, call.path);
     const key = `${rule.method} ${rule.path}`;
     let known = own.get(key);
-    if (!known) own.set(key, (known = { rule: { ...rule, by: [] }, position: own.size, callers: new Set() }));
-    addCallers(known, [call.by]);
+    if (!known) own.set(key, (known = { rule: { ...rule, by: [] }, position: own.size }));
+    addCaller(known, call.by);
   }
   const kept: NeededRule[] = [];
-  for (const group of byMethod([...own.values()], (o) => o.rule.method).values())
-    kept.push(...fewestOfOneMethod(group, deadline));
+  for (const group of byMethod([...own.values()], (o) => o.rule.method).values()) {
+    kept.push(...(yield* fewestOfOneMethod(group, deadline)));
+  }
   return kept.sort((a, b) => order(a.path, b.path) || order(a.method, b.method));
 }
 
-function addCallers(to: OwnRule, callers: readonly string[]): void {
-  for (const by of callers) {
-    if (to.callers.has(by)) continue;
-    to.callers.add(by);
-    to.rule.by.push(by);
-  }
+/** Adds a caller to a rule's, once. */
+function addCaller(to: OwnRule, by: string): void {
+  const { by: callers } = to.rule;
+  if (!to.callers && callers.length > 16) to.callers = new Set(callers);
+  if (to.callers ? to.callers.has(by) : callers.includes(by)) return;
+  to.callers?.add(by);
+  callers.push(by);
 }
 
 /**
@@ -262,26 +309,45 @@ function addCallers(to: OwnRule, callers: readonly string[]): void {
  * that may cover it (their literal prefix begins its path) and the rules it may cover (their path
  * begins with its literal prefix).
  */
-function fewestOfOneMethod(group: readonly OwnRule[], deadline: WorkDeadline): NeededRule[] {
+function* fewestOfOneMethod(group: readonly OwnRule[], deadline: WorkDeadline): Work<NeededRule[]> {
   const covers = (rule: OwnRule, other: OwnRule) => globMatches(rule.rule.path, other.rule.path, deadline);
-  const wider = new PrefixIndex(group.map((o) => [literalPrefix(o.rule.path), o] as const));
-  // A rule another (different) rule covers is not needed: its calls go under the wider one.
-  const kept = group.filter(
-    (rule) =>
-      !wider.beginning(rule.rule.path, deadline).some((other) => other !== rule && covers(other, rule) && !covers(rule, other)),
+  // A path without `*` covers only itself: only rules with one may be wider than another.
+  const wider = new PrefixIndex(
+    group.filter((o) => o.rule.path.includes('*')).map((o) => [literalPrefix(o.rule.path), o] as const),
   );
+  // A rule another (different) rule covers is not needed: its calls go under the wider one.
+  const kept: OwnRule[] = [];
+  for (const rule of group) {
+    const widened = yield* some(
+      wider.beginning(rule.rule.path, deadline),
+      deadline,
+      (other) => other !== rule && covers(other, rule) && !covers(rule, other),
+    );
+    if (!widened) kept.push(rule);
+  }
   const byPath = new SortedPaths(group, (o) => o.rule.path);
   for (const rule of kept) {
     // A path without `*` covers only itself.
     if (!rule.rule.path.includes('*')) continue;
-    const covered = byPath
-      .beginningWith(literalPrefix(rule.rule.path), deadline)
-      .filter((other) => other !== rule && covers(rule, other));
+    const covered: OwnRule[] = [];
+    for (const other of byPath.beginningWith(literalPrefix(rule.rule.path), deadline)) {
+      if (other !== rule && covers(rule, other)) covered.push(other);
+      if (deadline.sliceOver) yield;
+    }
     // The callers in the order their rules first came, as when every pair was compared in that order.
     covered.sort((a, b) => a.position - b.position);
-    for (const other of covered) addCallers(rule, other.rule.by);
+    for (const other of covered) for (const by of other.rule.by) addCaller(rule, by);
   }
   return kept.map((o) => o.rule);
+}
+
+/** Whether some item passes the test, pausing between items when the slice is over. */
+function* some<T>(items: readonly T[], deadline: WorkDeadline, test: (item: T) => boolean): Work<boolean> {
+  for (const item of items) {
+    if (test(item)) return true;
+    if (deadline.sliceOver) yield;
+  }
+  return false;
 }
 
 /**
@@ -291,33 +357,46 @@ export function compareRules(
   keyRules: readonly Rule[],
   calls: readonly FlowCall[],
   deadline: WorkDeadline = new WorkDeadline(),
-): { notAllowed: FlowCall[]; unused: Rule[] } {
-  const needed = calls.map((call) => {
+): RulesComparison {
+  return finish(compareRulesWork(keyRules, calls, deadline));
+}
+
+export interface RulesComparison {
+  notAllowed: FlowCall[];
+  unused: Rule[];
+}
+
+/** compareRules, as work that may pause. */
+export function* compareRulesWork(
+  keyRules: readonly Rule[],
+  calls: readonly FlowCall[],
+  deadline: WorkDeadline,
+): Work<RulesComparison> {
+  const needed: Array<{ call: FlowCall; rule: Rule }> = [];
+  for (const call of calls) {
     deadline.spend(call.path.length);
-    return { call, rule: ruleOf(call.method, call.path) };
-  });
+    if (deadline.sliceOver) yield;
+    needed.push({ call, rule: ruleOf(call.method, call.path) });
+  }
   // The key's rules that may allow a path: those whose literal prefix begins it.
   const allowing = new Map<string, PrefixIndex<Rule>>();
   for (const [method, rules] of byMethod(keyRules, (k) => k.method)) {
     allowing.set(method, new PrefixIndex(rules.map((k) => [literalPrefix(k.path), k] as const)));
   }
-  const allowed = (rule: Rule) =>
-    allowing
-      .get(rule.method)
-      ?.beginning(rule.path, deadline)
-      .some((k) => globMatches(k.path, rule.path, deadline)) ?? false;
+  const notAllowed: FlowCall[] = [];
+  for (const { call, rule } of needed) {
+    const candidates = allowing.get(rule.method)?.beginning(rule.path, deadline) ?? [];
+    if (!(yield* some(candidates, deadline, (k) => globMatches(k.path, rule.path, deadline)))) notAllowed.push(call);
+  }
   // The calls' paths a key rule may allow: those beginning with its literal prefix.
   const paths = new Map<string, SortedPaths<string>>();
   for (const [method, group] of byMethod(needed, (n) => n.rule.method)) {
     paths.set(method, new SortedPaths([...new Set(group.map((n) => n.rule.path))], (p) => p));
   }
-  const used = (k: Rule) =>
-    paths
-      .get(k.method)
-      ?.beginningWith(literalPrefix(k.path), deadline)
-      .some((path) => globMatches(k.path, path, deadline)) ?? false;
-  return {
-    notAllowed: needed.filter(({ rule }) => !allowed(rule)).map(({ call }) => call),
-    unused: keyRules.filter((k) => !used(k)),
-  };
+  const unused: Rule[] = [];
+  for (const k of keyRules) {
+    const candidates = paths.get(k.method)?.beginningWith(literalPrefix(k.path), deadline) ?? [];
+    if (!(yield* some(candidates, deadline, (path) => globMatches(k.path, path, deadline)))) unused.push(k);
+  }
+  return { notAllowed, unused };
 }
