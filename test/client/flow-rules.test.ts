@@ -2,7 +2,7 @@
 import 'should';
 import fc from 'fast-check';
 import { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall } from '../../nodes/client';
-import { TooMuchWorkError, WorkDeadline } from '../../nodes/client/flow-rules';
+import { TooMuchWorkError, WorkDeadline, compareRulesWork, rulesForCallsWork, type Work } from '../../nodes/client/flow-rules';
 import { compareByDefinition, rulesByDefinition } from '../helpers/flow-rules-oracle';
 
 /** Paths as flows write them: a few literal segments and placeholders, maybe a /1.0 prefix or a query. */
@@ -150,6 +150,31 @@ describe('rules for the flows', () => {
       work.should.throw(TooMuchWorkError, { message: /Too many calls or rules to compare.*within 20 ms/ });
       (performance.now() - started).should.be.below(150);
     }
+  });
+
+  it('answers the same when it pauses between slices of work', () => {
+    // Rules that begin with `*` and cover one another, so the pauses fall inside every phase.
+    const wide = Array.from({ length: 600 }, (_, i) => ({
+      method: i % 3 ? 'GET' : 'PUT',
+      path: i % 7 ? `/{x}/a${i % 40}/b${i}` : `/{x}/a${i % 40}`,
+      by: `n${i % 90}`,
+    }));
+    const keyRules = Array.from({ length: 100 }, (_, i) => ({ method: 'GET', path: `/*/a${i}*` }));
+    /** Runs the work, counting its pauses, a slice of at most 1 ms each. */
+    const sliced = <T>(start: (deadline: WorkDeadline) => Work<T>) => {
+      const deadline = new WorkDeadline(10_000, 1);
+      const work = start(deadline);
+      for (let pauses = 0; ; pauses++) {
+        const step = work.next();
+        if (step.done) return { answer: step.value, pauses };
+        deadline.nextSlice();
+      }
+    };
+    const rules = sliced((d) => rulesForCallsWork(wide, d));
+    rules.pauses.should.be.above(0);
+    rules.answer.should.eql(rulesByDefinition(wide));
+    const comparison = sliced((d) => compareRulesWork(keyRules, wide, d));
+    comparison.answer.should.eql(compareByDefinition(keyRules, wide));
   });
 
   it('answers or refuses at once rules made to be slow to match (no regular expression)', () => {
