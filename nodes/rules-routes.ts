@@ -7,21 +7,59 @@
  */
 import {
   OvhInputError,
-  compareRules,
   isPlainObject,
   itemPath,
   normalizeMethod,
   pathTemplateError,
-  rulesForCalls,
   taskReadPaths,
   type FlowCall,
   type Rule,
 } from './client';
+import {
+  TooMuchWorkError,
+  WorkDeadline,
+  compareRulesWork,
+  finishInSlices,
+  rulesForCallsWork,
+  type Work,
+} from './client/flow-rules';
 import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 
-/** More calls than any flow makes: an answer stays small. */
+/**
+ * What one question may cost. Node-RED's admin body parser has already read and parsed the body
+ * before this route runs, up to its `apiMaxLength` setting (5 MB by default): that much is out of
+ * this route's hands (lower `apiMaxLength` to bound it). These bounds keep the rest small:
+ * - MOST_CALLS: more calls than any set of flows makes (a few hundred is already many); with
+ *   expand's items and a task's reads, a few thousand rules at most.
+ * - MOST_TEXT: a path or a name longer than any real one.
+ * - MOST_BODY_BYTES: 2,000 calls with a path and a name of 500 characters each; a larger body is
+ *   refused by its Content-Length before any work on it.
+ * - SLICE_MS: the work pauses whenever it has held the event loop this long, so other flows and
+ *   requests run between its slices; one question works at a time, or the slices of several would
+ *   run back to back.
+ * - MOST_WORK_MS: from its arrival (waiting for another question included), a question is
+ *   answered within this time or refused with 413. Honest flows take a few milliseconds of work
+ *   (calls are compared only within a method and with the rules their literal prefix reaches);
+ *   on a loaded machine, or a small one, the slices leave room for them. Only input made to hurt
+ *   comes near: a few hundred milliseconds of one core at most, never the event loop for long.
+ */
 const MOST_CALLS = 2000;
 const MOST_TEXT = 500;
+const MOST_BODY_BYTES = 1024 * 1024;
+const SLICE_MS = 10;
+const MOST_WORK_MS = 500;
+
+/** A question larger than this route answers: 413, with what to change. */
+class TooLarge extends Error {}
+
+/** The question being worked on: the next one starts when it ends. */
+let working: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const done = working.then(work);
+  working = done.catch(() => undefined);
+  return done;
+}
 
 /** A node whose call no rule can be made for: named in the answer, not a refusal of every node. */
 class UnusableCall extends Error {
@@ -64,41 +102,59 @@ function rulesOf(raw: unknown): Rule[] | undefined {
   if (raw === undefined) return undefined;
   if (!Array.isArray(raw) || raw.length > MOST_CALLS) throw new OvhInputError('keyRules is a list of {method, path}');
   return raw.map((r: unknown) => {
-    if (!isPlainObject(r) || typeof r.method !== 'string' || typeof r.path !== 'string' || r.path.length > MOST_TEXT) {
+    if (
+      !isPlainObject(r) ||
+      typeof r.method !== 'string' ||
+      typeof r.path !== 'string' ||
+      r.path.length > MOST_TEXT ||
+      r.method.length > MOST_TEXT
+    ) {
       throw new OvhInputError('keyRules is a list of {method, path}');
     }
     return { method: r.method.toUpperCase(), path: r.path };
   });
 }
 
+/** The answer to one question: the rules for its calls, the calls that make none, and the Check's comparison. */
+function* answerOf(body: unknown, deadline: WorkDeadline): Work<object> {
+  const calls = isPlainObject(body) ? body.calls : undefined;
+  if (!Array.isArray(calls) || calls.length > MOST_CALLS) throw new OvhInputError(`Send {calls: [...]}, at most ${MOST_CALLS}`);
+  const gathered: FlowCall[] = [];
+  const unusable: Array<{ by: string; reason: string }> = [];
+  for (const raw of calls) {
+    deadline.check(); // reading a call checks its path as a request would: microseconds, not steps
+    if (deadline.sliceOver) yield;
+    try {
+      gathered.push(...callsOf(raw));
+    } catch (err) {
+      if (!(err instanceof UnusableCall)) throw err;
+      unusable.push({ by: err.by, reason: err.message });
+    }
+  }
+  const keyRules = isPlainObject(body) ? rulesOf(body.keyRules) : undefined;
+  const rules = yield* rulesForCallsWork(gathered, deadline);
+  // With the rules of the key in use (the Check's answer): what they do not allow, what no call uses.
+  const comparison = keyRules ? yield* compareRulesWork(keyRules, gathered, deadline) : undefined;
+  return { rules, unusable, ...(comparison ? { comparison } : {}) };
+}
+
 export function registerRulesRoute(RED: NodeAPI): void {
   RED.httpAdmin.post(
     '/ovh-credentials/rules-for-calls',
     RED.auth.needsPermission('ovh-credentials.read'),
-    (req: AdminRequest, res: AdminResponse) => {
+    async (req: AdminRequest, res: AdminResponse) => {
       try {
-        const calls = isPlainObject(req.body) ? req.body.calls : undefined;
-        if (!Array.isArray(calls) || calls.length > MOST_CALLS)
-          throw new OvhInputError(`Send {calls: [...]}, at most ${MOST_CALLS}`);
-        const gathered: FlowCall[] = [];
-        const unusable: Array<{ by: string; reason: string }> = [];
-        for (const raw of calls) {
-          try {
-            gathered.push(...callsOf(raw));
-          } catch (err) {
-            if (!(err instanceof UnusableCall)) throw err;
-            unusable.push({ by: err.by, reason: err.message });
-          }
+        const length = Number(req.headers['content-length']);
+        if (length > MOST_BODY_BYTES) {
+          throw new TooLarge(
+            `The calls are more than ${MOST_BODY_BYTES / 1024 / 1024} MB of JSON (${length} bytes): too many to compare`,
+          );
         }
-        const keyRules = isPlainObject(req.body) ? rulesOf(req.body.keyRules) : undefined;
-        res.status(200).json({
-          rules: rulesForCalls(gathered),
-          unusable,
-          // With the rules of the key in use (the Check's answer): what they do not allow, what no call uses.
-          ...(keyRules ? { comparison: compareRules(keyRules, gathered) } : {}),
-        });
+        const deadline = new WorkDeadline(MOST_WORK_MS, SLICE_MS);
+        res.status(200).json(await oneAtATime(() => finishInSlices(answerOf(req.body, deadline), deadline)));
       } catch (err) {
-        res.status(400).json({ error: err instanceof Error ? err.message : String(err) });
+        const tooLarge = err instanceof TooLarge || err instanceof TooMuchWorkError;
+        res.status(tooLarge ? 413 : 400).json({ error: err instanceof Error ? err.message : String(err) });
       }
     },
   );

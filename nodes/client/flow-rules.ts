@@ -3,6 +3,12 @@
  * then only the rules no other rule already covers. No rule is wider than a call's placeholders
  * require, so a key made from them allows exactly those calls (and what their placeholders
  * stand for). Pure: the calls come from the flows, the answer goes to the consumer-key wizard.
+ *
+ * Whoever may read the flows asks, so the work is near-linear in the calls and has a deadline in
+ * milliseconds: rules are compared only within one method, and a rule only with the rules its
+ * literal prefix can reach (see PrefixIndex and SortedPaths); past the deadline, the question is
+ * refused (TooMuchWorkError). The `...Work` forms may pause between slices (finishInSlices), so
+ * that even the work up to the deadline never holds the runtime's event loop for long.
  */
 import { locate } from './call-path';
 
@@ -34,36 +40,105 @@ export function ruleOf(method: string, path: string): Rule {
  * where `*` stands for anything (`/` included, as the API reads rules), matches. `/domain/zone/*`
  * covers `/domain/zone/*\/record` but not `/domain/zone` itself.
  */
-export function ruleCovers(rule: Rule, other: Rule, budget: WorkBudget = new WorkBudget()): boolean {
+export function ruleCovers(rule: Rule, other: Rule, deadline: WorkDeadline = new WorkDeadline()): boolean {
   // A `*` of the other rule is matched only by a `*` of this one: paths hold no `*` of their own.
-  return rule.method === other.method && globMatches(rule.path, other.path, budget);
+  return rule.method === other.method && globMatches(rule.path, other.path, deadline);
 }
 
-/**
- * How much matching one question may cost. Rules come from whoever asks (a flow, a key), and a
- * rule such as `/*a*a*a...` makes any matcher work hard: past the budget, the question is refused.
- */
-export class WorkBudget {
-  constructor(private left = 20_000_000) {}
+/** Rules or calls too many, or too intricate, to compare within the deadline. */
+export class TooMuchWorkError extends RangeError {
+  constructor(ms: number) {
+    super(
+      `Too many calls or rules to compare, or rules too intricate to match, within ${ms} ms: ` +
+        'the flows using this account make more distinct calls than can be compared without holding the other flows',
+    );
+    this.name = 'TooMuchWorkError';
+  }
+}
 
-  spend(steps: number): void {
-    this.left -= steps;
-    if (this.left < 0) throw new RangeError('Too many calls or rules, or rules too intricate, to compare');
+/** Steps of matching between two looks at the clock: a few microseconds, so a look costs nothing. */
+const STEPS_BETWEEN_LOOKS = 1024;
+
+/**
+ * How long one question may work, in milliseconds of the clock, not in steps: a step count is
+ * either too small for a large honest answer or seconds long on a slow machine. Rules come from
+ * whoever asks, and a rule such as `/*a*a*a...` makes any matcher work hard. With a slice length,
+ * the work also pauses (see `Work`) each time it has held the event loop that long.
+ */
+export class WorkDeadline {
+  private readonly end: number;
+  private sliceEnd = Infinity;
+  private steps = 0;
+  /** Whether this slice is over: the work yields at its next pause point. */
+  sliceOver = false;
+
+  constructor(
+    readonly ms = 50,
+    private readonly sliceMs = Infinity,
+  ) {
+    this.end = performance.now() + ms;
+    this.nextSlice();
+  }
+
+  /** Counts steps of work; every thousand or so, looks at the clock. */
+  spend(steps = 1): void {
+    this.steps += steps;
+    if (this.steps < STEPS_BETWEEN_LOOKS) return;
+    this.steps = 0;
+    this.check();
+  }
+
+  /** Looks at the clock now (for work whose steps are too uneven to count). */
+  check(): void {
+    const now = performance.now();
+    if (now > this.end) throw new TooMuchWorkError(this.ms);
+    if (now > this.sliceEnd) this.sliceOver = true;
+  }
+
+  nextSlice(): void {
+    this.sliceEnd = performance.now() + this.sliceMs;
+    this.sliceOver = false;
+  }
+}
+
+/** Work that may pause where it yields (when its deadline's slice is over), then returns its answer. */
+export type Work<T> = Generator<void, T, void>;
+
+/** Does the work at once, pausing nowhere. */
+export function finish<T>(work: Work<T>): T {
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Does the work a slice at a time, letting the event loop run (other flows, other requests) between slices. */
+export async function finishInSlices<T>(work: Work<T>, deadline: WorkDeadline): Promise<T> {
+  deadline.nextSlice();
+  for (;;) {
+    const step = work.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+    deadline.nextSlice();
   }
 }
 
 /**
  * Whether a rule's path, where `*` stands for anything, matches a text: the two-pointer wildcard
- * match (no regular expression, so no backtracking blow-up), its steps counted against the budget.
+ * match (no regular expression, so no backtracking blow-up); its steps, O(pattern x text) at
+ * worst, count against the deadline as they go, so even one long match is cut short.
  */
-function globMatches(pattern: string, text: string, budget: WorkBudget): boolean {
+function globMatches(pattern: string, text: string, deadline: WorkDeadline): boolean {
   let p = 0;
   let t = 0;
   let star = -1;
   let mark = 0;
-  let steps = 0;
+  let steps = 1; // a comparison costs a step even when it ends at once
   while (t < text.length) {
-    steps++;
+    if (++steps === STEPS_BETWEEN_LOOKS) {
+      deadline.spend(steps);
+      steps = 0;
+    }
     if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
       p++;
       t++;
@@ -74,48 +149,254 @@ function globMatches(pattern: string, text: string, budget: WorkBudget): boolean
       p = star + 1;
       t = ++mark;
     } else {
-      budget.spend(steps);
+      deadline.spend(steps);
       return false;
     }
   }
-  budget.spend(steps);
+  deadline.spend(steps);
   while (p < pattern.length && pattern[p] === '*') p++;
   return p === pattern.length;
 }
 
+/**
+ * A rule's path before its first `*` (the whole path if it has none). Its characters must match
+ * the other path's first characters one for one, so a rule covers only paths that begin with it.
+ */
+function literalPrefix(path: string): string {
+  const star = path.indexOf('*');
+  return star === -1 ? path : path.slice(0, star);
+}
+
+/** Code-unit order, the same in every locale, and the order in which `startsWith` ranges are contiguous. */
+const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The position of the first of `sorted` not before `text`. */
+function lowerBound(sorted: readonly string[], text: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < text) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * Items under a key, found by "which keys begin this text": the rules whose literal prefix begins
+ * a path, so the only ones that may cover it. The keys are sorted, and each knows the longest
+ * other key that begins it: the keys beginning a text are the chain from the last key not after
+ * it, once past those that do not begin it.
+ */
+class PrefixIndex<T> {
+  private readonly keys: string[];
+  private readonly items: T[][];
+  /** For each key, the position of the longest other key that begins it, or -1. */
+  private readonly parent: number[] = [];
+
+  constructor(entries: ReadonlyArray<readonly [string, T]>) {
+    const byKey = new Map<string, T[]>();
+    for (const [key, item] of entries) {
+      const under = byKey.get(key);
+      if (under) under.push(item);
+      else byKey.set(key, [item]);
+    }
+    this.keys = [...byKey.keys()].sort(order);
+    this.items = this.keys.map((key) => byKey.get(key) as T[]);
+    // The keys beginning the previous key, longest last: every key between a key k and a text
+    // that k begins also begins with k.
+    const chain: number[] = [];
+    this.keys.forEach((key, i) => {
+      while (chain.length > 0 && !key.startsWith(this.keys[chain[chain.length - 1]])) chain.pop();
+      this.parent.push(chain.length > 0 ? chain[chain.length - 1] : -1);
+      chain.push(i);
+    });
+  }
+
+  /** The items of every key that begins `text`. */
+  beginning(text: string, deadline: WorkDeadline): T[] {
+    let i = lowerBound(this.keys, text);
+    if (this.keys[i] !== text) i--; // the last key not after the text
+    while (i >= 0 && !text.startsWith(this.keys[i])) {
+      deadline.spend();
+      i = this.parent[i];
+    }
+    const found: T[] = [];
+    for (; i >= 0; i = this.parent[i]) {
+      deadline.spend(this.items[i].length);
+      found.push(...this.items[i]);
+    }
+    return found;
+  }
+}
+
+/** Items sorted by their path: those whose path begins with a text are one range. */
+class SortedPaths<T> {
+  private readonly paths: string[];
+  private readonly sorted: T[];
+
+  constructor(items: readonly T[], pathOf: (item: T) => string) {
+    this.sorted = [...items].sort((a, b) => order(pathOf(a), pathOf(b)));
+    this.paths = this.sorted.map(pathOf);
+  }
+
+  /** The items whose path begins with `prefix`, in path order. */
+  beginningWith(prefix: string, deadline: WorkDeadline): T[] {
+    const found: T[] = [];
+    for (let i = lowerBound(this.paths, prefix); i < this.paths.length && this.paths[i].startsWith(prefix); i++) {
+      deadline.spend();
+      found.push(this.sorted[i]);
+    }
+    return found;
+  }
+}
+
+/** Items grouped by method, each group in the items' order: rules of different methods never cover one another. */
+function byMethod<T>(items: readonly T[], methodOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(methodOf(item));
+    if (group) group.push(item);
+    else groups.set(methodOf(item), [item]);
+  }
+  return groups;
+}
+
+/** A call's own rule while the answer is made: where it first came, and who needs it. */
+interface OwnRule {
+  rule: NeededRule;
+  position: number;
+  /** The callers as a set, once they are too many to look through (most rules have one or two). */
+  callers?: Set<string>;
+}
+
 /** The fewest rules that allow every call, each listing who needs it. */
-export function rulesForCalls(calls: readonly FlowCall[]): NeededRule[] {
-  const own = new Map<string, NeededRule>();
+export function rulesForCalls(calls: readonly FlowCall[], deadline: WorkDeadline = new WorkDeadline()): NeededRule[] {
+  return finish(rulesForCallsWork(calls, deadline));
+}
+
+/** rulesForCalls, as work that may pause. */
+export function* rulesForCallsWork(calls: readonly FlowCall[], deadline: WorkDeadline): Work<NeededRule[]> {
+  const own = new Map<string, OwnRule>();
   for (const call of calls) {
+    deadline.spend(call.path.length);
+    if (deadline.sliceOver) yield;
     const rule = ruleOf(call.method, call.path);
     const key = `${rule.method} ${rule.path}`;
-    const known = own.get(key) ?? { ...rule, by: [] };
-    if (!known.by.includes(call.by)) known.by.push(call.by);
-    own.set(key, known);
+    let known = own.get(key);
+    if (!known) own.set(key, (known = { rule: { ...rule, by: [] }, position: own.size }));
+    addCaller(known, call.by);
   }
-  const rules = [...own.values()];
-  // One budget for the whole answer: every pair is compared, and whoever may read the flows asks.
-  const budget = new WorkBudget();
-  const covers = (rule: Rule, other: Rule) => ruleCovers(rule, other, budget);
-  // A rule another (different) rule covers is not needed: its calls go under the wider one.
-  const kept = rules.filter((rule) => !rules.some((other) => other !== rule && covers(other, rule) && !covers(rule, other)));
-  for (const rule of kept) {
-    for (const other of rules) {
-      if (other !== rule && covers(rule, other)) for (const by of other.by) if (!rule.by.includes(by)) rule.by.push(by);
-    }
+  const kept: NeededRule[] = [];
+  for (const group of byMethod([...own.values()], (o) => o.rule.method).values()) {
+    kept.push(...(yield* fewestOfOneMethod(group, deadline)));
   }
-  const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0); // the same in every locale
   return kept.sort((a, b) => order(a.path, b.path) || order(a.method, b.method));
+}
+
+/** Adds a caller to a rule's, once. */
+function addCaller(to: OwnRule, by: string): void {
+  const { by: callers } = to.rule;
+  if (!to.callers && callers.length > 16) to.callers = new Set(callers);
+  if (to.callers ? to.callers.has(by) : callers.includes(by)) return;
+  to.callers?.add(by);
+  callers.push(by);
+}
+
+/**
+ * The rules of one method that no different, wider rule covers, each taking the callers of every
+ * rule it covers, in the order the rules first came. Each rule is compared only with the rules
+ * that may cover it (their literal prefix begins its path) and the rules it may cover (their path
+ * begins with its literal prefix).
+ */
+function* fewestOfOneMethod(group: readonly OwnRule[], deadline: WorkDeadline): Work<NeededRule[]> {
+  const covers = (rule: OwnRule, other: OwnRule) => globMatches(rule.rule.path, other.rule.path, deadline);
+  // A path without `*` covers only itself: only rules with one may be wider than another.
+  const wider = new PrefixIndex(
+    group.filter((o) => o.rule.path.includes('*')).map((o) => [literalPrefix(o.rule.path), o] as const),
+  );
+  // A rule another (different) rule covers is not needed: its calls go under the wider one.
+  const kept: OwnRule[] = [];
+  for (const rule of group) {
+    const widened = yield* some(
+      wider.beginning(rule.rule.path, deadline),
+      deadline,
+      (other) => other !== rule && covers(other, rule) && !covers(rule, other),
+    );
+    if (!widened) kept.push(rule);
+  }
+  const byPath = new SortedPaths(group, (o) => o.rule.path);
+  for (const rule of kept) {
+    // A path without `*` covers only itself.
+    if (!rule.rule.path.includes('*')) continue;
+    const covered: OwnRule[] = [];
+    for (const other of byPath.beginningWith(literalPrefix(rule.rule.path), deadline)) {
+      if (other !== rule && covers(rule, other)) covered.push(other);
+      if (deadline.sliceOver) yield;
+    }
+    // The callers in the order their rules first came, as when every pair was compared in that order.
+    covered.sort((a, b) => a.position - b.position);
+    for (const other of covered) for (const by of other.rule.by) addCaller(rule, by);
+  }
+  return kept.map((o) => o.rule);
+}
+
+/** Whether some item passes the test, pausing between items when the slice is over. */
+function* some<T>(items: readonly T[], deadline: WorkDeadline, test: (item: T) => boolean): Work<boolean> {
+  for (const item of items) {
+    if (test(item)) return true;
+    if (deadline.sliceOver) yield;
+  }
+  return false;
 }
 
 /**
  * The key's rules against the flows' calls: the calls no rule allows, and the rules no call uses.
  */
-export function compareRules(keyRules: readonly Rule[], calls: readonly FlowCall[]): { notAllowed: FlowCall[]; unused: Rule[] } {
-  const needed = calls.map((call) => ({ call, rule: ruleOf(call.method, call.path) }));
-  const budget = new WorkBudget();
-  return {
-    notAllowed: needed.filter(({ rule }) => !keyRules.some((k) => ruleCovers(k, rule, budget))).map(({ call }) => call),
-    unused: keyRules.filter((k) => !needed.some(({ rule }) => ruleCovers(k, rule, budget))),
-  };
+export function compareRules(
+  keyRules: readonly Rule[],
+  calls: readonly FlowCall[],
+  deadline: WorkDeadline = new WorkDeadline(),
+): RulesComparison {
+  return finish(compareRulesWork(keyRules, calls, deadline));
+}
+
+export interface RulesComparison {
+  notAllowed: FlowCall[];
+  unused: Rule[];
+}
+
+/** compareRules, as work that may pause. */
+export function* compareRulesWork(
+  keyRules: readonly Rule[],
+  calls: readonly FlowCall[],
+  deadline: WorkDeadline,
+): Work<RulesComparison> {
+  const needed: Array<{ call: FlowCall; rule: Rule }> = [];
+  for (const call of calls) {
+    deadline.spend(call.path.length);
+    if (deadline.sliceOver) yield;
+    needed.push({ call, rule: ruleOf(call.method, call.path) });
+  }
+  // The key's rules that may allow a path: those whose literal prefix begins it.
+  const allowing = new Map<string, PrefixIndex<Rule>>();
+  for (const [method, rules] of byMethod(keyRules, (k) => k.method)) {
+    allowing.set(method, new PrefixIndex(rules.map((k) => [literalPrefix(k.path), k] as const)));
+  }
+  const notAllowed: FlowCall[] = [];
+  for (const { call, rule } of needed) {
+    const candidates = allowing.get(rule.method)?.beginning(rule.path, deadline) ?? [];
+    if (!(yield* some(candidates, deadline, (k) => globMatches(k.path, rule.path, deadline)))) notAllowed.push(call);
+  }
+  // The calls' paths a key rule may allow: those beginning with its literal prefix.
+  const paths = new Map<string, SortedPaths<string>>();
+  for (const [method, group] of byMethod(needed, (n) => n.rule.method)) {
+    paths.set(method, new SortedPaths([...new Set(group.map((n) => n.rule.path))], (p) => p));
+  }
+  const unused: Rule[] = [];
+  for (const k of keyRules) {
+    const candidates = paths.get(k.method)?.beginningWith(literalPrefix(k.path), deadline) ?? [];
+    if (!(yield* some(candidates, deadline, (path) => globMatches(k.path, path, deadline)))) unused.push(k);
+  }
+  return { notAllowed, unused };
 }

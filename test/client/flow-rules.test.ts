@@ -2,6 +2,8 @@
 import 'should';
 import fc from 'fast-check';
 import { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall } from '../../nodes/client';
+import { TooMuchWorkError, WorkDeadline, compareRulesWork, rulesForCallsWork, type Work } from '../../nodes/client/flow-rules';
+import { compareByDefinition, rulesByDefinition } from '../helpers/flow-rules-oracle';
 
 /** Paths as flows write them: a few literal segments and placeholders, maybe a /1.0 prefix or a query. */
 const segment = fc.oneof(
@@ -18,6 +20,25 @@ const calls = fc.array(
     by: fc.constantFrom('n1', 'n2', 'n3', 'n4'),
   }),
   { maxLength: 12 },
+);
+
+/**
+ * Paths made to meet every case of the index: placeholders first, inside a segment or side by
+ * side (`**`, which covers `*` and is covered by it), paths that begin others, empty segments.
+ */
+const anyPath = fc
+  .tuple(fc.array(fc.constantFrom('a', 'b', '/', '{x}', '{y}'), { maxLength: 7 }), fc.boolean())
+  .map(([tokens, prefix]) => `${prefix ? '/1.0' : ''}/${tokens.join('')}`);
+const anyCalls = fc.array(
+  fc.record({ method: fc.constantFrom('GET', 'POST', 'get'), path: anyPath, by: fc.constantFrom('n1', 'n2', 'n3', 'n4', 'n5') }),
+  { maxLength: 16 },
+);
+const anyKeyRules = fc.array(
+  fc.record({
+    method: fc.constantFrom('GET', 'POST', 'get'),
+    path: fc.array(fc.constantFrom('a', 'b', '/', '*'), { maxLength: 6 }).map((tokens) => `/${tokens.join('')}`),
+  }),
+  { maxLength: 8 },
 );
 
 describe('rules for the flows', () => {
@@ -67,6 +88,93 @@ describe('rules for the flows', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('answers exactly what comparing every pair answers: rules, callers and their order (property-based)', () => {
+    fc.assert(
+      fc.property(anyCalls, (gathered) => {
+        rulesForCalls(gathered).should.eql(rulesByDefinition(gathered));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(calls, (gathered) => {
+        rulesForCalls(gathered).should.eql(rulesByDefinition(gathered));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("compares a key's rules exactly as comparing every pair does (property-based)", () => {
+    fc.assert(
+      fc.property(anyKeyRules, anyCalls, (keyRules, gathered) => {
+        compareRules(keyRules, gathered).should.eql(compareByDefinition(keyRules, gathered));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('compares honest calls only with the rules their paths can reach: thousands in milliseconds', () => {
+    // Distinct paths, four methods in turn, each list read as objects too: no rule covers another.
+    const many = Array.from({ length: 4000 }, (_, i) => ({
+      method: ['GET', 'POST', 'PUT', 'DELETE'][i % 4],
+      path: `/x${i >> 1}${i % 2 ? '/{id}' : ''}`,
+      by: `b${i}`,
+    }));
+    const started = performance.now();
+    const rules = rulesForCalls(many, new WorkDeadline(1000));
+    const took = performance.now() - started;
+    rules.length.should.equal(4000);
+    rules.slice(0, 3).should.eql([
+      { method: 'GET', path: '/x0', by: ['b0'] },
+      { method: 'POST', path: '/x0/*', by: ['b1'] },
+      { method: 'PUT', path: '/x1', by: ['b2'] },
+    ]);
+    took.should.be.below(500); // about 10 ms; every pair compared, seconds
+    const keyRules = [
+      { method: 'GET', path: '/x1*' },
+      { method: 'PUT', path: '/x2/*' },
+      { method: 'DELETE', path: '/y/*' },
+    ];
+    compareRules(keyRules, many, new WorkDeadline(1000)).should.eql(compareByDefinition(keyRules, many));
+  });
+
+  it('stops at its deadline, within a few milliseconds of it, when the paths give the index nothing to go on', () => {
+    // Every rule begins with `*`: each may cover every other, so every pair is compared.
+    const wild = Array.from({ length: 4000 }, (_, i) => ({ method: 'GET', path: `/{x}/a${i}`, by: `b${i}` }));
+    // The matcher's worst case: 2,000 key rules `/*a*a*a...`, each against 2,000 paths of a's.
+    const slow = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: '/' + '*a'.repeat(100) + i }));
+    const long = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: '/' + 'a'.repeat(300) + i, by: `b${i}` }));
+    for (const work of [() => rulesForCalls(wild, new WorkDeadline(20)), () => compareRules(slow, long, new WorkDeadline(20))]) {
+      const started = performance.now();
+      work.should.throw(TooMuchWorkError, { message: /Too many calls or rules to compare.*within 20 ms/ });
+      (performance.now() - started).should.be.below(150);
+    }
+  });
+
+  it('answers the same when it pauses between slices of work', () => {
+    // Rules that begin with `*` and cover one another, so the pauses fall inside every phase.
+    const wide = Array.from({ length: 600 }, (_, i) => ({
+      method: i % 3 ? 'GET' : 'PUT',
+      path: i % 7 ? `/{x}/a${i % 40}/b${i}` : `/{x}/a${i % 40}`,
+      by: `n${i % 90}`,
+    }));
+    const keyRules = Array.from({ length: 100 }, (_, i) => ({ method: 'GET', path: `/*/a${i}*` }));
+    /** Runs the work, counting its pauses, a slice of at most 1 ms each. */
+    const sliced = <T>(start: (deadline: WorkDeadline) => Work<T>) => {
+      const deadline = new WorkDeadline(10_000, 1);
+      const work = start(deadline);
+      for (let pauses = 0; ; pauses++) {
+        const step = work.next();
+        if (step.done) return { answer: step.value, pauses };
+        deadline.nextSlice();
+      }
+    };
+    const rules = sliced((d) => rulesForCallsWork(wide, d));
+    rules.pauses.should.be.above(0);
+    rules.answer.should.eql(rulesByDefinition(wide));
+    const comparison = sliced((d) => compareRulesWork(keyRules, wide, d));
+    comparison.answer.should.eql(compareByDefinition(keyRules, wide));
   });
 
   it('answers or refuses at once rules made to be slow to match (no regular expression)', () => {

@@ -7,7 +7,9 @@
 import 'should';
 import fs from 'node:fs';
 import path from 'node:path';
-import { clientFor, repoRoot } from '../helpers';
+import { clientFor, fixtureFile, repoRoot } from '../helpers';
+import { rulesByDefinition } from '../helpers/flow-rules-oracle';
+import type { NeededRule } from '../../nodes/client';
 import { CLOUD_INSTANCE, CLOUD_PROJECT } from '../simulator/data';
 import {
   coreNode,
@@ -25,6 +27,35 @@ import type { OvhSimulator } from '../simulator/simulator';
 type Node = Record<string, unknown>;
 const catchNode = coreNode('common/25-catch.js');
 type Rule = { method: string; path: string };
+
+/**
+ * The longest the event loop was held while `work` ran: the largest gap between the ticks of a
+ * 5 ms timer, less those 5 ms, counting only the time this process ran on a core in that gap (its
+ * CPU time: all its threads, so never less than the event loop's own work). Every flow in the
+ * runtime waits that long; a gap while the machine ran other processes is not this process's doing.
+ */
+async function longestBlock<T>(work: () => Promise<T>): Promise<{ result: T; blockedMs: number; gapMs: number }> {
+  let last = performance.now();
+  let lastCpu = process.cpuUsage();
+  let blockedMs = 0;
+  let gapMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const cpu = process.cpuUsage(lastCpu);
+    const gap = now - last - 5;
+    gapMs = Math.max(gapMs, gap);
+    blockedMs = Math.max(blockedMs, Math.min(gap, (cpu.user + cpu.system) / 1000));
+    last = now;
+    lastCpu = process.cpuUsage();
+  }, 5);
+  try {
+    const result = await work();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // a block at the very end is seen too
+    return { result, blockedMs, gapMs };
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 /** The editor's gatherCalls, as written in the account's dialog, run on these nodes for account "acc". */
 function gatherCalls(nodes: Node[]): { calls: Array<Record<string, unknown>>; unknown: string[] } {
@@ -280,6 +311,104 @@ describe('a key made from "Rules for my flows" allows what the flows do', functi
       const took = Date.now() - started;
       res.status.should.be.oneOf(200, 400);
       took.should.be.below(3000, `${took} ms, ${ticks} event loop ticks`);
+    });
+
+    /** Asks `times` times, each while measuring how long the runtime was held; the worst hold under `most` ms. */
+    const askHeldAtMost = async (body: object, times: number, most: number) => {
+      const answers: Array<Awaited<ReturnType<typeof ask>>> = [];
+      for (let i = 0; i < times; i++) {
+        const { result, blockedMs, gapMs } = await longestBlock(async () => await ask(body));
+        blockedMs.should.be.below(
+          most,
+          `answer ${i + 1} held the event loop ${Math.round(blockedMs)} ms (longest gap ${Math.round(gapMs)} ms, status ${result.status})`,
+        );
+        answers.push(result);
+      }
+      return answers;
+    };
+
+    it('answers 2,000 calls of distinct paths, four methods in turn and read as objects, never holding the other flows for long', async () => {
+      const methods = ['GET', 'POST', 'PUT', 'DELETE'];
+      const calls = Array.from({ length: 2000 }, (_, i) => ({
+        method: methods[i % 4],
+        path: `/x${i}`,
+        by: `b${i}`,
+        mode: 'expand',
+      }));
+      const order = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+      // No rule covers another: each path's own two rules, list and items.
+      const expected = calls
+        .flatMap(({ method, path: p, by }) => [
+          { method, path: p, by: [by] },
+          { method, path: `${p}/*`, by: [by] },
+        ])
+        .sort((a, b) => order(a.path, b.path) || order(a.method, b.method));
+      const answers = await askHeldAtMost({ calls }, 5, 100);
+      for (const res of answers) {
+        // About 20 ms of work once warm; on a loaded machine, a cold first answer may reach the deadline.
+        [200, 413].includes(res.status).should.be.true(`${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (res.status === 200) res.body.rules.should.eql(expected);
+        else res.body.error.should.match(/^Too many calls or rules to compare/);
+      }
+      answers.map((res) => res.status).should.containEql(200);
+    });
+
+    it("refuses, as too much work, 2,000 key rules /*a*a*a... against 2,000 calls (the matcher's worst case), holding nothing long", async () => {
+      const calls = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: `/${'a'.repeat(150)}${i}`, by: `b${i}` }));
+      const keyRules = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: `/${'*a'.repeat(60)}${i}` }));
+      for (const res of await askHeldAtMost({ calls, keyRules }, 5, 100)) {
+        res.status.should.equal(413, JSON.stringify(res.body).slice(0, 300));
+        res.body.error.should.match(/^Too many calls or rules to compare/);
+      }
+    });
+
+    it('works on one question at a time: questions asked together do not hold the event loop together', async () => {
+      const calls = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: `/${'a'.repeat(150)}${i}`, by: `b${i}` }));
+      const keyRules = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: `/${'*a'.repeat(60)}${i}` }));
+      const started = performance.now();
+      const { result, blockedMs } = await longestBlock(
+        async () => await Promise.all([1, 2, 3, 4].map(() => ask({ calls, keyRules }))),
+      );
+      blockedMs.should.be.below(100);
+      result.map((res) => res.status).should.eql([413, 413, 413, 413]);
+      // Each from its arrival: those waiting for the first end with it, not one after another.
+      (performance.now() - started).should.be.below(1500);
+    });
+
+    it('refuses a body over its byte budget before reading it', async () => {
+      const calls = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: `/x${i}`, by: `b${i}`.padEnd(600, '.') }));
+      const [res] = await askHeldAtMost({ calls }, 1, 100);
+      res.status.should.equal(413);
+      res.body.error.should.match(/more than 1 MB of JSON/);
+    });
+
+    it('answers a few hundred calls of real API paths as comparing every pair does, at once', async () => {
+      const families = ['domain.json', 'dedicated/server.json', 'sms.json'];
+      const calls: Array<{ method: string; path: string; by: string; mode?: string }> = [];
+      for (const family of families) {
+        const schema = JSON.parse(fs.readFileSync(fixtureFile(`ovh-api-schemas/1.0/${family}`), 'utf8')) as {
+          apis: Array<{ path: string; operations: Array<{ httpMethod: string }> }>;
+        };
+        for (const api of schema.apis) {
+          for (const { httpMethod } of api.operations) {
+            const list = httpMethod === 'GET' && !api.path.endsWith('}') && calls.length % 3 === 0;
+            calls.push({ method: httpMethod, path: api.path, by: `node ${calls.length}`, ...(list ? { mode: 'expand' } : {}) });
+          }
+        }
+      }
+      calls.length.should.be.above(300);
+      // The calls the route reads: a list read as objects reads its items too.
+      const gathered = calls.flatMap(({ mode, ...call }) => (mode ? [call, { ...call, path: `${call.path}/{id}` }] : [call]));
+      const expected = rulesByDefinition(gathered);
+      const [res] = await askHeldAtMost({ calls }, 3, 100);
+      res.status.should.equal(200);
+      res.body.unusable.should.eql([]);
+      res.body.rules.should.eql(expected);
+      // `GET /domain/{serviceName}` makes `GET /domain/*`, which covers every read under /domain (`*` spans `/`).
+      const record = calls.find((c) => c.method === 'GET' && c.path === '/domain/zone/{zoneName}/record/{id}');
+      (res.body.rules as NeededRule[])
+        .filter((r) => r.by.includes(record?.by as string))
+        .should.match([{ method: 'GET', path: '/domain/*' }]);
     });
 
     it('makes no rule of a ".." segment, which the runtime refuses', async () => {
