@@ -17,7 +17,7 @@ import { PollingSocket } from '../helpers/socket-io-polling';
 
 const bcrypt = require('bcryptjs') as { hashSync(password: string, rounds: number): string };
 
-export const DASHBOARD_SETTINGS = path.join(repoRoot, 'docs', 'dashboard-settings.js');
+const DASHBOARD_SETTINGS = path.join(repoRoot, 'docs', 'dashboard-settings.js');
 const EXAMPLE = path.join(repoRoot, 'examples', '14 Ops dashboard (FlowFuse Dashboard 2.0).json');
 const SOCKET = '/dashboard/socket.io/';
 /** The example's rules (its other test checks Rules for my flows gathers exactly these). */
@@ -122,6 +122,12 @@ describe('the ops dashboard protected by docs/dashboard-settings.js: the page an
   it('Node-RED refuses to start while a password hash is not pasted in', async () => {
     const started = startNodeRed({ settingsModule: fs.readFileSync(DASHBOARD_SETTINGS, 'utf8') });
     await started.should.be.rejectedWith(/paste the bcrypt hash of each password \(node-red admin hash-pw\)/);
+  });
+
+  it('is shown whole in the README', () => {
+    fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8').should.containEql(
+      '```js\n' + fs.readFileSync(DASHBOARD_SETTINGS, 'utf8') + '```',
+    );
   });
 
   it('asks for the login on the page, and on the editor', async () => {
