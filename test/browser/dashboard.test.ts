@@ -3,7 +3,8 @@
  * Node-RED with this package and the dashboard in its user dir, the example deployed as a user
  * imports it (pointed at the simulator), and the dashboard page opened in Chromium. The page must
  * show the simulator's servers and their state, the SMS credits, this year's bills, and reboot a
- * server only once confirmed, saying when its task is done.
+ * server only once confirmed: one question at a time, each server's reboot with its own state, a
+ * confirmation the runtime did not issue refused.
  */
 import 'should';
 import fs from 'node:fs';
@@ -18,6 +19,7 @@ import { nodeRedVersion } from '../helpers/runtime';
 
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const getComputedStyle: (element: unknown) => { backgroundColor: string };
 
 const EXAMPLE = path.join(repoRoot, 'examples', '14 Ops dashboard (FlowFuse Dashboard 2.0).json');
 const SMS_ACCOUNT = 'sms-ab12345-1';
@@ -98,6 +100,13 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
   const failing = 'ns3000004.ip-203-0-113.eu';
 
   const widget = (type: string, name: string) => `#nrdb-ui-widget-${idOf(flow, type, name)}`;
+  const row = (server: string) => page.locator(`${widget('ui-table', 'servers')} tbody tr`, { hasText: server });
+  const rebootButton = (server: string) => row(server).getByRole('button', { name: 'Reboot' });
+  /** The confirmation the runtime asked for a server. */
+  const question = (server: string) => page.locator('.nrdb-ui-notification', { hasText: `Reboot ${server}?` });
+  /** A word for this page alone: a refusal, a cancel. */
+  const notice = (text: string) => page.locator('.nrdb-ui-notification', { hasText: text });
+  const rebootCalls = () => sim.received({ method: 'POST', path: /^\/1\.0\/dedicated\/server\/[^/]+\/reboot$/ });
   /** No script error on the page; no warning or error from a request node or a widget (a call the API does not know, a failed call, a widget without its group). */
   const noProblems = () => {
     pageErrors.should.eql([]);
@@ -200,7 +209,8 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())),
     );
     rows.length.should.equal(12);
-    rows.sort().should.eql(servers.map((s) => [s.name, s.state, s.datacenter, s.commercialRange, 'Reboot']).sort());
+    // Each row: the server, its state, where, its range, its last reboot and when it started (none yet), its button.
+    rows.sort().should.eql(servers.map((s) => [s.name, s.state, s.datacenter, s.commercialRange, '', '', 'Reboot']).sort());
     rows.find((r) => r[0] === failing)![1].should.equal('error');
     // One list call: expand read the servers as whole objects.
     sim.count({ method: 'GET', path: '/1.0/dedicated/server' }).should.equal(1);
@@ -258,41 +268,96 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     barPixels.should.be.above(100);
   });
 
-  it('reboots a server only once confirmed, waits for its task, and says it is done', async () => {
-    const table = widget('ui-table', 'servers');
-    const confirmation = page.locator('.nrdb-ui-notification');
-    const rebootButton = (server: string) =>
-      page.locator(`${table} tbody tr`, { hasText: server }).getByRole('button', { name: 'Reboot' });
-    const rebootCalls = () => sim.received({ method: 'POST', path: /^\/1\.0\/dedicated\/server\/[^/]+\/reboot$/ });
-
-    // Cancelled: nothing is sent.
+  it('asks to confirm each click, one question at a time, the Reboot button in red; a cancel says so and sends nothing', async () => {
     const spared = 'ns3000002.ip-203-0-113.eu';
+    const other = 'ns3000003.ip-203-0-113.eu';
     await rebootButton(spared).click();
-    await confirmation.filter({ hasText: `Reboot ${spared}?` }).waitFor({ state: 'visible', timeout: 10_000 });
-    await confirmation.getByRole('button', { name: 'Cancel' }).click();
-    await confirmation.filter({ hasText: `Reboot ${spared}?` }).waitFor({ state: 'hidden', timeout: 10_000 });
+    await question(spared).waitFor({ state: 'visible', timeout: 10_000 });
+    // The destructive button is marked.
+    const colour = await question(spared)
+      .getByRole('button', { name: 'Reboot' })
+      .evaluate((b) => getComputedStyle(b).backgroundColor);
+    colour.should.equal('rgb(198, 40, 40)');
+    // A second click while the question is open: refused with a word, the question kept.
+    await rebootButton(other).click();
+    await notice(`Answer the question about ${spared} first: one reboot is confirmed at a time.`).waitFor({ timeout: 10_000 });
+    (await question(spared).isVisible()).should.be.true();
+    await question(spared).getByRole('button', { name: 'Cancel' }).click();
+    await question(spared).waitFor({ state: 'hidden', timeout: 10_000 });
+    await notice(`Reboot of ${spared} cancelled: nothing was sent.`).waitFor({ timeout: 10_000 });
+    rebootCalls().should.eql([]);
+    noProblems();
+  });
 
-    // Confirmed: the reboot, its task read until done, the page told.
-    const server = 'ns3000005.ip-203-0-113.eu';
-    await rebootButton(server).click();
-    await confirmation.filter({ hasText: `Reboot ${server}?` }).waitFor({ state: 'visible', timeout: 10_000 });
-    await confirmation.getByRole('button', { name: 'Reboot' }).click();
-    const result = page.locator(`${widget('ui-text', 'reboot')} .nrdb-ui-text-value`);
-    await result.filter({ hasText: `Reboot of ${server} done` }).waitFor({ timeout: 20_000 });
+  it('reboots two servers at once, each row with its own state; the list is read again when a reboot ends', async () => {
+    const slow = 'ns3000005.ip-203-0-113.eu';
+    const failed = 'ns3000007.ip-203-0-113.eu';
+    const listReads = sim.count({ method: 'GET', path: '/1.0/dedicated/server' });
+    // The first's task answers slowly (it stays rebooting a while); the second's reboot is refused.
+    sim.injectFault({ kind: 'slow', delayMs: 6_000, method: 'GET', path: `/1.0/dedicated/server/${slow}/task/` });
+    sim.injectFault({ kind: 'status', status: 403, method: 'POST', path: `/1.0/dedicated/server/${failed}/reboot` });
 
-    // The cancelled one was handled before (the same socket, in order): it sent nothing.
+    await rebootButton(slow).click();
+    await question(slow).getByRole('button', { name: 'Reboot' }).click();
+    await question(slow).waitFor({ state: 'hidden', timeout: 10_000 });
+    const slowRow = row(slow);
+    await slowRow.filter({ hasText: 'rebooting' }).waitFor({ timeout: 10_000 });
+    // While it runs, its button says so, and a click on it is refused with a word.
+    await slowRow.getByRole('button', { name: 'Rebooting…' }).click();
+    await notice(`${slow} is already rebooting: wait until it ends.`).waitFor({ timeout: 10_000 });
+    // The server's state changes meanwhile: the table shows it once the reboot ends, not 5 minutes later.
+    sim.data.servers[slow].state = 'error';
+
+    await rebootButton(failed).click();
+    await question(failed).getByRole('button', { name: 'Reboot' }).click();
+    await row(failed)
+      .filter({ hasText: /failed: .*403/ })
+      .waitFor({ timeout: 10_000 });
+    (await slowRow.textContent())!.should.match(/rebooting/); // the failure did not replace the other's state
+
+    await slowRow.filter({ hasText: /done in \d+ s/ }).waitFor({ timeout: 20_000 });
+    const cells = await slowRow.locator('td').allTextContents();
+    cells.map((c) => c.trim()).should.match([slow, 'error', /./, /./, /^done in \d+ s$/, /\d/, 'Reboot']);
+    (await row(failed).locator('td').nth(5).textContent())!.should.match(/\d/); // when it started
+    sim.count({ method: 'GET', path: '/1.0/dedicated/server' }).should.be.above(listReads);
     rebootCalls()
       .map((r) => r.path)
-      .should.eql([`/1.0/dedicated/server/${server}/reboot`]);
-    const taskReads = sim.received({
-      method: 'GET',
-      path: new RegExp(`^/1\\.0/dedicated/server/${server.replace(/\./g, '\\.')}/task/\\d+$`),
-    });
-    // The task was answered in its first state, then read once per later state until done.
-    taskReads.length.should.equal(sim.taskStates.server.length - 1);
-    const taskId = taskReads[0].path.split('/').pop();
-    (await result.textContent())!.trim().should.equal(`Reboot of ${server} done (task ${taskId})`);
+      .sort()
+      .should.eql([`/1.0/dedicated/server/${slow}/reboot`, `/1.0/dedicated/server/${failed}/reboot`].sort());
+    // The page as the README shows it: the word for this page dismissed.
+    const words = page.locator('.nrdb-ui-notification').getByRole('button', { name: 'OK' });
+    if (await words.isVisible()) await words.click();
+    await page.locator('.nrdb-ui-notification .v-snackbar__wrapper').first().waitFor({ state: 'hidden', timeout: 10_000 });
     await page.screenshot({ path: path.join(screenshotDir, 'dashboard.png') });
+    noProblems();
+  });
+
+  it("refuses a confirmation the runtime did not issue (forged on the page's socket), and says so on the page", async () => {
+    const target = 'ns3000009.ip-203-0-113.eu';
+    const before = rebootCalls().length;
+    await page.evaluate(
+      ({ id, server }) =>
+        document.querySelector('#app').__vue_app__._context.provides.$socket.emit('widget-action', id, {
+          payload: 'confirm_clicked',
+          server,
+          token: 'forged',
+        }),
+      { id: idOf(flow, 'ui-notification', 'confirm reboot'), server: target },
+    );
+    await notice(`Refused: no confirmation for ${target} was asked on this page, or it expired. Nothing was sent.`).waitFor({
+      timeout: 10_000,
+    });
+    // A name not listed is refused at the click already.
+    await page.evaluate(
+      ({ id }) =>
+        document.querySelector('#app').__vue_app__._context.provides.$socket.emit('widget-action', id, {
+          payload: { name: 'ns9.example' },
+          action: 'button_click',
+        }),
+      { id: idOf(flow, 'ui-table', 'servers') },
+    );
+    await notice('Refused: ns9.example is not in the last list of servers read.').waitFor({ timeout: 10_000 });
+    rebootCalls().length.should.equal(before);
     noProblems();
   });
 

@@ -30,6 +30,11 @@ export interface NodeRedOptions {
   echo?: boolean;
   /** More of Node-RED's settings (contextStorage...), as JSON. */
   settings?: Record<string, unknown>;
+  /**
+   * The source of a settings module (`module.exports = {...}`) written into the user dir and
+   * merged over the other settings, as a user adds such a file to settings.js.
+   */
+  settingsModule?: string;
 }
 
 export interface StartedNodeRed {
@@ -88,6 +93,10 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<Starte
     // bcryptjs comes with Node-RED; the hash is made when the settings are read.
     settingsJs += `const bcrypt = require(${JSON.stringify(require.resolve('bcryptjs'))});
 module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(options.users)}.map((u) => ({ ...u, password: bcrypt.hashSync('password', 4) })) };\n`;
+  }
+  if (options.settingsModule !== undefined) {
+    fs.writeFileSync(path.join(userDir, 'settings-module.js'), options.settingsModule);
+    settingsJs += `Object.assign(module.exports, require('./settings-module.js'));\n`;
   }
   fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs);
 

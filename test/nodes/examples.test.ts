@@ -127,7 +127,17 @@ describe('examples', function () {
       'delay',
     ]);
     // The FlowFuse Dashboard 2.0 nodes, in the dashboard example only (test/browser/dashboard.test.ts runs it).
-    const dashboard = ['ui-base', 'ui-theme', 'ui-page', 'ui-group', 'ui-table', 'ui-text', 'ui-chart', 'ui-notification'];
+    const dashboard = [
+      'ui-base',
+      'ui-theme',
+      'ui-page',
+      'ui-group',
+      'ui-table',
+      'ui-text',
+      'ui-chart',
+      'ui-notification',
+      'ui-template',
+    ];
     for (const file of files) {
       const flow = JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')) as Array<Record<string, unknown>>;
       const types = file.includes('FlowFuse Dashboard') ? new Set([...known, ...dashboard]) : known;
