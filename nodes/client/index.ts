@@ -73,7 +73,7 @@ export {
   type OperationParameter,
 } from './catalogue';
 export { DescriptionCache, type CachedDocument, type DescriptionCacheOptions } from './description-cache';
-export { operationFields, toSchemaType, type FieldPlace, type ParameterField } from './parameters';
+export { modelsUsed, operationFields, toSchemaType, type FieldPlace, type ParameterField } from './parameters';
 export { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall, type NeededRule, type Rule } from './flow-rules';
 export {
   TASK_FAMILIES,
