@@ -243,8 +243,8 @@ describe('ovh-credentials catalogue endpoints', function () {
   });
 
   it('keeps every answer under 100 KB, whatever the API describes', async () => {
-    // An API (a deployed account's custom URL) whose description is made to be large (12 MB, under the 16 MB kept).
-    const huge = 'x'.repeat(200_000);
+    // An API (a deployed account's custom URL) whose description is made to be large (6 MB, under the 8 MiB read).
+    const huge = 'x'.repeat(100_000);
     const values = Array.from({ length: 20_000 }, (_, i) => `value-${i}`);
     const description = {
       apis: Array.from({ length: 60 }, (_, i) => ({
