@@ -9,35 +9,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fullApiDocuments } from '../helpers/full-api';
+import { fullApiDocuments, heavyFamily } from '../helpers/full-api';
 
 export type DescriptionServerMode = 'real' | 'hostile' | 'oversized';
-
-/** A family description of about `bytes`, made of operations with paths and words of `width` characters. */
-export function heavyFamily(name: string, bytes: number, width = 600): string {
-  const apis: unknown[] = [];
-  const filler = 'w'.repeat(width);
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const api = {
-      path: `${name}/${filler}${i}/{id}`,
-      operations: [
-        {
-          httpMethod: 'POST',
-          description: `operation ${i} ${filler}`,
-          responseType: 'void',
-          iamActions: [{ name: `hostile:apiovh:${filler}${i}` }],
-          parameters: [
-            { name: 'id', dataType: 'string', fullType: 'string', paramType: 'path', required: true, description: filler },
-          ],
-        },
-      ],
-    };
-    size += JSON.stringify(api).length + 1;
-    apis.push(api);
-  }
-  return JSON.stringify({ apis, models: {} });
-}
 
 function documentsOf(mode: DescriptionServerMode): (url: string) => string | undefined {
   if (mode === 'real') {

@@ -1,5 +1,5 @@
 /**
- * The whole EU API's description (test/fixtures/ovh-api-schemas/full: both indexes and every
+ * Descriptions of APIs for the catalogue's tests and benchmark. The whole EU API's description (test/fixtures/ovh-api-schemas/full: both indexes and every
  * family, gzip-compressed), as the API serves it: the answer text by the path it is served at.
  */
 import fs from 'node:fs';
@@ -29,4 +29,39 @@ export function fullApiFamilies(): Array<{ branch: '1.0' | 'v2'; name: string; d
       const branch = served.startsWith('/v2/') ? 'v2' : '1.0';
       return { branch, name: served.slice(branch.length + 1).replace(/\.json$/, ''), description: JSON.parse(text) as unknown };
     });
+}
+
+/**
+ * A hostile family description: about `operationBytes` of operations (long paths, descriptions,
+ * IAM actions and parameters: all of it what a catalogue keeps), then about `modelBytes` of
+ * models no operation names (kept on disk only).
+ */
+export function heavyFamily(name: string, operationBytes: number, modelBytes = 0, width = 600): string {
+  const apis: unknown[] = [];
+  const filler = 'w'.repeat(width);
+  for (let i = 0, size = 0; size < operationBytes; i++) {
+    const api = {
+      path: `${name}/${filler}${i}/{id}`,
+      operations: [
+        {
+          httpMethod: 'POST',
+          description: `hostile operation ${i} ${filler}`,
+          responseType: 'void',
+          iamActions: [{ name: `hostile:apiovh:${filler}${i}` }],
+          parameters: [
+            { name: 'id', dataType: 'string', fullType: 'string', paramType: 'path', required: true, description: filler },
+          ],
+        },
+      ],
+    };
+    size += JSON.stringify(api).length + 1;
+    apis.push(api);
+  }
+  const models: Record<string, unknown> = {};
+  for (let i = 0, size = 0; size < modelBytes; i++) {
+    const model = { properties: { [`p${filler}`]: { type: 'string', description: filler } } };
+    size += JSON.stringify(model).length + 20;
+    models[`unused.Model${i}`] = model;
+  }
+  return JSON.stringify({ apis, models });
 }
