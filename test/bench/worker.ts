@@ -430,7 +430,7 @@ function report(results: Partial<Results>): void {
       '',
       `A word search loading every family of one API from a description server on loopback (in its own process), with the runtime's budgets: ${mib(budgets.documentBytes)} a document, ${budgets.familiesPerBranch} families a branch, ${mib(budgets.searchBytes)} of documents read by one search, ${mib(budgets.memoryBytes)} of index in memory (as estimated; half of it for one API), ${mib(budgets.diskBytes)} on disk. Heap after GC.`,
       '',
-      '| API | families listed / held | operations | documents asked | load | heap growth | RSS growth | process heap, RSS after | estimate | on disk |',
+      '| API | families taken from the index / held | operations | documents asked | load | heap growth | RSS growth | process heap, RSS after | estimate | on disk |',
       '|---|---|---|---|---|---|---|---|---|---|',
       ...[
         ['the real EU API (test/fixtures/ovh-api-schemas/full)', real],
