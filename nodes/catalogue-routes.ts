@@ -241,14 +241,18 @@ export class ApiCatalogue {
       return known;
     }
     try {
+      // A family too large for memory is refused as a document: neither kept on disk nor read again.
       const family = await this.document(
         key,
         () => this.client.describeApi(branch, name),
-        (value) => keptFamily(readFamily(branch, name, value)),
+        (value) => {
+          const kept = keptFamily(readFamily(branch, name, value));
+          if (kept.bytes > this.memory.budget / 2) {
+            throw new Error(`its operations would take more than ${this.memory.budget / 2 / MIB} MiB of memory`);
+          }
+          return kept;
+        },
       );
-      if (family.bytes > this.memory.budget / 2) {
-        throw new Error(`its operations would take more than ${this.memory.budget / 2 / MIB} MiB of memory`);
-      }
       this.families.set(key, family);
       this.failed.delete(key);
       this.search.add(family.operations); // indexed once, not again with every family

@@ -455,6 +455,19 @@ describe('ovh-credentials catalogue endpoints', function () {
       }
     });
 
+    it('refuses a family whose operations alone would take half the memory budget, and keeps nothing of it', async () => {
+      const api = await hostileApi(1, heavyFamily('/h0', 7.5 * MIB)); // under 8 MiB, all of it operations
+      try {
+        await deployAccounts([api.url]);
+        const res = await get('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
+        res.status.should.equal(502);
+        res.body.error.should.match(/^the description of \/h0 could not be read: its operations would take more than 24 MiB/);
+        keptBytes().should.be.below(MIB); // the index alone
+      } finally {
+        await api.close();
+      }
+    });
+
     it('refuses a description larger than its budget while it arrives, saying so', async () => {
       const api = await hostileApi(1, heavyFamily('/h0', CATALOGUE_BUDGETS.documentBytes + MIB));
       try {
