@@ -11,13 +11,16 @@ import path from 'node:path';
 import {
   ApiBase,
   DescriptionCache,
+  UnreadableDocument,
   OperationSearch,
   OvhApiError,
   OvhClient,
+  OvhError,
   familyOf,
   isPlainObject,
   findOperation,
   locate,
+  modelsUsed,
   operationFields,
   OvhInputError,
   isEndpointName,
@@ -34,35 +37,136 @@ import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 const BRANCHES: Branch[] = ['1.0', 'v2'];
 /** Families fetched at once when a word search needs them all. */
 const FETCHES_AT_ONCE = 4;
+const MIB = 1024 * 1024;
+
 /**
- * What one API may make the runtime hold, whoever is asked to search it: the real API lists
- * about 70 + 14 families, the largest (`/cloud`) about 4 MB.
+ * What the API's description may make the runtime hold, whoever asks and whatever the API
+ * answers. The real EU API lists 70 + 14 families, 10.6 MB of JSON in all, the largest (`/cloud`)
+ * 2.6 MB (about 4 MB as first measured); its index (operations and the models their fields
+ * read) takes about 11 MB of heap (`npm run bench`).
  */
-const MOST_FAMILIES_PER_BRANCH = 300;
-const MOST_BYTES_PER_DOCUMENT = 16 * 1024 * 1024;
+export const CATALOGUE_BUDGETS = {
+  /** One document (a family list, one family), refused past it before it is parsed: 2 to 3 times /cloud. */
+  documentBytes: 8 * MIB,
+  /** Every document kept on disk, all APIs together: past it, the oldest are removed (six whole EU APIs). */
+  diskBytes: 64 * MIB,
+  /** The index in memory, all APIs together, as estimated: past it, the least recently used families go. */
+  memoryBytes: 48 * MIB,
+  /** Families read of one branch's list (the real API lists 70 and 14). */
+  familiesPerBranch: 150,
+  /** Documents one word search reads for one API, in bytes: 3 times the whole real API. */
+  searchBytes: 32 * MIB,
+};
 /** Every answer stays under this size in bytes (the dialog asks on each key typed). */
 const MOST_ANSWER_BYTES = 100_000;
+/** A family name longer than this is no family (the longest real one has 31 characters). */
+const MOST_NAME_LENGTH = 200;
+/** An operation's description kept for search and the dialog: its first line, at most this long. */
+const MOST_DESCRIPTION_LENGTH = 2000;
+
+/**
+ * The families every catalogue holds in memory, by estimated size, least recently used first:
+ * the one memory budget across every API. Holding a family past the budget evicts the least
+ * recently used others (their catalogue reads them again from disk when asked).
+ */
+export class CatalogueMemory {
+  private readonly held = new Map<string, { owner: object; bytes: number; evict: (byItsOwner: boolean) => void }>();
+  private total = 0;
+
+  constructor(readonly budget: number) {}
+
+  /** The estimated bytes held, all catalogues together. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  /**
+   * Holds a family of `owner` (its catalogue), evicting the least recently used others while
+   * past the budget; `evict` is told whether its own catalogue's loading pushed it out.
+   */
+  hold(owner: object, key: string, bytes: number, evict: (byItsOwner: boolean) => void): void {
+    this.release(key);
+    this.held.set(key, { owner, bytes, evict });
+    this.total += bytes;
+    for (const [other, entry] of this.held) {
+      if (this.total <= this.budget) break;
+      if (other === key) continue;
+      this.release(other);
+      entry.evict(entry.owner === owner);
+    }
+  }
+
+  /** Marks a family as just used: the last to be evicted. */
+  touch(key: string): void {
+    const entry = this.held.get(key);
+    if (!entry) return;
+    this.held.delete(key);
+    this.held.set(key, entry);
+  }
+
+  release(key: string): void {
+    const entry = this.held.get(key);
+    if (!entry) return;
+    this.held.delete(key);
+    this.total -= entry.bytes;
+  }
+}
+
+/** A family as the catalogue keeps it in memory, with its estimated size. */
+interface KeptFamily extends Family {
+  bytes: number;
+}
+
+/**
+ * What a catalogue keeps of a family: its operations, each description cut to its first line,
+ * and of its models only what the operations' fields read (the rest, mostly answers' models,
+ * stays on disk). Its size is estimated from its JSON: strings in V8 take one or two bytes a
+ * character, the objects around them about as much again, and the search a lower-case copy of
+ * paths and descriptions: four times the JSON covers the heap measured on the real API.
+ */
+function keptFamily(family: Family): KeptFamily {
+  const operations = family.operations.map((operation) => ({
+    ...operation,
+    description: ownCopy(firstLine(operation.description, MOST_DESCRIPTION_LENGTH), operation.description),
+  }));
+  const models = modelsUsed(operations, family.models);
+  const bytes = 4 * JSON.stringify({ operations, models }).length;
+  return { branch: family.branch, name: family.name, operations, models, bytes };
+}
+
+/**
+ * A piece of a text that does not keep the whole text alive: V8 makes a part of a long string
+ * a view into it, so the first line of a description of megabytes would hold all of them.
+ */
+function ownCopy(part: string, whole: string): string {
+  return part === whole ? part : (JSON.parse(JSON.stringify(part)) as string);
+}
 
 /** What one API (one base URL) is known to hold. */
-class ApiCatalogue {
+export class ApiCatalogue {
   private readonly client: OvhClient;
-  private readonly families = new Map<string, Family>();
+  private readonly families = new Map<string, KeptFamily>();
   private readonly failed = new Map<string, string>();
   private readonly loading = new Map<string, Promise<Family | undefined>>();
   private lists: Promise<Record<Branch, string[] | Error>> | undefined;
   private everything: Promise<void> | undefined;
-  private search = new OperationSearch([]);
+  private readonly search = new OperationSearch([]);
+  /** The bytes of documents read so far (fetched or from disk), and this catalogue's share of the memory. */
+  private bytesRead = 0;
+  private bytesHeld = 0;
   stale = false;
 
   constructor(
     readonly baseUrl: string,
     private readonly cache: DescriptionCache,
+    private readonly memory: CatalogueMemory,
   ) {
     this.client = new OvhClient({
       endpoint: baseUrl,
       timeoutMs: 15_000,
       retry: { maxAttempts: 2 },
-      maxAnswerBytes: MOST_BYTES_PER_DOCUMENT,
+      // Refused while it arrives, before it is parsed: a document's tree can weigh 20 times its text.
+      maxAnswerBytes: cache.maxDocumentBytes,
     });
   }
 
@@ -74,9 +178,14 @@ class ApiCatalogue {
     this.lists ??= (async (): Promise<Record<Branch, string[] | Error>> => {
       const [v1, v2] = await Promise.all(
         BRANCHES.map((branch) =>
-          this.document(`${branch}/`, () => this.client.describeApi(branch))
-            .then((list) => readFamilyList(list).slice(0, MOST_FAMILIES_PER_BRANCH))
-            .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+          this.document(
+            `${branch}/`,
+            () => this.client.describeApi(branch),
+            (list) =>
+              readFamilyList(list)
+                .filter((name) => name.length <= MOST_NAME_LENGTH)
+                .slice(0, CATALOGUE_BUDGETS.familiesPerBranch),
+          ).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
         ),
       );
       if (v1 instanceof Error || v2 instanceof Error) {
@@ -108,7 +217,7 @@ class ApiCatalogue {
     return family;
   }
 
-  /** A family's operations, fetched (or read from disk) once. A failing family fails alone. */
+  /** A family's operations, fetched (or read from disk) once, and again once evicted. A failing family fails alone. */
   family(branch: Branch, name: string): Promise<Family | undefined> {
     const key = `${branch}${name}`;
     // One load per family at a time: questions typed meanwhile wait for it, so it is indexed once.
@@ -127,12 +236,28 @@ class ApiCatalogue {
 
   private async load(branch: Branch, name: string, key: string): Promise<Family | undefined> {
     const known = this.families.get(key);
-    if (known) return known;
+    if (known) {
+      this.memory.touch(this.memoryKey(key));
+      return known;
+    }
     try {
-      const family = readFamily(branch, name, await this.document(key, () => this.client.describeApi(branch, name)));
+      // A family too large for memory is refused as a document: neither kept on disk nor read again.
+      const family = await this.document(
+        key,
+        () => this.client.describeApi(branch, name),
+        (value) => {
+          const kept = keptFamily(readFamily(branch, name, value));
+          if (kept.bytes > this.memory.budget / 2) {
+            throw new Error(`its operations would take more than ${this.memory.budget / 2 / MIB} MiB of memory`);
+          }
+          return kept;
+        },
+      );
       this.families.set(key, family);
       this.failed.delete(key);
       this.search.add(family.operations); // indexed once, not again with every family
+      this.bytesHeld += family.bytes;
+      this.memory.hold(this, this.memoryKey(key), family.bytes, (byItself) => this.evict(key, family, byItself));
       return family;
     } catch (err) {
       this.failed.set(key, err instanceof Error ? err.message : String(err));
@@ -140,7 +265,29 @@ class ApiCatalogue {
     }
   }
 
-  /** Starts loading every family (a word search needs them); resolves when all are tried. */
+  /**
+   * Forgets a family the memory budget needs back. Pushed out by another API's families, it is
+   * read again (from disk) by the next word search; pushed out by this API's own, the search
+   * covers what fits, rather than reading the same families again at every question.
+   */
+  private evict(key: string, family: KeptFamily, byItself: boolean): void {
+    if (this.families.get(key) !== family) return;
+    this.families.delete(key);
+    this.search.remove(`${family.branch === 'v2' ? '/v2' : ''}${family.name}`);
+    this.bytesHeld -= family.bytes;
+    if (!byItself) this.everything = undefined;
+  }
+
+  /** Marks every family held as just used: a word search looks in all of them. */
+  touchAll(): void {
+    for (const key of this.families.keys()) this.memory.touch(this.memoryKey(key));
+  }
+
+  /**
+   * Starts loading every family (a word search needs them); resolves when all are tried, or
+   * when this search has read its budget of documents, or when this API's index takes half
+   * the memory budget (the other half is the other APIs'): then the search covers what fits.
+   */
   loadEverything(): Promise<void> {
     this.everything ??= (async () => {
       const lists = await this.familyLists();
@@ -150,8 +297,10 @@ class ApiCatalogue {
         const names = lists[branch];
         return names instanceof Error ? [] : names.map((name) => ({ branch, name }));
       });
+      const readBefore = this.bytesRead;
+      const full = () => this.bytesRead - readBefore >= CATALOGUE_BUDGETS.searchBytes || this.bytesHeld >= this.memory.budget / 2;
       const worker = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) await this.family(next.branch, next.name);
+        for (let next = queue.shift(); next && !full(); next = queue.shift()) await this.family(next.branch, next.name);
       };
       await Promise.all(Array.from({ length: FETCHES_AT_ONCE }, worker));
     })();
@@ -162,14 +311,34 @@ class ApiCatalogue {
     return this.families.size;
   }
 
+  /** The operations held, every family together. */
+  get loadedOperations(): number {
+    return this.search.size;
+  }
+
   find(query: string, limit: number): Operation[] {
     return this.search.search(query, limit);
   }
 
-  private async document(name: string, fetch: () => Promise<unknown>): Promise<unknown> {
-    const document = await this.cache.get(this.baseUrl, name, fetch);
-    if (document.stale) this.stale = true;
-    return document.value;
+  private memoryKey(key: string): string {
+    return `${this.baseUrl} ${key}`;
+  }
+
+  /** A document, read into what is kept of it; one over the size budget is refused, saying so. */
+  private async document<T>(name: string, fetch: () => Promise<unknown>, read: (value: unknown) => T): Promise<T> {
+    const bounded = () =>
+      fetch().catch((err: unknown) => {
+        throw err instanceof OvhError && err.code === 'ANSWER_TOO_LARGE' ? this.cache.tooLarge() : err;
+      });
+    try {
+      const document = await this.cache.get(this.baseUrl, name, bounded, read);
+      if (document.stale) this.stale = true;
+      this.bytesRead += document.bytes;
+      return document.value;
+    } catch (err) {
+      if (err instanceof UnreadableDocument) this.bytesRead += err.bytes; // refused, but read all the same
+      throw err;
+    }
   }
 }
 
@@ -237,8 +406,10 @@ export function registerCatalogueRoutes(RED: NodeAPI, deployed: DeployedAccounts
   const userDir = RED.settings?.userDir;
   keptDescriptions = new DescriptionCache({
     dir: path.join(typeof userDir === 'string' ? userDir : os.tmpdir(), 'ovhcloud', 'api-descriptions'),
+    maxDocumentBytes: CATALOGUE_BUDGETS.documentBytes,
+    maxTotalBytes: CATALOGUE_BUDGETS.diskBytes,
   });
-  const catalogues = new Catalogues(deployed, keptDescriptions);
+  const catalogues = new Catalogues(deployed, keptDescriptions, new CatalogueMemory(CATALOGUE_BUDGETS.memoryBytes));
   const canRead = RED.auth.needsPermission('ovh-credentials.read');
   const route = (routePath: string, answer: (query: Record<string, unknown>) => Promise<unknown>) =>
     RED.httpAdmin.get(routePath, canRead, (req: AdminRequest & { query?: Record<string, unknown> }, res: AdminResponse) => {
@@ -260,6 +431,7 @@ class Catalogues {
   constructor(
     private readonly deployed: DeployedAccounts,
     private readonly cache: DescriptionCache,
+    private readonly memory: CatalogueMemory,
   ) {}
 
   /**
@@ -277,6 +449,7 @@ class Catalogues {
     } else if (q !== '') {
       const everything = catalogue.loadEverything();
       loading = await Promise.race([everything.then(() => false), delay(1_500).then(() => true)]);
+      catalogue.touchAll();
     }
     const operations = catalogue
       .find(q, limit)
@@ -338,7 +511,7 @@ class Catalogues {
     const baseUrl = new ApiBase(endpoint).baseUrl;
     let catalogue = this.byBase.get(baseUrl);
     if (!catalogue) {
-      catalogue = new ApiCatalogue(baseUrl, this.cache);
+      catalogue = new ApiCatalogue(baseUrl, this.cache, this.memory);
       this.byBase.set(baseUrl, catalogue);
     }
     return catalogue;

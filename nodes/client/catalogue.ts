@@ -146,13 +146,32 @@ function readParameter(raw: Record<string, unknown>): OperationParameter | undef
   };
 }
 
+/** One indexed operation: what a query compares, made lower-case once, and its rank's parts. */
+interface SearchEntry {
+  operation: Operation;
+  /** The path, a line break, then the method, description and IAM actions: one string to look in. */
+  haystack: string;
+  /** Where the path ends in the haystack: a word found before it is in the path. */
+  pathLength: number;
+  status: number;
+  method: number;
+}
+
+/** A match, with its tier: 3 a prefix of the path, 2 every word in the path, 1 in path or words. */
+interface Match {
+  entry: SearchEntry;
+  score: number;
+}
+
 /**
  * A search over operations: by path (each word of the query found in the path, a prefix of the
- * path scoring highest) and by the words of their descriptions and IAM actions. Everything it compares is made
- * lower-case once, so a search over thousands of operations is a loop over strings.
+ * path scoring highest) and by the words of their descriptions and IAM actions. Everything it
+ * compares is made lower-case once, into one string per operation, so a query over hundreds of
+ * thousands of operations is one `indexOf` per word and operation, no allocation per operation,
+ * and a sort of the best few only.
  */
 export class OperationSearch {
-  private readonly entries: Array<{ operation: Operation; path: string; words: string }> = [];
+  private entries: SearchEntry[] = [];
 
   constructor(operations: Iterable<Operation> = []) {
     this.add(operations);
@@ -161,13 +180,23 @@ export class OperationSearch {
   /** Indexes more operations (a family just loaded), without indexing the others again. */
   add(operations: Iterable<Operation>): void {
     for (const operation of operations) {
+      const path = operation.path.toLowerCase();
+      // The IAM actions name the resource in the words people use: dnsZone, vps, ip... A query's
+      // words hold no white space, so none is found across the line break.
+      const words = `${operation.method} ${operation.description} ${operation.iamActions.join(' ')}`.toLowerCase();
       this.entries.push({
         operation,
-        path: operation.path.toLowerCase(),
-        // The IAM actions name the resource in the words people use: dnsZone, vps, ip...
-        words: `${operation.method} ${operation.description} ${operation.iamActions.join(' ')}`.toLowerCase(),
+        haystack: `${path}\n${words}`,
+        pathLength: path.length,
+        status: statusRank(operation),
+        method: METHODS.indexOf(operation.method),
       });
     }
+  }
+
+  /** Forgets a family's operations (`/domain`, `/v2/iam`, as Operation.family writes it). */
+  remove(family: string): void {
+    this.entries = this.entries.filter((entry) => entry.operation.family !== family);
   }
 
   get size(): number {
@@ -177,26 +206,57 @@ export class OperationSearch {
   /** The best matches first: path prefix, then every word in the path, then in path or description. */
   search(query: string, limit = 20): Operation[] {
     const q = query.trim().toLowerCase();
-    if (q === '') return [];
-    const words = q.split(/\s+/);
-    const scored: Array<{ operation: Operation; score: number }> = [];
+    if (q === '' || limit < 1) return [];
+    // The longest word first: the rarest, so most operations are left after one look.
+    const words = q.split(/\s+/).sort((a, b) => b.length - a.length);
+    const prefix = q.startsWith('/');
+    const best: Match[] = []; // the best `limit` matches so far, best first
     for (const entry of this.entries) {
+      // Once `limit` matches are held, a lower tier than the last one's cannot enter: not looked for.
+      const needed = best.length === limit ? best[limit - 1].score : 1;
       let score = 0;
-      if (q.startsWith('/') && entry.path.startsWith(q)) score = 3;
-      else if (words.every((w) => entry.path.includes(w))) score = 2;
-      else if (words.every((w) => entry.path.includes(w) || entry.words.includes(w))) score = 1;
-      if (score > 0) scored.push({ operation: entry.operation, score });
+      if (prefix && entry.pathLength >= q.length && entry.haystack.startsWith(q)) score = 3;
+      else if (needed < 3) {
+        let inPath = true;
+        for (const word of words) {
+          const at = entry.haystack.indexOf(word);
+          if (at === -1) {
+            inPath = false;
+            score = -1;
+            break;
+          }
+          if (at >= entry.pathLength) inPath = false;
+        }
+        if (score === 0) score = inPath ? 2 : 1;
+      }
+      if (score < needed) continue;
+      insert(best, { entry, score }, limit);
     }
-    scored.sort(
-      (a, b) =>
-        b.score - a.score ||
-        statusRank(a.operation) - statusRank(b.operation) ||
-        a.operation.path.length - b.operation.path.length ||
-        a.operation.path.localeCompare(b.operation.path) ||
-        METHODS.indexOf(a.operation.method) - METHODS.indexOf(b.operation.method),
-    );
-    return scored.slice(0, limit).map((s) => s.operation);
+    return best.map((match) => match.entry.operation);
   }
+}
+
+/**
+ * Puts a match in its place among the best ones (kept sorted, at most `limit`), after those
+ * it ties with: the order a stable sort of every match would give.
+ */
+function insert(best: Match[], match: Match, limit: number): void {
+  let at = best.length;
+  while (at > 0 && compare(match, best[at - 1]) < 0) at--;
+  if (at >= limit) return;
+  best.splice(at, 0, match);
+  if (best.length > limit) best.pop();
+}
+
+/** Higher tier first, then production before beta..., shorter path, path, method. */
+function compare(a: Match, b: Match): number {
+  return (
+    b.score - a.score ||
+    a.entry.status - b.entry.status ||
+    a.entry.operation.path.length - b.entry.operation.path.length ||
+    a.entry.operation.path.localeCompare(b.entry.operation.path) ||
+    a.entry.method - b.entry.method
+  );
 }
 
 /** Production operations before beta, alpha and deprecated ones. */

@@ -72,8 +72,14 @@ export {
   type Operation,
   type OperationParameter,
 } from './catalogue';
-export { DescriptionCache, type CachedDocument, type DescriptionCacheOptions } from './description-cache';
-export { operationFields, toSchemaType, type FieldPlace, type ParameterField } from './parameters';
+export {
+  DescriptionCache,
+  UnreadableDocument,
+  type CachedDocument,
+  type DescriptionCacheOptions,
+  type DocumentReader,
+} from './description-cache';
+export { modelsUsed, operationFields, toSchemaType, type FieldPlace, type ParameterField } from './parameters';
 export { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall, type NeededRule, type Rule } from './flow-rules';
 export {
   TASK_FAMILIES,

@@ -70,6 +70,43 @@ function withEnum(field: ParameterField, models: Record<string, unknown>): Param
   return field;
 }
 
+/**
+ * What operationFields reads of a family's models for these operations, and nothing more: the
+ * writable properties of the models their unnamed body parameters stand for, and the values of
+ * the enums their parameters and those properties name. A family's models (hundreds of KB,
+ * several MB for `/cloud`) mostly describe answers; this is what an editor keeps of them.
+ */
+export function modelsUsed(operations: readonly Operation[], models: Record<string, unknown>): Record<string, unknown> {
+  // No prototype: a model named `__proto__` or `constructor` is a name like any other.
+  const used: Record<string, Record<string, unknown>> = Object.create(null);
+  const kept = (name: string) => (used[name] ??= Object.create(null) as Record<string, unknown>);
+  const keepEnum = (type: string) => {
+    const name = type.replace(/\[\]$/, '');
+    const values = record(models[name]).enum;
+    if (Array.isArray(values) && !kept(name).enum) kept(name).enum = values.filter((v): v is string => typeof v === 'string');
+  };
+  for (const operation of operations) {
+    for (const p of operation.parameters) {
+      if (p.in === 'header') continue;
+      if (p.in !== 'body' || p.name !== '') {
+        keepEnum(p.type);
+        continue;
+      }
+      if (kept(p.type).properties) continue;
+      const properties: Record<string, unknown> = Object.create(null);
+      for (const [name, raw] of Object.entries(record(record(models[p.type]).properties))) {
+        const property = record(raw);
+        if (property.readOnly === true) continue;
+        const type = text(property.fullType) || text(property.type);
+        properties[name] = { type, required: property.required === true, description: text(property.description) };
+        keepEnum(type);
+      }
+      kept(p.type).properties = properties;
+    }
+  }
+  return used;
+}
+
 /** The API's primitive types, by what a value must become. */
 const INTEGER = new Set(['long', 'int', 'integer']);
 const DECIMAL = new Set(['double', 'float', 'number']);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../helpers';
 import { LEAN_CONSUMER_KEY } from './lean-server';
-import { measureCatalogue, type CatalogueFigures } from './catalogue';
+import { measureCatalogue, measureCatalogueMemory, type CatalogueFigures, type CatalogueMemoryFigures } from './catalogue';
 import { measureLists, type ListFigures } from './lists';
 import {
   ceiling,
@@ -147,14 +147,17 @@ async function main(): Promise<void> {
   const results: Partial<Results> = {};
   if (REGIMES.includes('full')) Object.assign(results, await runFull());
   if (REGIMES.includes('lean')) results.lean = await runLean();
-  if (REGIMES.includes('catalogue')) results.catalogue = measureCatalogue();
+  if (REGIMES.includes('catalogue')) {
+    results.catalogue = measureCatalogue();
+    results.catalogueMemory = await measureCatalogueMemory();
+  }
   if (REGIMES.includes('lists')) results.lists = await measureLists();
   await stopRuntime();
   report(results);
 }
 
 /** Every contender on the full simulator: throughput, cold start, time calls, memory, faults. */
-async function runFull(): Promise<Omit<Results, 'lean' | 'catalogue' | 'lists'>> {
+async function runFull(): Promise<Omit<Results, 'lean' | 'catalogue' | 'catalogueMemory' | 'lists'>> {
   const origin = await startSim();
   const freshTarget = async (): Promise<Target> => ({
     origin,
@@ -287,6 +290,7 @@ interface Results {
   faults: Record<string, Sample>;
   lean: LeanResults;
   catalogue: CatalogueFigures;
+  catalogueMemory: CatalogueMemoryFigures;
   lists: ListFigures;
 }
 
@@ -412,7 +416,32 @@ function report(results: Partial<Results>): void {
       '|---|---|---|',
       `| read and index a family of ${(c.familyBytes / 1024 / 1024).toFixed(1)} MB, ${c.familyOperations} operations | ${fmt(c.indexMs, 0)} ms | under 1000 ms |`,
       `| search ${c.searchedOperations} operations (slowest query, median of 9) | ${fmt(c.searchMs, 1)} ms | under 20 ms |`,
+      `| search 200000 operations (slowest query, median of 9) | ${fmt(c.searchManyMs, 1)} ms | well under 100 ms |`,
       `| largest search answer (20 operations) | ${(c.largestAnswerBytes / 1024).toFixed(1)} KB | under 100 KB |`,
+    );
+  }
+  if (results.catalogueMemory) {
+    const { budgets, real, hostile, oversized } = results.catalogueMemory;
+    const mb = (n: number) => `${fmt(n, 1)} MB`;
+    const mib = (n: number) => `${n / 1024 / 1024} MiB`;
+    lines.push(
+      '',
+      "### The catalogue's memory: the whole EU API, and hostile ones",
+      '',
+      `A word search loading every family of one API from a description server on loopback (in its own process), with the runtime's budgets: ${mib(budgets.documentBytes)} a document, ${budgets.familiesPerBranch} families a branch, ${mib(budgets.searchBytes)} of documents read by one search, ${mib(budgets.memoryBytes)} of index in memory (as estimated; half of it for one API), ${mib(budgets.diskBytes)} on disk. Heap after GC.`,
+      '',
+      '| API | families taken from the index / held | operations | documents asked | load | heap growth | RSS growth | process heap, RSS after | estimate | on disk |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      ...[
+        ['the real EU API (test/fixtures/ovh-api-schemas/full)', real],
+        ['hostile: 1,000 families a branch, 4 MB of operations each', hostile],
+        ['hostile: 20 families a branch of 12 MB each', oversized],
+      ].map(([name, f]) => {
+        const l = f as typeof real;
+        return `| ${name as string} | ${l.familiesAsked} / ${l.familiesHeld} | ${l.operations} | ${l.requests} | ${fmt(l.loadMs, 0)} ms | ${mb(l.heapMb)} | ${mb(l.rssMb)} | ${mb(l.processHeapMb)}, ${mb(l.processRssMb)} | ${mb(l.estimateMb)} | ${mb(l.diskMb)} |`;
+      }),
+      '',
+      `The real API again from the kept documents (a restarted runtime): ${fmt(real.fromDiskMs ?? NaN, 0)} ms; a word search over its ${real.operations} operations: ${fmt(real.searchMs, 1)} ms. Target: under 64 MB of heap for the real API. The 12 MB families are each refused while they arrive (\`${oversized.error ?? ''}\`).`,
     );
   }
   if (results.lists) {
@@ -450,6 +479,7 @@ function report(results: Partial<Results>): void {
         memoryMb: results.memoryMb,
         faults: results.faults,
         catalogue: results.catalogue,
+        catalogueMemory: results.catalogueMemory,
         lists: results.lists,
       },
       null,

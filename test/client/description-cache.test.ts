@@ -3,7 +3,7 @@ import 'should';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescriptionCache } from '../../nodes/client/description-cache';
+import { DescriptionCache, UnreadableDocument } from '../../nodes/client/description-cache';
 import { readFamily, readFamilyList } from '../../nodes/client';
 import { OvhSimulator } from '../simulator/simulator';
 import { clientFor, rejection, startSimulator } from '../helpers';
@@ -69,5 +69,56 @@ describe('the API description cache', () => {
       await client.close();
       await sim.close().catch(() => undefined);
     }
+  });
+
+  it('keeps the folder under its budget, removing the documents written longest ago', async () => {
+    const small = new DescriptionCache({ dir, now: () => clock, maxTotalBytes: 3500 });
+    const text = 'x'.repeat(1000);
+    for (const name of ['a', 'b', 'c', 'd']) {
+      await small.get('ovh-eu', `1.0/${name}`, async () => text);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // one write time each
+    }
+    (await small.keptBytes()).should.be.belowOrEqual(3500);
+    ((await small.peek('ovh-eu', '1.0/a')) === undefined).should.be.true();
+    for (const name of ['b', 'c', 'd']) (await small.peek('ovh-eu', `1.0/${name}`))!.should.equal(text);
+  });
+
+  it('refuses a document over its size, from the API or from disk, and keeps nothing of it', async () => {
+    const small = new DescriptionCache({ dir, now: () => clock, maxDocumentBytes: 1000 });
+    const err = await rejection(small.get('ovh-eu', '1.0/big', async () => 'x'.repeat(2000)));
+    err.should.be.instanceOf(UnreadableDocument);
+    err.message.should.match(/larger than .* the most one description may weigh/);
+    (await small.keptBytes()).should.equal(0);
+    // Kept by a cache that allowed more (an older version): not read back, fetched again.
+    await cache().get('ovh-eu', '1.0/big', async () => 'x'.repeat(2000));
+    ((await small.peek('ovh-eu', '1.0/big')) === undefined).should.be.true();
+    (await small.get('ovh-eu', '1.0/big', async () => 'smaller')).value!.should.equal('smaller');
+  });
+
+  it('hands a document over already read, and says what it weighs', async () => {
+    let reads = 0;
+    const read = (value: unknown) => {
+      reads++;
+      return (value as { apis: unknown[] }).apis.length;
+    };
+    const first = await cache().get('ovh-eu', '1.0/', async () => ({ apis: [1, 2, 3] }), read);
+    first.value.should.equal(3);
+    first.bytes.should.equal(await cache().keptBytes()); // the one file kept
+    (await cache().get('ovh-eu', '1.0/', async () => ({ apis: [] }), read)).value.should.equal(3); // from disk
+    reads.should.equal(2);
+    // A document that is not what the reader reads: refused, saying what it weighed.
+    const err = await rejection(
+      cache().get(
+        'ovh-eu',
+        '1.0/odd',
+        async () => 'not a list',
+        () => {
+          throw new Error('not a family list');
+        },
+      ),
+    );
+    err.should.be.instanceOf(UnreadableDocument);
+    err.message.should.equal('not a family list');
+    (err.bytes as number).should.be.above(10);
   });
 });

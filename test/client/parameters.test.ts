@@ -1,8 +1,9 @@
 /** Conversion of a value to the API's type for a parameter, and the fields an operation offers. */
 import should from 'should';
 import fc from 'fast-check';
-import { OvhInputError, operationFields, readFamily, toSchemaType } from '../../nodes/client';
+import { OvhInputError, modelsUsed, operationFields, readFamily, toSchemaType } from '../../nodes/client';
 import { fixtureFile } from '../helpers';
+import { fullApiFamilies } from '../helpers/full-api';
 import fs from 'node:fs';
 
 describe('parameter types', () => {
@@ -75,5 +76,60 @@ describe('parameter types', () => {
     operationFields(list, iam.models)
       .some((f) => f.name.startsWith('X-Pagination'))
       .should.be.false();
+  });
+
+  it('keeps of the models only what the fields read: the same fields for every operation of the whole API', () => {
+    let whole = 0;
+    let kept = 0;
+    let operations = 0;
+    for (const { branch, name, description } of fullApiFamilies()) {
+      let family;
+      try {
+        family = readFamily(branch, name, description);
+      } catch {
+        continue; // /products describes models only
+      }
+      const used = modelsUsed(family.operations, family.models);
+      for (const operation of family.operations) {
+        operations++;
+        operationFields(operation, used).should.eql(
+          operationFields(operation, family.models),
+          `${operation.method} ${operation.path}`,
+        );
+      }
+      whole += JSON.stringify(family.models).length;
+      kept += JSON.stringify(used).length;
+    }
+    operations.should.be.above(6000);
+    kept.should.be.below(whole / 4); // 4.5 MB of models, of which the fields read about 0.6 MB
+  });
+
+  it('keeps a model named __proto__ or constructor as any other, and nothing of a model no field names', () => {
+    const family = readFamily('1.0', '/odd', {
+      apis: [
+        {
+          path: '/odd',
+          operations: [
+            {
+              httpMethod: 'POST',
+              parameters: [
+                { name: '', dataType: '__proto__', paramType: 'body' },
+                { name: 'kind', dataType: 'constructor', paramType: 'query' },
+              ],
+            },
+          ],
+        },
+      ],
+      models: JSON.parse(
+        '{"__proto__": {"properties": {"a": {"type": "constructor", "required": true}, "b": {"type": "string", "readOnly": true}}},' +
+          '"constructor": {"enum": ["x", "y"]}, "answer.Only": {"properties": {"c": {"type": "string"}}}}',
+      ) as Record<string, unknown>,
+    });
+    const used = modelsUsed(family.operations, family.models);
+    Object.keys(used).sort().should.eql(['__proto__', 'constructor']);
+    operationFields(family.operations[0], used).should.eql(operationFields(family.operations[0], family.models));
+    operationFields(family.operations[0], used)
+      .map((f) => `${f.name} ${f.enum?.join(',')}`)
+      .should.eql(['kind x,y', 'a x,y']);
   });
 });

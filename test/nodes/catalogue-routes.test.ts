@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
+import { CATALOGUE_BUDGETS } from '../../nodes/catalogue-routes';
+import { heavyFamily } from '../helpers/full-api';
 import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
+
+declare const gc: () => void; // mocha runs with --expose-gc
 
 interface Found {
   operations: Array<{ method: string; path: string; status: string; description: string }>;
@@ -243,8 +247,8 @@ describe('ovh-credentials catalogue endpoints', function () {
   });
 
   it('keeps every answer under 100 KB, whatever the API describes', async () => {
-    // An API (a deployed account's custom URL) whose description is made to be large (12 MB, under the 16 MB kept).
-    const huge = 'x'.repeat(200_000);
+    // An API (a deployed account's custom URL) whose description is made to be large (6 MB, under the 8 MiB read).
+    const huge = 'x'.repeat(100_000);
     const values = Array.from({ length: 20_000 }, (_, i) => `value-${i}`);
     const description = {
       apis: Array.from({ length: 60 }, (_, i) => ({
@@ -327,5 +331,158 @@ describe('ovh-credentials catalogue endpoints', function () {
     (await deployWarnings('PUT', '/domain/zone/example.com/record/42')).should.eql([]); // values written in the path
     (await deployWarnings('PUT', '/domain/zone/example.com/recrod/42')).should.eql(['ovh-request.warn.unknown-operation']);
     (await deployWarnings('GET', '/cloud/project')).should.eql([]); // a family never kept: nothing said
+  });
+
+  describe('bounded, whatever the API describes', () => {
+    const MIB = 1024 * 1024;
+    const heapUsed = () => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    /** The size of every file kept under the user directory's description folder. */
+    const keptBytes = () => {
+      const dir = path.join(userDir, 'ovhcloud', 'api-descriptions');
+      if (!fs.existsSync(dir)) return 0;
+      return fs
+        .readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .reduce((sum, entry) => sum + fs.statSync(path.join(entry.parentPath, entry.name)).size, 0);
+    };
+    beforeEach(() => fs.rmSync(path.join(userDir, 'ovhcloud'), { recursive: true, force: true }));
+
+    /**
+     * A hostile API on loopback: an index of `families` names (`/h0`, `/h1`...) on /1.0, each
+     * served `family` (one text for all), and what it was asked.
+     */
+    const hostileApi = async (families: number, family: string) => {
+      const index = JSON.stringify({ apis: Array.from({ length: families }, (_v, i) => ({ path: `/h${i}` })) });
+      const asked: string[] = [];
+      const server = http.createServer((req, res) => {
+        asked.push(req.url ?? '');
+        const body = req.url === '/1.0/' ? index : /^\/1\.0\/h\d+\.json$/.test(req.url ?? '') ? family : undefined;
+        res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(body ?? '{"message":"not found"}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/1.0`;
+      return { url, asked, close: () => new Promise((resolve) => server.close(resolve)) };
+    };
+    /** The simulator's account `acc`, and one more account per URL (`h1`, `h2`...), deployed. */
+    const deployAccounts = async (urls: string[]) => {
+      const flow = requestFlow(sim, {});
+      const credentials = signatureCredentials(sim);
+      urls.forEach((url, i) => {
+        flow.push({ ...flow[1], id: `h${i + 1}`, url });
+        credentials[`h${i + 1}`] = credentials.acc;
+      });
+      await load(flow, credentials);
+    };
+    /** A word search on one account, asked again until it has loaded all it will. */
+    const searchAll = async (account: string, q: string): Promise<Found & { families: number }> => {
+      for (let tries = 0; ; tries++) {
+        const res = await get('/ovh-credentials/catalogue/search', { account, q });
+        res.status.should.equal(200);
+        if (!res.body.loading || tries > 40) return res.body as Found & { families: number };
+      }
+    };
+
+    it('holds the heap under its budget across APIs, evicting families the dialog then reads again from disk', async () => {
+      // 20 families of 3 MB each, 2 MB of it operations the catalogue keeps: 120 MB of them in all.
+      const apis = [
+        await hostileApi(20, heavyFamily('/h0', 2 * MIB, MIB)),
+        await hostileApi(20, heavyFamily('/h0', 2 * MIB, MIB)),
+      ];
+      try {
+        await deployAccounts(apis.map((api) => api.url));
+        (await search('/domain/zone')).operations.length.should.be.above(0); // the dialog reads /domain of acc
+        sim.count({ path: '/1.0/domain.json' }).should.equal(1);
+        const before = heapUsed();
+        for (const account of ['h1', 'h2']) {
+          const found = await searchAll(account, 'hostile operation');
+          found.operations.length.should.be.above(0);
+        }
+        const grown = heapUsed() - before;
+        grown.should.be.below(CATALOGUE_BUDGETS.memoryBytes, `the heap grew by ${(grown / MIB).toFixed(1)} MiB`);
+        // /domain, least recently used, made room: no family of acc is held any more...
+        (await get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/nothing' })).body.families.should.equal(0);
+        // ...and the dialog still details its operation, read again from disk, not from the API.
+        const detail = await get('/ovh-credentials/catalogue/operation', {
+          account: 'acc',
+          method: 'POST',
+          path: '/domain/zone/{zoneName}/record',
+        });
+        detail.status.should.equal(200);
+        detail.body.known.should.be.true();
+        detail.body.fields.map((f: { name: string }) => f.name).should.containEql('fieldType');
+        sim.count({ path: '/1.0/domain.json' }).should.equal(1);
+        // The hostile APIs still answer what they hold.
+        (await searchAll('h2', 'hostile operation')).operations.length.should.be.above(0);
+      } finally {
+        await Promise.all(apis.map((api) => api.close()));
+      }
+    });
+
+    it('keeps the descriptions on disk under their budget, the oldest removed first', async () => {
+      // Families of 7 MB, nearly all of it models: little memory, much disk.
+      const family = heavyFamily('/h0', 100_000, 7 * 1_000_000);
+      const apis = [await hostileApi(30, family), await hostileApi(30, family), await hostileApi(30, family)];
+      try {
+        await deployAccounts(apis.map((api) => api.url));
+        for (const account of ['h1', 'h2', 'h3']) (await searchAll(account, 'hostile')).operations.length.should.be.above(0);
+        const fetched = apis.reduce((sum, api) => sum + api.asked.filter((url) => url.endsWith('.json')).length, 0);
+        (fetched * family.length).should.be.above(CATALOGUE_BUDGETS.diskBytes); // more came than the folder may keep
+        keptBytes().should.be.belowOrEqual(CATALOGUE_BUDGETS.diskBytes);
+        // One word search reads a bounded amount of one API: not its 30 families of 7 MB.
+        for (const api of apis) {
+          const read = api.asked.filter((url) => url.endsWith('.json')).length * family.length;
+          read.should.be.below(CATALOGUE_BUDGETS.searchBytes + 4 * CATALOGUE_BUDGETS.documentBytes);
+        }
+      } finally {
+        await Promise.all(apis.map((api) => api.close()));
+      }
+    });
+
+    it('reads no more families of an index than its budget, however many it lists', async () => {
+      const api = await hostileApi(1000, heavyFamily('/h0', 1000));
+      try {
+        await deployAccounts([api.url]);
+        (await searchAll('h1', 'hostile')).operations.length.should.be.above(0);
+        const families = api.asked.filter((url) => url.endsWith('.json'));
+        families.length.should.equal(CATALOGUE_BUDGETS.familiesPerBranch);
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('refuses a family whose operations alone would take half the memory budget, and keeps nothing of it', async () => {
+      const api = await hostileApi(1, heavyFamily('/h0', 7.5 * MIB)); // under 8 MiB, all of it operations
+      try {
+        await deployAccounts([api.url]);
+        const res = await get('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
+        res.status.should.equal(502);
+        res.body.error.should.match(/^the description of \/h0 could not be read: its operations would take more than 24 MiB/);
+        keptBytes().should.be.below(MIB); // the index alone
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('refuses a description larger than its budget while it arrives, saying so', async () => {
+      const api = await hostileApi(1, heavyFamily('/h0', CATALOGUE_BUDGETS.documentBytes + MIB));
+      try {
+        await deployAccounts([api.url]);
+        const before = heapUsed();
+        const res = await get('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
+        res.status.should.equal(502);
+        res.body.error.should.equal(
+          'the description of /h0 could not be read: it is larger than 8 MiB, the most one description may weigh',
+        );
+        (heapUsed() - before).should.be.below(4 * MIB);
+        keptBytes().should.be.below(MIB); // the index alone
+      } finally {
+        await api.close();
+      }
+    });
   });
 });
