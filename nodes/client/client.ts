@@ -10,7 +10,7 @@ import { ServerClock } from './clock';
 import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } from './oauth2';
 import { CallLimiter, type LimitOptions } from './limiter';
 import { signerFor, type Signer } from './signature';
-import { Transport, TransportFailure, type RawResponse, type RequestTarget } from './transport';
+import { Transport, TransportFailure, type BytesTaker, type RawResponse, type RequestTarget } from './transport';
 import { DEFAULT_RETRY, FRESH_RETRY_STATE, decide, type AttemptOutcome, type RetryOptions } from './retry';
 import { checkHeaders, encodeBody, normalizeMethod, urlText, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
@@ -95,6 +95,8 @@ interface PreparedCall {
   signedWith?: number;
   /** The bearer token of the last attempt (OAuth2): what a renewal needs. */
   bearerToken?: string;
+  /** Takes a successful answer's body as bytes, unparsed (describeApiBytes). */
+  takeBytes?: BytesTaker;
 }
 
 export class OvhClient {
@@ -235,11 +237,27 @@ export class OvhClient {
    * or one family's paths, operations and models (see catalogue.ts to read them).
    */
   async describeApi(branch: Branch, family?: string, signal?: AbortSignal): Promise<unknown> {
+    return (await this.execute(this.describeCall(branch, family), { signal })).body;
+  }
+
+  /**
+   * describeApi's answer as the API sent it, unparsed: its bytes, for a parse elsewhere (a
+   * worker thread: a description of megabytes takes tens of ms to parse). At most
+   * `maxAnswerBytes`, as every answer.
+   */
+  async describeApiBytes(branch: Branch, family?: string, signal?: AbortSignal): Promise<Buffer> {
+    const call = this.describeCall(branch, family);
+    let bytes: Buffer = Buffer.alloc(0);
+    call.takeBytes = (answer) => (bytes = answer);
+    await this.execute(call, { signal });
+    return bytes;
+  }
+
+  private describeCall(branch: Branch, family: string | undefined): PreparedCall {
     if (family !== undefined && !/^\/[A-Za-z0-9]+(\/[A-Za-z0-9]+)*$/.test(family)) {
       throw new OvhInputError(`"${family}" is not an API family like /domain or /dedicated/server`);
     }
-    const call = this.prepare('GET', `/${branch}${family === undefined ? '/' : family + '.json'}`, {}, 'none');
-    return (await this.execute(call, { signal })).body;
+    return this.prepare('GET', `/${branch}${family === undefined ? '/' : family + '.json'}`, {}, 'none');
   }
 
   /** `GET /auth/currentCredential`: status, rules and expiry of the consumer key in use (signed). */
@@ -389,7 +407,7 @@ export class OvhClient {
     // the last turn may be waiting for them.
     if ((call.auth === 'none' || this.limiter.unlimited) && this.authenticateNow(call)) {
       // Only the caller's signal goes to the transport: closing the client destroys its connections.
-      return this.transport.send(call.method, call.url, call.headers, call.body, scope.caller);
+      return this.transport.send(call.method, call.url, call.headers, call.body, scope.caller, call.takeBytes);
     }
     return this.attemptAfterWaiting(call, scope);
   }
@@ -406,7 +424,7 @@ export class OvhClient {
     try {
       // Signed once the call has its turn, so the timestamp is fresh when it is sent.
       if (!this.authenticateNow(call)) await this.authenticate(call, scope);
-      return await this.transport.send(call.method, call.url, call.headers, call.body, scope.caller);
+      return await this.transport.send(call.method, call.url, call.headers, call.body, scope.caller, call.takeBytes);
     } finally {
       release?.();
     }

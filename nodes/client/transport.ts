@@ -41,6 +41,15 @@ export interface RawResponse {
   text: string;
 }
 
+/**
+ * Takes a successful answer's body as bytes, undecoded (see `send`): its text is then empty. An
+ * error answer's is still read as text, up to ERROR_TEXT_BYTES (past it, its status says it).
+ */
+export type BytesTaker = (bytes: Buffer) => void;
+
+/** The most of an error answer read as text when its body was asked for as bytes. */
+const ERROR_TEXT_BYTES = 64 * 1024;
+
 /** `too-large`: an answer over the size limit, which sending again would not change. */
 export type FailureKind = 'network' | 'timeout' | 'aborted' | 'too-large';
 
@@ -97,7 +106,8 @@ export class Transport {
    * answer's headers within `timeoutMs` of the dispatch (connecting, a proxy's tunnel and 1xx
    * answers included), watched by one timer per transport rather than one per request, which
    * measurably costs CPU at hundreds of calls a second; then undici's own body timeout, for each
-   * stall of the body.
+   * stall of the body. `takeBytes`: a successful answer's body is handed to it as bytes, never
+   * decoded here (a document another thread parses).
    */
   send(
     method: string,
@@ -105,12 +115,13 @@ export class Transport {
     headers: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal | undefined,
+    takeBytes?: BytesTaker,
   ): Promise<RawResponse> {
     if (signal?.aborted || this.destroyed) {
       return Promise.reject(new TransportFailure('aborted', 'aborted before sending', 'ABORTED', false));
     }
     return new Promise((resolve, reject) => {
-      const handler = new AnswerHandler(this, resolve, reject, signal);
+      const handler = new AnswerHandler(this, resolve, reject, signal, takeBytes);
       this.watch(handler);
       this.dispatcher.dispatch(
         {
@@ -195,6 +206,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
     private readonly resolve: (answer: RawResponse) => void,
     private readonly reject: (failure: TransportFailure) => void,
     private readonly signal: AbortSignal | undefined,
+    private readonly takeBytes?: BytesTaker,
   ) {
     if (signal) {
       this.onAbort = () => this.fail(new TransportFailure('aborted', 'aborted', 'ABORTED', this.connected));
@@ -254,6 +266,21 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   onComplete(): void {
     if (this.settled) return;
     this.settle();
+    const headers = parseHeaders(this.rawHeaders);
+    if (this.takeBytes) {
+      const bytes = Buffer.concat(this.chunks);
+      if (this.statusCode < 400) {
+        this.takeBytes(bytes);
+        this.resolve({ statusCode: this.statusCode, headers, text: '' });
+      } else {
+        this.resolve({
+          statusCode: this.statusCode,
+          headers,
+          text: bytes.length > ERROR_TEXT_BYTES ? '' : bytes.toString('utf8'),
+        });
+      }
+      return;
+    }
     let text: string;
     try {
       const chunks = this.chunks;
@@ -263,7 +290,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
       this.reject(new TransportFailure('too-large', 'the answer is too large to read', 'ANSWER_TOO_LARGE', true));
       return;
     }
-    this.resolve({ statusCode: this.statusCode, headers: parseHeaders(this.rawHeaders), text });
+    this.resolve({ statusCode: this.statusCode, headers, text });
   }
 
   onError(err: Error): void {

@@ -3,11 +3,14 @@
  * fetched unsigned, read into operations, searched by path and by words.
  */
 import 'should';
+import fs from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   METHODS,
   OperationSearch,
   OvhApiError,
+  OvhError,
   familyOf,
   findOperation,
   locate,
@@ -16,7 +19,7 @@ import {
   type Operation,
 } from '../../nodes/client';
 import { OvhSimulator } from '../simulator/simulator';
-import { clientFor, rejection, startSimulator } from '../helpers';
+import { clientFor, fixturesDir, rejection, startSimulator } from '../helpers';
 
 describe('the API catalogue', function () {
   let sim: OvhSimulator;
@@ -53,6 +56,26 @@ describe('the API catalogue', function () {
       (await rejection(client.describeApi('1.0', '/../me'))).message.should.match(/not an API family/);
     } finally {
       await client.close();
+    }
+  });
+
+  it('is given as its bytes, unparsed, for a parse elsewhere; failures stay errors, a too large one refused', async () => {
+    const client = clientFor(sim);
+    try {
+      const bytes = await client.describeApiBytes('1.0', '/domain');
+      Buffer.isBuffer(bytes).should.be.true();
+      bytes.equals(fs.readFileSync(path.join(fixturesDir, 'ovh-api-schemas', '1.0', 'domain.json'))).should.be.true();
+      const missing = (await rejection(client.describeApiBytes('1.0', '/cloud'))) as unknown as OvhApiError;
+      missing.statusCode.should.equal(404);
+      (await rejection(client.describeApiBytes('1.0', '/../me'))).message.should.match(/not an API family/);
+    } finally {
+      await client.close();
+    }
+    const small = clientFor(sim, { maxAnswerBytes: 1000 });
+    try {
+      ((await rejection(small.describeApiBytes('1.0', '/domain'))) as unknown as OvhError).code.should.equal('ANSWER_TOO_LARGE');
+    } finally {
+      await small.close();
     }
   });
 
