@@ -17,18 +17,18 @@ import {
   OvhClient,
   OvhError,
   familyOf,
+  firstLine,
   isPlainObject,
   findOperation,
   locate,
-  modelsUsed,
   operationFields,
   OvhInputError,
   isEndpointName,
-  readFamily,
-  readFamilyList,
   type Branch,
   type Family,
+  type KeptFamily,
   type Operation,
+  type Reading,
 } from './client';
 import { endpointOf } from './account';
 import type { DeployedAccounts } from './admin-routes';
@@ -112,35 +112,12 @@ export class CatalogueMemory {
   }
 }
 
-/** A family as the catalogue keeps it in memory, with its estimated size. */
-interface KeptFamily extends Family {
-  bytes: number;
-}
-
-/**
- * What a catalogue keeps of a family: its operations, each description cut to its first line,
- * and of its models only what the operations' fields read (the rest, mostly answers' models,
- * stays on disk). Its size is estimated from its JSON: strings in V8 take one or two bytes a
- * character, the objects around them about as much again, and the search a lower-case copy of
- * paths and descriptions: four times the JSON covers the heap measured on the real API.
- */
-function keptFamily(family: Family): KeptFamily {
-  const operations = family.operations.map((operation) => ({
-    ...operation,
-    description: ownCopy(firstLine(operation.description, MOST_DESCRIPTION_LENGTH), operation.description),
-  }));
-  const models = modelsUsed(operations, family.models);
-  const bytes = 4 * JSON.stringify({ operations, models }).length;
-  return { branch: family.branch, name: family.name, operations, models, bytes };
-}
-
-/**
- * A piece of a text that does not keep the whole text alive: V8 makes a part of a long string
- * a view into it, so the first line of a description of megabytes would hold all of them.
- */
-function ownCopy(part: string, whole: string): string {
-  return part === whole ? part : (JSON.parse(JSON.stringify(part)) as string);
-}
+/** How a branch's family list is read: the names the catalogue reads, no more. */
+const FAMILY_LIST = {
+  kind: 'family-list',
+  most: CATALOGUE_BUDGETS.familiesPerBranch,
+  mostNameLength: MOST_NAME_LENGTH,
+} as const satisfies Reading;
 
 /** What one API (one base URL) is known to hold. */
 export class ApiCatalogue {
@@ -178,14 +155,9 @@ export class ApiCatalogue {
     this.lists ??= (async (): Promise<Record<Branch, string[] | Error>> => {
       const [v1, v2] = await Promise.all(
         BRANCHES.map((branch) =>
-          this.document(
-            `${branch}/`,
-            () => this.client.describeApi(branch),
-            (list) =>
-              readFamilyList(list)
-                .filter((name) => name.length <= MOST_NAME_LENGTH)
-                .slice(0, CATALOGUE_BUDGETS.familiesPerBranch),
-          ).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+          this.document(`${branch}/`, () => this.client.describeApiBytes(branch), FAMILY_LIST).catch((err: unknown) =>
+            err instanceof Error ? err : new Error(String(err)),
+          ),
         ),
       );
       if (v1 instanceof Error || v2 instanceof Error) {
@@ -242,17 +214,13 @@ export class ApiCatalogue {
     }
     try {
       // A family too large for memory is refused as a document: neither kept on disk nor read again.
-      const family = await this.document(
-        key,
-        () => this.client.describeApi(branch, name),
-        (value) => {
-          const kept = keptFamily(readFamily(branch, name, value));
-          if (kept.bytes > this.memory.budget / 2) {
-            throw new Error(`its operations would take more than ${this.memory.budget / 2 / MIB} MiB of memory`);
-          }
-          return kept;
-        },
-      );
+      const family = await this.document(key, () => this.client.describeApiBytes(branch, name), {
+        kind: 'family',
+        branch,
+        name,
+        mostBytes: this.memory.budget / 2,
+        mostDescriptionLength: MOST_DESCRIPTION_LENGTH,
+      });
       this.families.set(key, family);
       this.failed.delete(key);
       this.search.add(family.operations); // indexed once, not again with every family
@@ -325,13 +293,13 @@ export class ApiCatalogue {
   }
 
   /** A document, read into what is kept of it; one over the size budget is refused, saying so. */
-  private async document<T>(name: string, fetch: () => Promise<unknown>, read: (value: unknown) => T): Promise<T> {
+  private async document<R extends Reading>(name: string, fetch: () => Promise<Buffer>, reading: R) {
     const bounded = () =>
       fetch().catch((err: unknown) => {
         throw err instanceof OvhError && err.code === 'ANSWER_TOO_LARGE' ? this.cache.tooLarge() : err;
       });
     try {
-      const document = await this.cache.get(this.baseUrl, name, bounded, read);
+      const document = await this.cache.get(this.baseUrl, name, bounded, reading);
       if (document.stale) this.stale = true;
       this.bytesRead += document.bytes;
       return document.value;
@@ -356,14 +324,21 @@ async function keptOperation(
 ): Promise<{ kind: 'unknown' } | { kind: 'known'; operation: Operation } | undefined> {
   if (!keptDescriptions) return undefined;
   const located = locate(callPath);
-  const list = await keptDescriptions.peek(baseUrl, `${located.branch}/`);
-  if (list === undefined) return undefined;
-  const name = familyOf(readFamilyList(list), located);
+  const names = await keptDescriptions.peek(baseUrl, `${located.branch}/`, FAMILY_LIST);
+  if (names === undefined) return undefined;
+  const name = familyOf(names, located);
   if (!name) return { kind: 'unknown' };
-  const kept = await keptDescriptions.peek(baseUrl, `${located.branch}${name}`);
+  // Read where every description is read: only the one operation comes back to this thread.
+  const kept = await keptDescriptions.peek(baseUrl, `${located.branch}${name}`, {
+    kind: 'operation',
+    branch: located.branch,
+    name,
+    method,
+    path: located.path,
+    mostDescriptionLength: MOST_DESCRIPTION_LENGTH,
+  });
   if (kept === undefined) return undefined;
-  const operation = findOperation(readFamily(located.branch, name, kept).operations, method, located.path);
-  return operation ? { kind: 'known', operation } : { kind: 'unknown' };
+  return kept.operation ? { kind: 'known', operation: kept.operation } : { kind: 'unknown' };
 }
 
 /** What the deploy check says of a call: `unknown`, `deprecated` (with the operation), or nothing. */
@@ -516,12 +491,6 @@ class Catalogues {
     }
     return catalogue;
   }
-}
-
-/** The first line of a text, at most `most` characters. */
-function firstLine(text: string, most: number): string {
-  const line = text.split('\n', 1)[0];
-  return line.length > most ? line.slice(0, most - 3) + '...' : line;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { METHODS, type HttpMethod } from './request';
 import type { Branch } from './call-path';
+import { modelsUsed } from './parameters';
 
 export { locate, type Branch } from './call-path';
 
@@ -144,6 +145,78 @@ function readParameter(raw: Record<string, unknown>): OperationParameter | undef
     required: raw.required === true,
     description: text(raw.description),
   };
+}
+
+/** A family as an editor keeps it in memory, with its estimated size in bytes. */
+export interface KeptFamily extends Family {
+  bytes: number;
+}
+
+/**
+ * What a description document is read into, where it is parsed (a worker thread, see
+ * description-reader.ts): only this crosses back to the runtime's thread, never the document.
+ */
+export type Reading =
+  /** A branch's family names, at most `most`, none longer than `mostNameLength`. */
+  | { kind: 'family-list'; most: number; mostNameLength: number }
+  /** A family as kept (keptFamily); refused when it would weigh more than `mostBytes`. */
+  | { kind: 'family'; branch: Branch; name: string; mostBytes: number; mostDescriptionLength: number }
+  /** The one operation a call makes (findOperation), its description cut to `mostDescriptionLength`. */
+  | { kind: 'operation'; branch: Branch; name: string; method: string; path: string; mostDescriptionLength: number };
+
+/** What each reading gives. */
+export interface ReadingResults {
+  'family-list': string[];
+  family: KeptFamily;
+  operation: { operation: Operation | null };
+}
+
+/** A document (parsed) read as `reading` says; throws for a document it cannot read. */
+export function readDocument(reading: Reading, value: unknown): ReadingResults[Reading['kind']] {
+  switch (reading.kind) {
+    case 'family-list':
+      return readFamilyList(value)
+        .filter((name) => name.length <= reading.mostNameLength)
+        .slice(0, reading.most);
+    case 'family': {
+      const kept = keptFamily(readFamily(reading.branch, reading.name, value), reading.mostDescriptionLength);
+      if (kept.bytes > reading.mostBytes) {
+        throw new Error(`its operations would take more than ${reading.mostBytes / (1024 * 1024)} MiB of memory`);
+      }
+      return kept;
+    }
+    case 'operation': {
+      const operation = findOperation(readFamily(reading.branch, reading.name, value).operations, reading.method, reading.path);
+      return {
+        operation: operation
+          ? { ...operation, description: firstLine(operation.description, reading.mostDescriptionLength) }
+          : null,
+      };
+    }
+  }
+}
+
+/**
+ * What an editor keeps of a family: its operations, each description cut to its first line,
+ * and of its models only what the operations' fields read (the rest, mostly answers' models,
+ * stays on disk). Its size is estimated from its JSON: strings in V8 take one or two bytes a
+ * character, the objects around them about as much again, and the search a lower-case copy of
+ * paths and descriptions: four times the JSON covers the heap measured on the real API.
+ */
+export function keptFamily(family: Family, mostDescriptionLength: number): KeptFamily {
+  const operations = family.operations.map((operation) => ({
+    ...operation,
+    description: firstLine(operation.description, mostDescriptionLength),
+  }));
+  const models = modelsUsed(operations, family.models);
+  const bytes = 4 * JSON.stringify({ operations, models }).length;
+  return { branch: family.branch, name: family.name, operations, models, bytes };
+}
+
+/** The first line of a text, at most `most` characters. */
+export function firstLine(text: string, most: number): string {
+  const line = text.split('\n', 1)[0];
+  return line.length > most ? line.slice(0, most - 3) + '...' : line;
 }
 
 /** One indexed operation: what a query compares, made lower-case once, and its rank's parts. */

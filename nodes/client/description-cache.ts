@@ -7,13 +7,15 @@
  *
  * Bounded: a document larger than `maxDocumentBytes` is neither kept nor read back, and past
  * `maxTotalBytes` on disk the documents written longest ago are removed. A document is handed
- * over already read (`read`, e.g. its operations only): its whole parsed tree, which can weigh
- * twenty times its text, lives only between its parse and that read, with no wait in between, so
- * two such trees never coexist; reads from disk go one at a time for the same reason.
+ * over already read (a Reading: its operations only, a list of names), and it is parsed and read
+ * by a worker thread (description-reader.ts): this thread handles its bytes, never its parsed
+ * tree, which can weigh twenty times its text and take tens of ms to make.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Reading, ReadingResults } from './catalogue';
+import { DescriptionReader, ReaderBusy, sharedDescriptionReader } from './description-reader';
 
 export interface CachedDocument<T = unknown> {
   value: T;
@@ -37,6 +39,8 @@ export interface DescriptionCacheOptions {
   maxDocumentBytes?: number;
   /** Every document on disk together, in bytes (default 64 MiB): past it, the oldest are removed. */
   maxTotalBytes?: number;
+  /** What parses and reads the documents (default: the process's one worker thread). */
+  reader?: DescriptionReader;
 }
 
 /**
@@ -52,8 +56,8 @@ export class UnreadableDocument extends Error {
   }
 }
 
-/** What a kept document is read into; throws for a document it cannot read. */
-export type DocumentReader<T> = (value: unknown) => T;
+/** What a reading gives. */
+type ResultOf<R extends Reading> = ReadingResults[R['kind']];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MIB = 1024 * 1024;
@@ -66,14 +70,18 @@ interface Kept<T> {
   bytes: number;
 }
 
+/** A kept file: the fetch time, then the document as the API answered it. */
+const envelopeHead = (fetchedAt: number) => Buffer.from(`{"fetchedAt":${fetchedAt},"value":`);
+const ENVELOPE_TAIL = Buffer.from('}');
+
 export class DescriptionCache {
   readonly maxDocumentBytes: number;
   readonly maxTotalBytes: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
-  private readonly pending = new Map<string, Promise<CachedDocument<unknown>>>();
-  /** The disk reads and the pruning, each after the one before. */
-  private reads: Promise<unknown> = Promise.resolve();
+  private readonly reader: DescriptionReader;
+  /** The fetches (and reads of kept copies) in flight, by file and reading: shared by their askers. */
+  private readonly pending = new Map<string, Promise<unknown>>();
   private prunes: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: DescriptionCacheOptions) {
@@ -81,31 +89,30 @@ export class DescriptionCache {
     this.now = options.now ?? Date.now;
     this.maxDocumentBytes = options.maxDocumentBytes ?? 8 * MIB;
     this.maxTotalBytes = options.maxTotalBytes ?? 64 * MIB;
+    this.reader = options.reader ?? sharedDescriptionReader();
   }
 
   /**
-   * A document of one API base, read by `read`: from disk when fresh, else fetched (and
-   * written); the copy on disk, marked stale, when the fetch fails; the fetch's error when there
-   * is no copy at all. Every asker of one document is given what the first one's `read` made.
+   * A document of one API base, read as `reading` says: from disk when fresh, else fetched (its
+   * bytes, as the API answered) and written; the copy on disk, marked stale, when the fetch
+   * fails; the fetch's error when there is no copy at all. Every asker of one document is given
+   * what the first one's reading made.
    */
-  get<T = unknown>(
+  get<R extends Reading>(
     base: string,
     name: string,
-    fetch: () => Promise<unknown>,
-    read: DocumentReader<T> = (value) => value as T,
-  ): Promise<CachedDocument<T>> {
+    fetch: () => Promise<Buffer>,
+    reading: R,
+  ): Promise<CachedDocument<ResultOf<R>>> {
     const file = this.fileOf(base, name);
-    let pending = this.pending.get(file);
-    if (!pending) {
-      pending = this.load(file, fetch, read).finally(() => this.pending.delete(file));
-      this.pending.set(file, pending);
-    }
-    return pending as Promise<CachedDocument<T>>;
+    return this.shared(`get ${file}`, () => this.load(file, fetch, reading));
   }
 
-  /** The copy on disk, however old, read by `read`, or undefined; never fetches. */
-  async peek<T = unknown>(base: string, name: string, read: DocumentReader<T> = (value) => value as T): Promise<T | undefined> {
-    return (await this.readKept(this.fileOf(base, name), read))?.value;
+  /** The copy on disk, however old, read as `reading` says, or undefined; never fetches. */
+  peek<R extends Reading>(base: string, name: string, reading: R): Promise<ResultOf<R> | undefined> {
+    const file = this.fileOf(base, name);
+    // Deploy checks of many nodes ask for the same few: one read for all of them.
+    return this.shared(`peek ${file} ${JSON.stringify(reading)}`, async () => (await this.readKept(file, reading))?.value);
   }
 
   /** The size of every file in the folder together, in bytes. */
@@ -113,29 +120,44 @@ export class DescriptionCache {
     return (await this.files()).reduce((sum, file) => sum + file.size, 0);
   }
 
-  private async load<T>(file: string, fetch: () => Promise<unknown>, read: DocumentReader<T>): Promise<CachedDocument<T>> {
-    const kept = await this.readKept(file, read).catch(() => undefined); // unreadable: fetched again
+  private shared<T>(key: string, make: () => Promise<T>): Promise<T> {
+    let pending = this.pending.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = make().finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async load<R extends Reading>(
+    file: string,
+    fetch: () => Promise<Buffer>,
+    reading: R,
+  ): Promise<CachedDocument<ResultOf<R>>> {
+    const kept = await this.readKept(file, reading).catch(() => undefined); // unreadable: fetched again
     if (kept && this.now() - kept.fetchedAt < this.maxAgeMs) return { ...kept, stale: false };
-    let text: string;
-    let value: T;
+    let parts: Buffer[];
+    let value: ResultOf<R>;
     let fetchedAt: number;
+    let bytes: number;
     try {
       const answer = await fetch();
       fetchedAt = this.now();
-      // No wait from here to the read: the parsed answer is dropped before any other is made.
-      text = `{"fetchedAt":${fetchedAt},"value":${JSON.stringify(answer) ?? 'null'}}`;
-      if (Buffer.byteLength(text) > this.maxDocumentBytes) throw this.tooLarge();
+      parts = [envelopeHead(fetchedAt), answer, ENVELOPE_TAIL];
+      bytes = parts.reduce((sum, part) => sum + part.length, 0);
+      if (bytes > this.maxDocumentBytes) throw this.tooLarge();
       try {
-        value = read(answer);
+        value = (await this.reader.read<ResultOf<R>>({ bytes: answer }, reading))!.value;
       } catch (err) {
-        throw new UnreadableDocument(err instanceof Error ? err.message : String(err), Buffer.byteLength(text));
+        if (err instanceof ReaderBusy) throw err; // the document is not at fault
+        throw new UnreadableDocument(err instanceof Error ? err.message : String(err), bytes);
       }
     } catch (err) {
       if (!kept) throw err;
       return { ...kept, stale: true, staleBecause: err instanceof Error ? err.message : 'the API could not be reached' };
     }
-    await this.write(file, text);
-    return { value, fetchedAt, stale: false, bytes: Buffer.byteLength(text) };
+    await this.write(file, parts);
+    return { value, fetchedAt, stale: false, bytes };
   }
 
   /** Why a document over the size budget is refused (the transport's refusal is said so too). */
@@ -147,34 +169,16 @@ export class DescriptionCache {
   }
 
   /** A kept document, read; undefined when there is none, or it is not one, or it is too large. */
-  private readKept<T>(file: string, read: DocumentReader<T>): Promise<Kept<T> | undefined> {
-    const next = this.reads.then(async (): Promise<Kept<T> | undefined> => {
-      let text: string;
-      try {
-        const { size } = await fs.stat(file);
-        if (size > this.maxDocumentBytes) return undefined; // kept by an older version, or not by us
-        text = await fs.readFile(file, 'utf8');
-      } catch {
-        return undefined; // none yet
-      }
-      let kept: { value?: unknown; fetchedAt?: unknown };
-      try {
-        kept = JSON.parse(text) as { value?: unknown; fetchedAt?: unknown };
-      } catch {
-        return undefined;
-      }
-      if (typeof kept?.fetchedAt !== 'number' || !('value' in kept)) return undefined;
-      return { value: read(kept.value), fetchedAt: kept.fetchedAt, bytes: Buffer.byteLength(text) };
-    });
-    this.reads = next.catch(() => undefined);
-    return next;
+  private async readKept<R extends Reading>(file: string, reading: R): Promise<Kept<ResultOf<R>> | undefined> {
+    const kept = await this.reader.read<ResultOf<R>>({ file, maxBytes: this.maxDocumentBytes }, reading);
+    return kept && { value: kept.value, fetchedAt: kept.fetchedAt!, bytes: kept.bytes };
   }
 
   /** Written whole then renamed (a reader never sees half a document), then the folder kept under its budget. */
-  private async write(file: string, text: string): Promise<void> {
+  private async write(file: string, parts: Buffer[]): Promise<void> {
     await fs.mkdir(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await fs.writeFile(temporary, text);
+    await fs.writeFile(temporary, parts); // each part in turn: never joined into one more copy
     await fs.rename(temporary, file);
     const pruned = this.prunes.then(() => this.prune(file));
     this.prunes = pruned.catch(() => undefined);

@@ -65,20 +65,28 @@ export {
   familyOf,
   findOperation,
   locate,
+  readDocument,
   readFamily,
   readFamilyList,
+  firstLine,
+  keptFamily,
   type Branch,
   type Family,
+  type KeptFamily,
+  type Reading,
+  type ReadingResults,
   type Operation,
   type OperationParameter,
 } from './catalogue';
+export { DescriptionCache, UnreadableDocument, type CachedDocument, type DescriptionCacheOptions } from './description-cache';
 export {
-  DescriptionCache,
-  UnreadableDocument,
-  type CachedDocument,
-  type DescriptionCacheOptions,
-  type DocumentReader,
-} from './description-cache';
+  DescriptionReader,
+  DocumentTooIntricate,
+  ReaderBusy,
+  sharedDescriptionReader,
+  type DescriptionReaderOptions,
+  type DocumentSource,
+} from './description-reader';
 export { modelsUsed, operationFields, toSchemaType, type FieldPlace, type ParameterField } from './parameters';
 export { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall, type NeededRule, type Rule } from './flow-rules';
 export {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { CATALOGUE_BUDGETS } from '../../nodes/catalogue-routes';
 import { heavyFamily } from '../helpers/full-api';
+import { eventLoopCost } from '../helpers/event-loop';
 import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
 
 declare const gc: () => void; // mocha runs with --expose-gc
@@ -350,17 +351,31 @@ describe('ovh-credentials catalogue endpoints', function () {
         .reduce((sum, entry) => sum + fs.statSync(path.join(entry.parentPath, entry.name)).size, 0);
     };
     beforeEach(() => fs.rmSync(path.join(userDir, 'ovhcloud'), { recursive: true, force: true }));
+    /**
+     * A family of about `bytes`: one operation, `GET /h0/x`, and models of many small properties,
+     * which no field reads: 50 ms and more to parse, 15 MB parsed, little kept.
+     */
+    const intricateFamily = (bytes: number): string => {
+      const model = JSON.stringify({
+        properties: Object.fromEntries(Array.from({ length: 50 }, (_v, i) => [`p${i}`, { type: 'string' }])),
+      });
+      const head = '{"apis":[{"path":"/h0/x","operations":[{"httpMethod":"GET","description":"hostile operation"}]}],"models":{';
+      const count = Math.floor((bytes - head.length - 2) / (model.length + 12));
+      return head + Array.from({ length: count }, (_v, i) => `"m${String(i).padStart(7, '0')}":${model}`).join(',') + '}}';
+    };
 
     /**
      * A hostile API on loopback: an index of `families` names (`/h0`, `/h1`...) on /1.0, each
-     * served `family` (one text for all), and what it was asked.
+     * served `family` (one text for all; of several, `/h<i>` the i-th in turn), and what it was asked.
      */
-    const hostileApi = async (families: number, family: string) => {
+    const hostileApi = async (families: number, family: string | Buffer[]) => {
       const index = JSON.stringify({ apis: Array.from({ length: families }, (_v, i) => ({ path: `/h${i}` })) });
       const asked: string[] = [];
       const server = http.createServer((req, res) => {
         asked.push(req.url ?? '');
-        const body = req.url === '/1.0/' ? index : /^\/1\.0\/h\d+\.json$/.test(req.url ?? '') ? family : undefined;
+        const named = /^\/1\.0\/h(\d+)\.json$/.exec(req.url ?? '');
+        const served = named && (typeof family === 'string' ? family : family[Number(named[1]) % family.length]);
+        const body = req.url === '/1.0/' ? index : (served ?? undefined);
         res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
         res.end(body ?? '{"message":"not found"}');
       });
@@ -463,6 +478,61 @@ describe('ovh-credentials catalogue endpoints', function () {
         res.status.should.equal(502);
         res.body.error.should.match(/^the description of \/h0 could not be read: its operations would take more than 24 MiB/);
         keptBytes().should.be.below(MIB); // the index alone
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('parses descriptions off the event loop: a word search over families of nearly 8 MiB holds no flow for long, nor grows the heap', async function () {
+      this.timeout(120_000);
+      const nearly = CATALOGUE_BUDGETS.documentBytes - 64 * 1024; // under the budget, the kept file's envelope included
+      // Sent as bytes: the server's own encoding of 8 MB is not the runtime's doing.
+      const kinds = [
+        heavyFamily('/h0', 200_000, nearly - 400_000), // mostly models: read whole, little kept
+        `{"apis":[${'{},'.repeat(Math.floor((nearly - 20) / 3) - 1)}{}]}`, // twenty times its text once parsed
+        heavyFamily('/h0', nearly - 100_000), // all of it operations: refused, too heavy for memory
+        intricateFamily(nearly), // 50 ms and more to parse, little kept
+      ].map((text) => Buffer.from(text));
+      for (const kind of kinds) kind.length.should.be.within(nearly - 400_000, nearly);
+      const api = await hostileApi(12, kinds);
+      try {
+        await deployAccounts([api.url]);
+        const { result, heldMs, gapMs, heapGrowth } = await eventLoopCost(() => searchAll('h1', 'hostile operation'));
+        result.operations.length.should.be.above(0);
+        api.asked.filter((url) => url.endsWith('.json')).length.should.be.aboveOrEqual(4);
+        heldMs.should.be.below(50, `the event loop was held ${Math.round(heldMs)} ms (longest gap ${Math.round(gapMs)} ms)`);
+        heapGrowth.should.be.below(40 * MIB, `the heap grew by ${(heapGrowth / MIB).toFixed(1)} MiB`);
+      } finally {
+        await api.close();
+      }
+    });
+
+    it('checks a call at deploy against a kept description of nearly 8 MiB without holding the flows', async function () {
+      this.timeout(60_000);
+      const api = await hostileApi(1, [Buffer.from(intricateFamily(CATALOGUE_BUDGETS.documentBytes - 64 * 1024))]);
+      try {
+        await deployAccounts([api.url]);
+        (await searchAll('h1', 'hostile operation')).operations.length.should.be.above(0); // /h0 kept on disk
+        await helper.unload();
+        const flow = requestFlow(sim, { account: 'h1', method: 'GET', path: '/h0/elsewhere' });
+        flow.push({ ...flow[1], id: 'h1', url: api.url });
+        const credentials = { ...signatureCredentials(sim), h1: signatureCredentials(sim).acc };
+        const { heldMs, gapMs, heapGrowth } = await eventLoopCost(async () => {
+          await load(flow, credentials);
+          for (
+            let waited = 0;
+            waited < 10_000 && !logLines().some((l) => l.type === 'ovh-request' && l.level === 30);
+            waited += 20
+          )
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        });
+        logLines()
+          .filter((l) => l.type === 'ovh-request' && l.level === 30)
+          .map((l) => l.text)
+          .should.eql(['ovh-request.warn.unknown-operation']); // read from the kept description
+        heldMs.should.be.below(50, `the event loop was held ${Math.round(heldMs)} ms (longest gap ${Math.round(gapMs)} ms)`);
+        heapGrowth.should.be.below(40 * MIB, `the heap grew by ${(heapGrowth / MIB).toFixed(1)} MiB`);
+        api.asked.filter((url) => url.endsWith('.json')).length.should.equal(1); // nothing fetched again
       } finally {
         await api.close();
       }
