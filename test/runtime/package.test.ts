@@ -7,8 +7,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../helpers';
-import { admin, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import { repoRoot, startSimulator } from '../helpers';
+import { accountNode, signatureCredentials } from '../helpers/node-red';
+import { admin, deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import type { OvhSimulator } from '../simulator/simulator';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -38,6 +40,7 @@ describe('the packed package', function () {
       'LICENSE',
       'CHANGELOG.md',
       'dist/nodes/ovh-request.js',
+      'dist/nodes/client/description-worker.js', // the API's descriptions are parsed in it
       'dist/nodes/ovh-request.html',
       'dist/nodes/icons/ovhcloud.svg',
       'dist/nodes/locales/fr/ovh-request.html',
@@ -92,6 +95,35 @@ describe('the packed package', function () {
         .should.eql(['ovh-credentials', 'ovh-request', 'ovh-watch']);
       sets.every((s) => !s.err && s.enabled).should.be.true();
       nodeRed.output.join('').should.not.match(/\[error\]|\[warn\] \[node-red-contrib-ovhcloud/);
+    });
+
+    it("reads an API's description in its worker thread, as installed", async () => {
+      const sim: OvhSimulator = await startSimulator();
+      try {
+        await deploy(nodeRed, [{ id: 'tab1', type: 'tab', label: 'ovh' }, accountNode(sim)], signatureCredentials(sim));
+        const search = () =>
+          admin(
+            nodeRed,
+            'GET',
+            `/ovh-credentials/catalogue/search?account=acc&q=${encodeURIComponent('/domain/zone/{zoneName}/rec')}`,
+            undefined,
+            undefined,
+            { accept: 'application/json' },
+          );
+        let found = await search();
+        // The flows start once the deploy is answered.
+        for (let tries = 0; found.status === 400 && tries < 50; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          found = await search();
+        }
+        found.status.should.equal(200, found.text);
+        (found.body as { operations: Array<{ path: string }> }).operations
+          .map((o) => o.path)
+          .should.containEql('/domain/zone/{zoneName}/record');
+        nodeRed.output.join('').should.not.match(/description reader|\[error\]/);
+      } finally {
+        await sim.close();
+      }
     });
 
     it('offers the examples under Import > Examples', async () => {
