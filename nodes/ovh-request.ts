@@ -11,6 +11,7 @@ import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red
 import {
   PartsSequence,
   TaskFailure,
+  describeThrown,
   errorFields,
   readCall,
   writeAnswer,
@@ -225,15 +226,6 @@ class RequestHandler {
     if (this.warned.has(what)) return;
     this.warned.add(what);
     this.node.warn(this.RED._(`ovh-request.warn.ignored-${what}`));
-  }
-}
-
-/** Any thrown value as text, even one that refuses conversion (e.g. an object without a prototype). */
-function describeThrown(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return 'an error that is not an Error';
   }
 }
 
