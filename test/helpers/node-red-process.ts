@@ -30,6 +30,8 @@ export interface NodeRedOptions {
   echo?: boolean;
   /** More of Node-RED's settings (contextStorage...), as JSON. */
   settings?: Record<string, unknown>;
+  /** JavaScript run at the end of settings.js, for settings JSON cannot hold (a context store module). */
+  settingsCode?: string;
 }
 
 export interface StartedNodeRed {
@@ -41,6 +43,9 @@ export interface StartedNodeRed {
 }
 
 export const CREDENTIAL_SECRET = 'test-credential-secret';
+
+/** What Node-RED prints once it listens, in English or (settings `lang: 'fr'`) in French. */
+const SERVER_RUNNING = /Server now running|Le serveur est disponible/;
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -87,6 +92,7 @@ export async function startNodeRed(options: NodeRedOptions = {}): Promise<Starte
     settingsJs += `const bcrypt = require(${JSON.stringify(require.resolve('bcryptjs'))});
 module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(options.users)}.map((u) => ({ ...u, password: bcrypt.hashSync('password', 4) })) };\n`;
   }
+  if (options.settingsCode) settingsJs += options.settingsCode + '\n';
   fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs);
 
   const redJs = options.redJs ?? path.join(nodeRedDir, 'red.js');
@@ -106,7 +112,7 @@ module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(option
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
       if (options.echo) process.stdout.write(chunk);
-      if (!started && output.join('').includes('Server now running')) {
+      if (!started && SERVER_RUNNING.test(output.join(''))) {
         started = true;
         clearTimeout(timer);
         resolve();
