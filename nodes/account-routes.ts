@@ -5,7 +5,7 @@
  * deployed account's keys, through its running node (its own endpoint, limits and clock), so
  * they need `ovh-credentials.write`, and never answer a key.
  */
-import { OvhApiError, OvhError, OvhInputError, isPlainObject, normalizeMethod, type OvhClient } from './client';
+import { OvhApiError, OvhError, OvhInputError, checkNesting, isPlainObject, normalizeMethod, type OvhClient } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { DeployedAccounts } from './admin-routes';
 import type { AdminRequest, AdminResponse, Node, NodeAPI } from './node-red';
@@ -47,7 +47,9 @@ export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts):
             res
               .status(err instanceof OvhInputError ? 400 : 502)
               .json({ error: err instanceof Error ? err.message : String(err) }),
-        );
+        )
+        // An answer that cannot be written (the connection gone): logged, never an unhandled rejection.
+        .catch((err: unknown) => RED.log.warn(`${routePath}: ${err instanceof Error ? err.message : String(err)}`));
     });
 
   route('/ovh-credentials/account/values', async (body) => {
@@ -125,6 +127,8 @@ async function tryCall(client: OvhClient, call: Call): Promise<Record<string, un
       body: call.body,
       retry: false,
     });
+    // The client reads nothing nested deeper; refused here too rather than overflowing JSON.stringify.
+    checkNesting(res.body, 'The answer');
     const json = JSON.stringify(res.body) ?? 'null';
     const whole = Buffer.byteLength(json) <= MOST_ANSWER_BYTES;
     return {

@@ -185,8 +185,10 @@ function adminRoute(
       )
       .finally(() => {
         clearTimeout(timer);
-        clients.forEach((client) => void client.close());
-      });
+        clients.forEach((client) => void client.close().catch(() => undefined));
+      })
+      // An answer that cannot be written (the connection gone): logged, never an unhandled rejection.
+      .catch((err: unknown) => RED.log.warn(`${path}: ${err instanceof Error ? err.message : String(err)}`));
   });
 }
 

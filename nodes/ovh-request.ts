@@ -11,6 +11,7 @@ import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red
 import {
   PartsSequence,
   TaskFailure,
+  describeThrown,
   errorFields,
   readCall,
   writeAnswer,
@@ -228,15 +229,6 @@ class RequestHandler {
   }
 }
 
-/** Any thrown value as text, even one that refuses conversion (e.g. an object without a prototype). */
-function describeThrown(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return 'an error that is not an Error';
-  }
-}
-
 /**
  * At deploy, one warning for a method and path the API's kept description does not know (a typo)
  * or marks deprecated (with its replacement). Nothing is fetched: without a kept description,
@@ -251,8 +243,8 @@ function warnIfUnknown(node: OvhRequestNode, RED: NodeAPI, settings: RequestSett
     return; // the account's own error is reported with every msg
   }
   const method = settings.method.toUpperCase();
-  knownOperation(baseUrl, method, settings.path).then(
-    (known) => {
+  knownOperation(baseUrl, method, settings.path)
+    .then((known) => {
       if (known?.kind === 'unknown') node.warn(RED._('ovh-request.warn.unknown-operation', { method, path: settings.path }));
       if (known?.kind === 'deprecated') {
         const { deletionDate, replacement } = known.operation.deprecation ?? {};
@@ -265,9 +257,8 @@ function warnIfUnknown(node: OvhRequestNode, RED: NodeAPI, settings: RequestSett
           }),
         );
       }
-    },
-    () => undefined, // an unreadable kept description says nothing
-  );
+    })
+    .catch(() => undefined); // an unreadable kept description says nothing
 }
 
 export = function register(RED: NodeAPI): void {
@@ -288,16 +279,20 @@ export = function register(RED: NodeAPI): void {
     this.on('input', (msg, send, done) => {
       inFlight++;
       handler.status.started();
-      handler.handle(msg, send, done).then(finished, async (err: unknown) => {
-        try {
-          handler.report(msg, await handler.explained(err), send, done);
-        } catch (unreportable) {
-          // Node-RED could not pass the msg on (it clones it for Catch nodes): say so in the log.
-          handler.unreportable(err, unreportable);
-        } finally {
-          finished();
-        }
-      });
+      handler
+        .handle(msg, send, done)
+        .then(finished, async (err: unknown) => {
+          try {
+            handler.report(msg, await handler.explained(err), send, done);
+          } catch (unreportable) {
+            // Node-RED could not pass the msg on (it clones it for Catch nodes): say so in the log.
+            handler.unreportable(err, unreportable);
+          } finally {
+            finished();
+          }
+        })
+        // The end of the chain: whatever still throws is logged, never left unhandled (Node-RED would exit).
+        .catch((err: unknown) => this.error(describeThrown(err)));
     });
 
     this.on('close', (_removed, done) => {

@@ -5,14 +5,15 @@
  * changed in it, or the object with the fields that changed. What it has seen is kept in its
  * context, so a restart with a persistent context store does not send old items again.
  */
-import { OvhInputError, type OvhClient } from './client';
+import { OvhApiError, OvhInputError, checkNesting, type OvhClient } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './node-red';
 import { runSequence, type ModeRun, type Step } from './request-modes';
-import { errorFields, factsOf, writeFailure } from './request-message';
+import { describeThrown, errorFields, factsOf, writeFailure } from './request-message';
 import { readSettings, wholeNumber, type Bound } from './request-settings';
 import { compare, nothingLike, seenOf, type Event, type Seen } from './watch-changes';
 import { watchPathProblem } from './watch-path';
+import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
 
 const WATCH_BOUNDS = {
   /** Seconds between two checks: OVHcloud's fair use is about 60 calls a minute per account. */
@@ -130,25 +131,33 @@ class Watcher {
 
   private schedule(delayMs: number): void {
     if (this.stopping.signal.aborted) return;
-    this.timer = setTimeout(() => {
-      this.check().finally(() => this.schedule(this.intervalMs));
-    }, delayMs);
+    this.timer = setTimeout(() => void this.checkThenSchedule(), delayMs);
   }
 
-  /** One check: read, compare with what was seen, send each event, remember. */
-  private async check(): Promise<void> {
-    let answer: { body: unknown; facts: Record<string, unknown> };
-    let account: string;
+  /**
+   * One check, whatever happens in it (an unreadable answer, a comparison that throws, a store
+   * that fails or never answers): a failure goes to Catch and the status, and the next check
+   * comes as usual. Never rejects: nothing here may end in an unhandled rejection.
+   */
+  private async checkThenSchedule(): Promise<void> {
     try {
-      const client = this.node.account!.getClient();
-      account = client.base.baseUrl;
-      if (!this.recalled) await this.recall(account);
-      answer = await this.readNow(client);
+      await this.check();
     } catch (err) {
       if (!this.stopping.signal.aborted) this.failed(err);
-      return;
+    } finally {
+      this.schedule(this.intervalMs);
     }
+  }
+
+  /** One check: read, compare with what was seen, send each event, remember. Throws what failed. */
+  private async check(): Promise<void> {
+    const client = this.node.account!.getClient();
+    const account = client.base.baseUrl;
+    if (!this.recalled) await this.recall(account);
+    const answer = await this.readNow(client);
     if (this.stopping.signal.aborted) return;
+    // What the client reads nests at most MOST_NESTING levels; every walk below relies on it.
+    checkNesting(answer.body, `The answer of GET ${this.path}`);
     const now = seenOf(answer.body, this.idField);
     // Nothing remembered (a new node, another path): what is there is only remembered, unless asked for.
     const options = { removed: this.config.removed === true, changed: this.config.sendChanged !== false, fields: this.fields };
@@ -164,12 +173,7 @@ class Watcher {
     lastSeen.set(this.node.id, memory);
     for (const event of events) this.send(event, answer.facts);
     this.failures = 0;
-    try {
-      await this.store(memory);
-    } catch (err) {
-      this.failed(err);
-      return;
-    }
+    await this.store(memory);
     this.node.status({ fill: 'green', shape: 'dot', text: this.checkedText(events) });
   }
 
@@ -183,13 +187,14 @@ class Watcher {
       settings: this.listSettings,
       signal: this.stopping.signal,
       answered: () => undefined,
-      text: (key, substitutions) => this.RED._(`ovh-request.errors.${key}`, substitutions),
+      // This node's own words: a node file's RED._ reads only its own messages.
+      text: (key, substitutions) => this.RED._(`ovh-watch.errors.${key}`, substitutions),
       client,
       call: { method: 'GET', path: this.path },
     };
     let whole: Extract<Step, { kind: 'whole' }> | undefined;
     for await (const step of runSequence(run)) if (step.kind === 'whole') whole = step;
-    if (!whole) throw new OvhInputError(this.RED._('ovh-request.errors.not-a-list', { path: this.path }));
+    if (!whole) throw new OvhInputError(this.RED._('ovh-watch.errors.not-a-list', { path: this.path }));
     // An item that could not be read would look removed, then added again: the check fails instead.
     const failures = whole.failures ?? [];
     if (failures.length > 0) {
@@ -211,20 +216,35 @@ class Watcher {
     this.node.send(msg);
   }
 
-  /** A check that failed: to Catch with the reason and the API's answer; the next check comes as usual. */
+  /**
+   * A check that failed: to Catch with the reason and the API's answer, and in the status; the
+   * next check comes as usual. Never throws: a failure that cannot be reported with its msg is
+   * logged without it.
+   */
   private failed(err: unknown): void {
     this.failures++;
-    const error = err instanceof Error ? err : new Error(String(err));
-    const msg = writeFailure({ topic: this.path, payload: undefined }, error);
-    msg.ovh = { ...(msg.ovh as object | undefined), event: 'failed', path: this.path, failures: this.failures };
-    msg.error = errorFields(error);
-    this.node.error(error, msg);
+    const error = err instanceof Error ? err : new Error(describeThrown(err));
+    try {
+      const msg = writeFailure({ topic: this.path, payload: undefined }, error);
+      msg.ovh = { ...(msg.ovh as object | undefined), event: 'failed', path: this.path, failures: this.failures };
+      msg.error = errorFields(error);
+      this.node.error(error, msg);
+    } catch {
+      this.node.error(error.message);
+    }
     const time = clock();
     this.node.status({
       fill: 'red',
       shape: 'ring',
-      text: this.RED._('ovh-watch.status.failed', { time, reason: shortReason(error) }),
+      text: this.RED._('ovh-watch.status.failed', { time, reason: this.shortReason(error) }),
     });
+  }
+
+  /** A failure in a few words, for the status: the API's status code, the store's silence, or the message's start. */
+  private shortReason(err: Error): string {
+    if (err instanceof OvhApiError) return String(err.statusCode);
+    if (err instanceof StoreTimeout) return this.RED._('ovh-watch.status.store-timeout');
+    return err.message.length > 30 ? err.message.slice(0, 27) + '...' : err.message;
   }
 
   private checkedText(events: Event[]): string {
@@ -239,28 +259,42 @@ class Watcher {
    * What was seen before, if it was seen at this account, path and way of reading: from the
    * context store, else from this process (a redeploy without a configured store).
    */
-  private recall(account: string): Promise<void> {
+  private async recall(account: string): Promise<void> {
     const fits = (kept: unknown): kept is Memory => {
       const m = kept as Partial<Memory> | undefined;
       return (
-        !!m && m.account === account && m.path === this.path && m.read === this.read && m.idField === this.idField && !!m.seen
+        !!m &&
+        m.account === account &&
+        m.path === this.path &&
+        m.read === this.read &&
+        m.idField === this.idField &&
+        isSeen(m.seen)
       );
     };
-    return new Promise((resolve, reject) => {
-      this.node.context().get(MEMORY_KEY, this.storeName, (err, value) => {
-        if (err) return reject(err);
-        const inProcess = lastSeen.get(this.node.id);
-        this.memory = fits(value) ? value : fits(inProcess) ? inProcess : undefined;
-        this.recalled = true;
-        resolve();
-      });
-    });
+    const value = await this.withStore<unknown>((callback) => this.node.context().get(MEMORY_KEY, this.storeName, callback));
+    const inProcess = lastSeen.get(this.node.id);
+    this.memory = fits(value) ? value : fits(inProcess) ? inProcess : undefined;
+    this.recalled = true;
   }
 
   private store(memory: Memory): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.node.context().set(MEMORY_KEY, memory, this.storeName, (err) => (err ? reject(err) : resolve()));
-    });
+    return this.withStore<void>((callback) => this.node.context().set(MEMORY_KEY, memory, this.storeName, callback));
+  }
+
+  /**
+   * A call to the context store, given up after the store's deadline or the interval, whichever
+   * is shorter (a store that never answers would stop the watch for good), or when the node closes.
+   */
+  private withStore<T>(call: (callback: (err: unknown, value?: T) => void) => void): Promise<T> {
+    const ms = Math.min(storeDeadlineMs(this.RED), this.intervalMs);
+    const late = () =>
+      new StoreTimeout(
+        this.RED._('ovh-watch.errors.store-timeout', {
+          store: this.storeName ?? this.RED._('ovh-watch.hint.store'),
+          duration: durationText(ms),
+        }),
+      );
+    return withDeadline(call, ms, late, this.stopping.signal);
   }
 
   private get storeName(): string | undefined {
@@ -268,19 +302,26 @@ class Watcher {
   }
 }
 
-/** A copy through JSON: what a context store keeps, and nothing a msg shares. */
+/** What a watch remembers, as it wrote it: a list of [id, item] pairs, or a value. */
+function isSeen(seen: unknown): seen is Seen {
+  const s = seen as Partial<Seen> | undefined;
+  if (!s || typeof s !== 'object') return false;
+  if (s.kind === 'value') return true;
+  return s.kind === 'list' && Array.isArray(s.items) && s.items.every((pair) => Array.isArray(pair) && pair.length === 2);
+}
+
+/**
+ * A copy through JSON: what a context store keeps, and nothing a msg shares. Refused past
+ * MOST_NESTING levels rather than overflowing the stack.
+ */
 function jsonCopy<T>(value: T): T {
+  checkNesting(value, 'What the watch keeps');
   return JSON.parse(JSON.stringify(value) ?? 'null') as T;
 }
 
 /** The local time of day, as a status shows it (`15:04:05`). */
 function clock(): string {
   return new Date().toTimeString().slice(0, 8);
-}
-
-function shortReason(err: Error & { statusCode?: number }): string {
-  if (typeof err.statusCode === 'number') return String(err.statusCode);
-  return err.message.length > 30 ? err.message.slice(0, 27) + '...' : err.message;
 }
 
 export = function register(RED: NodeAPI): void {

@@ -3,6 +3,7 @@
  * API call, and how its answer or failure is written back onto the message.
  */
 import {
+  OvhAnswerError,
   OvhApiError,
   OvhError,
   OvhInputError,
@@ -178,14 +179,39 @@ export function writeFailure(msg: NodeMessage, err: unknown): NodeMessage {
       attempts: err.attempts,
     };
   }
+  if (err instanceof OvhAnswerError) {
+    // An answer refused unread: its status and query id, not its body.
+    msg.statusCode = err.statusCode;
+    msg.ovh = {
+      ...(isPlainObject(msg.ovh) ? msg.ovh : {}),
+      queryId: err.queryId,
+      method: err.method,
+      path: err.path,
+      url: err.url,
+      attempts: err.attempts,
+    };
+  }
   return msg;
+}
+
+/** Any thrown value as text, even one that refuses conversion (e.g. an object without a prototype). */
+export function describeThrown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'an error that is not an Error';
+  }
 }
 
 /** msg.error for the second output: the same facts a Catch node gets. */
 export function errorFields(err: unknown): Record<string, unknown> {
-  const error = err instanceof Error ? err : new Error(String(err));
+  const error = err instanceof Error ? err : new Error(describeThrown(err));
   const fields: Record<string, unknown> = { message: error.message, name: error.name };
   if (error instanceof OvhError) fields.code = error.code;
+  if (error instanceof OvhAnswerError) {
+    fields.statusCode = error.statusCode;
+    fields.queryId = error.queryId;
+  }
   if (error instanceof OvhApiError) {
     fields.statusCode = error.statusCode;
     fields.errorCode = error.errorCode;

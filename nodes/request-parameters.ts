@@ -8,6 +8,7 @@
 import { OvhInputError, isPlainObject, toSchemaType, type FieldPlace } from './client';
 import type { JsonataExpression, Node, NodeAPI, NodeMessage } from './node-red';
 import type { Call } from './request-message';
+import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
 
 /** One row as the dialog saves it. */
 export interface ParameterRow {
@@ -197,8 +198,11 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
     const fixed = parts.every((part) => typeof part === 'string' || typeof part === 'number') ? parts : undefined;
     return { ...base, source: (msg) => messageProperty(RED, msg, property, row.name, fixed) };
   }
+  // A context store, or an expression reading one, may never answer: the msg fails after a deadline.
+  const ms = storeDeadlineMs(RED);
+  const deadline = { ms, late: () => rowTimeout(RED, row.name, from, ms) };
   if (valueType === 'flow' || valueType === 'global') {
-    return { ...base, async: true, source: (msg) => evaluated(RED, value, valueType, node, msg, row.name) };
+    return { ...base, async: true, source: (msg) => evaluated(RED, value, valueType, node, msg, row.name, deadline) };
   }
   if (valueType === 'jsonata') {
     let expression: JsonataExpression;
@@ -207,7 +211,7 @@ function prepare(row: ParameterRow, node: Node, RED: NodeAPI): PreparedRow | und
     } catch (err) {
       return failing(`the JSONata expression is not valid: ${reasonOf(err)}`);
     }
-    return { ...base, async: true, source: (msg) => jsonata(RED, expression, msg, row.name) };
+    return { ...base, async: true, source: (msg) => jsonata(RED, expression, msg, row.name, deadline) };
   }
   // Any other type (a date, a type added by a later Node-RED): evaluated for each msg.
   return { ...base, source: (msg) => RED.util.evaluateNodeProperty(value, valueType, node, msg) };
@@ -230,23 +234,56 @@ function messageProperty(RED: NodeAPI, msg: NodeMessage, expression: string, nam
   return value;
 }
 
-/** A flow or global context value; asynchronous with a persistent context store. */
-function evaluated(RED: NodeAPI, value: string, type: string, node: Node, msg: NodeMessage, name: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => {
-      if (err) reject(new OvhInputError(`Parameter "${name}": ${type}.${value} could not be read: ${reasonOf(err)}`));
-      else resolve(result);
-    });
-  });
+/** How long a row's context store or expression may take, and what the msg fails with after that. */
+interface Deadline {
+  ms: number;
+  late: () => Error;
 }
 
-function jsonata(RED: NodeAPI, expression: JsonataExpression, msg: NodeMessage, name: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    RED.util.evaluateJSONataExpression(expression, msg, (err, result) => {
-      if (err) reject(new OvhInputError(`Parameter "${name}": the JSONata expression failed: ${reasonOf(err)}`));
-      else resolve(result);
-    });
-  });
+/** A flow or global context value; asynchronous with a persistent context store. */
+async function evaluated(
+  RED: NodeAPI,
+  value: string,
+  type: string,
+  node: Node,
+  msg: NodeMessage,
+  name: string,
+  deadline: Deadline,
+): Promise<unknown> {
+  try {
+    return await withDeadline(
+      (callback) => RED.util.evaluateNodeProperty(value, type, node, msg, callback),
+      deadline.ms,
+      deadline.late,
+    );
+  } catch (err) {
+    if (err instanceof StoreTimeout) throw err;
+    throw new OvhInputError(`Parameter "${name}": ${type}.${value} could not be read: ${reasonOf(err)}`);
+  }
+}
+
+async function jsonata(
+  RED: NodeAPI,
+  expression: JsonataExpression,
+  msg: NodeMessage,
+  name: string,
+  deadline: Deadline,
+): Promise<unknown> {
+  try {
+    return await withDeadline(
+      (callback) => RED.util.evaluateJSONataExpression(expression, msg, callback),
+      deadline.ms,
+      deadline.late,
+    );
+  } catch (err) {
+    if (err instanceof StoreTimeout) throw err;
+    throw new OvhInputError(`Parameter "${name}": the JSONata expression failed: ${reasonOf(err)}`);
+  }
+}
+
+/** A row whose store or expression did not answer in time: the msg fails, naming the row and where it reads. */
+function rowTimeout(RED: NodeAPI, name: string, from: string, ms: number): StoreTimeout {
+  return new StoreTimeout(RED._('ovh-request.errors.row-timeout', { name, from, duration: durationText(ms) }));
 }
 
 function throwing(err: Error): never {

@@ -9,6 +9,7 @@ import { single, type ModeContext, type Step } from './request-modes';
 import { TaskFailure, type Call } from './request-message';
 import type { RequestSettings } from './request-settings';
 import { reasonOf } from './request-parameters';
+import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
 
 type Whole = Extract<Step, { kind: 'whole' }>;
 
@@ -92,21 +93,37 @@ export class RepeatCondition {
     return { ...step, facts: { ...step.facts, reads, waitedMs: Date.now() - started } };
   }
 
-  private holds(expression: JsonataExpression, candidate: NodeMessage): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      this.RED.util.evaluateJSONataExpression(expression, candidate, (err, result) => {
-        if (err) reject(new OvhInputError(this.RED._('ovh-request.errors.until-failed', { reason: reasonOf(err) })));
-        // Only true holds; a field without a comparison (`payload.state`) is a slip, not a yes.
-        else if (result === true) resolve(true);
-        else if (result === false || result === undefined || result === null) resolve(false);
-        else reject(new OvhInputError(this.RED._('ovh-request.errors.until-not-boolean', { answer: describe(result) })));
-      });
-    });
+  /**
+   * Whether the condition holds on a candidate msg. It may read a context store
+   * (`$flowContext(...)`) that never answers: given up after the store deadline.
+   */
+  private async holds(expression: JsonataExpression, candidate: NodeMessage): Promise<boolean> {
+    const ms = storeDeadlineMs(this.RED);
+    let result: unknown;
+    try {
+      result = await withDeadline(
+        (callback) => this.RED.util.evaluateJSONataExpression(expression, candidate, callback),
+        ms,
+        () => new StoreTimeout(this.RED._('ovh-request.errors.until-no-answer', { duration: durationText(ms) })),
+      );
+    } catch (err) {
+      if (err instanceof StoreTimeout) throw err;
+      throw new OvhInputError(this.RED._('ovh-request.errors.until-failed', { reason: reasonOf(err) }));
+    }
+    // Only true holds; a field without a comparison (`payload.state`) is a slip, not a yes.
+    if (result === true) return true;
+    if (result === false || result === undefined || result === null) return false;
+    throw new OvhInputError(this.RED._('ovh-request.errors.until-not-boolean', { answer: describe(result) }));
   }
 }
 
-/** A condition's answer, short, for an error. */
+/** A condition's answer, short, for an error; one JSON cannot write (nested too deep, holding itself) by its kind. */
 function describe(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = Array.isArray(value) ? 'a list' : typeof value;
+  }
   return text.length > 60 ? text.slice(0, 57) + '...' : text;
 }

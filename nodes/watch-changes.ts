@@ -2,9 +2,10 @@
  * What changed between two reads of the same GET, for ovh-watch: in a list, the items added,
  * removed or (when items are objects) changed, each known by its id; in an object, each field
  * that changed, by its dotted path. Plain data in, plain data out: what is remembered between
- * checks is JSON a context store can keep.
+ * checks is JSON a context store can keep. Every walk here is bounded: objects are walked field by
+ * field at most MOST_NESTING levels down, and a value nested deeper is refused, not overflowed.
  */
-import { isPlainObject } from './client';
+import { MOST_NESTING, checkNesting, isPlainObject } from './client';
 
 /** The fields that name an item in OVHcloud's lists, in the order they are tried. */
 export const ID_FIELDS = ['id', 'taskId', 'billId', 'serviceName', 'name', 'domain', 'ip', 'ruleId', 'orderId'];
@@ -100,13 +101,16 @@ function valueEvents(before: unknown, now: unknown, options: CompareOptions): Ev
 
 /**
  * The fields that differ, by dotted path: objects are walked, anything else (lists included) is
- * compared whole. With `fields`, only the changes at or under those paths.
+ * compared whole, and so is what lies deeper than MOST_NESTING levels. With `fields`, only the
+ * changes at or under those paths.
  */
-export function fieldChanges(before: unknown, now: unknown, fields: string[] = [], at = ''): FieldChange[] {
-  if (isPlainObject(before) && isPlainObject(now)) {
+export function fieldChanges(before: unknown, now: unknown, fields: string[] = [], at = '', level = 0): FieldChange[] {
+  if (isPlainObject(before) && isPlainObject(now) && level < MOST_NESTING) {
     const changes: FieldChange[] = [];
     const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
-    for (const key of keys) changes.push(...fieldChanges(before[key], now[key], fields, at ? `${at}.${key}` : key));
+    for (const key of keys) {
+      changes.push(...fieldChanges(before[key], now[key], fields, at ? `${at}.${key}` : key, level + 1));
+    }
     return changes;
   }
   if (stableJson(before) === stableJson(now)) return [];
@@ -115,8 +119,12 @@ export function fieldChanges(before: unknown, now: unknown, fields: string[] = [
   return counted ? [{ path: at, from: before, to: now }] : [];
 }
 
-/** JSON with object keys sorted, so two reads of the same content compare equal. */
+/**
+ * JSON with object keys sorted, so two reads of the same content compare equal. A value nested
+ * deeper than MOST_NESTING levels is refused (JSON.stringify would overflow the stack).
+ */
 export function stableJson(value: unknown): string {
+  checkNesting(value, 'A value to compare');
   return (
     JSON.stringify(value, (_key, v: unknown) =>
       isPlainObject(v)

@@ -5,7 +5,8 @@
 import { setMaxListeners } from 'node:events';
 import { CallScope } from './abort';
 import { ApiBase } from './endpoints';
-import { OvhAbortError, OvhApiError, OvhError, OvhInputError, OvhNetworkError, OvhTimeoutError } from './errors';
+import { OvhAbortError, OvhAnswerError, OvhApiError, OvhError, OvhInputError, OvhNetworkError, OvhTimeoutError } from './errors';
+import { MOST_NESTING, jsonTextTooDeep } from './depth';
 import { ServerClock } from './clock';
 import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } from './oauth2';
 import { CallLimiter, type LimitOptions } from './limiter';
@@ -549,9 +550,20 @@ interface Answer {
   error?: OvhApiError;
 }
 
+/**
+ * An answer read once. JSON nested deeper than MOST_NESTING levels is refused before it is
+ * parsed: every walk of it (a copy, a comparison, sending it on) would overflow the stack.
+ */
 function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number, started: number): Answer {
-  const body = parseBody(raw.text);
   const queryId = firstHeader(raw.headers['x-ovh-queryid']);
+  if (jsonTextTooDeep(raw.text)) {
+    throw new OvhAnswerError(
+      `the answer (${raw.statusCode}) is JSON nested deeper than ${MOST_NESTING} levels, which no OVHcloud answer is: it was not read`,
+      'ANSWER_TOO_DEEP',
+      { statusCode: raw.statusCode, method: call.method, path: call.path, url: call.url.href, queryId, attempts },
+    );
+  }
+  const body = parseBody(raw.text);
   const response: OvhResponse = {
     statusCode: raw.statusCode,
     headers: raw.headers,

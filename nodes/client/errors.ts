@@ -146,6 +146,33 @@ function isApiErrorBody(body: unknown, headers: Record<string, string | string[]
   );
 }
 
+/**
+ * The server answered, but with something the client will not read: JSON nested deeper than
+ * MOST_NESTING levels (no OVHcloud answer does; walking it would overflow the stack). Whatever
+ * its status, the same answer would come again: it is not retried.
+ */
+export class OvhAnswerError extends OvhError {
+  readonly statusCode: number;
+  readonly method: string;
+  readonly path: string;
+  readonly url?: string;
+  readonly queryId?: string;
+  readonly attempts: number;
+  constructor(
+    reason: string,
+    code: string,
+    init: { statusCode: number; method: string; path: string; url?: string; queryId?: string; attempts: number },
+  ) {
+    super(`${init.method} ${init.path} failed: ${reason}${init.queryId ? ` (query id ${init.queryId})` : ''}`, code);
+    this.statusCode = init.statusCode;
+    this.method = init.method;
+    this.path = init.path;
+    this.url = init.url;
+    this.queryId = init.queryId;
+    this.attempts = init.attempts;
+  }
+}
+
 /** The server could not be reached, or the connection broke before a whole answer came. */
 export class OvhNetworkError extends OvhError {
   readonly method: string;

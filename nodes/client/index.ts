@@ -11,8 +11,10 @@ export {
   OvhNetworkError,
   OvhTimeoutError,
   OvhAbortError,
+  OvhAnswerError,
   type InputReason,
 } from './errors';
+export { MOST_NESTING, checkNesting, jsonTextTooDeep, nestedTooDeep } from './depth';
 export { signRequest } from './signature';
 export {
   buildUrl,

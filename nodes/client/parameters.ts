@@ -4,6 +4,7 @@
  * gives it. Pure: no Node-RED, no I/O.
  */
 import { OvhInputError } from './errors';
+import { MOST_NESTING } from './depth';
 import type { Operation } from './catalogue';
 
 export type FieldPlace = 'path' | 'query' | 'body';
@@ -137,11 +138,22 @@ const TEXT = new Set([
  * cannot be that type.
  */
 export function toSchemaType(value: unknown, type: string, name: string): unknown {
-  const listOf = /^(.*)\[\]$/.exec(type);
-  if (listOf) {
-    const list = Array.isArray(value) ? value : [value];
-    return list.map((item, i) => toSchemaType(item, listOf[1], `${name}[${i}]`));
-  }
+  let lists = 0;
+  while (type.endsWith('[]', type.length - 2 * lists)) lists++;
+  // A type comes from a flow file, which may hold anything: each level of lists is a level of recursion.
+  if (lists > MOST_NESTING)
+    throw new OvhInputError(`Parameter "${name}": its type nests lists deeper than ${MOST_NESTING} levels`);
+  return lists > 0 ? toListOf(value, type.slice(0, type.length - 2 * lists), lists, name) : toOneValue(value, type, name);
+}
+
+/** A value as `lists` levels of lists of a type: one value where a list is wanted becomes a list of it. */
+function toListOf(value: unknown, type: string, lists: number, name: string): unknown {
+  if (lists === 0) return toOneValue(value, type, name);
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item, i) => toListOf(item, type, lists - 1, `${name}[${i}]`));
+}
+
+function toOneValue(value: unknown, type: string, name: string): unknown {
   // `coreTypes.ServiceId:long` is a long under another name.
   const base = type.includes(':') ? type.slice(type.lastIndexOf(':') + 1) : type;
   if (value === null) return null;

@@ -5,6 +5,7 @@
  */
 import { ApiBase } from './endpoints';
 import { OvhInputError } from './errors';
+import { MOST_NESTING, nestedTooDeep } from './depth';
 
 export const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 export type HttpMethod = (typeof METHODS)[number];
@@ -177,14 +178,19 @@ const HAS_NON_ASCII = /[\u0080-\uffff]/;
 /**
  * The body as the official clients write it: compact JSON, every character from U+0080 up
  * escaped as \uXXXX (astral characters as surrogate pairs), so the bytes sent are plain ASCII.
- * `undefined` and `null` mean "no body".
+ * `undefined` and `null` mean "no body". A body nested deeper than MOST_NESTING levels is refused.
  */
 export function encodeBody(body: unknown): string | undefined {
   if (body === undefined || body === null) return undefined;
   let json: string | undefined;
   try {
+    // Refused before JSON.stringify walks it: no OVHcloud body nests that deep.
+    if (nestedTooDeep(body)) {
+      throw new OvhInputError(`The body cannot be written as JSON: it nests deeper than ${MOST_NESTING} levels, or holds itself`);
+    }
     json = JSON.stringify(body);
   } catch (err) {
+    if (err instanceof OvhInputError) throw err;
     throw new OvhInputError(`The body cannot be written as JSON: ${(err as Error).message}`);
   }
   if (json === undefined) throw new OvhInputError(`The body cannot be written as JSON: it is ${describe(body)}`);

@@ -152,7 +152,7 @@ export function taskOf(method: string, calledPath: string, answer: unknown, resp
       goneIsDone: false,
       read: (task) => {
         const t = isPlainObject(task) ? task : {};
-        const now = String(t[family.statusField]);
+        const now = scalarText(t[family.statusField]);
         const progress = family.progressField ? Number(t[family.progressField]) : Number.NaN;
         const state = family.success.includes(now) ? 'done' : family.failure.includes(now) ? 'failed' : 'pending';
         return { state, status: now, ...(Number.isFinite(progress) ? { progress } : {}) };
@@ -165,12 +165,12 @@ export function taskOf(method: string, calledPath: string, answer: unknown, resp
 /** A /v2 write answers the resource: read again until READY (or ERROR); after a DELETE, until gone. */
 function resourceOf(method: string, calledPath: string, answer: Record<string, unknown>): TaskRef | undefined {
   const path =
-    method === 'POST' && answer.id !== undefined ? `${calledPath}/${encodeURIComponent(String(answer.id))}` : calledPath;
+    method === 'POST' && answer.id !== undefined ? `${calledPath}/${encodeURIComponent(scalarText(answer.id))}` : calledPath;
   return {
     path,
     goneIsDone: method === 'DELETE',
     read: (resource) => {
-      const status = String(isPlainObject(resource) ? resource.resourceStatus : '');
+      const status = scalarText(isPlainObject(resource) ? resource.resourceStatus : '');
       return { state: status === 'READY' ? 'done' : status === 'ERROR' ? 'failed' : 'pending', status };
     },
   };
@@ -263,6 +263,16 @@ export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknow
     new OvhTaskError(`The task at ${ref.path} was still ${ref.read(task).status} when the wait ended`, 'TASK_TIMEOUT', task);
   const task = await readUntil<unknown>(first, readAgain, ended, late, options);
   return task === GONE ? last : task;
+}
+
+/**
+ * A state or an id as text. Only what reads as one value is: String() of a list joins it,
+ * walking every level (an answer's list nested thousands deep would overflow the stack).
+ */
+function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? 'a list' : 'an object';
 }
 
 /** A /v2 resource that answered 404 after its DELETE: the wait is over, with the resource as last read. */

@@ -35,6 +35,8 @@ export interface NodeRedOptions {
    * merged over the other settings, as a user adds such a file to settings.js.
    */
   settingsModule?: string;
+  /** JavaScript run at the end of settings.js, for settings JSON cannot hold (a context store module). */
+  settingsCode?: string;
 }
 
 export interface StartedNodeRed {
@@ -48,6 +50,9 @@ export interface StartedNodeRed {
 }
 
 export const CREDENTIAL_SECRET = 'test-credential-secret';
+
+/** What Node-RED prints once it listens, in English or (settings `lang: 'fr'`) in French. */
+const SERVER_RUNNING = /Server now running|Le serveur est disponible/;
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -98,6 +103,7 @@ module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(option
     fs.writeFileSync(path.join(userDir, 'settings-module.js'), options.settingsModule);
     settingsJs += `Object.assign(module.exports, require('./settings-module.js'));\n`;
   }
+  if (options.settingsCode) settingsJs += options.settingsCode + '\n';
   fs.writeFileSync(path.join(userDir, 'settings.js'), settingsJs);
 
   const redJs = options.redJs ?? path.join(nodeRedDir, 'red.js');
@@ -117,7 +123,7 @@ module.exports.adminAuth = { type: 'credentials', users: ${JSON.stringify(option
     const onData = (chunk: Buffer) => {
       output.push(chunk.toString());
       if (options.echo) process.stdout.write(chunk);
-      if (!started && output.join('').includes('Server now running')) {
+      if (!started && SERVER_RUNNING.test(output.join(''))) {
         started = true;
         clearTimeout(timer);
         resolve();

@@ -1,5 +1,5 @@
 /** Every message and help page exists in English and French, with the same keys. */
-import 'should';
+import should from 'should';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../helpers';
@@ -48,6 +48,37 @@ describe('locales', () => {
       for (const key of used) defined.has(key).should.be.true(`${key} is used but not defined`);
     });
   }
+
+  it('ovh-watch: the French messages have exactly the English keys, none empty, and every key the runtime uses is defined', () => {
+    const en = JSON.parse(fs.readFileSync(path.join(dir, 'en-US', 'ovh-watch.json'), 'utf8'));
+    const fr = JSON.parse(fs.readFileSync(path.join(dir, 'fr', 'ovh-watch.json'), 'utf8'));
+    keys(fr).sort().should.eql(keys(en).sort());
+    for (const k of keys(fr))
+      should(k.split('.').reduce((o: Record<string, unknown>, p) => o[p] as Record<string, unknown>, fr)).not.equal('');
+    const source = fs.readFileSync(path.join(repoRoot, 'nodes', 'ovh-watch.ts'), 'utf8');
+    // The keys written whole, and those the modes it runs ask for by name (`ovh-watch.errors.${key}`).
+    const used = [...source.matchAll(/["'`](ovh-watch\.[a-zA-Z-]+\.[a-zA-Z-]+)["'`]/g)].map((m) => m[1]);
+    used.push('ovh-watch.errors.not-a-list', 'ovh-watch.errors.get-only');
+    used.length.should.be.above(10);
+    const defined = new Set(keys(en));
+    for (const key of used) defined.has(key).should.be.true(`${key} is used but not defined`);
+  });
+
+  it("each node file's runtime code asks only its own catalogue: Node-RED reads a node file's messages from its own file alone", () => {
+    const namespaceOf: Record<string, string> = {
+      'ovh-watch.ts': 'ovh-watch',
+      'ovh-request.ts': 'ovh-request',
+      'request-parameters.ts': 'ovh-request',
+      'request-repeat.ts': 'ovh-request',
+      'status.ts': 'ovh-request',
+      'ovh-credentials.ts': 'ovh-credentials',
+    };
+    for (const [file, namespace] of Object.entries(namespaceOf)) {
+      const source = fs.readFileSync(path.join(repoRoot, 'nodes', file), 'utf8');
+      const foreign = [...source.matchAll(/RED\._\(\s*["'`](ovh-[a-z]+)\./g)].map((m) => m[1]).filter((ns) => ns !== namespace);
+      foreign.should.eql([], `${file} asks another node's catalogue`);
+    }
+  });
 
   it('ovh-credentials: every region and preset of the client has its label in both languages', () => {
     for (const lang of ['en-US', 'fr']) {

@@ -63,4 +63,22 @@ describe('watch changes', () => {
     compare(seenOf({ a: 1 }), seenOf([1]), all).should.match([{ event: 'added', id: '1' }]);
     stableJson(undefined).should.equal('undefined');
   });
+
+  it('walks objects at most 64 levels down, and refuses a value nested deeper instead of overflowing the stack', () => {
+    const nest = (depth: number, leaf: unknown) => {
+      let value = leaf;
+      for (let i = 0; i < depth; i++) value = { a: value };
+      return value;
+    };
+    // Below 64 levels, the field that changed is named by its whole path.
+    fieldChanges(nest(10, 1), nest(10, 2)).should.eql([{ path: Array(10).fill('a').join('.'), from: 1, to: 2 }]);
+    // Past 64 levels, what lies deeper is compared whole, named by its first 64 levels.
+    fieldChanges(nest(100, 1), nest(100, 2)).should.eql([
+      { path: Array(64).fill('a').join('.'), from: nest(36, 1), to: nest(36, 2) },
+    ]);
+    const deep = nest(6000, 1);
+    (() => compare(seenOf(nest(1, 0)), seenOf({ a: deep }), all)).should.throw({ code: 'TOO_DEEP' });
+    (() => stableJson(deep)).should.throw(/nests deeper than 64 levels/);
+    (() => seenOf([{ a: deep }])).should.throw({ code: 'TOO_DEEP' });
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * ovh-watch where flows and stores misbehave: a downstream node editing what was sent, a context
- * store failing, a redeploy without a configured store, a watch moved to another account, a path
- * that can never be sent.
+ * ovh-watch where flows, stores and APIs misbehave: a downstream node editing what was sent, a
+ * context store failing or never answering, a redeploy without a configured store, a watch moved
+ * to another account, a path that can never be sent, answers nested thousands deep, too large or
+ * too late.
  */
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
@@ -18,6 +19,9 @@ import {
   type Msg,
 } from '../helpers/node-red';
 import { resolveFromNodeRed } from '../helpers/runtime';
+import { deepJson, startHostileApi, type HostileApi } from '../helpers/hostile-api';
+import { seededStore, silentCalls, silentStore } from '../helpers/context-stores';
+import { ApiBase } from '../../nodes/client';
 
 const catchNode = coreNode('common/25-catch.js');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -164,5 +168,142 @@ describe('ovh-watch under misbehaving flows and stores', function () {
     logLines()
       .some((l) => /\.\./.test(l.text))
       .should.be.true();
+  });
+});
+
+describe('ovh-watch against a hostile API and a silent context store', function () {
+  this.timeout(30_000);
+  let api: HostileApi;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const contextModule = () => require(resolveFromNodeRed('@node-red/runtime/lib/nodes/context'));
+  const credentials = { acc: { appKey: 'app', appSecret: 'secret', consumerKey: 'consumer' } };
+  /** The store values a test starts with, read by the seeded store when the context module loads. */
+  const seeded: Record<string, Record<string, unknown>> = {};
+
+  before(async () => {
+    api = await startHostileApi();
+    process.on('unhandledRejection', onUnhandled);
+    helper.settings({
+      ovhWatchIntervalMs: 40,
+      contextStorage: {
+        default: { module: 'memory' },
+        silent: { module: silentStore },
+        seeded: { module: seededStore, config: { values: seeded } },
+      },
+    });
+    await helper.startServer();
+  });
+  after(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await helper.unload();
+    await helper.stopServer();
+    helper.settings({});
+    await api.close();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    api.calls.length = 0;
+    // Nothing a watch did may end in an unhandled rejection (Node-RED exits on one).
+    unhandled.splice(0).map(String).should.eql([]);
+  });
+
+  /**
+   * A watch of the hostile API with a Catch node, deployed once the context stores are loaded
+   * (as Node-RED's start does; the test helper does not), so its first check reads them.
+   */
+  const deployWatch = async (watch: Record<string, unknown>) => {
+    await load([{ id: 'flow', type: 'tab', label: 'test' }], {}, [catchNode]);
+    await contextModule().load();
+    await helper.setFlows(watchFlow({ baseUrl: api.baseUrl } as OvhSimulator, watch), 'full', credentials);
+    const caught: Msg[] = [];
+    helper.getNode('caught').on('input', (msg: Msg) => caught.push(msg));
+    return caught;
+  };
+  const until = async (condition: () => boolean, what: string, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await sleep(10);
+    }
+  };
+  const statuses = (id: string) => {
+    const texts: string[] = [];
+    helper.getNode(id).on('call:status', (call: { args: Array<{ text?: string }> }) => texts.push(String(call.args[0]?.text)));
+    return texts;
+  };
+
+  it('A GET answering JSON nested 6,000 deep goes to Catch with the reason, and the watch checks again', async () => {
+    api.answer = () => ({ body: deepJson(6000) });
+    const caught = await deployWatch({ id: 'deep-watch', path: '/deep' });
+    const texts = statuses('deep-watch');
+    await until(() => caught.length >= 2, 'two failed checks');
+    api.calls.length.should.be.aboveOrEqual(2);
+    caught[0].error.message.should.match(/GET \/deep failed: the answer \(200\) is JSON nested deeper than 64 levels/);
+    caught[0].error.code.should.equal('ANSWER_TOO_DEEP');
+    caught[0].ovh.queryId.should.match(/^EU\.hostile\./);
+    caught[0].ovh.should.containEql({ event: 'failed', path: '/deep', method: 'GET' });
+    await until(() => texts.length > 0, 'a status');
+    texts.should.containEql('ovh-watch.status.failed');
+  });
+
+  it('An answer larger than the client reads goes to Catch, and the watch checks again', async () => {
+    const huge = '[' + '"0123456789abcdef",'.repeat(3_600_000) + '0]'; // about 68 MB, over the 64 MiB the client reads
+    api.answer = () => ({ body: huge });
+    const caught = await deployWatch({ path: '/huge' });
+    await until(() => caught.length >= 2, 'two failed checks', 20_000);
+    caught[0].error.message.should.match(/GET \/huge failed: the answer is larger than 67108864 bytes/);
+  });
+
+  it('A GET answering later than the account waits goes to Catch, and the watch checks again', async () => {
+    api.answer = () => ({ body: '{}', delayMs: 5_000 });
+    await load([{ id: 'flow', type: 'tab', label: 'test' }], {}, [catchNode]);
+    const flow = watchFlow({ baseUrl: api.baseUrl } as OvhSimulator, { path: '/slow' });
+    flow[1].timeout = 0.2;
+    await helper.setFlows(flow, 'full', credentials);
+    const caught: Msg[] = [];
+    helper.getNode('caught').on('input', (msg: Msg) => caught.push(msg));
+    await until(() => caught.length >= 2, 'two failed checks', 20_000);
+    caught[0].error.message.should.match(/no answer within 200 ms/);
+  });
+
+  it('A remembered value nested 6,000 deep (a store written by hand) fails the comparison to Catch, and the watch goes on', async () => {
+    api.answer = () => ({ body: '{"a":1}' });
+    let deep: unknown = 1;
+    for (let i = 0; i < 6000; i++) deep = { a: deep };
+    seeded['kept-deep:flow'] = {
+      'ovh-watch': {
+        account: new ApiBase(api.baseUrl).baseUrl,
+        path: '/value',
+        read: 'answer',
+        idField: '',
+        seen: { kind: 'value', value: { a: deep } },
+      },
+    };
+    const caught = await deployWatch({ id: 'kept-deep', path: '/value', store: 'seeded' });
+    await until(() => caught.length >= 2, 'two failed checks');
+    caught[0].error.message.should.match(/nests deeper than 64 levels/);
+    api.calls.length.should.be.aboveOrEqual(2);
+  });
+
+  it('A context store that never answers fails each check to Catch and in the status, and a redeploy keeps no stuck watch', async () => {
+    api.answer = () => ({ body: '[]' });
+    const caught = await deployWatch({ id: 'silent-watch', path: '/list', store: 'silent' });
+    const texts = statuses('silent-watch');
+    await until(() => caught.length >= 2, 'two failed checks');
+    caught[0].error.message.should.equal('StoreTimeout: ovh-watch.errors.store-timeout');
+    caught[0].error.code.should.equal('STORE_TIMEOUT');
+    texts.should.containEql('ovh-watch.status.failed');
+    // The same watch redeployed: the new one goes on failing at each check, the old one says nothing more.
+    const reads = silentCalls.get;
+    await helper.setFlows(
+      watchFlow({ baseUrl: api.baseUrl } as OvhSimulator, { id: 'silent-watch', path: '/list', store: 'silent', name: 'again' }),
+      'full',
+      credentials,
+    );
+    const after: Msg[] = [];
+    helper.getNode('caught').on('input', (msg: Msg) => after.push(msg));
+    await until(() => after.length >= 2, 'two failed checks after the redeploy');
+    silentCalls.get.should.be.above(reads);
   });
 });

@@ -1,0 +1,72 @@
+/**
+ * How deep JSON nests, measured without recursion. Every walk of an answer or of a value from a
+ * flow (a copy, a comparison, JSON.stringify itself) recurses once per level: JSON nested a few
+ * thousand deep (30 KB of `{"a":`) overflows the stack. OVHcloud's answers and bodies nest well
+ * under 20 levels, so anything nested deeper than MOST_NESTING is refused before it is walked.
+ */
+import { OvhError } from './errors';
+
+/** The deepest nesting read from an answer or sent in a body: objects and lists within each other. */
+export const MOST_NESTING = 64;
+
+/**
+ * Whether JSON text nests deeper than `limit` levels: one pass over its characters, counting the
+ * brackets that open and close objects and lists, not those inside strings. Linear, whatever the
+ * text; made for text that JSON.parse reads next (it does not check the rest of the grammar).
+ */
+export function jsonTextTooDeep(text: string, limit = MOST_NESTING): boolean {
+  // Fewer characters than levels: no room to nest deeper.
+  if (text.length <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * Whether a value nests deeper than `limit` levels of objects and lists, as JSON.stringify would
+ * walk it; a value that holds itself nests without end. Walked with a stack of its own; a value
+ * met in several places is walked again only where it sits deeper, so shared values cost at
+ * most `limit` walks each. Buffers and typed arrays are leaves (JSON writes them flat).
+ */
+export function nestedTooDeep(value: unknown, limit = MOST_NESTING): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const deepestAt = new Map<object, number>();
+  const stack: Array<{ value: object; depth: number }> = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop()!;
+    if (depth > limit) return true;
+    const before = deepestAt.get(current);
+    if (before !== undefined && before >= depth) continue;
+    deepestAt.set(current, depth);
+    if (ArrayBuffer.isView(current)) continue;
+    const children: unknown[] = Array.isArray(current) ? current : Object.values(current);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return false;
+}
+
+/** Throws when a value nests deeper than MOST_NESTING levels: what no walk of ours may be given. */
+export function checkNesting(value: unknown, what: string): void {
+  if (nestedTooDeep(value)) {
+    throw new OvhError(`${what} nests deeper than ${MOST_NESTING} levels, or holds itself: it is not read`, 'TOO_DEEP');
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * ovh-request against a hostile API and a context store that never answers, in the runtime:
+ * every msg reaches Catch with the reason (an answer nested thousands deep, too large, too
+ * late; a row or a condition reading a silent store), and nothing ends in an unhandled rejection.
+ */
+import 'should';
+import type { OvhSimulator } from '../simulator/simulator';
+import { coreNode, helper, load, receive, requestFlow, type Msg } from '../helpers/node-red';
+import { resolveFromNodeRed } from '../helpers/runtime';
+import { deepJson, startHostileApi, type HostileApi } from '../helpers/hostile-api';
+import { silentStore } from '../helpers/context-stores';
+
+const catchNode = coreNode('common/25-catch.js');
+
+describe('ovh-request against a hostile API and a silent context store', function () {
+  this.timeout(30_000);
+  let api: HostileApi;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const credentials = { acc: { appKey: 'app', appSecret: 'secret', consumerKey: 'consumer' } };
+
+  before(async () => {
+    api = await startHostileApi();
+    process.on('unhandledRejection', onUnhandled);
+    helper.settings({
+      ovhStoreDeadlineMs: 150,
+      contextStorage: { default: { module: 'memory' }, silent: { module: silentStore } },
+    });
+    await helper.startServer();
+  });
+  after(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await helper.unload();
+    await helper.stopServer();
+    helper.settings({});
+    await api.close();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    api.calls.length = 0;
+    // Nothing a msg met may end in an unhandled rejection (Node-RED exits on one).
+    unhandled.splice(0).map(String).should.eql([]);
+  });
+
+  /** One msg through a request node of the hostile API: what Catch got. */
+  const caughtFor = async (request: Record<string, unknown>, account: Record<string, unknown> = {}): Promise<Msg> => {
+    await load(requestFlow({ baseUrl: api.baseUrl } as OvhSimulator, request, account), credentials, [catchNode]);
+    // The configured stores, as Node-RED's start loads them (the test helper does not).
+    await require(resolveFromNodeRed('@node-red/runtime/lib/nodes/context')).load();
+    const caught = receive('caught', 1, 20_000);
+    helper.getNode('req').receive({ payload: 'go' });
+    return (await caught)[0];
+  };
+
+  it('an answer nested 6,000 deep goes to Catch, naming the call and its query id', async () => {
+    api.answer = () => ({ body: deepJson(6000) });
+    const msg = await caughtFor({ path: '/deep' });
+    msg.error.message.should.match(/GET \/deep failed: the answer \(200\) is JSON nested deeper than 64 levels/);
+    msg.error.code.should.equal('ANSWER_TOO_DEEP');
+    msg.ovh.queryId.should.match(/^EU\.hostile\./);
+    msg.statusCode.should.equal(200);
+    api.calls.should.have.length(1);
+  });
+
+  it('an answer larger than the client reads goes to Catch', async () => {
+    api.answer = () => ({ body: '[' + '"0123456789abcdef",'.repeat(3_600_000) + '0]' });
+    const msg = await caughtFor({ path: '/huge' });
+    msg.error.message.should.match(/GET \/huge failed: the answer is larger than 67108864 bytes/);
+  });
+
+  it('an answer later than the account waits goes to Catch', async () => {
+    api.answer = () => ({ body: '{}', delayMs: 5_000 });
+    const msg = await caughtFor({ path: '/slow' }, { timeout: 0.2 });
+    msg.error.message.should.match(/GET \/slow failed: no answer within 200 ms/);
+  });
+
+  it('a flow row on a store that never answers sends nothing: the msg goes to Catch after the deadline', async () => {
+    api.answer = () => ({ body: '{}' });
+    const started = Date.now();
+    const msg = await caughtFor({
+      path: '/domain/zone',
+      parameters: [{ name: 'zone', in: 'query', value: '#:(silent)::zone', valueType: 'flow' }],
+    });
+    msg.error.message.should.equal('StoreTimeout: ovh-request.errors.row-timeout');
+    msg.error.code.should.equal('STORE_TIMEOUT');
+    (Date.now() - started).should.be.below(10_000);
+    api.calls.should.eql([]);
+  });
+
+  it('a JSONata row reading a store that never answers sends nothing: the msg goes to Catch after the deadline', async () => {
+    api.answer = () => ({ body: '{}' });
+    const msg = await caughtFor({
+      path: '/domain/zone',
+      parameters: [{ name: 'zone', in: 'query', value: "$flowContext('zone', 'silent')", valueType: 'jsonata' }],
+    });
+    msg.error.message.should.equal('StoreTimeout: ovh-request.errors.row-timeout');
+    api.calls.should.eql([]);
+  });
+
+  it('a repeat-until condition reading a store that never answers ends the wait: the msg goes to Catch', async () => {
+    api.answer = () => ({ body: '{"state":"ok"}' });
+    const msg = await caughtFor({ path: '/server', wait: 'until', until: "$flowContext('ready', 'silent') = true" });
+    msg.error.message.should.equal('StoreTimeout: ovh-request.errors.until-no-answer');
+    api.calls.should.eql(['/1.0/server']);
+  });
+});
