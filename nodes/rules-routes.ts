@@ -15,14 +15,8 @@ import {
   type FlowCall,
   type Rule,
 } from './client';
-import {
-  TooMuchWorkError,
-  WorkDeadline,
-  compareRulesWork,
-  finishInSlices,
-  rulesForCallsWork,
-  type Work,
-} from './client/flow-rules';
+import { TooMuchWorkError, compareRulesWork, rulesDeadline, rulesForCallsWork } from './client/flow-rules';
+import { finishInSlices, type Work, type WorkDeadline } from './client/work';
 import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
 
 /**
@@ -150,7 +144,7 @@ export function registerRulesRoute(RED: NodeAPI): void {
             `The calls are more than ${MOST_BODY_BYTES / 1024 / 1024} MB of JSON (${length} bytes): too many to compare`,
           );
         }
-        const deadline = new WorkDeadline(MOST_WORK_MS, SLICE_MS);
+        const deadline = rulesDeadline(MOST_WORK_MS, SLICE_MS);
         res.status(200).json(await oneAtATime(() => finishInSlices(answerOf(req.body, deadline), deadline)));
       } catch (err) {
         const tooLarge = err instanceof TooLarge || err instanceof TooMuchWorkError;

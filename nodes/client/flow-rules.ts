@@ -11,6 +11,7 @@
  * that even the work up to the deadline never holds the runtime's event loop for long.
  */
 import { locate } from './call-path';
+import { STEPS_BETWEEN_LOOKS, WorkDeadline, finish, type Work } from './work';
 
 /** An access rule as the API writes it (a method, a path where `*` stands for anything). */
 export interface Rule {
@@ -40,7 +41,7 @@ export function ruleOf(method: string, path: string): Rule {
  * where `*` stands for anything (`/` included, as the API reads rules), matches. `/domain/zone/*`
  * covers `/domain/zone/*\/record` but not `/domain/zone` itself.
  */
-export function ruleCovers(rule: Rule, other: Rule, deadline: WorkDeadline = new WorkDeadline()): boolean {
+export function ruleCovers(rule: Rule, other: Rule, deadline: WorkDeadline = rulesDeadline()): boolean {
   // A `*` of the other rule is matched only by a `*` of this one: paths hold no `*` of their own.
   return rule.method === other.method && globMatches(rule.path, other.path, deadline);
 }
@@ -56,71 +57,14 @@ export class TooMuchWorkError extends RangeError {
   }
 }
 
-/** Steps of matching between two looks at the clock: a few microseconds, so a look costs nothing. */
-const STEPS_BETWEEN_LOOKS = 1024;
-
 /**
- * How long one question may work, in milliseconds of the clock, not in steps: a step count is
- * either too small for a large honest answer or seconds long on a slow machine. Rules come from
- * whoever asks, and a rule such as `/*a*a*a...` makes any matcher work hard. With a slice length,
- * the work also pauses (see `Work`) each time it has held the event loop that long.
+ * How long one question may work: 50 ms unless told, in milliseconds of the clock, not in steps
+ * (rules come from whoever asks, and a rule such as `/*a*a*a...` makes any matcher work hard);
+ * past it, the question is refused (TooMuchWorkError). With a slice length, the work also pauses
+ * (see `finishInSlices`) each time it has held the event loop that long.
  */
-export class WorkDeadline {
-  private readonly end: number;
-  private sliceEnd = Infinity;
-  private steps = 0;
-  /** Whether this slice is over: the work yields at its next pause point. */
-  sliceOver = false;
-
-  constructor(
-    readonly ms = 50,
-    private readonly sliceMs = Infinity,
-  ) {
-    this.end = performance.now() + ms;
-    this.nextSlice();
-  }
-
-  /** Counts steps of work; every thousand or so, looks at the clock. */
-  spend(steps = 1): void {
-    this.steps += steps;
-    if (this.steps < STEPS_BETWEEN_LOOKS) return;
-    this.steps = 0;
-    this.check();
-  }
-
-  /** Looks at the clock now (for work whose steps are too uneven to count). */
-  check(): void {
-    const now = performance.now();
-    if (now > this.end) throw new TooMuchWorkError(this.ms);
-    if (now > this.sliceEnd) this.sliceOver = true;
-  }
-
-  nextSlice(): void {
-    this.sliceEnd = performance.now() + this.sliceMs;
-    this.sliceOver = false;
-  }
-}
-
-/** Work that may pause where it yields (when its deadline's slice is over), then returns its answer. */
-export type Work<T> = Generator<void, T, void>;
-
-/** Does the work at once, pausing nowhere. */
-export function finish<T>(work: Work<T>): T {
-  for (;;) {
-    const step = work.next();
-    if (step.done) return step.value;
-  }
-}
-
-/** Does the work a slice at a time, letting the event loop run (other flows, other requests) between slices. */
-export async function finishInSlices<T>(work: Work<T>, deadline: WorkDeadline): Promise<T> {
-  deadline.nextSlice();
-  for (;;) {
-    const step = work.next();
-    if (step.done) return step.value;
-    await new Promise((resolve) => setImmediate(resolve));
-    deadline.nextSlice();
-  }
+export function rulesDeadline(ms = 50, sliceMs = Infinity): WorkDeadline {
+  return new WorkDeadline(ms, sliceMs, (late) => new TooMuchWorkError(late));
 }
 
 /**
@@ -271,7 +215,7 @@ interface OwnRule {
 }
 
 /** The fewest rules that allow every call, each listing who needs it. */
-export function rulesForCalls(calls: readonly FlowCall[], deadline: WorkDeadline = new WorkDeadline()): NeededRule[] {
+export function rulesForCalls(calls: readonly FlowCall[], deadline: WorkDeadline = rulesDeadline()): NeededRule[] {
   return finish(rulesForCallsWork(calls, deadline));
 }
 
@@ -356,7 +300,7 @@ function* some<T>(items: readonly T[], deadline: WorkDeadline, test: (item: T) =
 export function compareRules(
   keyRules: readonly Rule[],
   calls: readonly FlowCall[],
-  deadline: WorkDeadline = new WorkDeadline(),
+  deadline: WorkDeadline = rulesDeadline(),
 ): RulesComparison {
   return finish(compareRulesWork(keyRules, calls, deadline));
 }

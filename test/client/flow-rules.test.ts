@@ -2,7 +2,8 @@
 import 'should';
 import fc from 'fast-check';
 import { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall } from '../../nodes/client';
-import { TooMuchWorkError, WorkDeadline, compareRulesWork, rulesForCallsWork, type Work } from '../../nodes/client/flow-rules';
+import { TooMuchWorkError, compareRulesWork, rulesDeadline, rulesForCallsWork } from '../../nodes/client/flow-rules';
+import type { Work, WorkDeadline } from '../../nodes/client/work';
 import { compareByDefinition, rulesByDefinition } from '../helpers/flow-rules-oracle';
 
 /** Paths as flows write them: a few literal segments and placeholders, maybe a /1.0 prefix or a query. */
@@ -122,7 +123,7 @@ describe('rules for the flows', () => {
       by: `b${i}`,
     }));
     const started = performance.now();
-    const rules = rulesForCalls(many, new WorkDeadline(1000));
+    const rules = rulesForCalls(many, rulesDeadline(1000));
     const took = performance.now() - started;
     rules.length.should.equal(4000);
     rules.slice(0, 3).should.eql([
@@ -136,7 +137,7 @@ describe('rules for the flows', () => {
       { method: 'PUT', path: '/x2/*' },
       { method: 'DELETE', path: '/y/*' },
     ];
-    compareRules(keyRules, many, new WorkDeadline(1000)).should.eql(compareByDefinition(keyRules, many));
+    compareRules(keyRules, many, rulesDeadline(1000)).should.eql(compareByDefinition(keyRules, many));
   });
 
   it('stops at its deadline, within a few milliseconds of it, when the paths give the index nothing to go on', () => {
@@ -145,7 +146,7 @@ describe('rules for the flows', () => {
     // The matcher's worst case: 2,000 key rules `/*a*a*a...`, each against 2,000 paths of a's.
     const slow = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: '/' + '*a'.repeat(100) + i }));
     const long = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: '/' + 'a'.repeat(300) + i, by: `b${i}` }));
-    for (const work of [() => rulesForCalls(wild, new WorkDeadline(20)), () => compareRules(slow, long, new WorkDeadline(20))]) {
+    for (const work of [() => rulesForCalls(wild, rulesDeadline(20)), () => compareRules(slow, long, rulesDeadline(20))]) {
       const started = performance.now();
       work.should.throw(TooMuchWorkError, { message: /Too many calls or rules to compare.*within 20 ms/ });
       (performance.now() - started).should.be.below(150);
@@ -162,7 +163,7 @@ describe('rules for the flows', () => {
     const keyRules = Array.from({ length: 100 }, (_, i) => ({ method: 'GET', path: `/*/a${i}*` }));
     /** Runs the work, counting its pauses, a slice of at most 1 ms each. */
     const sliced = <T>(start: (deadline: WorkDeadline) => Work<T>) => {
-      const deadline = new WorkDeadline(10_000, 1);
+      const deadline = rulesDeadline(10_000, 1);
       const work = start(deadline);
       for (let pauses = 0; ; pauses++) {
         const step = work.next();
