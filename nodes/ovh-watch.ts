@@ -5,13 +5,14 @@
  * changed in it, or the object with the fields that changed. What it has seen is kept in its
  * context, so a restart with a persistent context store does not send old items again.
  */
-import { OvhApiError, OvhInputError, checkNesting, type OvhClient } from './client';
+import { OvhApiError, OvhInputError, type OvhClient } from './client';
+import { WorkDeadline, finishInSlices, type Work } from './client/work';
 import type { OvhCredentialsNode } from './account';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './node-red';
 import { runSequence, type ModeRun, type Step } from './request-modes';
 import { describeThrown, errorFields, factsOf, writeFailure } from './request-message';
 import { readSettings, wholeNumber, type Bound } from './request-settings';
-import { compare, nothingLike, seenOf, type Event, type Seen } from './watch-changes';
+import { checkAnswerNesting, compareWork, keptCopy, nothingLike, seenOfWork, type Event, type Seen } from './watch-changes';
 import { watchPathProblem } from './watch-path';
 import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
 
@@ -56,6 +57,9 @@ interface Memory {
 }
 
 const MEMORY_KEY = 'ovh-watch';
+
+/** The longest a check's comparison holds the event loop before it lets other flows run. */
+const SLICE_MS = 5;
 
 /**
  * What each watch saw last, by node id, for as long as Node-RED runs: without a configured
@@ -156,25 +160,32 @@ class Watcher {
     if (!this.recalled) await this.recall(account);
     const answer = await this.readNow(client);
     if (this.stopping.signal.aborted) return;
-    // What the client reads nests at most MOST_NESTING levels; every walk below relies on it.
-    checkNesting(answer.body, `The answer of GET ${this.path}`);
-    const now = seenOf(answer.body, this.idField);
-    // Nothing remembered (a new node, another path): what is there is only remembered, unless asked for.
-    const options = { removed: this.config.removed === true, changed: this.config.sendChanged !== false, fields: this.fields };
-    const before = this.memory;
-    const events: Event[] = before
-      ? compare(before.seen, now, options)
-      : this.config.sendFirst
-        ? compare(nothingLike(now), now, options)
-        : [];
-    // The memory is a copy: a node downstream that edits msg.payload must not edit what was seen.
-    const memory: Memory = { account, path: this.path, read: this.read, idField: this.idField, seen: jsonCopy(now) };
+    // A list of many thousands of items takes more than a few ms to compare and copy: the work
+    // pauses between slices, and a redeploy or stop meanwhile abandons it at its next pause.
+    const deadline = new WorkDeadline(Infinity, SLICE_MS);
+    const { events, seen } = await finishInSlices(this.compared(answer.body, deadline), deadline, this.stopping.signal);
+    const memory: Memory = { account, path: this.path, read: this.read, idField: this.idField, seen };
     this.memory = memory;
     lastSeen.set(this.node.id, memory);
     for (const event of events) this.send(event, answer.facts);
     this.failures = 0;
     await this.store(memory);
     this.node.status({ fill: 'green', shape: 'dot', text: this.checkedText(events) });
+  }
+
+  /**
+   * What changed since what was remembered, and what to remember now (a copy: a node downstream
+   * that edits msg.payload must not edit what was seen), as work that may pause between items.
+   */
+  private *compared(body: unknown, deadline: WorkDeadline): Work<{ events: Event[]; seen: Seen }> {
+    // What the client reads nests at most MOST_NESTING levels; every walk below relies on it.
+    yield* checkAnswerNesting(body, `The answer of GET ${this.path}`, deadline);
+    const now = yield* seenOfWork(body, this.idField, deadline);
+    const options = { removed: this.config.removed === true, changed: this.config.sendChanged !== false, fields: this.fields };
+    // Nothing remembered (a new node, another path): what is there is only remembered, unless asked for.
+    const before = this.memory ? this.memory.seen : this.config.sendFirst ? nothingLike(now) : undefined;
+    const events = before ? yield* compareWork(before, now, options, deadline) : [];
+    return { events, seen: yield* keptCopy(now, deadline) };
   }
 
   /** The GET as configured: its answer, or (objects) a /1.0 list read as its objects, a page at a time. */
@@ -308,15 +319,6 @@ function isSeen(seen: unknown): seen is Seen {
   if (!s || typeof s !== 'object') return false;
   if (s.kind === 'value') return true;
   return s.kind === 'list' && Array.isArray(s.items) && s.items.every((pair) => Array.isArray(pair) && pair.length === 2);
-}
-
-/**
- * A copy through JSON: what a context store keeps, and nothing a msg shares. Refused past
- * MOST_NESTING levels rather than overflowing the stack.
- */
-function jsonCopy<T>(value: T): T {
-  checkNesting(value, 'What the watch keeps');
-  return JSON.parse(JSON.stringify(value) ?? 'null') as T;
 }
 
 /** The local time of day, as a status shows it (`15:04:05`). */

@@ -1,6 +1,21 @@
 /** What ovh-watch counts as a change: ids of items, fields by dotted path, key order ignored. */
 import 'should';
-import { compare, fieldChanges, idOf, nothingLike, seenOf, stableJson } from '../../nodes/watch-changes';
+import { MOST_NESTING, isPlainObject } from '../../nodes/client';
+import { WorkDeadline } from '../../nodes/client/work';
+import {
+  compare,
+  compareWork,
+  fieldChanges,
+  idOf,
+  keptCopy,
+  nothingLike,
+  seenOf,
+  seenOfWork,
+  stableJson,
+  type Event,
+  type FieldChange,
+  type Seen,
+} from '../../nodes/watch-changes';
 
 describe('watch changes', () => {
   const all = { removed: true, changed: true, fields: [] };
@@ -80,5 +95,129 @@ describe('watch changes', () => {
     (() => compare(seenOf(nest(1, 0)), seenOf({ a: deep }), all)).should.throw({ code: 'TOO_DEEP' });
     (() => stableJson(deep)).should.throw(/nests deeper than 64 levels/);
     (() => seenOf([{ a: deep }])).should.throw({ code: 'TOO_DEEP' });
+  });
+
+  /** fieldChanges as it is defined: objects walked, anything else compared by its stable JSON text. */
+  const changesByDefinition = (before: unknown, now: unknown, at = '', level = 0): FieldChange[] => {
+    if (isPlainObject(before) && isPlainObject(now) && level < MOST_NESTING) {
+      const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
+      return [...keys].flatMap((key) => changesByDefinition(before[key], now[key], at ? `${at}.${key}` : key, level + 1));
+    }
+    return stableJson(before) === stableJson(now) ? [] : [{ path: at, from: before, to: now }];
+  };
+
+  it('finds the same changes as comparing the JSON text of every field, without writing it', () => {
+    const values: unknown[] = [
+      undefined,
+      null,
+      0,
+      -0,
+      1,
+      NaN,
+      Infinity,
+      '',
+      '1',
+      'null',
+      true,
+      false,
+      [],
+      [null],
+      [undefined],
+      [() => 1],
+      [1, 2],
+      [2, 1],
+      {},
+      { a: undefined },
+      { a: null },
+      { a: 1, b: [1, { c: 2 }] },
+      { b: [1, { c: 2 }], a: 1 },
+      { b: [1, { c: 3 }], a: 1 },
+      { a: NaN },
+      { a: () => 1 },
+      JSON.parse('{"__proto__": 1}'),
+      JSON.parse('{"constructor": 1}'),
+      new Date(0),
+      new Date(0).toISOString(),
+      { toJSON: () => 'x' },
+      'x',
+      Buffer.from('ab'),
+      { type: 'Buffer', data: [97, 98] },
+      new Map([[1, 2]]),
+      [[[[{ deep: [1] }]]]],
+      [[[[{ deep: [2] }]]]],
+    ];
+    for (const a of values) {
+      for (const b of values) {
+        const pair = `${stableJson(a)} / ${stableJson(b)}`;
+        fieldChanges(a, b).should.eql(changesByDefinition(a, b), pair);
+        fieldChanges({ f: a, g: [a] }, { f: b, g: [b] }).should.eql(
+          changesByDefinition({ f: a, g: [a] }, { f: b, g: [b] }),
+          pair,
+        );
+        const changes = changesByDefinition(a, b, 'v', 1);
+        compare(seenOf([{ id: 1, v: a }]), seenOf([{ id: 1, v: b }]), all).should.eql(
+          changes.length > 0 ? [{ event: 'changed', id: '1', item: { id: 1, v: b }, previous: { id: 1, v: a }, changes }] : [],
+          pair,
+        );
+      }
+    }
+  });
+
+  it('compares an item nested to the limit as a change of the field that differs, and refuses one nested past it', () => {
+    const nest = (depth: number, leaf: unknown) => {
+      let value = leaf;
+      for (let i = 0; i < depth; i++) value = { a: value };
+      return value;
+    };
+    // The same 64 levels of objects, then a value nested 64 deep compared whole, in a list: the same item.
+    compare(seenOf([{ id: 1, v: nest(63, [nest(63, 1)]) }]), seenOf([{ id: 1, v: nest(63, [nest(63, 1)]) }]), all).should.eql([]);
+    // One level more in what is compared whole: refused, equal or not.
+    for (const leaf of [1, 2]) {
+      (() =>
+        compare(
+          seenOf([{ id: 1, v: nest(63, [nest(64, 1)]) }]),
+          seenOf([{ id: 1, v: nest(63, [nest(64, leaf)]) }]),
+          all,
+        )).should.throw({
+        code: 'TOO_DEEP',
+        message: /A value to compare nests deeper than 64 levels/,
+      });
+    }
+    // A value that holds itself, in a list, never compared past the limit.
+    const loop: unknown[] = [];
+    loop.push(loop);
+    (() => compare(seenOf([{ id: 1, v: loop }]), seenOf([{ id: 1, v: loop }]), all)).should.throw({ code: 'TOO_DEEP' });
+  });
+
+  it('answers the same when it pauses between items, and keeps a copy that shares nothing with the answer', () => {
+    const list = (n: number, changed: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: i, name: `item ${i}`, state: i === changed ? 'changed' : 'ok', tags: [i % 3] }));
+    const before = seenOf(list(5000, -1));
+    const answer = [...list(5000, 1234), { id: 'new', name: 'new' }];
+    /** Runs the work, counting its pauses, a slice of at most 1 ms each. */
+    const sliced = <T>(work: (deadline: WorkDeadline) => Generator<void, T, void>) => {
+      const deadline = new WorkDeadline(Infinity, 1);
+      const running = work(deadline);
+      for (let pauses = 0; ; pauses++) {
+        const step = running.next();
+        if (step.done) return { answer: step.value, pauses };
+        deadline.nextSlice();
+      }
+    };
+    const now = sliced((d) => seenOfWork(answer, '', d));
+    now.answer.should.eql(seenOf(answer));
+    const events = sliced((d) => compareWork(before, now.answer, all, d));
+    events.pauses.should.be.above(0);
+    events.answer.should.eql(compare(before, now.answer, all));
+    events.answer
+      .map((e: Event) => [e.event, e.id, e.event === 'changed' ? e.changes : []])
+      .should.eql([
+        ['changed', '1234', [{ path: 'state', from: 'ok', to: 'changed' }]],
+        ['added', 'new', []],
+      ]);
+    const kept = sliced((d) => keptCopy(now.answer, d)).answer as Extract<Seen, { kind: 'list' }>;
+    kept.should.eql(JSON.parse(JSON.stringify(now.answer)));
+    (answer[7] as { tags: number[] }).tags.push(99);
+    (kept.items[7][1] as object).should.eql({ id: 7, name: 'item 7', state: 'ok', tags: [1] });
   });
 });
