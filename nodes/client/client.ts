@@ -368,7 +368,7 @@ export class OvhClient {
           failure = err;
         }
         attempts++;
-        const answer = raw && readAnswer(raw, call, attempts, started);
+        const answer = raw && (await readAnswer(raw, call, attempts, started));
         const decision = decide(outcomeOf(call, raw, failure, answer?.error, scope), state, call.method, retry);
         state = decision.state;
         switch (decision.next.action) {
@@ -525,6 +525,11 @@ export function pageItems(body: unknown): unknown[] {
 }
 
 /** JSON when it parses, `null` when empty, otherwise the text (e.g. an HTML error page). */
+/** After what the event loop has waiting (I/O, timers, other flows' messages). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function parseBody(text: string): unknown {
   if (text.length === 0) return null;
   try {
@@ -551,11 +556,19 @@ interface Answer {
 }
 
 /**
+ * Answers longer than this (in characters) are read in turns: their decoding, their nesting
+ * check and their parse each hold the event loop a few ms per MB, so other flows run in between.
+ */
+const READ_IN_TURNS_FROM = 1024 * 1024;
+
+/**
  * An answer read once. JSON nested deeper than MOST_NESTING levels is refused before it is
  * parsed: every walk of it (a copy, a comparison, sending it on) would overflow the stack.
  */
-function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number, started: number): Answer {
+async function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number, started: number): Promise<Answer> {
   const queryId = firstHeader(raw.headers['x-ovh-queryid']);
+  const inTurns = raw.text.length > READ_IN_TURNS_FROM;
+  if (inTurns) await nextTurn();
   if (jsonTextTooDeep(raw.text)) {
     throw new OvhAnswerError(
       `the answer (${raw.statusCode}) is JSON nested deeper than ${MOST_NESTING} levels, which no OVHcloud answer is: it was not read`,
@@ -563,6 +576,7 @@ function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number, star
       { statusCode: raw.statusCode, method: call.method, path: call.path, url: call.url.href, queryId, attempts },
     );
   }
+  if (inTurns) await nextTurn();
   const body = parseBody(raw.text);
   const response: OvhResponse = {
     statusCode: raw.statusCode,

@@ -11,25 +11,35 @@ export const MOST_NESTING = 64;
 
 /**
  * Whether JSON text nests deeper than `limit` levels: one pass over its characters, counting the
- * brackets that open and close objects and lists, not those inside strings. Linear, whatever the
- * text; made for text that JSON.parse reads next (it does not check the rest of the grammar).
+ * brackets that open and close objects and lists, not those inside strings (a string is crossed
+ * at once, from quote to closing quote, with indexOf: most of an answer's text is in its strings).
+ * Linear, whatever the text; made for text that JSON.parse reads next (it does not check the rest
+ * of the grammar).
  */
 export function jsonTextTooDeep(text: string, limit = MOST_NESTING): boolean {
   // Fewer characters than levels: no room to nest deeper.
   if (text.length <= limit) return false;
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) inString = true;
-    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+    if (c === QUOTE) {
+      i = closingQuote(text, i);
+      if (i === -1) return false;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > limit) return true;
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
   }
   return false;
+}
+
+/** Where the string opened at `start` ends: the next quote after an even run of backslashes; -1 if none. */
+function closingQuote(text: string, start: number): number {
+  for (let quote = text.indexOf('"', start + 1); quote !== -1; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+  }
+  return -1;
 }
 
 const QUOTE = 0x22;

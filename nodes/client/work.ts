@@ -68,18 +68,18 @@ export function finish<T>(work: Work<T>): T {
 
 /**
  * Does the work a slice at a time, letting the event loop run (other flows, other requests)
- * between slices. Once `signal` is aborted (the node closing), the work is abandoned at its next
+ * before and between slices. Once `signal` is aborted (the node closing), the work is abandoned at its next
  * pause: it goes no further, and the signal's reason is thrown.
  */
 export async function finishInSlices<T>(work: Work<T>, deadline: WorkDeadline, signal?: AbortSignal): Promise<T> {
   try {
-    deadline.nextSlice();
     for (;;) {
+      // A pause first too: whatever came before the work (reading a large answer) had the loop already.
+      await new Promise((resolve) => setImmediate(resolve));
       signal?.throwIfAborted();
+      deadline.nextSlice();
       const step = work.next();
       if (step.done) return step.value;
-      await new Promise((resolve) => setImmediate(resolve));
-      deadline.nextSlice();
     }
   } finally {
     // Runs the work's own `finally` blocks if it was abandoned; nothing if it ended.
