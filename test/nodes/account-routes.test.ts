@@ -9,6 +9,7 @@ import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
 import { parentList } from '../../nodes/account-routes';
+import { deepJson, startHostileApi } from '../helpers/hostile-api';
 
 describe('ovh-credentials account endpoints (values, Try)', function () {
   let sim: OvhSimulator;
@@ -199,5 +200,27 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     const text = JSON.stringify(me.body);
     const { acc } = signatureCredentials(sim);
     text.should.not.containEql(acc.appSecret);
+  });
+
+  it('says an answer nested too deep, in Try and in the values, and goes on answering', async () => {
+    const hostile = await startHostileApi(() => ({ body: deepJson(6000) }));
+    try {
+      await load(requestFlow(sim, {}, { url: hostile.baseUrl }), signatureCredentials(sim));
+      const tried = await post('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/deep' });
+      tried.status.should.equal(200);
+      tried.body.should.match({ ok: false, error: /nested deeper than 64 levels/ });
+      const values = await post('/ovh-credentials/account/values', {
+        account: 'acc',
+        path: '/deep/{serviceName}',
+        placeholder: 'serviceName',
+      });
+      values.status.should.be.within(200, 599);
+      JSON.stringify(values.body).should.match(/nested deeper than 64 levels/);
+      hostile.answer = () => ({ body: '["a","b"]' });
+      const after = await post('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/list' });
+      after.body.should.match({ ok: true, answer: ['a', 'b'] });
+    } finally {
+      await hostile.close();
+    }
   });
 });
