@@ -3,10 +3,11 @@
  * and the OAuth2 token, so every call made through it shares them.
  */
 import { setMaxListeners } from 'node:events';
+import v8 from 'node:v8';
 import { CallScope } from './abort';
 import { ApiBase } from './endpoints';
 import { OvhAbortError, OvhAnswerError, OvhApiError, OvhError, OvhInputError, OvhNetworkError, OvhTimeoutError } from './errors';
-import { MOST_NESTING, jsonTextTooDeep } from './depth';
+import { MOST_NESTING, measureJsonText } from './depth';
 import { ServerClock } from './clock';
 import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } from './oauth2';
 import { CallLimiter, type LimitOptions } from './limiter';
@@ -562,18 +563,43 @@ interface Answer {
 const READ_IN_TURNS_FROM = 1024 * 1024;
 
 /**
- * An answer read once. JSON nested deeper than MOST_NESTING levels is refused before it is
- * parsed: every walk of it (a copy, a comparison, sending it on) would overflow the stack.
+ * The most an answer may weigh once parsed, in bytes: an eighth of this process's heap (a watch
+ * holds its answer, what it saw and its copy at once; a flow may clone a msg), at most 256 MiB. A
+ * few MB of `[{},{},...]` weigh hundreds once parsed: their size in bytes alone is no bound, and
+ * Node-RED on a small heap (`--max-old-space-size=256`, a Raspberry Pi's) died parsing one.
+ */
+export const MOST_PARSED_BYTES = Math.min(v8.getHeapStatistics().heap_size_limit / 8, 256 * 1024 * 1024);
+
+/**
+ * An answer read once. JSON nested deeper than MOST_NESTING levels, or that would weigh more
+ * than MOST_PARSED_BYTES once parsed, is refused before it is parsed: every walk of it (a copy, a
+ * comparison, sending it on) would overflow the stack, or the parse itself exhaust the heap.
  */
 async function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number, started: number): Promise<Answer> {
   const queryId = firstHeader(raw.headers['x-ovh-queryid']);
   const inTurns = raw.text.length > READ_IN_TURNS_FROM;
   if (inTurns) await nextTurn();
-  if (jsonTextTooDeep(raw.text)) {
-    throw new OvhAnswerError(
+  const refuse = (reason: string, code: string) =>
+    new OvhAnswerError(reason, code, {
+      statusCode: raw.statusCode,
+      method: call.method,
+      path: call.path,
+      url: call.url.href,
+      queryId,
+      attempts,
+    });
+  const measure = measureJsonText(raw.text);
+  if (measure.depth > MOST_NESTING) {
+    throw refuse(
       `the answer (${raw.statusCode}) is JSON nested deeper than ${MOST_NESTING} levels, which no OVHcloud answer is: it was not read`,
       'ANSWER_TOO_DEEP',
-      { statusCode: raw.statusCode, method: call.method, path: call.path, url: call.url.href, queryId, attempts },
+    );
+  }
+  if (measure.parsedWeight > MOST_PARSED_BYTES) {
+    const mb = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
+    throw refuse(
+      `the answer (${raw.statusCode}, ${mb(raw.text.length)} MB) would take about ${mb(measure.parsedWeight)} MB of memory once read, more than the ${mb(MOST_PARSED_BYTES)} MB an answer may take in this process: it was not read`,
+      'ANSWER_TOO_LARGE',
     );
   }
   if (inTurns) await nextTurn();

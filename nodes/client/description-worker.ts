@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import v8 from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { readDocument } from './catalogue';
+import { measureJsonText } from './depth';
 import type { ReaderJob, ReaderReply } from './description-reader';
 
 /**
@@ -40,8 +41,9 @@ async function answer(job: ReaderJob): Promise<ReaderReply> {
   if ('bytes' in job.source) {
     const { bytes } = job.source;
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (parsedWeight(buffer) > MOST_PARSED_BYTES) return { ok: false, tooIntricate: true };
-    return { ok: true, kept: true, value: readDocument(job.reading, parseAnswer(buffer.toString('utf8'))), bytes: buffer.length };
+    const text = buffer.toString('utf8');
+    if (measureJsonText(text).parsedWeight > MOST_PARSED_BYTES) return { ok: false, tooIntricate: true };
+    return { ok: true, kept: true, value: readDocument(job.reading, parseAnswer(text)), bytes: buffer.length };
   }
   // A kept file: `{"fetchedAt": ms, "value": document}` (description-cache.ts writes them).
   const { file, maxBytes } = job.source;
@@ -52,10 +54,11 @@ async function answer(job: ReaderJob): Promise<ReaderReply> {
   } catch {
     return { ok: true, kept: false }; // none yet
   }
-  if (parsedWeight(buffer) > MOST_PARSED_BYTES) return { ok: false, tooIntricate: true };
+  const text = buffer.toString('utf8');
+  if (measureJsonText(text).parsedWeight > MOST_PARSED_BYTES) return { ok: false, tooIntricate: true };
   let kept: { fetchedAt?: unknown; value?: unknown };
   try {
-    kept = JSON.parse(buffer.toString('utf8')) as { fetchedAt?: unknown; value?: unknown };
+    kept = JSON.parse(text) as { fetchedAt?: unknown; value?: unknown };
   } catch {
     return { ok: true, kept: false };
   }
@@ -69,44 +72,5 @@ function parseAnswer(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return /^\s*$/.test(text) ? null : text;
-  }
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
-/**
- * What a JSON text would weigh once parsed, at most, in bytes: its text twice over (strings of
- * two-byte characters), 80 bytes per object or array and 24 per member or element. Measured on
- * V8 it is above the real weight: about 1.1 times for the real descriptions (/cloud: 10 MB
- * estimated, 9 MB parsed), 1.6 times for `[{},{},...]` (297 MB estimated, 181 MB parsed). One
- * pass over the bytes, strings skipped by `indexOf`: a few ms a MB.
- */
-function parsedWeight(bytes: Buffer): number {
-  let containers = 0;
-  let separators = 0;
-  for (let i = 0; i < bytes.length;) {
-    const c = bytes[i];
-    if (c === QUOTE) {
-      i = stringEnd(bytes, i) + 1;
-      continue;
-    }
-    if (c === 0x7b || c === 0x5b)
-      containers++; // { [
-    else if (c === 0x2c || c === 0x3a) separators++; // , :
-    i++;
-  }
-  return 2 * bytes.length + 80 * containers + 24 * separators;
-}
-
-/** Where the string opened at `start` ends (its closing quote), or the end of the text. */
-function stringEnd(bytes: Buffer, start: number): number {
-  for (let from = start + 1; ;) {
-    const quote = bytes.indexOf(QUOTE, from);
-    if (quote === -1) return bytes.length;
-    let backslashes = 0;
-    while (bytes[quote - 1 - backslashes] === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return quote;
-    from = quote + 1;
   }
 }

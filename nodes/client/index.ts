@@ -2,7 +2,7 @@
  * A Node-RED-free OVHcloud API client: endpoints, signing, server time, transport, retries,
  * OAuth2 service accounts, consumer keys and /v2 pagination.
  */
-export { OvhClient, pageItems, type OvhClientOptions, type CallOptions, type OvhResponse } from './client';
+export { MOST_PARSED_BYTES, OvhClient, pageItems, type OvhClientOptions, type CallOptions, type OvhResponse } from './client';
 export { ENDPOINTS, ApiBase, isEndpointName, type EndpointName, type EndpointInfo } from './endpoints';
 export {
   OvhError,
@@ -14,7 +14,7 @@ export {
   OvhAnswerError,
   type InputReason,
 } from './errors';
-export { MOST_NESTING, checkNesting, jsonTextTooDeep, nestedTooDeep } from './depth';
+export { MOST_NESTING, checkNesting, jsonTextTooDeep, measureJsonText, nestedTooDeep } from './depth';
 export { signRequest } from './signature';
 export {
   buildUrl,

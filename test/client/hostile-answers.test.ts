@@ -6,6 +6,7 @@
 import should from 'should';
 import {
   MOST_NESTING,
+  MOST_PARSED_BYTES,
   OvhClient,
   OvhError,
   OvhInputError,
@@ -69,6 +70,20 @@ describe('hostile answers and values', function () {
     should(((await client().get('/strings')) as { list: unknown }).list).eql([[1]]);
     api.answer = () => ({ body: deepJson(MOST_NESTING + 1) });
     should((await rejection(client().get('/over'))).code).equal('ANSWER_TOO_DEEP');
+  });
+
+  it('refuses an answer that would weigh too much once parsed, before parsing it, and reads a large plain one', async () => {
+    // `{},` weighs about 110 bytes parsed for its 3 bytes of text: a few MB of it, hundreds of MB.
+    const items = Math.ceil(MOST_PARSED_BYTES / 100);
+    const heavy = '[' + '{},'.repeat(items) + '{}]';
+    api.answer = () => ({ body: heavy });
+    const err = await rejection(client().get('/heavy'));
+    should(err.code).equal('ANSWER_TOO_LARGE');
+    err.message.should.match(/^GET \/heavy failed: the answer \(200, \d+ MB\) would take about \d+ MB of memory once read/);
+    api.calls.should.eql(['/1.0/heavy']); // not retried: the same answer would come again
+    // As large in bytes, but text: read.
+    api.answer = () => ({ body: JSON.stringify(['x'.repeat(heavy.length)]) });
+    ((await client().get('/text')) as string[])[0].length.should.equal(heavy.length);
   });
 
   it('refuses a body nested too deep before anything is sent', async () => {
