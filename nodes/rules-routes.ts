@@ -138,10 +138,11 @@ export function registerRulesRoute(RED: NodeAPI): void {
     RED.auth.needsPermission('ovh-credentials.read'),
     async (req: AdminRequest, res: AdminResponse) => {
       try {
+        // A body of no stated length (sent in chunks) is refused too: the bound would not hold.
         const length = Number(req.headers['content-length']);
-        if (length > MOST_BODY_BYTES) {
+        if (!(length <= MOST_BODY_BYTES)) {
           throw new TooLarge(
-            `The calls are more than ${MOST_BODY_BYTES / 1024 / 1024} MB of JSON (${length} bytes): too many to compare`,
+            `The calls are more than ${MOST_BODY_BYTES / 1024 / 1024} MB of JSON, or of no stated length (${Number.isFinite(length) ? `${length} bytes` : 'no Content-Length'}): too many to compare`,
           );
         }
         const deadline = rulesDeadline(MOST_WORK_MS, SLICE_MS);

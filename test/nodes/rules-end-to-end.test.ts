@@ -6,6 +6,7 @@
  */
 import 'should';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { clientFor, fixtureFile, repoRoot } from '../helpers';
 import { rulesByDefinition } from '../helpers/flow-rules-oracle';
@@ -380,6 +381,31 @@ describe('a key made from "Rules for my flows" allows what the flows do', functi
       const [res] = await askHeldAtMost({ calls }, 1, 100);
       res.status.should.equal(413);
       res.body.error.should.match(/more than 1 MB of JSON/);
+    });
+
+    it('refuses a body of no stated length (sent in chunks), which the byte budget could not bound', async () => {
+      const body = JSON.stringify({ calls: [{ method: 'GET', path: '/me', by: 'x'.repeat(400) }] });
+      // The admin app the test helper routes admin requests to, on a port of its own.
+      const adminApp = (helper as unknown as { _httpAdmin: http.RequestListener })._httpAdmin;
+      const server = http.createServer(adminApp);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.request(
+          `http://127.0.0.1:${port}/ovh-credentials/rules-for-calls`,
+          { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+          (answer) => {
+            let text = '';
+            answer.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.slice(0, 100));
+        req.end(body.slice(100));
+      }).finally(() => server.close());
+      res.status.should.equal(413, res.text);
+      res.text.should.match(/no Content-Length/);
     });
 
     it('answers a few hundred calls of real API paths as comparing every pair does, at once', async () => {
