@@ -16,6 +16,7 @@ import { DEFAULT_RETRY, FRESH_RETRY_STATE, decide, type AttemptOutcome, type Ret
 import { checkHeaders, encodeBody, normalizeMethod, urlText, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
 import { CREDENTIAL_WORDS, missingCredentials, type AuthType, type Credentials } from './credentials';
+import { Secrets } from './redact';
 import type { Branch } from './catalogue';
 
 export interface OvhClientOptions {
@@ -113,6 +114,8 @@ export class OvhClient {
   private readonly transport: Transport;
   private readonly clock: ServerClock;
   private readonly tokens?: TokenCache;
+  /** The secrets this client sends, masked in every error built from an answer. */
+  private readonly secrets: Secrets;
   private readonly retry: RetryOptions;
   private readonly userAgent: string;
   private readonly timeoutMs: number;
@@ -153,6 +156,7 @@ export class OvhClient {
       clientId,
       clientSecret,
     };
+    this.secrets = Secrets.of([this.appSecret, this.consumerKey, clientSecret]);
     const missing = missingCredentials(this.authType, given);
     this.missing = missing.length > 0 ? missing.map((name) => 'no ' + CREDENTIAL_WORDS[name]).join(', ') : undefined;
     if (this.appSecret && this.consumerKey) this.signer = signerFor(this.appSecret, this.consumerKey);
@@ -368,7 +372,7 @@ export class OvhClient {
           failure = err;
         }
         attempts++;
-        const answer = raw && (await readAnswer(raw, call, attempts, started));
+        const answer = raw && (await readAnswer(raw, call, attempts, started, this.secrets));
         const decision = decide(outcomeOf(call, raw, failure, answer?.error, scope), state, call.method, retry);
         state = decision.state;
         switch (decision.next.action) {
@@ -436,7 +440,11 @@ export class OvhClient {
     const init = { method: call.method, path: call.path, attempts };
     return failure.kind === 'timeout'
       ? new OvhTimeoutError(this.timeoutMs, init)
-      : new OvhNetworkError(failure.message, failure.code, { ...init, cause: failure.cause });
+      : new OvhNetworkError(failure.message, failure.code, {
+          ...init,
+          cause: failure.cause,
+          secrets: secretsOf(call, this.secrets),
+        });
   }
 
   /**
@@ -565,7 +573,13 @@ const READ_IN_TURNS_FROM = 1024 * 1024;
  * An answer read once. JSON nested deeper than MOST_NESTING levels is refused before it is
  * parsed: every walk of it (a copy, a comparison, sending it on) would overflow the stack.
  */
-async function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number, started: number): Promise<Answer> {
+async function readAnswer(
+  raw: RawResponse,
+  call: PreparedCall,
+  attempts: number,
+  started: number,
+  secrets: Secrets,
+): Promise<Answer> {
   const queryId = firstHeader(raw.headers['x-ovh-queryid']);
   const inTurns = raw.text.length > READ_IN_TURNS_FROM;
   if (inTurns) await nextTurn();
@@ -573,7 +587,15 @@ async function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number
     throw new OvhAnswerError(
       `the answer (${raw.statusCode}) is JSON nested deeper than ${MOST_NESTING} levels, which no OVHcloud answer is: it was not read`,
       'ANSWER_TOO_DEEP',
-      { statusCode: raw.statusCode, method: call.method, path: call.path, url: call.url.href, queryId, attempts },
+      {
+        statusCode: raw.statusCode,
+        method: call.method,
+        path: call.path,
+        url: call.url.href,
+        queryId,
+        attempts,
+        secrets: secretsOf(call, secrets),
+      },
     );
   }
   if (inTurns) await nextTurn();
@@ -589,7 +611,12 @@ async function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number
     durationMs: Date.now() - started,
   };
   if (raw.statusCode < 400) return { response };
-  return { response, error: new OvhApiError({ ...response, path: call.path }) };
+  return { response, error: new OvhApiError({ ...response, path: call.path, secrets: secretsOf(call, secrets) }) };
+}
+
+/** The client's secrets and those of the call's last attempt: its bearer token, its signature. */
+function secretsOf(call: PreparedCall, secrets: Secrets): Secrets {
+  return secrets.and([call.bearerToken, call.headers['x-ovh-signature']]);
 }
 
 /** What the retry rules need to know of an attempt. */
