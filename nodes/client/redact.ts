@@ -23,7 +23,15 @@ export const SHORTEST_MASKED = 10;
 export class Secrets {
   static readonly none = new Secrets([]);
 
-  private constructor(private readonly forms: readonly string[]) {}
+  /**
+   * Every form in one pattern, longest first (a secret that holds another is masked whole): one
+   * pass over each string, several times faster than searching for each form in turn.
+   */
+  private readonly pattern: RegExp | undefined;
+
+  private constructor(private readonly forms: readonly string[]) {
+    this.pattern = forms.length === 0 ? undefined : new RegExp(forms.map(escapeForPattern).join('|'), 'g');
+  }
 
   /** The list for these values (undefined and short values are left out), built once per client. */
   static of(values: ReadonlyArray<string | undefined>): Secrets {
@@ -41,7 +49,6 @@ export class Secrets {
       for (const form of quotedForms(value)) forms.add(form);
     }
     if (forms.size === this.forms.length) return this;
-    // Longest first: a secret that holds another is masked whole.
     return new Secrets([...forms].sort((a, b) => b.length - a.length));
   }
 
@@ -51,12 +58,8 @@ export class Secrets {
 
   /** The text with every secret masked. */
   text(text: string): string {
-    let masked = text;
-    for (const form of this.forms) {
-      // A string replacement, not a pattern: the mask holds no `$`.
-      if (masked.includes(form)) masked = masked.replaceAll(form, SECRET_MASK);
-    }
-    return masked;
+    // The mask holds no `$`: nothing in it is read as a replacement pattern.
+    return this.pattern === undefined ? text : text.replace(this.pattern, SECRET_MASK);
   }
 
   /**
@@ -75,14 +78,13 @@ export class Secrets {
     if (depth >= MOST_NESTING) return SECRET_MASK;
     if (Array.isArray(value)) return value.map((item) => this.copy(item, depth + 1));
     const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      // defineProperty: a `__proto__` key (JSON.parse makes it an own key) stays a plain key.
-      Object.defineProperty(copy, this.text(key), {
-        value: this.copy(item, depth + 1),
-        enumerable: true,
-        configurable: true,
-        writable: true,
-      });
+    for (const key of Object.keys(value)) {
+      const masked = this.text(key);
+      const item = this.copy((value as Record<string, unknown>)[key], depth + 1);
+      // A `__proto__` key (JSON.parse makes it an own key) stays a plain key of the copy.
+      if (masked === '__proto__')
+        Object.defineProperty(copy, masked, { value: item, enumerable: true, writable: true, configurable: true });
+      else copy[masked] = item;
     }
     return copy;
   }
@@ -100,4 +102,8 @@ function quotedForms(value: string): string[] {
     encodeURIComponent(value),
     JSON.stringify(value).slice(1, -1),
   ];
+}
+
+function escapeForPattern(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
