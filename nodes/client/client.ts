@@ -17,6 +17,7 @@ import { DEFAULT_RETRY, FRESH_RETRY_STATE, decide, type AttemptOutcome, type Ret
 import { checkHeaders, encodeBody, normalizeMethod, urlText, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
 import { CREDENTIAL_WORDS, missingCredentials, type AuthType, type Credentials } from './credentials';
+import { Secrets } from './redact';
 import type { Branch } from './catalogue';
 
 export interface OvhClientOptions {
@@ -114,6 +115,8 @@ export class OvhClient {
   private readonly transport: Transport;
   private readonly clock: ServerClock;
   private readonly tokens?: TokenCache;
+  /** The secrets this client sends, masked in every error built from an answer. */
+  private readonly secrets: Secrets;
   private readonly retry: RetryOptions;
   private readonly userAgent: string;
   private readonly timeoutMs: number;
@@ -154,6 +157,7 @@ export class OvhClient {
       clientId,
       clientSecret,
     };
+    this.secrets = Secrets.of([this.appSecret, this.consumerKey, clientSecret]);
     const missing = missingCredentials(this.authType, given);
     this.missing = missing.length > 0 ? missing.map((name) => 'no ' + CREDENTIAL_WORDS[name]).join(', ') : undefined;
     if (this.appSecret && this.consumerKey) this.signer = signerFor(this.appSecret, this.consumerKey);
@@ -369,7 +373,7 @@ export class OvhClient {
           failure = err;
         }
         attempts++;
-        const answer = raw && (await readAnswer(raw, call, attempts, started));
+        const answer = raw && (await readAnswer(raw, call, attempts, started, this.secrets));
         const decision = decide(outcomeOf(call, raw, failure, answer?.error, scope), state, call.method, retry);
         state = decision.state;
         switch (decision.next.action) {
@@ -437,7 +441,11 @@ export class OvhClient {
     const init = { method: call.method, path: call.path, attempts };
     return failure.kind === 'timeout'
       ? new OvhTimeoutError(this.timeoutMs, init)
-      : new OvhNetworkError(failure.message, failure.code, { ...init, cause: failure.cause });
+      : new OvhNetworkError(failure.message, failure.code, {
+          ...init,
+          cause: failure.cause,
+          secrets: secretsOf(call, this.secrets),
+        });
   }
 
   /**
@@ -575,7 +583,13 @@ export const MOST_PARSED_BYTES = Math.min(v8.getHeapStatistics().heap_size_limit
  * than MOST_PARSED_BYTES once parsed, is refused before it is parsed: every walk of it (a copy, a
  * comparison, sending it on) would overflow the stack, or the parse itself exhaust the heap.
  */
-async function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number, started: number): Promise<Answer> {
+async function readAnswer(
+  raw: RawResponse,
+  call: PreparedCall,
+  attempts: number,
+  started: number,
+  secrets: Secrets,
+): Promise<Answer> {
   const queryId = firstHeader(raw.headers['x-ovh-queryid']);
   const inTurns = raw.text.length > READ_IN_TURNS_FROM;
   if (inTurns) await nextTurn();
@@ -587,6 +601,7 @@ async function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number
       url: call.url.href,
       queryId,
       attempts,
+      secrets: secretsOf(call, secrets),
     });
   const measure = measureJsonText(raw.text);
   if (measure.depth > MOST_NESTING) {
@@ -615,7 +630,12 @@ async function readAnswer(raw: RawResponse, call: PreparedCall, attempts: number
     durationMs: Date.now() - started,
   };
   if (raw.statusCode < 400) return { response };
-  return { response, error: new OvhApiError({ ...response, path: call.path }) };
+  return { response, error: new OvhApiError({ ...response, path: call.path, secrets: secretsOf(call, secrets) }) };
+}
+
+/** The client's secrets and those of the call's last attempt: its bearer token, its signature. */
+function secretsOf(call: PreparedCall, secrets: Secrets): Secrets {
+  return secrets.and([call.bearerToken, call.headers['x-ovh-signature']]);
 }
 
 /** What the retry rules need to know of an attempt. */

@@ -1,8 +1,11 @@
 import { ruleOf } from './flow-rules';
+import type { Secrets } from './redact';
 
 /**
  * Errors raised by the OVHcloud client. Every error says what was being called (method and
- * path, never a secret) so that a person reading a log can act on it.
+ * path, never a secret) so that a person reading a log can act on it. An error built from what a
+ * server sent is given the client's secrets: what it keeps of the answer (and so its message and
+ * stack) has them masked (redact.ts).
  */
 
 /** Base class: catch this to handle every error of the client. */
@@ -49,6 +52,8 @@ export interface OvhApiErrorInit {
   headers: Record<string, string | string[] | undefined>;
   queryId?: string;
   attempts: number;
+  /** The secrets sent: masked in the body, headers and query id before anything reads them. */
+  secrets?: Secrets;
 }
 
 /** The API answered with a status of 400 or more. */
@@ -82,7 +87,8 @@ export class OvhApiError extends OvhError {
    */
   readonly isApiErrorBody: boolean;
 
-  constructor(init: OvhApiErrorInit) {
+  constructor(unmasked: OvhApiErrorInit) {
+    const init = maskAnswer(unmasked);
     const fields = readErrorBody(init.body);
     const label = fields.errorCode ?? fields.errorClass;
     const parts = [`${init.statusCode}${label ? ' ' + label : ''}`];
@@ -161,8 +167,17 @@ export class OvhAnswerError extends OvhError {
   constructor(
     reason: string,
     code: string,
-    init: { statusCode: number; method: string; path: string; url?: string; queryId?: string; attempts: number },
+    unmasked: {
+      statusCode: number;
+      method: string;
+      path: string;
+      url?: string;
+      queryId?: string;
+      attempts: number;
+      secrets?: Secrets;
+    },
   ) {
+    const init = maskAnswer(unmasked);
     super(`${init.method} ${init.path} failed: ${reason}${init.queryId ? ` (query id ${init.queryId})` : ''}`, code);
     this.statusCode = init.statusCode;
     this.method = init.method;
@@ -178,8 +193,15 @@ export class OvhNetworkError extends OvhError {
   readonly method: string;
   readonly path: string;
   readonly attempts: number;
-  constructor(message: string, code: string, init: { method: string; path: string; attempts: number; cause?: unknown }) {
-    super(`${init.method} ${init.path} failed: ${message}`, code, { cause: init.cause });
+  constructor(
+    message: string,
+    code: string,
+    init: { method: string; path: string; attempts: number; cause?: unknown; secrets?: Secrets },
+  ) {
+    // The text of a network error may quote what a server or proxy sent.
+    super(`${init.method} ${init.path} failed: ${init.secrets ? init.secrets.text(message) : message}`, code, {
+      cause: init.cause,
+    });
     this.method = init.method;
     this.path = init.path;
     this.attempts = init.attempts;
@@ -198,6 +220,21 @@ export class OvhAbortError extends OvhError {
   constructor(message: string) {
     super(message, 'ABORTED');
   }
+}
+
+/**
+ * What an error keeps of an answer, with the secrets masked: its body, headers and query id (a
+ * server may echo anything in any of them). Done before the message is written from them.
+ */
+function maskAnswer<T extends { body?: unknown; headers?: unknown; queryId?: string; secrets?: Secrets }>(init: T): T {
+  const secrets = init.secrets;
+  if (!secrets || secrets.empty) return init;
+  return {
+    ...init,
+    body: secrets.value(init.body),
+    headers: secrets.value(init.headers),
+    queryId: init.queryId === undefined ? undefined : secrets.text(init.queryId),
+  };
 }
 
 function readErrorBody(body: unknown): { errorCode?: string; errorClass?: string; message?: string; details?: unknown } {

@@ -15,6 +15,7 @@ export {
   type InputReason,
 } from './errors';
 export { MOST_NESTING, checkNesting, jsonTextTooDeep, measureJsonText, nestedTooDeep } from './depth';
+export { SECRET_MASK, SHORTEST_MASKED, Secrets } from './redact';
 export { signRequest } from './signature';
 export {
   buildUrl,
