@@ -5,7 +5,7 @@
  * changed in it, or the object with the fields that changed. What it has seen is kept in its
  * context, so a restart with a persistent context store does not send old items again.
  */
-import { OvhApiError, OvhInputError, type OvhClient } from './client';
+import { OvhApiError, OvhError, OvhInputError, type OvhClient } from './client';
 import { WorkDeadline, finishInSlices, type Work } from './client/work';
 import type { OvhCredentialsNode } from './account';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './node-red';
@@ -251,10 +251,15 @@ class Watcher {
     });
   }
 
-  /** A failure in a few words, for the status: the API's status code, the store's silence, or the message's start. */
+  /**
+   * A failure in a few words, for the status: the API's status code, the store's silence, the
+   * client's code for what went wrong (`ANSWER_TOO_DEEP`, `TIMEOUT`: the message's start is the
+   * call, which the status would cut before the reason), or the message's start.
+   */
   private shortReason(err: Error): string {
     if (err instanceof OvhApiError) return String(err.statusCode);
     if (err instanceof StoreTimeout) return this.RED._('ovh-watch.status.store-timeout');
+    if (err instanceof OvhError && err.code !== 'INVALID_INPUT' && /^[A-Z][A-Z_]+$/.test(err.code)) return err.code;
     return err.message.length > 30 ? err.message.slice(0, 27) + '...' : err.message;
   }
 

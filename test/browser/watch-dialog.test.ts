@@ -3,7 +3,7 @@
  * GET operations, names a placeholder left in the path, and the deployed node checks its path;
  * the request dialog shows the condition and its interval only for "read again until".
  */
-import 'should';
+import should from 'should';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useEditor } from '../helpers/editor';
@@ -55,6 +55,23 @@ describe('the watch dialog in a real browser', function () {
         await page.dispatchEvent('#node-input-path', 'change');
         (await page.evaluate(() => $('#node-input-path').hasClass('input-error'))).should.be.true(refused);
       }
+      // The field says why, as the node would at start; the path in that text is text, not HTML.
+      const why = async (value: string) => {
+        await page.mouse.move(0, 0); // the tooltip of the value before goes
+        await page.waitForSelector('.red-ui-popover:visible', { state: 'detached', timeout: 5_000 }).catch(() => undefined);
+        await page.fill('#node-input-path', value);
+        await page.dispatchEvent('#node-input-path', 'change');
+        await page.hover('#node-input-path');
+        const tooltip = page.locator('.red-ui-popover:visible').last();
+        await tooltip.waitFor({ timeout: 5_000 });
+        return (await tooltip.textContent()) ?? '';
+      };
+      (await why('//me')).should.match(/must start with a single \//);
+      (await why('me')).should.match(/starting with \//);
+      const markup = '/sms/{<img src=x onerror="window.__pwned=1">}/incoming';
+      (await why(markup)).should.containEql(markup);
+      should(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).be.undefined();
+      (await page.locator('img[src="x"]').count()).should.equal(0);
       // The GET as the API describes it: a list of ids suggests reading it as objects; a typo is named.
       await page.fill('#node-input-path', '/sms/sms-ab12345-1/incoming');
       await page.dispatchEvent('#node-input-path', 'change');

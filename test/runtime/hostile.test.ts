@@ -198,6 +198,14 @@ describe('a started Node-RED under a hostile API and a read-only user', function
           ],
         },
         { ...told('tell-caught', 500, 400, [[]]), type: 'ovh-request', account: 'acc-sim', method: 'POST', path: '/echo/caught' },
+        // What the deep watch's status says, told to the simulator too.
+        { ...told('watch-status', 100, 460, [['status-text']]), type: 'status', scope: ['watch-deep'] },
+        {
+          ...told('status-text', 300, 460, [['tell-status']]),
+          type: 'change',
+          rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"text": status.text}', tot: 'jsonata' }],
+        },
+        { ...told('tell-status', 500, 460, [[]]), type: 'ovh-request', account: 'acc-sim', method: 'POST', path: '/echo/status' },
         // Another flow: each probe is a signed call to the simulator, answered over HTTP.
         { ...told('probe-in', 100, 500, [['probe-call']]), type: 'http in', url: '/probe', method: 'get' },
         { ...told('probe-call', 300, 500, [['probe-out']]), type: 'ovh-request', account: 'acc-sim', method: 'GET', path: '/me' },
@@ -305,6 +313,11 @@ describe('a started Node-RED under a hostile API and a read-only user', function
     by('watch-deep').length.should.be.above(1, JSON.stringify(reasons.slice(0, 5)));
     by('call-deep').length.should.be.above(1);
     by('watch-deep')[0].reason.should.match(/nested/i);
+    // Its status names what went wrong, not the start of the call's message.
+    const statuses = sim
+      .received({ method: 'POST', path: '/1.0/echo/status' })
+      .map((r) => (JSON.parse(r.body) as { text: string }).text);
+    statuses.should.matchAny(/^failed \d\d:\d\d:\d\d: ANSWER_TOO_DEEP$/);
     by('call-deep')[0].reason.should.match(/nested/i);
     by('call-slow').length.should.be.above(0);
     by('watch-slow').length.should.be.above(0);
