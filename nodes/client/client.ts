@@ -38,7 +38,10 @@ export interface OvhClientOptions {
   tokenUrl?: string;
   /** OAuth2 scope; defaults to `all`. */
   scope?: string;
-  /** Time allowed for one attempt (default 30 s). */
+  /**
+   * Time allowed for one attempt's headers and each stall of its body (default 30 s); its whole
+   * answer has twice it (WHOLE_ANSWER_TIMEOUTS).
+   */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   /** See TransportOptions.proxy: undefined = from the environment, a URL, or false. */
@@ -435,7 +438,7 @@ export class OvhClient {
     if (failure.kind === 'aborted' || scope.aborted) return scope.abortError();
     const init = { method: call.method, path: call.path, attempts };
     return failure.kind === 'timeout'
-      ? new OvhTimeoutError(this.timeoutMs, init)
+      ? new OvhTimeoutError(this.timeoutMs, init, failure.message)
       : new OvhNetworkError(failure.message, failure.code, { ...init, cause: failure.cause });
   }
 

@@ -14,6 +14,11 @@ export interface HostileAnswer {
   body: string;
   /** Wait this long before answering. */
   delayMs?: number;
+  /**
+   * Send the headers and the body's first byte at once, then one more byte every this many ms,
+   * without end (until the caller hangs up): an answer that never stalls long, and never ends.
+   */
+  trickleMs?: number;
 }
 
 export interface HostileApi {
@@ -46,22 +51,32 @@ export async function startHostileApi(answer: (path: string) => HostileAnswer = 
       return;
     }
     calls.push(path);
-    const { status = 200, body, delayMs = 0 } = api.answer(path);
+    const { status = 200, body, delayMs = 0, trickleMs } = api.answer(path);
     const send = () => {
       if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(body);
     };
+    const forget = (timer: NodeJS.Timeout) =>
+      res.once('close', () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+      });
+    if (trickleMs !== undefined) {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.write(body.slice(0, 1));
+      const timer = setInterval(() => res.write(' '), trickleMs);
+      timers.add(timer);
+      forget(timer);
+      return;
+    }
     if (delayMs <= 0) return send();
     const timer = setTimeout(() => {
       timers.delete(timer);
       send();
     }, delayMs);
     timers.add(timer);
-    res.once('close', () => {
-      clearTimeout(timer);
-      timers.delete(timer);
-    });
+    forget(timer);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -1,7 +1,7 @@
 /**
  * ovh-request against a hostile API and a context store that never answers, in the runtime:
  * every msg reaches Catch with the reason (an answer nested thousands deep, too large, too
- * late; a row or a condition reading a silent store), and nothing ends in an unhandled rejection.
+ * late, trickling without end; a row or a condition reading a silent store), and nothing ends in an unhandled rejection.
  */
 import 'should';
 import type { OvhSimulator } from '../simulator/simulator';
@@ -72,6 +72,24 @@ describe('ovh-request against a hostile API and a silent context store', functio
     api.answer = () => ({ body: '{}', delayMs: 5_000 });
     const msg = await caughtFor({ path: '/slow' }, { timeout: 0.2 });
     msg.error.message.should.match(/GET \/slow failed: no answer within 200 ms/);
+  });
+
+  it('an answer that trickles without end goes to Catch once twice the timeout has passed, after the retries of a GET', async () => {
+    api.answer = () => ({ body: '{}', trickleMs: 50 });
+    const started = Date.now();
+    const msg = await caughtFor({ path: '/trickle' }, { timeout: 0.3 });
+    msg.error.message.should.match(/GET \/trickle failed: no whole answer within 600 ms/);
+    msg.error.code.should.equal('TIMEOUT');
+    // Three attempts of at most 600 ms (and a watchdog tick), with backoff between them.
+    (Date.now() - started).should.be.below(12_000);
+    api.calls.should.eql(['/1.0/trickle', '/1.0/trickle', '/1.0/trickle']);
+  });
+
+  it('a POST whose answer trickles without end goes to Catch and is never sent again', async () => {
+    api.answer = () => ({ body: '{}', trickleMs: 50 });
+    const msg = await caughtFor({ method: 'POST', path: '/trickle', body: 'none' }, { timeout: 0.3 });
+    msg.error.message.should.match(/POST \/trickle failed: no whole answer within 600 ms/);
+    api.calls.should.eql(['/1.0/trickle']);
   });
 
   it('a flow row on a store that never answers sends nothing: the msg goes to Catch after the deadline', async () => {
