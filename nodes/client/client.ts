@@ -7,6 +7,7 @@ import { CallScope } from './abort';
 import { ApiBase } from './endpoints';
 import { OvhAbortError, OvhAnswerError, OvhApiError, OvhError, OvhInputError, OvhNetworkError, OvhTimeoutError } from './errors';
 import { MOST_NESTING, jsonTextTooDeep } from './depth';
+import { appendAll } from './arrays';
 import { ServerClock } from './clock';
 import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } from './oauth2';
 import { CallLimiter, type LimitOptions } from './limiter';
@@ -308,7 +309,7 @@ export class OvhClient {
     for await (const res of this.pages<T[]>(path, options)) {
       pages++;
       attempts += res.attempts;
-      items.push(...(pageItems(res.body) as T[]));
+      appendAll(items, pageItems(res.body) as T[]);
     }
     return { items, pages, attempts };
   }

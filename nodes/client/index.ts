@@ -15,6 +15,7 @@ export {
   type InputReason,
 } from './errors';
 export { MOST_NESTING, checkNesting, jsonTextTooDeep, nestedTooDeep } from './depth';
+export { appendAll } from './arrays';
 export { signRequest } from './signature';
 export {
   buildUrl,
