@@ -5,9 +5,11 @@
  * other items go on). A failure of the call as a whole is thrown. Nothing here knows msgs.
  */
 import {
+  OvhAnswerError,
   OvhApiError,
   OvhError,
   OvhInputError,
+  appendAll,
   isPlainObject,
   itemPath,
   pageItems,
@@ -15,7 +17,7 @@ import {
   type OvhClient,
   type OvhResponse,
 } from './client';
-import { factsOf, type Call, type CallFacts } from './request-message';
+import { describeThrown, factsOf, type Call, type CallFacts } from './request-message';
 import type { RequestSettings } from './request-settings';
 
 /** What a node hands its modes once: the same for every msg. */
@@ -48,11 +50,42 @@ export type Step =
 export interface ModeRun extends ModeContext {
   client: OvhClient;
   call: Call;
+  /** The last answer read (set by the modes): what a failure while handling it names. */
+  lastAnswer?: OvhResponse;
 }
 
 /** The steps of a pages or expand call, in order. */
-export function runSequence(run: ModeRun): AsyncGenerator<Step> {
-  return run.settings.mode === 'pages' ? pages(run) : expand(run);
+export async function* runSequence(run: ModeRun): AsyncGenerator<Step> {
+  try {
+    yield* run.settings.mode === 'pages' ? pages(run) : expand(run);
+  } catch (err) {
+    throw namedFailure(err, run);
+  }
+}
+
+/** An answer came: the node's status hears of it, and a failure while handling it names it. */
+function heard(run: ModeRun, res: OvhResponse): void {
+  run.lastAnswer = res;
+  run.answered(res.statusCode);
+}
+
+/**
+ * A failure no one named (not the client's, not a mode's: an engine's RangeError over an answer
+ * too large to handle, say) thrown after an answer came: an OvhAnswerError naming the call, the
+ * answer's status and query id, as the client's own refusals do, so Catch can tell what failed.
+ */
+function namedFailure(err: unknown, run: ModeRun): unknown {
+  const res = run.lastAnswer;
+  if (err instanceof OvhError || run.signal.aborted || res === undefined) return err;
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : describeThrown(err);
+  return new OvhAnswerError(`its answer could not be handled (${reason})`, 'ANSWER_NOT_HANDLED', {
+    statusCode: res.statusCode,
+    method: res.method,
+    path: run.call.path,
+    url: res.url,
+    queryId: res.queryId,
+    attempts: res.attempts,
+  });
 }
 
 /** One call, one answer: the mode nearly every msg takes, without the generator's cost. */
@@ -83,9 +116,9 @@ async function* pages(run: ModeRun): AsyncGenerator<Step> {
     page++;
     attempts += res.attempts;
     last = res;
-    run.answered(res.statusCode);
+    heard(run, res);
     if (settings.split === 'each') yield { kind: 'part', res, facts: { ...factsOf(res), page } };
-    else items.push(...pageItems(res.body));
+    else appendAll(items, pageItems(res.body));
   }
   if (settings.split === 'one' && last) {
     yield {
@@ -115,7 +148,7 @@ async function* expand(run: ModeRun): AsyncGenerator<Step> {
     headers: objectPageHeaders(call.headers, size, 1),
     signal,
   });
-  run.answered(list.statusCode);
+  heard(run, list);
   if (!Array.isArray(list.body)) throw new OvhInputError(run.text('not-a-list', { path: call.path }));
   if (list.body.length > 0 && list.body.every(isPlainObject)) {
     yield* objectPages(run, list, size, started);
@@ -169,7 +202,7 @@ async function* objectPages(run: ModeRun, first: OvhResponse, size: number, star
       break;
     }
     if (page.length === 0) break; // the list shrank meanwhile
-    items.push(...page);
+    appendAll(items, page);
   }
   const { attempts, pages } = read;
   const facts: CallFacts = {
@@ -212,7 +245,7 @@ async function nextObjectPage(
     signal,
   });
   read.pages++;
-  run.answered(read.last.statusCode);
+  heard(run, read.last);
   read.attempts += read.last.attempts;
   const page = Array.isArray(read.last.body) ? read.last.body : [];
   if (!page.every(isPlainObject))
@@ -248,7 +281,7 @@ async function* eachId(run: ModeRun, list: OvhResponse, started: number): AsyncG
     const id = ids[index];
     if (settled.res) {
       attempts += settled.res.attempts;
-      run.answered(settled.res.statusCode);
+      heard(run, settled.res);
       if (settings.split === 'each') yield { kind: 'part', res: settled.res, facts: { ...factsOf(settled.res), id, index } };
       else results.push(settled.res.body);
       continue;

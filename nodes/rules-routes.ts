@@ -7,6 +7,7 @@
  */
 import {
   OvhInputError,
+  appendAll,
   isPlainObject,
   itemPath,
   normalizeMethod,
@@ -119,7 +120,7 @@ function* answerOf(body: unknown, deadline: WorkDeadline): Work<object> {
     deadline.check(); // reading a call checks its path as a request would: microseconds, not steps
     if (deadline.sliceOver) yield;
     try {
-      gathered.push(...callsOf(raw));
+      appendAll(gathered, callsOf(raw));
     } catch (err) {
       if (!(err instanceof UnusableCall)) throw err;
       unusable.push({ by: err.by, reason: err.message });

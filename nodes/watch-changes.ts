@@ -5,7 +5,7 @@
  * checks is JSON a context store can keep. Every walk here is bounded: objects are walked field by
  * field at most MOST_NESTING levels down, and a value nested deeper is refused, not overflowed.
  */
-import { MOST_NESTING, checkNesting, isPlainObject, nestedTooDeep } from './client';
+import { MOST_NESTING, appendAll, checkNesting, isPlainObject, nestedTooDeep } from './client';
 import { WorkDeadline, finish, type Work } from './client/work';
 
 /** The fields that name an item in OVHcloud's lists, in the order they are tried. */
@@ -148,7 +148,7 @@ export function fieldChanges(before: unknown, now: unknown, fields: string[] = [
     const changes: FieldChange[] = [];
     const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
     for (const key of keys) {
-      changes.push(...fieldChanges(before[key], now[key], fields, at ? `${at}.${key}` : key, level + 1));
+      appendAll(changes, fieldChanges(before[key], now[key], fields, at ? `${at}.${key}` : key, level + 1));
     }
     return changes;
   }

@@ -8,6 +8,7 @@ import { CallScope } from './abort';
 import { ApiBase } from './endpoints';
 import { OvhAbortError, OvhAnswerError, OvhApiError, OvhError, OvhInputError, OvhNetworkError, OvhTimeoutError } from './errors';
 import { MOST_NESTING, measureJsonText } from './depth';
+import { appendAll } from './arrays';
 import { ServerClock } from './clock';
 import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } from './oauth2';
 import { CallLimiter, type LimitOptions } from './limiter';
@@ -40,7 +41,10 @@ export interface OvhClientOptions {
   tokenUrl?: string;
   /** OAuth2 scope; defaults to `all`. */
   scope?: string;
-  /** Time allowed for one attempt (default 30 s). */
+  /**
+   * Time allowed for one attempt's headers and each stall of its body (default 30 s); its whole
+   * answer has twice it (WHOLE_ANSWER_TIMEOUTS).
+   */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   /** See TransportOptions.proxy: undefined = from the environment, a URL, or false. */
@@ -310,7 +314,7 @@ export class OvhClient {
     for await (const res of this.pages<T[]>(path, options)) {
       pages++;
       attempts += res.attempts;
-      items.push(...(pageItems(res.body) as T[]));
+      appendAll(items, pageItems(res.body) as T[]);
     }
     return { items, pages, attempts };
   }
@@ -440,7 +444,7 @@ export class OvhClient {
     if (failure.kind === 'aborted' || scope.aborted) return scope.abortError();
     const init = { method: call.method, path: call.path, attempts };
     return failure.kind === 'timeout'
-      ? new OvhTimeoutError(this.timeoutMs, init)
+      ? new OvhTimeoutError(this.timeoutMs, init, failure.message)
       : new OvhNetworkError(failure.message, failure.code, {
           ...init,
           cause: failure.cause,

@@ -208,10 +208,14 @@ export class OvhNetworkError extends OvhError {
   }
 }
 
-/** No whole answer within the request timeout. */
+/** No whole answer within the request timeout. `reason`: which deadline passed, when not the headers'. */
 export class OvhTimeoutError extends OvhNetworkError {
-  constructor(timeoutMs: number, init: { method: string; path: string; attempts: number }) {
-    super(`no answer within ${timeoutMs} ms`, 'TIMEOUT', init);
+  constructor(
+    timeoutMs: number,
+    init: { method: string; path: string; attempts: number },
+    reason = `no answer within ${timeoutMs} ms`,
+  ) {
+    super(reason, 'TIMEOUT', init);
   }
 }
 

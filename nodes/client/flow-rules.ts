@@ -11,6 +11,7 @@
  * that even the work up to the deadline never holds the runtime's event loop for long.
  */
 import { locate } from './call-path';
+import { appendAll } from './arrays';
 import { STEPS_BETWEEN_LOOKS, WorkDeadline, finish, type Work } from './work';
 
 /** An access rule as the API writes it (a method, a path where `*` stands for anything). */
@@ -168,7 +169,7 @@ class PrefixIndex<T> {
     const found: T[] = [];
     for (; i >= 0; i = this.parent[i]) {
       deadline.spend(this.items[i].length);
-      found.push(...this.items[i]);
+      appendAll(found, this.items[i]);
     }
     return found;
   }
@@ -233,7 +234,7 @@ export function* rulesForCallsWork(calls: readonly FlowCall[], deadline: WorkDea
   }
   const kept: NeededRule[] = [];
   for (const group of byMethod([...own.values()], (o) => o.rule.method).values()) {
-    kept.push(...(yield* fewestOfOneMethod(group, deadline)));
+    appendAll(kept, yield* fewestOfOneMethod(group, deadline));
   }
   return kept.sort((a, b) => order(a.path, b.path) || order(a.method, b.method));
 }

@@ -16,6 +16,7 @@ export {
 } from './errors';
 export { MOST_NESTING, checkNesting, jsonTextTooDeep, measureJsonText, nestedTooDeep } from './depth';
 export { SECRET_MASK, SHORTEST_MASKED, Secrets } from './redact';
+export { appendAll } from './arrays';
 export { signRequest } from './signature';
 export {
   buildUrl,

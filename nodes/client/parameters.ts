@@ -5,6 +5,7 @@
  */
 import { OvhInputError } from './errors';
 import { MOST_NESTING } from './depth';
+import { appendAll } from './arrays';
 import type { Operation } from './catalogue';
 
 export type FieldPlace = 'path' | 'query' | 'body';
@@ -34,7 +35,7 @@ export function operationFields(operation: Operation, models: Record<string, unk
   for (const p of operation.parameters) {
     if (p.in === 'header') continue;
     if (p.in === 'body' && p.name === '') {
-      fields.push(...modelFields(p.type, models));
+      appendAll(fields, modelFields(p.type, models));
       continue;
     }
     fields.push(withEnum({ name: p.name, in: p.in, type: p.type, required: p.required, description: p.description }, models));

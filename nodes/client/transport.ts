@@ -1,6 +1,6 @@
 /**
- * HTTP transport over undici: one connection pool per origin (kept-alive sockets), a timeout per
- * attempt, proxies from the environment the way Node-RED reads them, and every call abortable.
+ * HTTP transport over undici: one connection pool per origin (kept-alive sockets), timeouts per
+ * attempt (the headers, each stall of the body, the whole answer), proxies from the environment the way Node-RED reads them, and every call abortable.
  * It sends exactly the origin, path, headers and body it is given and reports failures by kind,
  * so the client can decide what is safe to retry.
  *
@@ -20,7 +20,10 @@ export interface RequestTarget {
 }
 
 export interface TransportOptions {
-  /** Time allowed for one attempt: for the answer's headers, and for each stall of its body. */
+  /**
+   * Time allowed for the answer's headers, and for each stall of its body; the whole answer has
+   * WHOLE_ANSWER_TIMEOUTS times it (see `send`).
+   */
   timeoutMs: number;
   /**
    * `undefined`: use `http_proxy`/`https_proxy`/`no_proxy` (lower case first, then upper case),
@@ -34,6 +37,13 @@ export interface TransportOptions {
 }
 
 export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The whole answer of one attempt, headers and body, must come within this many timeouts of its
+ * dispatch. A body that never stalls for a whole timeout (a byte every few seconds) would
+ * otherwise hold its call, its msg and a watch for ever: undici's body timeout is per stall.
+ */
+export const WHOLE_ANSWER_TIMEOUTS = 2;
 
 export interface RawResponse {
   statusCode: number;
@@ -80,15 +90,18 @@ const NOT_CONNECTED_CODES = new Set([
 export class Transport {
   private readonly dispatcher: Dispatcher;
   private readonly timeoutMs: number;
+  /** The time allowed for a whole answer, from dispatch. */
+  private readonly wholeAnswerMs: number;
   readonly maxAnswerBytes: number;
   private destroyed = false;
 
-  /** Attempts still waiting for their answer's headers, watched for the timeout. */
-  private readonly waiting = new Set<AnswerHandler>();
+  /** Attempts in flight, watched for their headers' timeout and their whole answer's. */
+  private readonly inFlight = new Set<AnswerHandler>();
   private watchdog: NodeJS.Timeout | undefined;
 
   constructor(options: TransportOptions) {
     this.timeoutMs = options.timeoutMs;
+    this.wholeAnswerMs = WHOLE_ANSWER_TIMEOUTS * options.timeoutMs;
     this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     // The same TLS rules (and connect timeout) to the endpoint, direct or through any proxy.
     const tls = { ca: options.ca, rejectUnauthorized: true, timeout: this.timeoutMs };
@@ -106,7 +119,8 @@ export class Transport {
    * answer's headers within `timeoutMs` of the dispatch (connecting, a proxy's tunnel and 1xx
    * answers included), watched by one timer per transport rather than one per request, which
    * measurably costs CPU at hundreds of calls a second; then undici's own body timeout, for each
-   * stall of the body. `takeBytes`: a successful answer's body is handed to it as bytes, never
+   * stall of the body; and the whole answer within `WHOLE_ANSWER_TIMEOUTS * timeoutMs` of the
+   * dispatch, watched by the same timer. `takeBytes`: a successful answer's body is handed to it as bytes, never
    * decoded here (a document another thread parses).
    */
   send(
@@ -154,24 +168,33 @@ export class Transport {
   }
 
   private watch(handler: AnswerHandler): void {
-    this.waiting.add(handler);
+    this.inFlight.add(handler);
     if (this.watchdog === undefined) {
       this.watchdog = setInterval(() => this.expire(), Math.min(1000, Math.max(50, this.timeoutMs / 4)));
       this.watchdog.unref();
     }
   }
 
-  /** An attempt has its headers, or has ended. */
+  /** An attempt has ended. */
   forget(handler: AnswerHandler): void {
-    this.waiting.delete(handler);
+    this.inFlight.delete(handler);
   }
 
-  /** Fails the attempts whose headers did not come within the timeout. */
+  /**
+   * Fails the attempts whose headers did not come within the timeout, and those whose whole
+   * answer did not come within its own deadline (a body trickling without end).
+   */
   private expire(): void {
-    const limit = Date.now() - this.timeoutMs;
-    for (const handler of this.waiting) {
-      if (handler.startedAt <= limit) {
+    const now = Date.now();
+    const headersLimit = now - this.timeoutMs;
+    const wholeLimit = now - this.wholeAnswerMs;
+    for (const handler of this.inFlight) {
+      if (!handler.hasHeaders && handler.startedAt <= headersLimit) {
         handler.fail(new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', handler.connected));
+      } else if (handler.startedAt <= wholeLimit) {
+        handler.fail(
+          new TransportFailure('timeout', `no whole answer within ${this.wholeAnswerMs} ms`, 'TIMEOUT', handler.connected),
+        );
       }
     }
   }
@@ -193,6 +216,8 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   readonly startedAt = Date.now();
   private abortRequest: ((reason: Error) => void) | undefined;
   private statusCode = 0;
+  /** The final answer's headers came (the whole answer's deadline still runs). */
+  hasHeaders = false;
   private rawHeaders: Buffer[] = [];
   private readonly chunks: Buffer[] = [];
   private size = 0;
@@ -238,7 +263,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     if (statusCode < 200) return true; // 1xx: informational, the answer follows (still within the timeout)
-    this.transport.forget(this);
+    this.hasHeaders = true;
     this.statusCode = statusCode;
     this.rawHeaders = rawHeaders;
     return true;

@@ -55,6 +55,13 @@ describe('hostile answers and values', function () {
     api.calls.should.eql(['/1.0/deep/x']);
   });
 
+  it('gathers every item of a page of 300,000 items (allPages), without overflowing the stack', async () => {
+    api.answer = () => ({ body: JSON.stringify(Array.from({ length: 300_000 }, (_, i) => ({ id: i }))) });
+    const { items, pages } = await client().allPages('/many');
+    items.should.have.length(300_000);
+    pages.should.equal(1);
+  });
+
   it('refuses a deep error answer the same way, and does not retry it', async () => {
     api.answer = () => ({ status: 503, body: deepJson(6000) });
     const err = await rejection(client().get('/deep'));

@@ -1,7 +1,8 @@
 /**
  * Servers that stall where undici's own timeouts do not look: while connecting (a TLS handshake
- * never answered, a proxy tunnel never opened), with 1xx answers that never end, during a clock
- * re-sync. Every call ends on time, or as soon as its caller aborts.
+ * never answered, a proxy tunnel never opened), with 1xx answers that never end, with a body that
+ * trickles a byte at a time and never ends, during a clock re-sync. Every call ends on time, or as
+ * soon as its caller aborts.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -10,6 +11,7 @@ import { OvhAbortError, OvhClient, OvhTimeoutError } from '../../nodes/client';
 import { OvhSimulator } from '../simulator/simulator';
 import { clientFor, rejection, startSimulator } from '../helpers';
 import { selfSignedCertificate } from '../helpers/tls';
+import { startHostileApi, type HostileApi } from '../helpers/hostile-api';
 
 /** A TCP server that takes connections and never says a word (a TLS handshake never answered). */
 async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
@@ -89,6 +91,46 @@ describe('stalled servers', function () {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  describe('an answer that trickles without end', () => {
+    let api: HostileApi;
+    before(async () => {
+      // The headers at once, then a byte every 150 ms: no stall ever reaches the timeout.
+      api = await startHostileApi(() => ({ body: '[1]', trickleMs: 150 }));
+    });
+    after(() => api.close());
+    afterEach(() => {
+      api.calls.length = 0;
+    });
+    const hostileClient = (retry: Record<string, unknown>) =>
+      client(api.baseUrl, { appKey: 'a', appSecret: 'b', consumerKey: 'c', timeoutMs: 800, retry });
+
+    it('fails the attempt with the timeout error once the whole answer is twice the timeout late', async () => {
+      const started = Date.now();
+      const err = (await rejection(hostileClient({ maxAttempts: 1 }).get('/trickle'))) as unknown as OvhTimeoutError;
+      const took = Date.now() - started;
+      err.should.be.instanceOf(OvhTimeoutError);
+      err.code.should.equal('TIMEOUT');
+      err.message.should.equal('GET /trickle failed: no whole answer within 1600 ms');
+      // Twice the timeout, checked by a watchdog ticking every quarter of it (the machine is loaded).
+      took.should.be.within(1_500, 4_000);
+      api.calls.should.eql(['/1.0/trickle']);
+    });
+
+    it('tries a GET again, as after any timeout', async () => {
+      const err = await rejection(hostileClient({ maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 }).get('/trickle'));
+      err.should.be.instanceOf(OvhTimeoutError);
+      (err as unknown as OvhTimeoutError).attempts.should.equal(2);
+      api.calls.should.eql(['/1.0/trickle', '/1.0/trickle']);
+    });
+
+    it('never sends again a POST that reached the server', async () => {
+      const err = await rejection(hostileClient({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }).post('/trickle', { a: 1 }));
+      err.should.be.instanceOf(OvhTimeoutError);
+      err.message.should.equal('POST /trickle failed: no whole answer within 1600 ms');
+      api.calls.should.eql(['/1.0/trickle']);
+    });
   });
 
   describe('clock re-sync', () => {

@@ -12,15 +12,22 @@ export interface HostileAnswer {
   status?: number;
   /** The answer's text, sent as JSON. */
   body: string;
+  /** More answer headers, e.g. `X-Pagination-Elements`. */
+  headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
+  /**
+   * Send the headers and the body's first byte at once, then one more byte every this many ms,
+   * without end (until the caller hangs up): an answer that never stalls long, and never ends.
+   */
+  trickleMs?: number;
 }
 
 export interface HostileApi {
   /** The base URL to give an account or a client (`http://127.0.0.1:port/1.0`). */
   baseUrl: string;
-  /** What every call but /auth/time answers from now on, by request path. */
-  answer: (path: string) => HostileAnswer;
+  /** What every call but /auth/time answers from now on, by request path (and request headers). */
+  answer: (path: string, headers: http.IncomingHttpHeaders) => HostileAnswer;
   /** The paths called, in order (without /auth/time). */
   readonly calls: string[];
   close(): Promise<void>;
@@ -31,7 +38,7 @@ export function deepJson(depth: number): string {
   return '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 }
 
-export async function startHostileApi(answer: (path: string) => HostileAnswer = () => ({ body: '{}' })): Promise<HostileApi> {
+export async function startHostileApi(answer: HostileApi['answer'] = () => ({ body: '{}' })): Promise<HostileApi> {
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const calls: string[] = [];
@@ -46,22 +53,32 @@ export async function startHostileApi(answer: (path: string) => HostileAnswer = 
       return;
     }
     calls.push(path);
-    const { status = 200, body, delayMs = 0 } = api.answer(path);
+    const { status = 200, body, headers = {}, delayMs = 0, trickleMs } = api.answer(path, req.headers);
     const send = () => {
       if (res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { ...headers, 'content-type': 'application/json' });
       res.end(body);
     };
+    const forget = (timer: NodeJS.Timeout) =>
+      res.once('close', () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+      });
+    if (trickleMs !== undefined) {
+      res.writeHead(status, { ...headers, 'content-type': 'application/json' });
+      res.write(body.slice(0, 1));
+      const timer = setInterval(() => res.write(' '), trickleMs);
+      timers.add(timer);
+      forget(timer);
+      return;
+    }
     if (delayMs <= 0) return send();
     const timer = setTimeout(() => {
       timers.delete(timer);
       send();
     }, delayMs);
     timers.add(timer);
-    res.once('close', () => {
-      clearTimeout(timer);
-      timers.delete(timer);
-    });
+    forget(timer);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

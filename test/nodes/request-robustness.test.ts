@@ -1,7 +1,7 @@
 /**
  * ovh-request against a hostile API and a context store that never answers, in the runtime:
  * every msg reaches Catch with the reason (an answer nested thousands deep, too large, too
- * late; a row or a condition reading a silent store), and nothing ends in an unhandled rejection.
+ * late, trickling without end; a row or a condition reading a silent store), and nothing ends in an unhandled rejection.
  */
 import 'should';
 import type { OvhSimulator } from '../simulator/simulator';
@@ -9,6 +9,9 @@ import { coreNode, helper, load, receive, requestFlow, type Msg } from '../helpe
 import { resolveFromNodeRed } from '../helpers/runtime';
 import { deepJson, startHostileApi, type HostileApi } from '../helpers/hostile-api';
 import { silentStore } from '../helpers/context-stores';
+import { OvhAnswerError, OvhClient } from '../../nodes/client';
+import { readSettings } from '../../nodes/request-settings';
+import { runSequence, type ModeRun } from '../../nodes/request-modes';
 
 const catchNode = coreNode('common/25-catch.js');
 
@@ -72,6 +75,103 @@ describe('ovh-request against a hostile API and a silent context store', functio
     api.answer = () => ({ body: '{}', delayMs: 5_000 });
     const msg = await caughtFor({ path: '/slow' }, { timeout: 0.2 });
     msg.error.message.should.match(/GET \/slow failed: no answer within 200 ms/);
+  });
+
+  it('an answer that trickles without end goes to Catch once twice the timeout has passed, after the retries of a GET', async () => {
+    api.answer = () => ({ body: '{}', trickleMs: 50 });
+    const started = Date.now();
+    const msg = await caughtFor({ path: '/trickle' }, { timeout: 0.3 });
+    msg.error.message.should.match(/GET \/trickle failed: no whole answer within 600 ms/);
+    msg.error.code.should.equal('TIMEOUT');
+    // Three attempts of at most 600 ms (and a watchdog tick), with backoff between them.
+    (Date.now() - started).should.be.below(12_000);
+    api.calls.should.eql(['/1.0/trickle', '/1.0/trickle', '/1.0/trickle']);
+  });
+
+  it('a POST whose answer trickles without end goes to Catch and is never sent again', async () => {
+    api.answer = () => ({ body: '{}', trickleMs: 50 });
+    const msg = await caughtFor({ method: 'POST', path: '/trickle', body: 'none' }, { timeout: 0.3 });
+    msg.error.message.should.match(/POST \/trickle failed: no whole answer within 600 ms/);
+    api.calls.should.eql(['/1.0/trickle']);
+  });
+
+  describe('a page of 300,000 objects', () => {
+    /** Objects `{id}` from `from`, `count` of them, as JSON text. */
+    const objects = (from: number, count: number) => JSON.stringify(Array.from({ length: count }, (_, i) => ({ id: from + i })));
+    let firstPage: string;
+    let bigPage: string;
+    before(() => {
+      firstPage = objects(0, 5_000);
+      bigPage = objects(5_000, 300_000);
+    });
+
+    /** What one msg through a request node of the hostile API came to: its answer, or what Catch got. */
+    const outcomeOf = async (request: Record<string, unknown>): Promise<{ out?: Msg; caught?: Msg }> => {
+      await load(requestFlow({ baseUrl: api.baseUrl } as OvhSimulator, request), credentials, [catchNode]);
+      const outcome = Promise.race([
+        receive('out', 1, 25_000).then(([out]) => ({ out })),
+        receive('caught', 1, 25_000).then(([caught]) => ({ caught })),
+      ]);
+      helper.getNode('req').receive({ payload: 'go' });
+      return outcome;
+    };
+
+    it('expand reads a second page of 300,000 objects into one answer', async () => {
+      api.answer = (_path, headers) =>
+        headers['x-pagination-number'] === '1'
+          ? { body: firstPage, headers: { 'X-Pagination-Elements': '305000' } }
+          : { body: bigPage, headers: { 'X-Pagination-Elements': '305000' } };
+      const { out, caught } = await outcomeOf({ path: '/objects', mode: 'expand' });
+      (caught?.error.message === undefined).should.be.true(`went to Catch: ${caught?.error.message}`);
+      out!.payload.should.have.length(305_000);
+      out!.payload[304_999].should.eql({ id: 304_999 });
+      out!.ovh.pages.should.equal(2);
+    });
+
+    it('a failure while an answer is handled names the call, its status and query id, not a bare RangeError', async () => {
+      api.answer = () => ({ body: bigPage });
+      const client = new OvhClient({ endpoint: api.baseUrl, appKey: 'a', appSecret: 'b', consumerKey: 'c' });
+      try {
+        const settings = readSettings({ mode: 'pages', path: '/objects/{kind}' });
+        const run: ModeRun = {
+          settings,
+          signal: new AbortController().signal,
+          // The node's status hearing of the page fails, as the engine fails on what is too large.
+          answered: () => {
+            throw new RangeError('Maximum call stack size exceeded');
+          },
+          text: (key) => key,
+          client,
+          call: { method: 'GET', path: settings.path, params: { kind: 'big' } },
+        };
+        let err: unknown;
+        try {
+          for await (const step of runSequence(run)) step.should.not.be.ok();
+        } catch (thrown) {
+          err = thrown;
+        }
+        (err as Error).should.be.instanceOf(OvhAnswerError);
+        (err as OvhAnswerError).should.have.properties({
+          code: 'ANSWER_NOT_HANDLED',
+          method: 'GET',
+          path: '/objects/{kind}',
+          statusCode: 200,
+          queryId: 'EU.hostile.0',
+        });
+        (err as Error).message.should.equal(
+          'GET /objects/{kind} failed: its answer could not be handled (RangeError: Maximum call stack size exceeded) (query id EU.hostile.0)',
+        );
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('pages reads a page of 300,000 items into one answer', async () => {
+      api.answer = () => ({ body: bigPage });
+      const { out, caught } = await outcomeOf({ path: '/objects', mode: 'pages', split: 'one' });
+      (caught?.error.message === undefined).should.be.true(`went to Catch: ${caught?.error.message}`);
+      out!.payload.should.have.length(300_000);
+    });
   });
 
   it('a flow row on a store that never answers sends nothing: the msg goes to Catch after the deadline', async () => {

@@ -56,6 +56,13 @@ describe('watch changes', () => {
     fieldChanges({ b: 1, a: 2 }, { a: 2, b: 1 }).should.eql([]);
   });
 
+  it('names 300,000 changed fields under one field without overflowing the stack', () => {
+    const fields = (value: number) => Object.fromEntries(Array.from({ length: 300_000 }, (_, i) => [`k${i}`, value]));
+    const changes = fieldChanges({ a: fields(0) }, { a: fields(1) });
+    changes.should.have.length(300_000);
+    changes[299_999].should.eql({ path: 'a.k299999', from: 0, to: 1 });
+  });
+
   it('counts only the watched fields: at, under or above them', () => {
     const before = { state: 'ok', counter: 1, routedTo: { serviceName: 'a' } };
     fieldChanges(before, { ...before, counter: 2 }, ['state']).should.eql([]);

@@ -1,8 +1,8 @@
 /**
  * ovh-watch where flows, stores and APIs misbehave: a downstream node editing what was sent, a
  * context store failing or never answering, a redeploy without a configured store, a watch moved
- * to another account, a path that can never be sent, answers nested thousands deep, too large or
- * too late.
+ * to another account, a path that can never be sent, answers nested thousands deep, too large,
+ * too late or trickling without end.
  */
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
@@ -265,6 +265,22 @@ describe('ovh-watch against a hostile API and a silent context store', function 
     helper.getNode('caught').on('input', (msg: Msg) => caught.push(msg));
     await until(() => caught.length >= 2, 'two failed checks', 20_000);
     caught[0].error.message.should.match(/no answer within 200 ms/);
+  });
+
+  it('A GET whose answer trickles without end goes to Catch, and the watch checks again', async () => {
+    api.answer = () => ({ body: '[]', trickleMs: 50 });
+    await load([{ id: 'flow', type: 'tab', label: 'test' }], {}, [catchNode]);
+    const flow = watchFlow({ baseUrl: api.baseUrl } as OvhSimulator, { path: '/trickle' });
+    flow[1].timeout = 0.3;
+    await helper.setFlows(flow, 'full', credentials);
+    const caught: Msg[] = [];
+    helper.getNode('caught').on('input', (msg: Msg) => caught.push(msg));
+    await until(() => caught.length >= 2, 'two failed checks', 25_000);
+    caught[0].error.message.should.match(/GET \/trickle failed: no whole answer within 600 ms/);
+    caught[0].error.code.should.equal('TIMEOUT');
+    caught[0].ovh.should.containEql({ event: 'failed', path: '/trickle' });
+    // Each check sent the GET again after its attempts failed.
+    api.calls.length.should.be.aboveOrEqual(4);
   });
 
   it('A remembered value nested 6,000 deep (a store written by hand) fails the comparison to Catch, and the watch goes on', async () => {
