@@ -12,7 +12,7 @@ import type { Browser } from 'playwright-core';
 import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
 import { repoRoot } from '../helpers';
 import { chromiumAvailable, CHROMIUM, launchBrowser } from '../helpers/browser';
-import { deploy, login, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import { deploy, eventLoopHolds, HOLDS_RECORDER, login, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
 import { PollingSocket } from '../helpers/socket-io-polling';
 
 const bcrypt = require('bcryptjs') as { hashSync(password: string, rounds: number): string };
@@ -30,8 +30,9 @@ const OPS = { username: 'ops', password: 'correct horse battery staple' };
 const ADMIN = { username: 'admin', password: 'password' };
 
 type FlowNode = Record<string, unknown>;
-const basic = (user: { username: string; password: string }) =>
-  `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
+const basic = (user: { username: string; password: string }, scheme = 'Basic') =>
+  `${scheme} ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** docs/dashboard-settings.js with hashes of the test's passwords pasted where it says to. */
 function settingsWithHashes(): string {
@@ -80,6 +81,7 @@ describe('the ops dashboard protected by docs/dashboard-settings.js: the page an
       modules: { '@flowfuse/node-red-dashboard': dashboardDir },
       settings: { ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 } },
       settingsModule: settingsWithHashes(),
+      settingsCode: HOLDS_RECORDER,
       echo: process.env.ECHO === '1',
     });
     const token = await login(nodeRed, ADMIN.username);
@@ -166,6 +168,41 @@ describe('the ops dashboard protected by docs/dashboard-settings.js: the page an
     (await wrong.connect()).should.eql({ connected: false, message: 'login required' });
   });
 
+  it("keeps Node-RED's event loop free under a flood of wrong passwords on the socket; a wrong login sent again is refused unchecked; the right login still connects", async () => {
+    const FLOOD = 30;
+    const wrongLogins = Array.from({ length: FLOOD }, (_, i) => basic({ ...OPS, password: `wrong${i}` }));
+    /** Every session opened first, then every handshake sent at once: they reach Node-RED together. */
+    const handshakes = async (logins: string[]) => {
+      const sockets = await Promise.all(
+        logins.map((authorization) => PollingSocket.open(nodeRed.url, SOCKET, { authorization })),
+      );
+      return Promise.all(sockets.map((socket) => socket.connect(20_000)));
+    };
+    const holdsBefore = eventLoopHolds(nodeRed).length;
+    const answers = await handshakes(wrongLogins);
+    await delay(1_100); // the flood's last half second written
+    const held = eventLoopHolds(nodeRed).slice(holdsBefore);
+    const refusals = answers.map((a) => (a.connected ? 'connected' : a.message!));
+    const report = `Node-RED held at most ${Math.max(...held)} ms (by half second: ${held.join(' ')}); answers: ${[...new Set(refusals)].map((r) => `${refusals.filter((x) => x === r).length} ${r}`).join(', ')}`;
+    console.log(`      ${report}`);
+    // bcrypt is slow on purpose (about 20 ms a check at cost 8): checked on the event loop, 30 of them held it over half a second.
+    Math.max(...held).should.be.below(50, report);
+    for (const refusal of refusals) ['login required', 'try again later'].should.containEql(refusal);
+    // Only a few checked at once: the others told to try again later.
+    refusals.filter((r) => r === 'try again later').length.should.be.above(FLOOD / 2, report);
+
+    // The wrong logins that were checked, sent again many times at once: remembered as wrong, so
+    // each is refused at once, none waits for a check.
+    const checked = wrongLogins.filter((_, i) => refusals[i] === 'login required');
+    const again = Array.from({ length: FLOOD }, (_, i) => checked[i % checked.length]);
+    (await handshakes(again)).should.eql(again.map(() => ({ connected: false, message: 'login required' })));
+
+    // The right login, in a header never seen before (HTTP's scheme is case-insensitive), from a
+    // page opened in several tabs at once: checked once, and every tab let in.
+    const tabs = Array.from({ length: 5 }, () => basic(OPS, 'basic'));
+    (await handshakes(tabs)).should.eql(tabs.map(() => ({ connected: true })));
+  });
+
   it('gives the socket to a script with the login: the rows the page shows, no more; a forged confirmation is refused and said, an issued one reboots', async () => {
     const socket = await PollingSocket.open(nodeRed.url, SOCKET, { authorization: basic(OPS) });
     (await socket.connect()).should.eql({ connected: true });
@@ -203,10 +240,11 @@ describe('the ops dashboard protected by docs/dashboard-settings.js: the page an
       const page = await context.newPage();
       await page.goto(`${nodeRed.url}/dashboard/ops`);
       const rows = page.locator(`#nrdb-ui-widget-${table} tbody tr`);
-      await rows.first().waitFor({ timeout: 30_000 });
-      (await rows.count()).should.equal(Object.keys(sim.data.servers).length);
       const server = 'ns3000006.ip-203-0-113.eu';
       const row = rows.filter({ hasText: server });
+      // A server's row, not the table's "no data" row shown until the rows come.
+      await row.waitFor({ timeout: 30_000 });
+      (await rows.count()).should.equal(Object.keys(sim.data.servers).length);
       await row.getByRole('button', { name: 'Reboot' }).click();
       const question = page.locator('.nrdb-ui-notification', { hasText: `Reboot ${server}?` });
       await question.waitFor({ state: 'visible', timeout: 10_000 });

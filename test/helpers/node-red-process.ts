@@ -49,6 +49,39 @@ export interface StartedNodeRed {
   stop(): Promise<void>;
 }
 
+/**
+ * Node-RED's own measure of its event loop, from its settings.js, as test/helpers/event-loop.ts
+ * measures this process's: each half second, the longest gap between the ticks of a 5 ms timer,
+ * counting only the time Node-RED's main thread ran on a core in that gap (a gap while the
+ * machine ran other processes, or Node-RED's worker thread, is not a hold), appended to a file of
+ * the user dir. Give it as `settingsCode`; read it with eventLoopHolds().
+ */
+const HOLDS_FILE = 'event-loop-holds.txt';
+export const HOLDS_RECORDER = `{
+  const fs = require('node:fs');
+  const file = require('node:path').join(__dirname, ${JSON.stringify(HOLDS_FILE)});
+  const cpuMs = () => Number(fs.readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  let last = performance.now();
+  let lastCpu = cpuMs();
+  let held = 0;
+  setInterval(() => {
+    const now = performance.now();
+    const cpu = cpuMs();
+    held = Math.max(held, Math.min(now - last - 5, cpu - lastCpu));
+    last = now;
+    lastCpu = cpu;
+  }, 5).unref();
+  setInterval(() => {
+    fs.appendFileSync(file, Math.round(held) + ' ');
+    held = 0;
+  }, 500).unref();
+}`;
+
+/** The longest hold of a Node-RED's event loop in each half second since it started (HOLDS_RECORDER), in ms. */
+export function eventLoopHolds(nodeRed: StartedNodeRed): number[] {
+  return fs.readFileSync(path.join(nodeRed.userDir, HOLDS_FILE), 'utf8').trim().split(/\s+/).map(Number);
+}
+
 export const CREDENTIAL_SECRET = 'test-credential-secret';
 
 /** What Node-RED prints once it listens, in English or (settings `lang: 'fr'`) in French. */

@@ -13,7 +13,15 @@ import path from 'node:path';
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
 import { DEFAULT_APP } from '../simulator/simulator';
-import { admin, deploy, login, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import {
+  admin,
+  deploy,
+  eventLoopHolds,
+  HOLDS_RECORDER,
+  login,
+  startNodeRed,
+  type StartedNodeRed,
+} from '../helpers/node-red-process';
 
 /**
  * What the hostile server answers, by path under its version prefix. HUGE is a list of 20,000
@@ -99,34 +107,6 @@ function folderBytes(dir: string): number {
   }
   return total;
 }
-
-/**
- * Node-RED's own measure of its event loop, from its settings.js, as test/helpers/event-loop.ts
- * measures this process's: each half second, the longest gap between the ticks of a 5 ms timer,
- * counting only the time Node-RED's main thread ran on a core in that gap (a gap while the
- * machine ran other processes, or Node-RED's worker thread, is not a hold), appended to a file of
- * the user dir.
- */
-const HOLDS_FILE = 'event-loop-holds.txt';
-const HOLDS_RECORDER = `{
-  const fs = require('node:fs');
-  const file = require('node:path').join(__dirname, ${JSON.stringify(HOLDS_FILE)});
-  const cpuMs = () => Number(fs.readFileSync('/proc/self/task/' + process.pid + '/schedstat', 'utf8').split(' ')[0]) / 1e6;
-  let last = performance.now();
-  let lastCpu = cpuMs();
-  let held = 0;
-  setInterval(() => {
-    const now = performance.now();
-    const cpu = cpuMs();
-    held = Math.max(held, Math.min(now - last - 5, cpu - lastCpu));
-    last = now;
-    lastCpu = cpu;
-  }, 5).unref();
-  setInterval(() => {
-    fs.appendFileSync(file, Math.round(held) + ' ');
-    held = 0;
-  }, 500).unref();
-}`;
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -236,8 +216,7 @@ describe('a started Node-RED under a hostile API and a read-only user', function
     return performance.now() - started;
   }
 
-  /** The longest hold of Node-RED's event loop in each half second since the flows started, in ms. */
-  const holds = () => fs.readFileSync(path.join(nodeRed.userDir, HOLDS_FILE), 'utf8').trim().split(/\s+/).map(Number);
+  const holds = () => eventLoopHolds(nodeRed);
 
   it('holds the other flow under 50 ms, stays up, and reports every hostile answer at Catch', async () => {
     // The flows start once deployed: the probe's route answers 404 until then.
