@@ -166,22 +166,13 @@ export function writeFailure(msg: NodeMessage, err: unknown): NodeMessage {
     msg.ovh = err.facts;
     return msg;
   }
-  if (err instanceof OvhApiError) {
+  if (err instanceof OvhApiError || err instanceof OvhAnswerError) {
     msg.statusCode = err.statusCode;
-    msg.payload = err.body;
-    msg.headers = err.headers;
-    msg.ovh = {
-      ...(isPlainObject(msg.ovh) ? msg.ovh : {}),
-      queryId: err.queryId,
-      method: err.method,
-      path: err.path,
-      url: err.url,
-      attempts: err.attempts,
-    };
-  }
-  if (err instanceof OvhAnswerError) {
-    // An answer refused unread: its status and query id, not its body.
-    msg.statusCode = err.statusCode;
+    // An answer refused unread (OvhAnswerError) has its status and query id, not its body.
+    if (err instanceof OvhApiError) {
+      msg.payload = err.body;
+      msg.headers = err.headers;
+    }
     msg.ovh = {
       ...(isPlainObject(msg.ovh) ? msg.ovh : {}),
       queryId: err.queryId,
