@@ -127,6 +127,8 @@ describe('a started Node-RED under a hostile API and a read-only user', function
       ],
       settings: { ovhWatchIntervalMs: 500 },
       settingsCode: HOLDS_RECORDER,
+      // The heap of a Raspberry Pi: what is not bounded would end it.
+      env: { NODE_OPTIONS: '--max-old-space-size=256' },
     });
     const adminToken = await login(nodeRed, 'admin');
     readerToken = await login(nodeRed, 'reader', 'read');
@@ -305,7 +307,9 @@ describe('a started Node-RED under a hostile API and a read-only user', function
 
     // Memory and disk stay bounded: the large families are refused, not kept.
     const rss = rssMb(nodeRed.pid);
-    (rss - rssAtStart).should.be.below(200, `RSS ${rssAtStart.toFixed(0)} -> ${rss.toFixed(0)} MB`);
+    // The main heap stays within its 256 MB (or Node-RED would have died above); the rest of the
+    // process (the description worker's heap of 160 MB at most, buffers) within the same again.
+    rss.should.be.below(rssAtStart + 400, `RSS ${rssAtStart.toFixed(0)} -> ${rss.toFixed(0)} MB`);
     const kept = folderBytes(path.join(nodeRed.userDir, 'ovhcloud', 'api-descriptions'));
     kept.should.be.below(LARGE_FAMILY.length, `kept ${kept} bytes`);
   });
