@@ -241,7 +241,7 @@ interface Deadline {
 }
 
 /** A flow or global context value; asynchronous with a persistent context store. */
-async function evaluated(
+function evaluated(
   RED: NodeAPI,
   value: string,
   type: string,
@@ -250,34 +250,38 @@ async function evaluated(
   name: string,
   deadline: Deadline,
 ): Promise<unknown> {
-  try {
-    return await withDeadline(
-      (callback) => RED.util.evaluateNodeProperty(value, type, node, msg, callback),
-      deadline.ms,
-      deadline.late,
-    );
-  } catch (err) {
-    if (err instanceof StoreTimeout) throw err;
-    throw new OvhInputError(`Parameter "${name}": ${type}.${value} could not be read: ${reasonOf(err)}`);
-  }
+  return readWithin(
+    (callback) => RED.util.evaluateNodeProperty(value, type, node, msg, callback),
+    deadline,
+    (reason) => `Parameter "${name}": ${type}.${value} could not be read: ${reason}`,
+  );
 }
 
-async function jsonata(
+function jsonata(
   RED: NodeAPI,
   expression: JsonataExpression,
   msg: NodeMessage,
   name: string,
   deadline: Deadline,
 ): Promise<unknown> {
+  return readWithin(
+    (callback) => RED.util.evaluateJSONataExpression(expression, msg, callback),
+    deadline,
+    (reason) => `Parameter "${name}": the JSONata expression failed: ${reason}`,
+  );
+}
+
+/** A row's asynchronous read, within its deadline: a failure names the row, a silence is a StoreTimeout. */
+async function readWithin(
+  start: (callback: (err: unknown, value?: unknown) => void) => void,
+  deadline: Deadline,
+  failure: (reason: string) => string,
+): Promise<unknown> {
   try {
-    return await withDeadline(
-      (callback) => RED.util.evaluateJSONataExpression(expression, msg, callback),
-      deadline.ms,
-      deadline.late,
-    );
+    return await withDeadline(start, deadline.ms, deadline.late);
   } catch (err) {
     if (err instanceof StoreTimeout) throw err;
-    throw new OvhInputError(`Parameter "${name}": the JSONata expression failed: ${reasonOf(err)}`);
+    throw new OvhInputError(failure(reasonOf(err)));
   }
 }
 
