@@ -7,6 +7,7 @@
 import { METHODS, type HttpMethod } from './request';
 import type { Branch } from './call-path';
 import { modelsUsed } from './parameters';
+import { ListIndex, operationSources, type OperationSources } from './value-sources';
 
 export { locate, type Branch } from './call-path';
 
@@ -34,6 +35,8 @@ export interface Operation {
   iamActions: string[];
   parameters: OperationParameter[];
   noAuthentication: boolean;
+  /** Where the values of its fields come from (the lists the API describes), for fields that have one. */
+  sources?: OperationSources;
 }
 
 export interface Family {
@@ -105,6 +108,11 @@ export function readFamily(branch: Branch, name: string, answer: unknown): Famil
     }
   }
   const models = record(description.models);
+  const lists = new ListIndex(operations);
+  for (const operation of operations) {
+    const sources = operationSources(operation, lists, models);
+    if (Object.keys(sources).length > 0) operation.sources = sources;
+  }
   return { branch, name, operations, models };
 }
 

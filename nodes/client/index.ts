@@ -92,6 +92,17 @@ export {
   type DocumentSource,
 } from './description-reader';
 export { modelsUsed, operationFields, toSchemaType, type FieldPlace, type ParameterField } from './parameters';
+export {
+  ListIndex,
+  isIdLikeField,
+  labelOf,
+  labelParts,
+  operationSources,
+  sourceCoverage,
+  type LabelPart,
+  type OperationSources,
+  type ValueSource,
+} from './value-sources';
 export { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall, type NeededRule, type Rule } from './flow-rules';
 export {
   TASK_FAMILIES,
