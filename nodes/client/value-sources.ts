@@ -83,7 +83,20 @@ function stemOf(name: string): FieldStem | undefined {
   return undefined;
 }
 /** `displayName`, `firstName`: names a person writes, not ones listed elsewhere. */
-const FREE_TEXT_STEMS = new Set(['display', 'first', 'last', 'street', 'city', 'company', 'legal', 'nick', 'full', 'given', 'family', 'birth']);
+const FREE_TEXT_STEMS = new Set([
+  'display',
+  'first',
+  'last',
+  'street',
+  'city',
+  'company',
+  'legal',
+  'nick',
+  'full',
+  'given',
+  'family',
+  'birth',
+]);
 const LISTED_NAMES = new Set(['region', 'zone', 'datacenter', 'flavor', 'image', 'network', 'vrack', 'domain', 'ip']);
 
 /**
