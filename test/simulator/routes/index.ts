@@ -5,6 +5,7 @@
 import type { RouteKit } from '../route-kit';
 import type { OvhSimulator } from '../simulator';
 import { cloudRoutes } from './cloud';
+import { cloudChoiceRoutes } from './cloud-choices';
 import { dedicatedRoutes } from './dedicated';
 import { domainRoutes } from './domain';
 import { iamRoutes } from './iam';
@@ -21,5 +22,6 @@ export function accountRoutes(sim: OvhSimulator, kit: RouteKit): void {
   ipRoutes(sim, kit);
   vpsRoutes(sim, kit);
   cloudRoutes(sim, kit);
+  cloudChoiceRoutes(sim, kit);
   iamRoutes(sim, kit);
 }
