@@ -5,7 +5,18 @@
  * deployed account's keys, through its running node (its own endpoint, limits and clock), so
  * they need `ovh-credentials.write`, and never answer a key.
  */
-import { OvhApiError, OvhError, OvhInputError, checkNesting, isPlainObject, normalizeMethod, type OvhClient } from './client';
+import {
+  OvhApiError,
+  OvhError,
+  OvhInputError,
+  checkNesting,
+  checkSource,
+  isPlainObject,
+  normalizeMethod,
+  readValueList,
+  sourceInputs,
+  type OvhClient,
+} from './client';
 import type { OvhCredentialsNode } from './account';
 import type { DeployedAccounts } from './admin-routes';
 import type { AdminRequest, AdminResponse, Node, NodeAPI } from './node-red';
@@ -54,7 +65,13 @@ export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts):
 
   route('/ovh-credentials/account/values', async (body) => {
     const node = accountNode(body.account);
-    const listPath = parentList(text(body.path, 'path'), text(body.placeholder, 'placeholder'), valuesOf(body.params));
+    const chosen = valuesOf(body.params);
+    // A field whose source the operation's description gave (labelled ids, body fields), else a
+    // path placeholder's parent list. Kept by what is read: the list and the values it takes.
+    const source = body.source === undefined ? undefined : checkSource(body.source);
+    const listPath = source
+      ? JSON.stringify([source, sourceInputs(source).map((name) => chosen[name] ?? '')])
+      : parentList(text(body.path, 'path'), text(body.placeholder, 'placeholder'), chosen);
     const client = node.getClient();
     let lists = kept.get(client);
     if (!lists) kept.set(client, (lists = new Map()));
@@ -62,7 +79,9 @@ export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts):
     for (const [path, list] of lists) if (now - list.at >= VALUES_KEPT_MS) lists.delete(path);
     const known = lists.get(listPath);
     if (known) return known.answer;
-    const answer = await listValues(client, listPath);
+    const answer = source
+      ? await readValueList(client, text(body.field, 'field'), source, chosen)
+      : await listValues(client, listPath);
     if (lists.size >= MOST_LISTS_KEPT) lists.delete(lists.keys().next().value as string); // the oldest
     lists.set(listPath, { at: Date.now(), answer });
     return answer;

@@ -103,7 +103,7 @@ export {
   type OperationSources,
   type ValueSource,
 } from './value-sources';
-export { VALUE_LIST_LIMITS, checkSource, readValueList, type ValueList, type ValueListLimits } from './value-lists';
+export { VALUE_LIST_LIMITS, checkSource, readValueList, sourceInputs, type ValueList, type ValueListLimits } from './value-lists';
 export { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall, type NeededRule, type Rule } from './flow-rules';
 export {
   TASK_FAMILIES,

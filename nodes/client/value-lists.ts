@@ -123,6 +123,11 @@ export async function readValueList(
   }
 }
 
+/** The names of the values a source's list reads: its placeholders, then its filters. */
+export function sourceInputs(source: ValueSource): string[] {
+  return [...[...source.list.matchAll(/\{([^/{}]+)\}/g)].map((m) => m[1]), ...source.narrowedBy];
+}
+
 /** The list's placeholders, each from a value already chosen; refused, naming it, when one is not. */
 function filled(list: string, field: string, chosen: Record<string, string>): Record<string, string> {
   const params: Record<string, string> = {};

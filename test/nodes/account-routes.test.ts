@@ -68,6 +68,32 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     sim.count({ path: '/1.0/domain/zone' }).should.equal(before);
   });
 
+  it('labels the values of a field as the operation description says where they come from', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const described = await helper
+      .request()
+      .get('/ovh-credentials/catalogue/operation')
+      .query({ account: 'acc', method: 'PUT', path: '/domain/zone/{zoneName}/record/{id}' });
+    const source = described.body.operation.sources.id as Record<string, unknown>;
+    const ask = (params: Record<string, string>) =>
+      post('/ovh-credentials/account/values', { account: 'acc', field: '{id}', source, params });
+    const records = await ask({ zoneName: 'example.com' });
+    records.status.should.equal(200);
+    records.body.should.match({ listPath: '/domain/zone/example.com/record', values: [1001, 1002, 1003, 1004] });
+    records.body.labels[1].should.equal('www · A · 203.0.113.10');
+    // Kept briefly, by the list and the values it reads: another value chosen elsewhere reads nothing again.
+    const before = sim.count({ path: '/1.0/domain/zone/example.com/record' });
+    await ask({ zoneName: 'example.com', target: 'x' });
+    sim.count({ path: '/1.0/domain/zone/example.com/record' }).should.equal(before);
+    (await ask({})).body.error.should.equal('Choose {zoneName} first: the values of {id} depend on it');
+    const forged = await post('/ovh-credentials/account/values', {
+      account: 'acc',
+      field: 'x',
+      source: { list: '/domain/zone', item: '/me/{x}', labels: [{ property: 'name' }] },
+    });
+    forged.status.should.equal(400);
+  });
+
   it('forgets the values kept for an account when it is deployed again (another key may not list them)', async () => {
     const flow = requestFlow(sim, {});
     await load(flow, signatureCredentials(sim));
