@@ -22,6 +22,12 @@ export interface ValueSource {
   labels: LabelPart[];
   /** Query parameters of the list that other fields of the operation fill (a region narrows flavors). */
   narrowedBy: string[];
+  /**
+   * What a value names, in words, where the item read says (its IAM action's resource):
+   * `public cloud project` for `{serviceName}` of `/cloud/project/{serviceName}`, where the API
+   * describes every `serviceName` as "Service name".
+   */
+  what?: string;
 }
 
 export interface LabelPart {
@@ -225,9 +231,27 @@ function newSource(
   const item = index.itemOf(list.path);
   const itemModel = item?.responseType;
   const labels = item && itemModel ? labelParts(models, itemModel) : [];
-  return labels.length > 0 && item
-    ? { list: list.path, item: item.path, labels, narrowedBy }
-    : { list: list.path, labels: [], narrowedBy };
+  const what = item ? resourceWords(item.iamActions[0]) : undefined;
+  const source: ValueSource =
+    labels.length > 0 && item
+      ? { list: list.path, item: item.path, labels, narrowedBy }
+      : { list: list.path, labels: [], narrowedBy };
+  if (what) source.what = what;
+  return source;
+}
+
+/**
+ * What an item read's IAM action names, in words: `publicCloudProject:apiovh:get` is a public
+ * cloud project; `dnsZone:apiovh:record/get` a record.
+ */
+function resourceWords(action: string | undefined): string | undefined {
+  const match = /^([A-Za-z0-9]+):apiovh:(?:(?:[A-Za-z0-9]+\/)*([A-Za-z0-9]+)\/)?get$/.exec(action ?? '');
+  if (!match) return undefined;
+  const name = match[2] ?? match[1];
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase();
 }
 
 /** The parameters and body fields of an operation, by name and place. */

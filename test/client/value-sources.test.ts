@@ -50,6 +50,7 @@ describe('value sources from the API description', function () {
       labels: [{ property: 'subDomain' }, { property: 'fieldType' }, { property: 'target' }],
       // The body's subDomain is the value written, not a filter of the records.
       narrowedBy: [],
+      what: 'record',
     });
     labelOf({ id: 1002, subDomain: 'home', fieldType: 'A', target: '203.0.113.7', ttl: 60 }, source.labels).should.equal(
       'home · A · 203.0.113.7',
@@ -83,6 +84,11 @@ describe('value sources from the API description', function () {
     project.list.should.equal('/cloud/project');
     // A project's name is its description: what its owner typed.
     project.labels[0].should.eql({ property: 'description' });
+    // Every serviceName is "Service name" in the description; the item's IAM action says what it is.
+    project.what!.should.equal('public cloud project');
+    sourceOf('GET', '/domain/zone/{zoneName}/record/{id}', 'zoneName').what!.should.equal('dns zone');
+    sourceOf('GET', '/domain/zone/{zoneName}/record/{id}', 'id').what!.should.equal('record');
+    sourceOf('GET', '/sms/{serviceName}/jobs', 'serviceName').what!.should.equal('sms');
   });
 
   it('shares one source between the operations of a path', function () {
