@@ -9,14 +9,19 @@ import {
   OvhApiError,
   OvhError,
   OvhInputError,
+  appendAll,
   checkNesting,
   checkSource,
   isPlainObject,
   normalizeMethod,
+  pageItems,
   readValueList,
   sourceInputs,
   type OvhClient,
+  type OvhResponse,
 } from './client';
+import { runSequence, type ModeRun } from './request-modes';
+import { readSettings, type RequestSettings } from './request-settings';
 import type { OvhCredentialsNode } from './account';
 import type { DeployedAccounts } from './admin-routes';
 import type { AdminRequest, AdminResponse, Node, NodeAPI } from './node-red';
@@ -103,7 +108,17 @@ export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts):
     }
     await ParameterRows.read(literal, node as Node, RED)?.apply(call, {});
     const client = node.getClient();
-    return { ...(await tryCall(client, call)), notSet: unset.map((r) => String(r.name)) };
+    const mode = body.mode === 'pages' || body.mode === 'expand' ? body.mode : 'single';
+    const tried =
+      mode === 'single'
+        ? await tryCall(client, call)
+        : await tryCallInMode(
+            client,
+            call,
+            readSettings({ method: call.method, path: call.path, mode, pageSize: wholeText(body.pageSize) }),
+            RED,
+          );
+    return { ...tried, notSet: unset.map((r) => String(r.name)) };
   });
 }
 
@@ -135,6 +150,78 @@ async function listValues(client: OvhClient, listPath: string): Promise<unknown>
     if (err instanceof OvhApiError && err.statusCode === 403) return { listPath, values: [], refused: err.message };
     throw err;
   }
+}
+
+/** What Try reads of a list in the node's mode: the first pages, or the first items. */
+const TRY_MOST_PAGES = 3;
+const TRY_MOST_ITEMS = 50;
+/** Try's answer comes within this time, whatever the list. */
+const TRY_MOST_MS = 20_000;
+
+/**
+ * A list read as the node's mode reads it (/v2 pages followed, a /1.0 list's items read), only
+ * its beginning: the first pages or the first items, said so in `tried`. The reads stop as soon
+ * as enough came: nothing more is asked of the API for a dialog.
+ */
+async function tryCallInMode(
+  client: OvhClient,
+  call: Call,
+  settings: RequestSettings,
+  RED: NodeAPI,
+): Promise<Record<string, unknown>> {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), TRY_MOST_MS);
+  const run: ModeRun = {
+    settings: { ...settings, split: 'each' },
+    signal: stop.signal,
+    answered: () => undefined,
+    text: (key, substitutions) => RED._(`ovh-credentials.try.${key}`, substitutions),
+    client,
+    call,
+  };
+  const items: unknown[] = [];
+  let first: OvhResponse | undefined;
+  let pages = 0;
+  let failed = 0;
+  let more = false;
+  try {
+    for await (const step of runSequence(run)) {
+      if (step.kind === 'failure') failed++;
+      else {
+        first ??= step.res;
+        if (settings.mode === 'pages') {
+          pages++;
+          appendAll(items, pageItems(step.res.body));
+        } else items.push(step.payload ?? step.res.body);
+      }
+      if (pages >= TRY_MOST_PAGES || items.length >= TRY_MOST_ITEMS) {
+        more = true;
+        break;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof OvhError) || err instanceof OvhInputError) throw err;
+    return {
+      ok: false,
+      error: err.message,
+      ...(err instanceof OvhApiError ? { statusCode: err.statusCode, queryId: err.queryId } : {}),
+    };
+  } finally {
+    clearTimeout(timer);
+    stop.abort(); // the items still being read are not needed
+  }
+  const tried = { mode: settings.mode, items: items.length, failed, more, ...(settings.mode === 'pages' ? { pages } : {}) };
+  const json = JSON.stringify(items);
+  return {
+    ok: true,
+    statusCode: first?.statusCode ?? 200,
+    queryId: first?.queryId,
+    url: first?.url,
+    tried,
+    ...(Buffer.byteLength(json) <= MOST_ANSWER_BYTES
+      ? { answer: items }
+      : { answerText: Buffer.from(json).subarray(0, MOST_ANSWER_BYTES).toString(), truncated: true }),
+  };
 }
 
 /** A call as the node would make it, answered as the dialog shows it: status, query id, the first 100 KB. */
@@ -170,6 +257,11 @@ async function tryCall(client: OvhClient, call: Call): Promise<Record<string, un
       ...(err instanceof OvhApiError ? { statusCode: err.statusCode, queryId: err.queryId } : {}),
     };
   }
+}
+
+/** A number as a dialog's field may hold it, else none (readSettings bounds it). */
+function wholeText(value: unknown): string | number | undefined {
+  return typeof value === 'number' || typeof value === 'string' ? value : undefined;
 }
 
 function text(value: unknown, name: string): string {

@@ -137,6 +137,35 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     sim.received({ path: '/1.0/domain/zone/example.com/record' })[0].search.should.equal('subDomain=www');
   });
 
+  it("tries a list in the node's mode, reading only its beginning, and says so", async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const expanded = await post('/ovh-credentials/account/try', {
+      account: 'acc',
+      method: 'GET',
+      path: '/domain/zone/{zoneName}/record',
+      mode: 'expand',
+      parameters: [row('zoneName', 'path', 'string', 'str', 'example.com')],
+    });
+    expanded.status.should.equal(200);
+    expanded.body.tried.should.eql({ mode: 'expand', items: 4, failed: 0, more: false });
+    expanded.body.answer[1].should.match({ id: 1002, subDomain: 'www', fieldType: 'A' });
+    // Pages of one policy each: three are read, the other twenty are not asked for.
+    const before = sim.count({ path: '/v2/iam/policy' });
+    const paged = await post('/ovh-credentials/account/try', {
+      account: 'acc',
+      method: 'GET',
+      path: '/v2/iam/policy',
+      mode: 'pages',
+      pageSize: 1,
+    });
+    paged.body.should.match({ ok: true, statusCode: 200, tried: { mode: 'pages', pages: 3, items: 3, more: true } });
+    paged.body.answer.should.have.length(3);
+    sim.count({ path: '/v2/iam/policy' }).should.equal(before + 3);
+    const refused = await post('/ovh-credentials/account/try', { account: 'acc', method: 'POST', path: '/me', mode: 'expand' });
+    refused.status.should.equal(400);
+    refused.body.error.should.match(/get-only/);
+  });
+
   it('tries a POST with its body rows converted, and shows an error in the words of the runtime', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
     const created = await post('/ovh-credentials/account/try', {
