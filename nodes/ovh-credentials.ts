@@ -2,14 +2,14 @@
  * ovh-credentials: the config node holding an OVHcloud account (region or base URL, and either
  * application key + secret + consumer key or an OAuth2 service account). It owns one client,
  * shared by every ovh-request node that uses it. Its dialog's admin endpoints are in
- * admin-routes.ts.
+ * admin/ (one file per dialog concern).
  */
 import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf } from './client';
-import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account';
-import { DeployedAccounts, registerAdminRoutes } from './admin-routes';
-import { registerCatalogueRoutes } from './catalogue-routes';
-import { registerRulesRoute } from './rules-routes';
-import { registerAccountRoutes } from './account-routes';
+import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account/config';
+import { DeployedAccounts, registerAdminRoutes } from './admin/key-routes';
+import { registerCatalogueRoutes } from './account/api-catalogue';
+import { registerRulesRoute } from './admin/flow-rules-routes';
+import { registerAccountRoutes } from './admin/try-and-values-routes';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */

@@ -1,12 +1,12 @@
 /**
  * ovh-request: calls the OVHcloud API for each message, through the client of its
  * ovh-credentials node. Every message leaves: on the output, or at a Catch node (or the second
- * output) with the reason. What a call does in each mode is in request-modes.ts; how a msg
- * becomes a call and an answer becomes a msg, in request-message.ts.
+ * output) with the reason. What a call does in each mode is in calls/modes.ts; how a msg
+ * becomes a call and an answer becomes a msg, in calls/message.ts.
  */
 import { setMaxListeners } from 'node:events';
 import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient } from './client';
-import type { OvhCredentialsNode } from './account';
+import type { OvhCredentialsNode } from './account/config';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import {
   PartsSequence,
@@ -18,13 +18,13 @@ import {
   writeFailure,
   type Call,
   type Ignored,
-} from './request-message';
-import { runSequence, single, type ModeContext, type ModeRun, type Step } from './request-modes';
-import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
-import { StatusReporter } from './status';
-import { explainIamDenial, knownOperation, responseTypeOf } from './catalogue-routes';
-import { ParameterRows } from './request-parameters';
-import { RepeatCondition } from './request-repeat';
+} from './calls/message';
+import { runSequence, single, type ModeContext, type ModeRun, type Step } from './calls/modes';
+import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './calls/settings';
+import { StatusReporter } from './calls/status';
+import { explainIamDenial, knownOperation, responseTypeOf } from './account/api-catalogue';
+import { ParameterRows } from './calls/parameter-rows';
+import { RepeatCondition } from './calls/repeat-until';
 
 interface OvhRequestNode extends Node {
   account?: OvhCredentialsNode;

@@ -7,14 +7,14 @@
  */
 import { OvhApiError, OvhError, OvhInputError, type OvhClient } from './client';
 import { WorkDeadline, finishInSlices, type Work } from './client/work';
-import type { OvhCredentialsNode } from './account';
+import type { OvhCredentialsNode } from './account/config';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './node-red';
-import { runSequence, type ModeRun, type Step } from './request-modes';
-import { describeThrown, errorFields, factsOf, writeFailure } from './request-message';
-import { readSettings, wholeNumber, type Bound } from './request-settings';
-import { checkAnswerNesting, compareWork, keptCopy, nothingLike, seenOfWork, type Event, type Seen } from './watch-changes';
-import { watchPathProblem } from './watch-path';
-import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
+import { runSequence, type ModeRun, type Step } from './calls/modes';
+import { describeThrown, errorFields, factsOf, writeFailure } from './calls/message';
+import { readSettings, wholeNumber, type Bound } from './calls/settings';
+import { checkAnswerNesting, compareWork, keptCopy, nothingLike, seenOfWork, type Event, type Seen } from './calls/watch-changes';
+import { watchPathProblem } from './calls/watch-path';
+import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './calls/store-deadline';
 
 const WATCH_BOUNDS = {
   /** Seconds between two checks: OVHcloud's fair use is about 60 calls a minute per account. */

@@ -29,10 +29,10 @@ import {
   type KeptFamily,
   type Operation,
   type Reading,
-} from './client';
-import { endpointOf } from './account';
-import type { DeployedAccounts } from './admin-routes';
-import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
+} from '../client';
+import { endpointOf } from './config';
+import type { DeployedAccounts } from '../admin/key-routes';
+import type { AdminRequest, AdminResponse, NodeAPI } from '../node-red';
 
 const BRANCHES: Branch[] = ['1.0', 'v2'];
 /** Families fetched at once when a word search needs them all. */

@@ -11,8 +11,8 @@ import {
   type Credentials,
   type OvhClient,
   type OvhClientOptions,
-} from './client';
-import type { Node } from './node-red';
+} from '../client';
+import type { Node } from '../node-red';
 
 /** The official clients' environment variable names. */
 export const ENV = {

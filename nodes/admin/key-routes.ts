@@ -24,9 +24,9 @@ import {
   type Credentials,
   type Diagnosis,
   type OvhClientOptions,
-} from './client';
-import { clientOptions, credentialOf, endpointOf, ENV, type AccountConfig } from './account';
-import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
+} from '../client';
+import { clientOptions, credentialOf, endpointOf, ENV, type AccountConfig } from '../account/config';
+import type { AdminRequest, AdminResponse, NodeAPI } from '../node-red';
 
 /** What the editor shows in a password field whose stored value is unchanged. */
 export const STORED_SECRET = '__PWRD__';

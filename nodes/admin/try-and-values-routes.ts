@@ -5,13 +5,13 @@
  * deployed account's keys, through its running node (its own endpoint, limits and clock), so
  * they need `ovh-credentials.write`, and never answer a key.
  */
-import { OvhApiError, OvhError, OvhInputError, checkNesting, isPlainObject, normalizeMethod, type OvhClient } from './client';
-import type { OvhCredentialsNode } from './account';
-import type { DeployedAccounts } from './admin-routes';
-import type { AdminRequest, AdminResponse, Node, NodeAPI } from './node-red';
-import type { Call } from './request-message';
-import { ParameterRows } from './request-parameters';
-import { explainIamDenial } from './catalogue-routes';
+import { OvhApiError, OvhError, OvhInputError, checkNesting, isPlainObject, normalizeMethod, type OvhClient } from '../client';
+import type { OvhCredentialsNode } from '../account/config';
+import type { DeployedAccounts } from './key-routes';
+import type { AdminRequest, AdminResponse, Node, NodeAPI } from '../node-red';
+import type { Call } from '../calls/message';
+import { ParameterRows } from '../calls/parameter-rows';
+import { explainIamDenial } from '../account/api-catalogue';
 
 /** How long a list of values is kept: long enough for a dialog, short enough to see a new zone. */
 const VALUES_KEPT_MS = 30_000;

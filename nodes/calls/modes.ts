@@ -16,9 +16,9 @@ import {
   type HttpMethod,
   type OvhClient,
   type OvhResponse,
-} from './client';
-import { describeThrown, factsOf, type Call, type CallFacts } from './request-message';
-import type { RequestSettings } from './request-settings';
+} from '../client';
+import { describeThrown, factsOf, type Call, type CallFacts } from './message';
+import type { RequestSettings } from './settings';
 
 /** What a node hands its modes once: the same for every msg. */
 export interface ModeContext {

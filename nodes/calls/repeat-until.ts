@@ -3,13 +3,13 @@
  * (`payload.status = "ACTIVE"`), for what OVHcloud models as no task (a Public Cloud instance
  * back to ACTIVE, a server answering again). The loop is the client's, shared with the task wait.
  */
-import { OvhInputError, OvhTaskError, readUntil, type OvhClient } from './client';
-import type { JsonataExpression, Node, NodeAPI, NodeMessage } from './node-red';
-import { single, type ModeContext, type Step } from './request-modes';
-import { TaskFailure, type Call } from './request-message';
-import type { RequestSettings } from './request-settings';
-import { reasonOf } from './request-parameters';
-import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
+import { OvhInputError, OvhTaskError, readUntil, type OvhClient } from '../client';
+import type { JsonataExpression, Node, NodeAPI, NodeMessage } from '../node-red';
+import { single, type ModeContext, type Step } from './modes';
+import { TaskFailure, type Call } from './message';
+import type { RequestSettings } from './settings';
+import { reasonOf } from './parameter-rows';
+import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './store-deadline';
 
 type Whole = Extract<Step, { kind: 'whole' }>;
 

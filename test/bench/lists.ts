@@ -7,8 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import { OvhSimulator } from '../simulator/simulator';
 import { clientFor } from '../helpers';
-import { readSettings } from '../../nodes/request-settings';
-import { runSequence } from '../../nodes/request-modes';
+import { readSettings } from '../../nodes/calls/settings';
+import { runSequence } from '../../nodes/calls/modes';
 
 export interface ListFigures {
   records: number;

@@ -10,8 +10,8 @@ import { resolveFromNodeRed } from '../helpers/runtime';
 import { deepJson, startHostileApi, type HostileApi } from '../helpers/hostile-api';
 import { silentStore } from '../helpers/context-stores';
 import { OvhAnswerError, OvhClient } from '../../nodes/client';
-import { readSettings } from '../../nodes/request-settings';
-import { runSequence, type ModeRun } from '../../nodes/request-modes';
+import { readSettings } from '../../nodes/calls/settings';
+import { runSequence, type ModeRun } from '../../nodes/calls/modes';
 
 const catchNode = coreNode('common/25-catch.js');
 
