@@ -6,8 +6,10 @@
  */
 import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf } from './client';
 import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account/config';
-import { DeployedAccounts, registerAdminRoutes } from './admin/key-routes';
-import { registerCatalogueRoutes } from './account/api-catalogue';
+import { Catalogues, descriptionsDir } from './account/api-catalogue';
+import { DeployedAccounts } from './account/deployed-accounts';
+import { registerAdminRoutes } from './admin/key-routes';
+import { registerCatalogueRoutes } from './admin/catalogue-routes';
 import { registerRulesRoute } from './admin/flow-rules-routes';
 import { registerAccountRoutes } from './admin/try-and-values-routes';
 import type { NodeAPI, NodeDef } from './node-red';
@@ -27,6 +29,8 @@ const REGIONS = Object.entries(ENDPOINTS).map(([name, info]) => ({
 
 export = function register(RED: NodeAPI): void {
   const deployed = new DeployedAccounts();
+  // Made here, with the node type: every account and every route reach the same one.
+  const catalogues = new Catalogues(descriptionsDir(RED.settings?.userDir));
 
   function OvhCredentials(this: OvhCredentialsNode, def: NodeDef & AccountConfig): void {
     RED.nodes.createNode(this, def);
@@ -49,6 +53,7 @@ export = function register(RED: NodeAPI): void {
       return client;
     };
     this.queued = () => client?.queued ?? 0;
+    this.catalogues = catalogues;
     this.on('close', (_removed, done) => {
       deployed.remove(this.id, running);
       if (!client) return done();
@@ -67,7 +72,7 @@ export = function register(RED: NodeAPI): void {
   });
 
   registerAdminRoutes(RED, deployed);
-  registerCatalogueRoutes(RED, deployed);
+  registerCatalogueRoutes(RED, deployed, catalogues);
   registerRulesRoute(RED);
   registerAccountRoutes(RED, deployed);
 };

@@ -22,7 +22,6 @@ import {
 import { runSequence, single, type ModeContext, type ModeRun, type Step } from './calls/modes';
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './calls/settings';
 import { StatusReporter } from './calls/status';
-import { explainIamDenial, knownOperation, responseTypeOf } from './account/api-catalogue';
 import { ParameterRows } from './calls/parameter-rows';
 import { RepeatCondition } from './calls/repeat-until';
 
@@ -160,10 +159,12 @@ class RequestHandler {
    */
   private responseTypeOf(client: OvhClient, call: Call): Promise<string | undefined> {
     const key = `${call.method} ${call.path}`;
+    const catalogues = this.node.account?.catalogues;
+    if (!catalogues) return Promise.resolve(undefined);
     let known = this.responseTypes.get(key);
     if (!known) {
       if (this.responseTypes.size >= 100) this.responseTypes.clear(); // paths from msg: kept bounded
-      known = responseTypeOf(client.base.baseUrl, call.method, call.path).catch(() => undefined);
+      known = catalogues.responseTypeOf(client.base.baseUrl, call.method, call.path).catch(() => undefined);
       this.responseTypes.set(key, known);
     }
     return known;
@@ -177,7 +178,7 @@ class RequestHandler {
   async explained(err: unknown): Promise<unknown> {
     if (!this.node.account) return err;
     try {
-      return await explainIamDenial(err, this.node.account.getClient().base.baseUrl);
+      return await this.node.account.catalogues.explainIamDenial(err, this.node.account.getClient().base.baseUrl);
     } catch {
       return err; // no kept description: the API's own words stand
     }
@@ -243,7 +244,8 @@ function warnIfUnknown(node: OvhRequestNode, RED: NodeAPI, settings: RequestSett
     return; // the account's own error is reported with every msg
   }
   const method = settings.method.toUpperCase();
-  knownOperation(baseUrl, method, settings.path)
+  node.account.catalogues
+    .knownOperation(baseUrl, method, settings.path)
     .then((known) => {
       if (known?.kind === 'unknown') node.warn(RED._('ovh-request.warn.unknown-operation', { method, path: settings.path }));
       if (known?.kind === 'deprecated') {

@@ -7,11 +7,10 @@
  */
 import { OvhApiError, OvhError, OvhInputError, checkNesting, isPlainObject, normalizeMethod, type OvhClient } from '../client';
 import type { OvhCredentialsNode } from '../account/config';
-import type { DeployedAccounts } from './key-routes';
+import type { DeployedAccounts } from '../account/deployed-accounts';
 import type { AdminRequest, AdminResponse, Node, NodeAPI } from '../node-red';
 import type { Call } from '../calls/message';
 import { ParameterRows } from '../calls/parameter-rows';
-import { explainIamDenial } from '../account/api-catalogue';
 
 /** How long a list of values is kept: long enough for a dialog, short enough to see a new zone. */
 const VALUES_KEPT_MS = 30_000;
@@ -83,8 +82,7 @@ export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts):
       );
     }
     await ParameterRows.read(literal, node as Node, RED)?.apply(call, {});
-    const client = node.getClient();
-    return { ...(await tryCall(client, call)), notSet: unset.map((r) => String(r.name)) };
+    return { ...(await tryCall(node, call)), notSet: unset.map((r) => String(r.name)) };
   });
 }
 
@@ -119,7 +117,8 @@ async function listValues(client: OvhClient, listPath: string): Promise<unknown>
 }
 
 /** A call as the node would make it, answered as the dialog shows it: status, query id, the first 100 KB. */
-async function tryCall(client: OvhClient, call: Call): Promise<Record<string, unknown>> {
+async function tryCall(node: OvhCredentialsNode, call: Call): Promise<Record<string, unknown>> {
+  const client = node.getClient();
   try {
     const res = await client.request(call.method, call.path, {
       params: call.params,
@@ -144,7 +143,7 @@ async function tryCall(client: OvhClient, call: Call): Promise<Record<string, un
     // The same words as at runtime; an input refusal is the dialog's to fix (400).
     if (err instanceof OvhInputError) throw err;
     if (!(err instanceof OvhError)) throw err;
-    await explainIamDenial(err, client.base.baseUrl).catch(() => undefined); // the runtime's words
+    await node.catalogues.explainIamDenial(err, client.base.baseUrl).catch(() => undefined); // the runtime's words
     return {
       ok: false,
       error: err.message,
