@@ -8,10 +8,10 @@ import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, au
 import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account/config';
 import { Catalogues, descriptionsDir } from './account/api-catalogue';
 import { DeployedAccounts } from './account/deployed-accounts';
-import { registerAdminRoutes } from './admin/key-routes';
+import { registerKeyRoutes } from './admin/key-routes';
 import { registerCatalogueRoutes } from './admin/catalogue-routes';
-import { registerRulesRoute } from './admin/flow-rules-routes';
-import { registerAccountRoutes } from './admin/try-and-values-routes';
+import { registerFlowRulesRoute } from './admin/flow-rules-routes';
+import { registerTryAndValuesRoutes } from './admin/try-and-values-routes';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
@@ -71,8 +71,8 @@ export = function register(RED: NodeAPI): void {
     },
   });
 
-  registerAdminRoutes(RED, deployed);
+  registerKeyRoutes(RED, deployed);
   registerCatalogueRoutes(RED, deployed, catalogues);
-  registerRulesRoute(RED);
-  registerAccountRoutes(RED, deployed);
+  registerFlowRulesRoute(RED);
+  registerTryAndValuesRoutes(RED, deployed);
 };

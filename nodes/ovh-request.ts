@@ -19,7 +19,7 @@ import {
   type Call,
   type Ignored,
 } from './calls/message';
-import { runSequence, single, type ModeContext, type ModeRun, type Step } from './calls/modes';
+import { runSequence, callOnce, type CallEnvironment, type MsgCall, type Step } from './calls/modes';
 import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './calls/settings';
 import { StatusReporter } from './calls/status';
 import { ParameterRows } from './calls/parameter-rows';
@@ -36,7 +36,7 @@ class RequestHandler {
   readonly stopping = new AbortController();
   private readonly warned = new Set<Ignored>();
   /** What every msg's call shares, made once. */
-  private readonly context: ModeContext;
+  private readonly environment: CallEnvironment;
   private readonly ignore = (what: Ignored) => this.ignored(what);
   /** The answer types of the calls this node waited on, by method and path as written. */
   private readonly responseTypes = new Map<string, Promise<string | undefined>>();
@@ -62,7 +62,7 @@ class RequestHandler {
       if (this.until.problem) node.warn(this.until.problem);
     }
     setMaxListeners(0, this.stopping.signal); // one listener per call in flight
-    this.context = {
+    this.environment = {
       settings,
       signal: this.stopping.signal,
       answered: (statusCode) => this.status.answered(statusCode),
@@ -78,17 +78,17 @@ class RequestHandler {
     if (this.rows) await this.rows.apply(call, msg);
     if (settings.mode === 'single') {
       this.until?.check(call);
-      let step = await single(this.context, client, call);
-      if (settings.wait === 'task' && step.kind === 'whole') step = await this.waitForTask(step, client, call);
-      if (this.until && step.kind === 'whole') {
-        step = await this.until.repeat(this.context, client, call, msg, step, (reads) =>
+      let step = await callOnce(this.environment, client, call);
+      if (settings.wait === 'task' && step.kind === 'complete') step = await this.waitForTask(step, client, call);
+      if (this.until && step.kind === 'complete') {
+        step = await this.until.repeat(this.environment, client, call, msg, step, (reads) =>
           this.status.task(RED._('ovh-request.status.reads', { count: reads })),
         );
       }
       this.deliver(step, msg, undefined, send);
       return done();
     }
-    const run: ModeRun = { ...this.context, client, call };
+    const run: MsgCall = { ...this.environment, client, call };
     const sequence = new PartsSequence(RED.util.generateId(), msg.parts, (part) => this.ok(send, part));
     try {
       for await (const step of runSequence(run)) this.deliver(step, msg, sequence, send);
@@ -124,7 +124,7 @@ class RequestHandler {
    * A failed task, or one that outlives the node's wait, goes to Catch with the task as payload.
    * Anything else that answered is passed on as it is.
    */
-  private async waitForTask(step: Extract<Step, { kind: 'whole' }>, client: OvhClient, call: Call): Promise<Step> {
+  private async waitForTask(step: Extract<Step, { kind: 'complete' }>, client: OvhClient, call: Call): Promise<Step> {
     const { res } = step;
     // The path as the API names it: without the base URL's own path (a proxy's prefix) or version.
     const called = new URL(res.url).pathname;
@@ -193,18 +193,18 @@ class RequestHandler {
   private deliver(step: Step, msg: NodeMessage, sequence: PartsSequence | undefined, send: Send): void {
     const { RED } = this;
     switch (step.kind) {
-      case 'part':
+      case 'sequence-part':
         sequence!.add(
           writeAnswer(RED.util.cloneMessage(msg), step.res, 'payload' in step ? step.payload : step.res.body, step.facts),
         );
         return;
-      case 'failure': {
+      case 'item-failure': {
         const failed = RED.util.cloneMessage(msg);
         failed.ovh = step.facts;
         this.report(failed, step.err, send);
         return;
       }
-      case 'whole': {
+      case 'complete': {
         writeAnswer(msg, step.res, step.payload, step.facts);
         const failures = step.failures ?? [];
         if (failures.length === 0) return this.ok(send, msg);

@@ -133,7 +133,7 @@ function* answerOf(body: unknown, deadline: WorkDeadline): Work<object> {
   return { rules, unusable, ...(comparison ? { comparison } : {}) };
 }
 
-export function registerRulesRoute(RED: NodeAPI): void {
+export function registerFlowRulesRoute(RED: NodeAPI): void {
   RED.httpAdmin.post(
     '/ovh-credentials/rules-for-calls',
     RED.auth.needsPermission('ovh-credentials.read'),

@@ -90,7 +90,7 @@ interface RouteContext {
 /** Opens a short-lived client for one admin call; the route closes it. */
 type Open = (options: OvhClientOptions) => OvhClient;
 
-export function registerAdminRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
+export function registerKeyRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
   const context: RouteContext = { deployed, env: process.env };
   adminRoute(
     RED,

@@ -22,7 +22,7 @@ const MOST_ANSWER_BYTES = 100_000;
 /** Rows Try can evaluate without a msg: literal values. */
 const LITERAL_TYPES = new Set(['str', 'num', 'bool', 'json']);
 
-export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
+export function registerTryAndValuesRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
   const canWrite = RED.auth.needsPermission('ovh-credentials.write');
   // Kept per running client: a redeploy (another key, another URL) starts afresh, and the lists
   // of an account that stopped go with its client.
