@@ -2,14 +2,16 @@
  * ovh-credentials: the config node holding an OVHcloud account (region or base URL, and either
  * application key + secret + consumer key or an OAuth2 service account). It owns one client,
  * shared by every ovh-request node that uses it. Its dialog's admin endpoints are in
- * admin-routes.ts.
+ * admin/ (one file per dialog concern).
  */
 import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf } from './client';
-import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account';
-import { DeployedAccounts, registerAdminRoutes } from './admin-routes';
-import { registerCatalogueRoutes } from './catalogue-routes';
-import { registerRulesRoute } from './rules-routes';
-import { registerAccountRoutes } from './account-routes';
+import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account/config';
+import { Catalogues, descriptionsDir } from './account/api-catalogue';
+import { DeployedAccounts } from './account/deployed-accounts';
+import { registerKeyRoutes } from './admin/key-routes';
+import { registerCatalogueRoutes } from './admin/catalogue-routes';
+import { registerFlowRulesRoute } from './admin/flow-rules-routes';
+import { registerTryAndValuesRoutes } from './admin/try-and-values-routes';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
@@ -27,6 +29,8 @@ const REGIONS = Object.entries(ENDPOINTS).map(([name, info]) => ({
 
 export = function register(RED: NodeAPI): void {
   const deployed = new DeployedAccounts();
+  // Made here, with the node type: every account and every route reach the same one.
+  const catalogues = new Catalogues(descriptionsDir(RED.settings?.userDir));
 
   function OvhCredentials(this: OvhCredentialsNode, def: NodeDef & AccountConfig): void {
     RED.nodes.createNode(this, def);
@@ -49,6 +53,7 @@ export = function register(RED: NodeAPI): void {
       return client;
     };
     this.queued = () => client?.queued ?? 0;
+    this.catalogues = catalogues;
     this.on('close', (_removed, done) => {
       deployed.remove(this.id, running);
       if (!client) return done();
@@ -66,8 +71,8 @@ export = function register(RED: NodeAPI): void {
     },
   });
 
-  registerAdminRoutes(RED, deployed);
-  registerCatalogueRoutes(RED, deployed);
-  registerRulesRoute(RED);
-  registerAccountRoutes(RED, deployed);
+  registerKeyRoutes(RED, deployed);
+  registerCatalogueRoutes(RED, deployed, catalogues);
+  registerFlowRulesRoute(RED);
+  registerTryAndValuesRoutes(RED, deployed);
 };

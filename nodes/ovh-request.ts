@@ -1,12 +1,12 @@
 /**
  * ovh-request: calls the OVHcloud API for each message, through the client of its
  * ovh-credentials node. Every message leaves: on the output, or at a Catch node (or the second
- * output) with the reason. What a call does in each mode is in request-modes.ts; how a msg
- * becomes a call and an answer becomes a msg, in request-message.ts.
+ * output) with the reason. What a call does in each mode is in calls/modes.ts; how a msg
+ * becomes a call and an answer becomes a msg, in calls/message.ts.
  */
 import { setMaxListeners } from 'node:events';
 import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient } from './client';
-import type { OvhCredentialsNode } from './account';
+import type { OvhCredentialsNode } from './account/config';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import {
   PartsSequence,
@@ -18,13 +18,12 @@ import {
   writeFailure,
   type Call,
   type Ignored,
-} from './request-message';
-import { runSequence, single, type ModeContext, type ModeRun, type Step } from './request-modes';
-import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './request-settings';
-import { StatusReporter } from './status';
-import { explainIamDenial, knownOperation, responseTypeOf } from './catalogue-routes';
-import { ParameterRows } from './request-parameters';
-import { RepeatCondition } from './request-repeat';
+} from './calls/message';
+import { runSequence, callOnce, type CallEnvironment, type MsgCall, type Step } from './calls/modes';
+import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './calls/settings';
+import { StatusReporter } from './calls/status';
+import { ParameterRows } from './calls/parameter-rows';
+import { RepeatCondition } from './calls/repeat-until';
 
 interface OvhRequestNode extends Node {
   account?: OvhCredentialsNode;
@@ -37,7 +36,7 @@ class RequestHandler {
   readonly stopping = new AbortController();
   private readonly warned = new Set<Ignored>();
   /** What every msg's call shares, made once. */
-  private readonly context: ModeContext;
+  private readonly environment: CallEnvironment;
   private readonly ignore = (what: Ignored) => this.ignored(what);
   /** The answer types of the calls this node waited on, by method and path as written. */
   private readonly responseTypes = new Map<string, Promise<string | undefined>>();
@@ -63,7 +62,7 @@ class RequestHandler {
       if (this.until.problem) node.warn(this.until.problem);
     }
     setMaxListeners(0, this.stopping.signal); // one listener per call in flight
-    this.context = {
+    this.environment = {
       settings,
       signal: this.stopping.signal,
       answered: (statusCode) => this.status.answered(statusCode),
@@ -79,17 +78,17 @@ class RequestHandler {
     if (this.rows) await this.rows.apply(call, msg);
     if (settings.mode === 'single') {
       this.until?.check(call);
-      let step = await single(this.context, client, call);
-      if (settings.wait === 'task' && step.kind === 'whole') step = await this.waitForTask(step, client, call);
-      if (this.until && step.kind === 'whole') {
-        step = await this.until.repeat(this.context, client, call, msg, step, (reads) =>
+      let step = await callOnce(this.environment, client, call);
+      if (settings.wait === 'task' && step.kind === 'complete') step = await this.waitForTask(step, client, call);
+      if (this.until && step.kind === 'complete') {
+        step = await this.until.repeat(this.environment, client, call, msg, step, (reads) =>
           this.status.task(RED._('ovh-request.status.reads', { count: reads })),
         );
       }
       this.deliver(step, msg, undefined, send);
       return done();
     }
-    const run: ModeRun = { ...this.context, client, call };
+    const run: MsgCall = { ...this.environment, client, call };
     const sequence = new PartsSequence(RED.util.generateId(), msg.parts, (part) => this.ok(send, part));
     try {
       for await (const step of runSequence(run)) this.deliver(step, msg, sequence, send);
@@ -125,7 +124,7 @@ class RequestHandler {
    * A failed task, or one that outlives the node's wait, goes to Catch with the task as payload.
    * Anything else that answered is passed on as it is.
    */
-  private async waitForTask(step: Extract<Step, { kind: 'whole' }>, client: OvhClient, call: Call): Promise<Step> {
+  private async waitForTask(step: Extract<Step, { kind: 'complete' }>, client: OvhClient, call: Call): Promise<Step> {
     const { res } = step;
     // The path as the API names it: without the base URL's own path (a proxy's prefix) or version.
     const called = new URL(res.url).pathname;
@@ -160,10 +159,12 @@ class RequestHandler {
    */
   private responseTypeOf(client: OvhClient, call: Call): Promise<string | undefined> {
     const key = `${call.method} ${call.path}`;
+    const catalogues = this.node.account?.catalogues;
+    if (!catalogues) return Promise.resolve(undefined);
     let known = this.responseTypes.get(key);
     if (!known) {
       if (this.responseTypes.size >= 100) this.responseTypes.clear(); // paths from msg: kept bounded
-      known = responseTypeOf(client.base.baseUrl, call.method, call.path).catch(() => undefined);
+      known = catalogues.responseTypeOf(client.base.baseUrl, call.method, call.path).catch(() => undefined);
       this.responseTypes.set(key, known);
     }
     return known;
@@ -177,7 +178,7 @@ class RequestHandler {
   async explained(err: unknown): Promise<unknown> {
     if (!this.node.account) return err;
     try {
-      return await explainIamDenial(err, this.node.account.getClient().base.baseUrl);
+      return await this.node.account.catalogues.explainIamDenial(err, this.node.account.getClient().base.baseUrl);
     } catch {
       return err; // no kept description: the API's own words stand
     }
@@ -192,18 +193,18 @@ class RequestHandler {
   private deliver(step: Step, msg: NodeMessage, sequence: PartsSequence | undefined, send: Send): void {
     const { RED } = this;
     switch (step.kind) {
-      case 'part':
+      case 'sequence-part':
         sequence!.add(
           writeAnswer(RED.util.cloneMessage(msg), step.res, 'payload' in step ? step.payload : step.res.body, step.facts),
         );
         return;
-      case 'failure': {
+      case 'item-failure': {
         const failed = RED.util.cloneMessage(msg);
         failed.ovh = step.facts;
         this.report(failed, step.err, send);
         return;
       }
-      case 'whole': {
+      case 'complete': {
         writeAnswer(msg, step.res, step.payload, step.facts);
         const failures = step.failures ?? [];
         if (failures.length === 0) return this.ok(send, msg);
@@ -243,7 +244,8 @@ function warnIfUnknown(node: OvhRequestNode, RED: NodeAPI, settings: RequestSett
     return; // the account's own error is reported with every msg
   }
   const method = settings.method.toUpperCase();
-  knownOperation(baseUrl, method, settings.path)
+  node.account.catalogues
+    .knownOperation(baseUrl, method, settings.path)
     .then((known) => {
       if (known?.kind === 'unknown') node.warn(RED._('ovh-request.warn.unknown-operation', { method, path: settings.path }));
       if (known?.kind === 'deprecated') {

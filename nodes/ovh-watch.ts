@@ -7,14 +7,14 @@
  */
 import { OvhApiError, OvhError, OvhInputError, type OvhClient } from './client';
 import { WorkDeadline, finishInSlices, type Work } from './client/work';
-import type { OvhCredentialsNode } from './account';
+import type { OvhCredentialsNode } from './account/config';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './node-red';
-import { runSequence, type ModeRun, type Step } from './request-modes';
-import { describeThrown, errorFields, factsOf, writeFailure } from './request-message';
-import { readSettings, wholeNumber, type Bound } from './request-settings';
-import { checkAnswerNesting, compareWork, keptCopy, nothingLike, seenOfWork, type Event, type Seen } from './watch-changes';
-import { watchPathProblem } from './watch-path';
-import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
+import { runSequence, type MsgCall, type Step } from './calls/modes';
+import { describeThrown, errorFields, factsOf, writeFailure } from './calls/message';
+import { readSettings, wholeNumber, type Bound } from './calls/settings';
+import { checkAnswerNesting, compareWork, keptCopy, nothingLike, seenOfWork, type Event, type Seen } from './calls/watch-changes';
+import { watchPathProblem } from './calls/watch-path';
+import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './calls/store-deadline';
 
 const WATCH_BOUNDS = {
   /** Seconds between two checks: OVHcloud's fair use is about 60 calls a minute per account. */
@@ -194,7 +194,7 @@ class Watcher {
       const res = await client.request('GET', this.path, { signal: this.stopping.signal });
       return { body: res.body, facts: factsOf(res) };
     }
-    const run: ModeRun = {
+    const run: MsgCall = {
       settings: this.listSettings,
       signal: this.stopping.signal,
       answered: () => undefined,
@@ -203,15 +203,15 @@ class Watcher {
       client,
       call: { method: 'GET', path: this.path },
     };
-    let whole: Extract<Step, { kind: 'whole' }> | undefined;
-    for await (const step of runSequence(run)) if (step.kind === 'whole') whole = step;
-    if (!whole) throw new OvhInputError(this.RED._('ovh-watch.errors.not-a-list', { path: this.path }));
+    let complete: Extract<Step, { kind: 'complete' }> | undefined;
+    for await (const step of runSequence(run)) if (step.kind === 'complete') complete = step;
+    if (!complete) throw new OvhInputError(this.RED._('ovh-watch.errors.not-a-list', { path: this.path }));
     // An item that could not be read would look removed, then added again: the check fails instead.
-    const failures = whole.failures ?? [];
+    const failures = complete.failures ?? [];
     if (failures.length > 0) {
       throw new Error(this.RED._('ovh-watch.errors.items-failed', { failed: failures.length, reason: failures[0].message }));
     }
-    return { body: whole.payload, facts: whole.facts };
+    return { body: complete.payload, facts: complete.facts };
   }
 
   private send(event: Event, facts: Record<string, unknown>): void {

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DescriptionCache, OperationSearch, readFamily, type Operation } from '../../nodes/client';
-import { ApiCatalogue, CATALOGUE_BUDGETS, CatalogueMemory } from '../../nodes/catalogue-routes';
+import { ApiCatalogue, CATALOGUE_BUDGETS, CatalogueMemory } from '../../nodes/account/api-catalogue';
 import { repoRoot } from '../helpers';
 import type { DescriptionServerMode } from './description-server';
 

@@ -7,8 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import { OvhSimulator } from '../simulator/simulator';
 import { clientFor } from '../helpers';
-import { readSettings } from '../../nodes/request-settings';
-import { runSequence } from '../../nodes/request-modes';
+import { readSettings } from '../../nodes/calls/settings';
+import { runSequence } from '../../nodes/calls/modes';
 
 export interface ListFigures {
   records: number;
@@ -44,7 +44,7 @@ export async function measureLists(): Promise<ListFigures> {
           call: { method: 'GET' as const, path: settings.path, params: { zoneName: 'example.com' } },
         };
         let items = 0;
-        for await (const step of runSequence(run)) if (step.kind === 'whole') items = (step.payload as unknown[]).length;
+        for await (const step of runSequence(run)) if (step.kind === 'complete') items = (step.payload as unknown[]).length;
         if (items !== RECORDS) throw new Error(`read ${items} records, not ${RECORDS}`);
         times.push(performance.now() - started);
         calls = sim.count({ path: /^\/1\.0\/domain\/zone\/example\.com\/record/ });

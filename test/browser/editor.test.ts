@@ -6,7 +6,7 @@ import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
 import { useEditor } from '../helpers/editor';
 import type { StartedNodeRed } from '../helpers/node-red-process';
 import { DEMO_ACCOUNT_ID } from '../playground/demo-flow';
-import { BOUNDS } from '../../nodes/request-settings';
+import { BOUNDS } from '../../nodes/calls/settings';
 import { ENDPOINTS, PRESETS } from '../../nodes/client';
 
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any

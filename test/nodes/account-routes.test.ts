@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
-import { parentList } from '../../nodes/account-routes';
+import { parentList } from '../../nodes/admin/try-and-values-routes';
 import { deepJson, startHostileApi } from '../helpers/hostile-api';
 
 describe('ovh-credentials account endpoints (values, Try)', function () {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
-import { CATALOGUE_BUDGETS } from '../../nodes/catalogue-routes';
+import { CATALOGUE_BUDGETS } from '../../nodes/account/api-catalogue';
 import { heavyFamily } from '../helpers/full-api';
 import { eventLoopCost } from '../helpers/event-loop';
 import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';

@@ -37,7 +37,7 @@ describe('locales', () => {
         'nodes/ovh-request.html',
         'nodes/ovh-credentials.ts',
         'nodes/ovh-request.ts',
-        'nodes/status.ts',
+        'nodes/calls/status.ts',
       ]
         .map((f) => fs.readFileSync(path.join(repoRoot, f), 'utf8'))
         .join('\n');
@@ -68,9 +68,9 @@ describe('locales', () => {
     const namespaceOf: Record<string, string> = {
       'ovh-watch.ts': 'ovh-watch',
       'ovh-request.ts': 'ovh-request',
-      'request-parameters.ts': 'ovh-request',
-      'request-repeat.ts': 'ovh-request',
-      'status.ts': 'ovh-request',
+      'calls/parameter-rows.ts': 'ovh-request',
+      'calls/repeat-until.ts': 'ovh-request',
+      'calls/status.ts': 'ovh-request',
       'ovh-credentials.ts': 'ovh-credentials',
     };
     for (const [file, namespace] of Object.entries(namespaceOf)) {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import fc from 'fast-check';
 import { pathTemplateError } from '../../nodes/client';
-import { watchPathProblem } from '../../nodes/watch-path';
+import { watchPathProblem } from '../../nodes/calls/watch-path';
 import { repoRoot } from '../helpers';
 
 type Verdict = (value: unknown) => boolean;

@@ -10,8 +10,8 @@ import { resolveFromNodeRed } from '../helpers/runtime';
 import { deepJson, startHostileApi, type HostileApi } from '../helpers/hostile-api';
 import { silentStore } from '../helpers/context-stores';
 import { OvhAnswerError, OvhClient } from '../../nodes/client';
-import { readSettings } from '../../nodes/request-settings';
-import { runSequence, type ModeRun } from '../../nodes/request-modes';
+import { readSettings } from '../../nodes/calls/settings';
+import { runSequence, type MsgCall } from '../../nodes/calls/modes';
 
 const catchNode = coreNode('common/25-catch.js');
 
@@ -133,7 +133,7 @@ describe('ovh-request against a hostile API and a silent context store', functio
       const client = new OvhClient({ endpoint: api.baseUrl, appKey: 'a', appSecret: 'b', consumerKey: 'c' });
       try {
         const settings = readSettings({ mode: 'pages', path: '/objects/{kind}' });
-        const run: ModeRun = {
+        const run: MsgCall = {
           settings,
           signal: new AbortController().signal,
           // The node's status hearing of the page fails, as the engine fails on what is too large.

@@ -15,7 +15,7 @@ import {
   type Event,
   type FieldChange,
   type Seen,
-} from '../../nodes/watch-changes';
+} from '../../nodes/calls/watch-changes';
 
 describe('watch changes', () => {
   const all = { removed: true, changed: true, fields: [] };

@@ -11,8 +11,9 @@ import {
   type Credentials,
   type OvhClient,
   type OvhClientOptions,
-} from './client';
-import type { Node } from './node-red';
+} from '../client';
+import type { Node } from '../node-red';
+import type { Catalogues } from './api-catalogue';
 
 /** The official clients' environment variable names. */
 export const ENV = {
@@ -49,6 +50,8 @@ export interface OvhCredentialsNode extends Node {
   getClient(): OvhClient;
   /** Calls of this account waiting for a turn under its limits (0 without a client). */
   queued(): number;
+  /** What the API's kept description says of a call: one service for every account. */
+  catalogues: Catalogues;
 }
 
 /** A region name or base URL; OVH_ENDPOINT wins in environment mode when it is set. */

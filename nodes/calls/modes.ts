@@ -1,8 +1,8 @@
 /**
- * What ovh-request does with one call, in each of its modes: `single` answers once; `pages`
- * follows /v2 cursors; `expand` gets a /1.0 list of ids, then each item. A mode yields steps in
- * order: the whole answer, or the parts of a sequence and the failures of single items (the
- * other items go on). A failure of the call as a whole is thrown. Nothing here knows msgs.
+ * What ovh-request does with one call, in each of its modes: `single` answers once
+ * (`callOnce`); `pages` follows /v2 cursors; `expand` gets a /1.0 list of ids, then each item. A
+ * mode yields steps in order: the complete answer, or the parts of a sequence and the failures of
+ * single items (the other items go on). A failure of the call as a whole is thrown. Nothing here knows msgs.
  */
 import {
   OvhAnswerError,
@@ -16,12 +16,12 @@ import {
   type HttpMethod,
   type OvhClient,
   type OvhResponse,
-} from './client';
-import { describeThrown, factsOf, type Call, type CallFacts } from './request-message';
-import type { RequestSettings } from './request-settings';
+} from '../client';
+import { describeThrown, factsOf, type Call, type CallFacts } from './message';
+import type { RequestSettings } from './settings';
 
-/** What a node hands its modes once: the same for every msg. */
-export interface ModeContext {
+/** What a node hands every call it makes, once: the same for every msg. */
+export interface CallEnvironment {
   settings: RequestSettings;
   signal: AbortSignal;
   /** Every API answer, for the node status. */
@@ -40,14 +40,14 @@ export interface ItemFailure {
 
 export type Step =
   /** Everything in one answer; for expand, with the items that failed. */
-  | { kind: 'whole'; res: OvhResponse; payload: unknown; facts: CallFacts; failures?: ItemFailure[] }
+  | { kind: 'complete'; res: OvhResponse; payload: unknown; facts: CallFacts; failures?: ItemFailure[] }
   /** One page or item of a sequence. */
-  | { kind: 'part'; res: OvhResponse; facts: CallFacts; /** Default: the answer's body. */ payload?: unknown }
+  | { kind: 'sequence-part'; res: OvhResponse; facts: CallFacts; /** Default: the answer's body. */ payload?: unknown }
   /** One item that failed; the sequence goes on. */
-  | { kind: 'failure'; err: unknown; facts: { id: unknown; index: number } };
+  | { kind: 'item-failure'; err: unknown; facts: { id: unknown; index: number } };
 
-/** One msg's call, in a node's context. */
-export interface ModeRun extends ModeContext {
+/** One msg's call, in its node's environment. */
+export interface MsgCall extends CallEnvironment {
   client: OvhClient;
   call: Call;
   /** The last answer read (set by the modes): what a failure while handling it names. */
@@ -55,7 +55,7 @@ export interface ModeRun extends ModeContext {
 }
 
 /** The steps of a pages or expand call, in order. */
-export async function* runSequence(run: ModeRun): AsyncGenerator<Step> {
+export async function* runSequence(run: MsgCall): AsyncGenerator<Step> {
   try {
     yield* run.settings.mode === 'pages' ? pages(run) : expand(run);
   } catch (err) {
@@ -64,7 +64,7 @@ export async function* runSequence(run: ModeRun): AsyncGenerator<Step> {
 }
 
 /** An answer came: the node's status hears of it, and a failure while handling it names it. */
-function heard(run: ModeRun, res: OvhResponse): void {
+function heard(run: MsgCall, res: OvhResponse): void {
   run.lastAnswer = res;
   run.answered(res.statusCode);
 }
@@ -74,7 +74,7 @@ function heard(run: ModeRun, res: OvhResponse): void {
  * too large to handle, say) thrown after an answer came: an OvhAnswerError naming the call, the
  * answer's status and query id, as the client's own refusals do, so Catch can tell what failed.
  */
-function namedFailure(err: unknown, run: ModeRun): unknown {
+function namedFailure(err: unknown, run: MsgCall): unknown {
   const res = run.lastAnswer;
   if (err instanceof OvhError || run.signal.aborted || res === undefined) return err;
   const reason = err instanceof Error ? `${err.name}: ${err.message}` : describeThrown(err);
@@ -89,7 +89,7 @@ function namedFailure(err: unknown, run: ModeRun): unknown {
 }
 
 /** One call, one answer: the mode nearly every msg takes, without the generator's cost. */
-export async function single(run: ModeContext, client: OvhClient, call: Call): Promise<Step> {
+export async function callOnce(run: CallEnvironment, client: OvhClient, call: Call): Promise<Step> {
   const { signal } = run;
   const res = await client.request(call.method, call.path, {
     params: call.params,
@@ -99,11 +99,11 @@ export async function single(run: ModeContext, client: OvhClient, call: Call): P
     signal,
   });
   run.answered(res.statusCode);
-  return { kind: 'whole', res, payload: res.body, facts: factsOf(res) };
+  return { kind: 'complete', res, payload: res.body, facts: factsOf(res) };
 }
 
 /** /v2 cursor pagination: each page as a part, or every page's items in one answer. */
-async function* pages(run: ModeRun): AsyncGenerator<Step> {
+async function* pages(run: MsgCall): AsyncGenerator<Step> {
   const { client, call, settings, signal } = run;
   requireGet(run, call.method, 'pages');
   const started = Date.now();
@@ -117,12 +117,12 @@ async function* pages(run: ModeRun): AsyncGenerator<Step> {
     attempts += res.attempts;
     last = res;
     heard(run, res);
-    if (settings.split === 'each') yield { kind: 'part', res, facts: { ...factsOf(res), page } };
+    if (settings.split === 'each') yield { kind: 'sequence-part', res, facts: { ...factsOf(res), page } };
     else appendAll(items, pageItems(res.body));
   }
   if (settings.split === 'one' && last) {
     yield {
-      kind: 'whole',
+      kind: 'complete',
       res: last,
       payload: items,
       facts: { ...factsOf(last), durationMs: Date.now() - started, attempts, pages: page },
@@ -136,7 +136,7 @@ type Settled = { res: OvhResponse; err?: undefined } | { err: unknown; res?: und
  * A /1.0 list of ids, then `<list path>/{id}` for each (the list's query is not sent to items),
  * with up to `concurrency` item calls in flight, and the items yielded in list order.
  */
-async function* expand(run: ModeRun): AsyncGenerator<Step> {
+async function* expand(run: MsgCall): AsyncGenerator<Step> {
   const { client, call, signal } = run;
   requireGet(run, call.method, 'expand');
   const started = Date.now();
@@ -180,7 +180,7 @@ function objectPageHeaders(headers: unknown, size: number, page: number): Record
  * something else than objects, or is one too many ends the reading: what was read goes on with
  * the failure, as one call per id does with a failed item.
  */
-async function* objectPages(run: ModeRun, first: OvhResponse, size: number, started: number): AsyncGenerator<Step> {
+async function* objectPages(run: MsgCall, first: OvhResponse, size: number, started: number): AsyncGenerator<Step> {
   const { settings } = run;
   const items = [...(first.body as unknown[])];
   const total = Number(headerText(first.headers['x-pagination-elements']));
@@ -215,20 +215,24 @@ async function* objectPages(run: ModeRun, first: OvhResponse, size: number, star
   };
   if (settings.split === 'one') {
     if (failure) facts.failures = [failure];
-    yield { kind: 'whole', res: first, payload: items, facts, failures: failure ? [failure] : undefined };
+    yield { kind: 'complete', res: first, payload: items, facts, failures: failure ? [failure] : undefined };
     return;
   }
   for (const [index, item] of items.entries()) {
     const record = item as Record<string, unknown>;
-    yield { kind: 'part', res: first, payload: item, facts: { ...facts, id: record.id ?? record.name, index } };
+    yield { kind: 'sequence-part', res: first, payload: item, facts: { ...facts, id: record.id ?? record.name, index } };
   }
   if (failure)
-    yield { kind: 'failure', err: new OvhError(failure.message, 'PAGE_FAILED'), facts: { id: failure.id, index: failure.index } };
+    yield {
+      kind: 'item-failure',
+      err: new OvhError(failure.message, 'PAGE_FAILED'),
+      facts: { id: failure.id, index: failure.index },
+    };
 }
 
 /** One more page of objects; throws when there may be no more, or when it is not objects. */
 async function nextObjectPage(
-  run: ModeRun,
+  run: MsgCall,
   size: number,
   read: { attempts: number; pages: number; last: OvhResponse },
 ): Promise<unknown[]> {
@@ -259,7 +263,7 @@ function headerText(value: string | string[] | undefined): string | undefined {
 }
 
 /** A list that answered ids: each read on its own, a few at a time, in list order. */
-async function* eachId(run: ModeRun, list: OvhResponse, started: number): AsyncGenerator<Step> {
+async function* eachId(run: MsgCall, list: OvhResponse, started: number): AsyncGenerator<Step> {
   const { client, call, settings, signal } = run;
   const ids = list.body as unknown[];
   const path = itemPath(call.path, 'ovhExpandId');
@@ -282,13 +286,14 @@ async function* eachId(run: ModeRun, list: OvhResponse, started: number): AsyncG
     if (settled.res) {
       attempts += settled.res.attempts;
       heard(run, settled.res);
-      if (settings.split === 'each') yield { kind: 'part', res: settled.res, facts: { ...factsOf(settled.res), id, index } };
+      if (settings.split === 'each')
+        yield { kind: 'sequence-part', res: settled.res, facts: { ...factsOf(settled.res), id, index } };
       else results.push(settled.res.body);
       continue;
     }
     if (signal.aborted) throw settled.err;
     if (settings.split === 'each') {
-      yield { kind: 'failure', err: settled.err, facts: { id, index } };
+      yield { kind: 'item-failure', err: settled.err, facts: { id, index } };
     } else {
       const err = settled.err;
       failures.push({
@@ -302,7 +307,7 @@ async function* eachId(run: ModeRun, list: OvhResponse, started: number): AsyncG
   if (settings.split === 'one') {
     const facts: CallFacts = { ...factsOf(list), durationMs: Date.now() - started, attempts, items: ids.length };
     if (failures.length > 0) facts.failures = failures;
-    yield { kind: 'whole', res: list, payload: results, facts, failures };
+    yield { kind: 'complete', res: list, payload: results, facts, failures };
   }
 }
 
@@ -311,6 +316,6 @@ function options(call: Call): { params?: Record<string, unknown>; query?: unknow
   return { params: call.params, query: call.query, headers: call.headers };
 }
 
-function requireGet(run: ModeRun, method: HttpMethod, mode: string): void {
+function requireGet(run: MsgCall, method: HttpMethod, mode: string): void {
   if (method !== 'GET') throw new OvhInputError(run.text('get-only', { mode }));
 }

@@ -15,10 +15,10 @@ import {
   taskReadPaths,
   type FlowCall,
   type Rule,
-} from './client';
-import { TooMuchWorkError, compareRulesWork, rulesDeadline, rulesForCallsWork } from './client/flow-rules';
-import { finishInSlices, type Work, type WorkDeadline } from './client/work';
-import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
+} from '../client';
+import { TooMuchWorkError, compareRulesWork, rulesDeadline, rulesForCallsWork } from '../client/flow-rules';
+import { finishInSlices, type Work, type WorkDeadline } from '../client/work';
+import type { AdminRequest, AdminResponse, NodeAPI } from '../node-red';
 
 /**
  * What one question may cost. Node-RED's admin body parser has already read and parsed the body
@@ -85,7 +85,7 @@ function callsOf(raw: unknown): FlowCall[] {
   const refused = pathTemplateError(path) ?? (path.includes('*') ? 'a path holding *' : undefined);
   if (refused) throw new UnusableCall(by, refused);
   const call = { method, path, by };
-  // Expand reads the list, then `<list path>/{id}` for each id (request-modes.ts).
+  // Expand reads the list, then `<list path>/{id}` for each id (calls/modes.ts).
   if (raw.mode === 'expand') return [call, { ...call, path: itemPath(call.path, 'id') }];
   if (raw.wait === 'task')
     return [call, ...taskReadPaths(call.method, call.path).map((p) => ({ ...call, method: 'GET' as const, path: p }))];
@@ -133,7 +133,7 @@ function* answerOf(body: unknown, deadline: WorkDeadline): Work<object> {
   return { rules, unusable, ...(comparison ? { comparison } : {}) };
 }
 
-export function registerRulesRoute(RED: NodeAPI): void {
+export function registerFlowRulesRoute(RED: NodeAPI): void {
   RED.httpAdmin.post(
     '/ovh-credentials/rules-for-calls',
     RED.auth.needsPermission('ovh-credentials.read'),

@@ -13,9 +13,9 @@ import {
   type HttpMethod,
   type OvhResponse,
   type TaskErrorCode,
-} from './client';
-import type { NodeMessage } from './node-red';
-import type { RequestSettings } from './request-settings';
+} from '../client';
+import type { NodeMessage } from '../node-red';
+import type { RequestSettings } from './settings';
 
 export interface Call {
   method: HttpMethod;

@@ -3,8 +3,8 @@
  * status code. Updates are coalesced to at most one every 250 ms: at hundreds of messages a
  * second, a status per message would cost more than the calls.
  */
-import { OvhApiError, OvhError, OvhInputError } from './client';
-import type { Node, NodeAPI, NodeStatus } from './node-red';
+import { OvhApiError, OvhError, OvhInputError } from '../client';
+import type { Node, NodeAPI, NodeStatus } from '../node-red';
 
 const MIN_INTERVAL_MS = 250;
 

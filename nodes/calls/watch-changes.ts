@@ -5,8 +5,8 @@
  * checks is JSON a context store can keep. Every walk here is bounded: objects are walked field by
  * field at most MOST_NESTING levels down, and a value nested deeper is refused, not overflowed.
  */
-import { MOST_NESTING, appendAll, checkNesting, isPlainObject, nestedTooDeep } from './client';
-import { WorkDeadline, finish, type Work } from './client/work';
+import { MOST_NESTING, appendAll, checkNesting, isPlainObject, nestedTooDeep } from '../client';
+import { WorkDeadline, finish, type Work } from '../client/work';
 
 /** The fields that name an item in OVHcloud's lists, in the order they are tried. */
 export const ID_FIELDS = ['id', 'taskId', 'billId', 'serviceName', 'name', 'domain', 'ip', 'ruleId', 'orderId'];

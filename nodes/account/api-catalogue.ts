@@ -1,15 +1,13 @@
 /**
- * The admin endpoints through which the request dialog will learn the API: a search over the
- * operations of an account's API, and one operation's details. The runtime fetches the API's
- * description lazily (the family list, then a family when asked for), keeps it on disk in the
- * Node-RED user directory, and answers from it. Whoever may read flows may search, but never make
- * the runtime fetch a URL of their choosing: the API is named by a region, or by the id of a
- * deployed account whose URL is used.
+ * What the runtime knows of an API from its description of itself: a search over its operations,
+ * one operation's details (for the request dialog), and the checks the nodes make of a call (an
+ * unknown or deprecated operation, its answer type, the IAM actions it needs). The description is
+ * fetched lazily (the family list, then a family when asked for), kept on disk in the Node-RED
+ * user directory, and read from there; the checks read only what is kept, never fetching.
  */
 import os from 'node:os';
 import path from 'node:path';
 import {
-  ApiBase,
   DescriptionCache,
   UnreadableDocument,
   OperationSearch,
@@ -22,17 +20,12 @@ import {
   findOperation,
   locate,
   operationFields,
-  OvhInputError,
-  isEndpointName,
   type Branch,
   type Family,
   type KeptFamily,
   type Operation,
   type Reading,
-} from './client';
-import { endpointOf } from './account';
-import type { DeployedAccounts } from './admin-routes';
-import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
+} from '../client';
 
 const BRANCHES: Branch[] = ['1.0', 'v2'];
 /** Families fetched at once when a word search needs them all. */
@@ -310,114 +303,37 @@ export class ApiCatalogue {
   }
 }
 
-/** The descriptions kept on disk, once the routes are registered: what deploy checks read. */
-let keptDescriptions: DescriptionCache | undefined;
-
-/**
- * The operation the kept description gives a call, without fetching anything: `unknown` (a typo,
- * or an operation gone), the operation, or undefined when nothing is kept for it.
- */
-async function keptOperation(
-  baseUrl: string,
-  method: string,
-  callPath: string,
-): Promise<{ kind: 'unknown' } | { kind: 'known'; operation: Operation } | undefined> {
-  if (!keptDescriptions) return undefined;
-  const located = locate(callPath);
-  const names = await keptDescriptions.peek(baseUrl, `${located.branch}/`, FAMILY_LIST);
-  if (names === undefined) return undefined;
-  const name = familyOf(names, located);
-  if (!name) return { kind: 'unknown' };
-  // Read where every description is read: only the one operation comes back to this thread.
-  const kept = await keptDescriptions.peek(baseUrl, `${located.branch}${name}`, {
-    kind: 'operation',
-    branch: located.branch,
-    name,
-    method,
-    path: located.path,
-    mostDescriptionLength: MOST_DESCRIPTION_LENGTH,
-  });
-  if (kept === undefined) return undefined;
-  return kept.operation ? { kind: 'known', operation: kept.operation } : { kind: 'unknown' };
-}
-
-/** What the deploy check says of a call: `unknown`, `deprecated` (with the operation), or nothing. */
-export async function knownOperation(
-  baseUrl: string,
-  method: string,
-  callPath: string,
-): Promise<{ kind: 'unknown' } | { kind: 'deprecated'; operation: Operation } | undefined> {
-  const kept = await keptOperation(baseUrl, method, callPath);
-  if (kept?.kind === 'unknown') return kept;
-  return kept?.operation.status === 'DEPRECATED' ? { kind: 'deprecated', operation: kept.operation } : undefined;
+/** Where the descriptions are kept: in the Node-RED user directory (the system's temporary one without). */
+export function descriptionsDir(userDir: unknown): string {
+  return path.join(typeof userDir === 'string' ? userDir : os.tmpdir(), 'ovhcloud', 'api-descriptions');
 }
 
 /**
- * A 403 from IAM (naming `unauthorizedActionsByIAM`) told which actions the operation needs, from
- * the kept description: a policy needs all of them, not only the one the API names first. Any
- * other error, or no kept description, is left as it is.
+ * Every API's catalogue, by base URL, within one disk and one memory budget: made once with the
+ * ovh-credentials node type and reached through each account. It answers the dialogs' two
+ * questions (a search, one operation) and the nodes' checks, which read only what is kept on disk.
  */
-export async function explainIamDenial(err: unknown, baseUrl: string): Promise<unknown> {
-  if (!(err instanceof OvhApiError) || err.statusCode !== 403 || !isPlainObject(err.details)) return err;
-  if (err.details.unauthorizedActionsByIAM === undefined) return err;
-  const actions = await iamActionsOf(baseUrl, err.method, err.path);
-  if (actions.length > 0) err.message += `; the operation needs the IAM actions ${actions.join(', ')}`;
-  return err;
-}
-
-/** The answer type the kept description gives a call (`dedicated.server.Task`), if any is kept. */
-export async function responseTypeOf(baseUrl: string, method: string, callPath: string): Promise<string | undefined> {
-  const kept = await keptOperation(baseUrl, method, callPath);
-  return kept?.kind === 'known' ? kept.operation.responseType : undefined;
-}
-
-/** The IAM actions the kept description says a call needs; none when nothing is kept. */
-export async function iamActionsOf(baseUrl: string, method: string, callPath: string): Promise<string[]> {
-  const kept = await keptOperation(baseUrl, method, callPath).catch(() => undefined);
-  return kept?.kind === 'known' ? kept.operation.iamActions : [];
-}
-
-export function registerCatalogueRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
-  const userDir = RED.settings?.userDir;
-  keptDescriptions = new DescriptionCache({
-    dir: path.join(typeof userDir === 'string' ? userDir : os.tmpdir(), 'ovhcloud', 'api-descriptions'),
-    maxDocumentBytes: CATALOGUE_BUDGETS.documentBytes,
-    maxTotalBytes: CATALOGUE_BUDGETS.diskBytes,
-  });
-  const catalogues = new Catalogues(deployed, keptDescriptions, new CatalogueMemory(CATALOGUE_BUDGETS.memoryBytes));
-  const canRead = RED.auth.needsPermission('ovh-credentials.read');
-  const route = (routePath: string, answer: (query: Record<string, unknown>) => Promise<unknown>) =>
-    RED.httpAdmin.get(routePath, canRead, (req: AdminRequest & { query?: Record<string, unknown> }, res: AdminResponse) => {
-      Promise.resolve()
-        .then(() => answer(req.query ?? {}))
-        .then(
-          (body) => res.status(200).json(body),
-          (err: Error) => res.status(err instanceof OvhInputError ? 400 : 502).json({ error: err.message }),
-        );
-    });
-  route('/ovh-credentials/catalogue/search', (query) => catalogues.search(query));
-  route('/ovh-credentials/catalogue/operation', (query) => catalogues.operation(query));
-}
-
-/** The catalogue of each API the dialogs asked about, by base URL, and the two questions they ask. */
-class Catalogues {
+export class Catalogues {
   private readonly byBase = new Map<string, ApiCatalogue>();
+  /** The descriptions kept on disk: what the catalogues read, and all the deploy checks read. */
+  private readonly kept: DescriptionCache;
+  private readonly memory = new CatalogueMemory(CATALOGUE_BUDGETS.memoryBytes);
 
-  constructor(
-    private readonly deployed: DeployedAccounts,
-    private readonly cache: DescriptionCache,
-    private readonly memory: CatalogueMemory,
-  ) {}
+  constructor(dir: string) {
+    this.kept = new DescriptionCache({
+      dir,
+      maxDocumentBytes: CATALOGUE_BUDGETS.documentBytes,
+      maxTotalBytes: CATALOGUE_BUDGETS.diskBytes,
+    });
+  }
 
   /**
    * Operations matching what was typed. A path loads its own family first; words search every
    * family, and the first such search starts loading them all: it answers with what is loaded,
    * and says `loading` until everything is.
    */
-  async search(query: Record<string, unknown>): Promise<unknown> {
-    const catalogue = this.catalogueFor(query);
-    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
-    const limit = Math.min(50, Math.max(1, Number(query.limit) || 20));
+  async search(baseUrl: string, q: string, limit: number): Promise<unknown> {
+    const catalogue = this.catalogueOf(baseUrl);
     let loading = false;
     if (q.startsWith('/')) {
       await catalogue.familyFor(locate(q));
@@ -436,10 +352,8 @@ class Catalogues {
   }
 
   /** One operation in full: its parameters, IAM actions, status, and the models its body and answer use. */
-  async operation(query: Record<string, unknown>): Promise<unknown> {
-    const catalogue = this.catalogueFor(query);
-    const method = typeof query.method === 'string' ? query.method.toUpperCase() : '';
-    const callPath = typeof query.path === 'string' ? query.path : '';
+  async operation(baseUrl: string, method: string, callPath: string): Promise<unknown> {
+    const catalogue = this.catalogueOf(baseUrl);
     const located = locate(callPath);
     const loaded = await catalogue.familyFor(located);
     const operation = loaded && findOperation(loaded.operations, method, located.path);
@@ -471,25 +385,76 @@ class Catalogues {
     });
   }
 
-  /** The API named by the request: a region, or a deployed account's own URL; never a URL given. */
-  private catalogueFor(query: Record<string, unknown>): ApiCatalogue {
-    let endpoint: string;
-    // A deployed account's own URL first: a dialog names the region too, for an account not yet deployed.
-    const account = this.deployed.get(query.account);
-    if (account) endpoint = endpointOf(account.config, process.env);
-    else if (isEndpointName(query.region)) endpoint = query.region;
-    else if (typeof query.account === 'string' && query.account !== '') {
-      throw new OvhInputError(
-        'Deploy this account first: its API is known by a deployed account, or by a region (ovh-eu, ovh-ca...)',
-      );
-    } else throw new OvhInputError('Name the API by a region (ovh-eu, ovh-ca...) or by the id of a deployed account');
-    const baseUrl = new ApiBase(endpoint).baseUrl;
+  /** What the deploy check says of a call: `unknown`, `deprecated` (with the operation), or nothing. */
+  async knownOperation(
+    baseUrl: string,
+    method: string,
+    callPath: string,
+  ): Promise<{ kind: 'unknown' } | { kind: 'deprecated'; operation: Operation } | undefined> {
+    const kept = await this.keptOperation(baseUrl, method, callPath);
+    if (kept?.kind === 'unknown') return kept;
+    return kept?.operation.status === 'DEPRECATED' ? { kind: 'deprecated', operation: kept.operation } : undefined;
+  }
+
+  /**
+   * A 403 from IAM (naming `unauthorizedActionsByIAM`) told which actions the operation needs, from
+   * the kept description: a policy needs all of them, not only the one the API names first. Any
+   * other error, or no kept description, is left as it is.
+   */
+  async explainIamDenial(err: unknown, baseUrl: string): Promise<unknown> {
+    if (!(err instanceof OvhApiError) || err.statusCode !== 403 || !isPlainObject(err.details)) return err;
+    if (err.details.unauthorizedActionsByIAM === undefined) return err;
+    const actions = await this.iamActionsOf(baseUrl, err.method, err.path);
+    if (actions.length > 0) err.message += `; the operation needs the IAM actions ${actions.join(', ')}`;
+    return err;
+  }
+
+  /** The answer type the kept description gives a call (`dedicated.server.Task`), if any is kept. */
+  async responseTypeOf(baseUrl: string, method: string, callPath: string): Promise<string | undefined> {
+    const kept = await this.keptOperation(baseUrl, method, callPath);
+    return kept?.kind === 'known' ? kept.operation.responseType : undefined;
+  }
+
+  /** The IAM actions the kept description says a call needs; none when nothing is kept. */
+  async iamActionsOf(baseUrl: string, method: string, callPath: string): Promise<string[]> {
+    const kept = await this.keptOperation(baseUrl, method, callPath).catch(() => undefined);
+    return kept?.kind === 'known' ? kept.operation.iamActions : [];
+  }
+
+  private catalogueOf(baseUrl: string): ApiCatalogue {
     let catalogue = this.byBase.get(baseUrl);
     if (!catalogue) {
-      catalogue = new ApiCatalogue(baseUrl, this.cache, this.memory);
+      catalogue = new ApiCatalogue(baseUrl, this.kept, this.memory);
       this.byBase.set(baseUrl, catalogue);
     }
     return catalogue;
+  }
+
+  /**
+   * The operation the kept description gives a call, without fetching anything: `unknown` (a typo,
+   * or an operation gone), the operation, or undefined when nothing is kept for it.
+   */
+  private async keptOperation(
+    baseUrl: string,
+    method: string,
+    callPath: string,
+  ): Promise<{ kind: 'unknown' } | { kind: 'known'; operation: Operation } | undefined> {
+    const located = locate(callPath);
+    const names = await this.kept.peek(baseUrl, `${located.branch}/`, FAMILY_LIST);
+    if (names === undefined) return undefined;
+    const name = familyOf(names, located);
+    if (!name) return { kind: 'unknown' };
+    // Read where every description is read: only the one operation comes back to this thread.
+    const kept = await this.kept.peek(baseUrl, `${located.branch}${name}`, {
+      kind: 'operation',
+      branch: located.branch,
+      name,
+      method,
+      path: located.path,
+      mostDescriptionLength: MOST_DESCRIPTION_LENGTH,
+    });
+    if (kept === undefined) return undefined;
+    return kept.operation ? { kind: 'known', operation: kept.operation } : { kind: 'unknown' };
   }
 }
 

@@ -4,8 +4,8 @@
  * (`$flowContext`). Without a deadline, a msg waits until Node-RED stops, and a watch stops
  * checking, silently.
  */
-import { OvhError } from './client';
-import type { NodeAPI } from './node-red';
+import { OvhError } from '../client';
+import type { NodeAPI } from '../node-red';
 
 /** How long a context store, or a JSONata expression, may take to answer; settings.js `ovhStoreDeadlineMs` changes it. */
 export const STORE_DEADLINE_MS = 10_000;

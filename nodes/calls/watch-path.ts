@@ -3,7 +3,7 @@
  * can never be read is said at once, not at every check. The watch dialog gives the same verdict in
  * the browser (test/nodes/path-rules.test.ts keeps the two equal).
  */
-import { pathTemplateError } from './client';
+import { pathTemplateError } from '../client';
 
 /** Why a watch cannot read this path (already trimmed), in the runtime's words; undefined: it can. */
 export function watchPathProblem(

@@ -24,44 +24,13 @@ import {
   type Credentials,
   type Diagnosis,
   type OvhClientOptions,
-} from './client';
-import { clientOptions, credentialOf, endpointOf, ENV, type AccountConfig } from './account';
-import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
+} from '../client';
+import { clientOptions, credentialOf, endpointOf, ENV, type AccountConfig } from '../account/config';
+import type { DeployedAccounts } from '../account/deployed-accounts';
+import type { AdminRequest, AdminResponse, NodeAPI } from '../node-red';
 
 /** What the editor shows in a password field whose stored value is unchanged. */
 export const STORED_SECRET = '__PWRD__';
-
-/**
- * A running ovh-credentials node: its settings and the secrets it was started with, kept
- * together. Together, because Node-RED stores a redeploy's new secrets before it stops the old
- * node: the secrets in the store may already be those of another target.
- */
-export interface DeployedAccount {
-  config: AccountConfig;
-  credentials: Credentials;
-}
-
-/** The running ovh-credentials nodes, by id: what their stored secrets may be used for. */
-export class DeployedAccounts {
-  private readonly byId = new Map<string, DeployedAccount>();
-
-  add(id: string, account: DeployedAccount): void {
-    this.byId.set(id, account);
-  }
-
-  /** Removes an account, unless a newer deployment of the same id already replaced it. */
-  remove(id: string, account: DeployedAccount): void {
-    if (this.byId.get(id) === account) this.byId.delete(id);
-  }
-
-  get(id: unknown): DeployedAccount | undefined {
-    return typeof id === 'string' ? this.byId.get(id) : undefined;
-  }
-
-  all(): Iterable<DeployedAccount> {
-    return this.byId.values();
-  }
-}
 
 /**
  * Where a configuration's credentials go: auth type, source, base URL and (OAuth2) token URL,
@@ -121,7 +90,7 @@ interface RouteContext {
 /** Opens a short-lived client for one admin call; the route closes it. */
 type Open = (options: OvhClientOptions) => OvhClient;
 
-export function registerAdminRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
+export function registerKeyRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
   const context: RouteContext = { deployed, env: process.env };
   adminRoute(
     RED,

@@ -5,10 +5,10 @@
  * build those in other nodes keep working. Everything that can be done once (literal values,
  * environment variables, JSONata parsing) is done when the node starts.
  */
-import { OvhInputError, isPlainObject, toSchemaType, type FieldPlace } from './client';
-import type { JsonataExpression, Node, NodeAPI, NodeMessage } from './node-red';
-import type { Call } from './request-message';
-import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
+import { OvhInputError, isPlainObject, toSchemaType, type FieldPlace } from '../client';
+import type { JsonataExpression, Node, NodeAPI, NodeMessage } from '../node-red';
+import type { Call } from './message';
+import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './store-deadline';
 
 /** One row as the dialog saves it. */
 export interface ParameterRow {

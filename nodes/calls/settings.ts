@@ -58,7 +58,7 @@ export interface RequestConfig {
   repeatEvery?: number | string;
   /** Seconds the wait (for a task or a condition) may last. */
   taskTimeout?: number | string;
-  /** The parameter rows (request-parameters.ts): a TypedInput value per placeholder, query parameter or body field. */
+  /** The parameter rows (calls/parameter-rows.ts): a TypedInput value per placeholder, query parameter or body field. */
   parameters?: unknown;
 }
 

@@ -3,15 +3,15 @@
  * (`payload.status = "ACTIVE"`), for what OVHcloud models as no task (a Public Cloud instance
  * back to ACTIVE, a server answering again). The loop is the client's, shared with the task wait.
  */
-import { OvhInputError, OvhTaskError, readUntil, type OvhClient } from './client';
-import type { JsonataExpression, Node, NodeAPI, NodeMessage } from './node-red';
-import { single, type ModeContext, type Step } from './request-modes';
-import { TaskFailure, type Call } from './request-message';
-import type { RequestSettings } from './request-settings';
-import { reasonOf } from './request-parameters';
-import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
+import { OvhInputError, OvhTaskError, readUntil, type OvhClient } from '../client';
+import type { JsonataExpression, Node, NodeAPI, NodeMessage } from '../node-red';
+import { callOnce, type CallEnvironment, type Step } from './modes';
+import { TaskFailure, type Call } from './message';
+import type { RequestSettings } from './settings';
+import { reasonOf } from './parameter-rows';
+import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './store-deadline';
 
-type Whole = Extract<Step, { kind: 'whole' }>;
+type Complete = Extract<Step, { kind: 'complete' }>;
 
 /** The node's condition, prepared once at deploy; an invalid one refuses every msg with its reason. */
 export class RepeatCondition {
@@ -54,28 +54,28 @@ export class RepeatCondition {
    * the last answer goes to Catch. Each read shows in the status.
    */
   async repeat(
-    run: ModeContext,
+    run: CallEnvironment,
     client: OvhClient,
     call: Call,
     msg: NodeMessage,
-    first: Whole,
+    first: Complete,
     onRead: (reads: number) => void,
-  ): Promise<Whole> {
+  ): Promise<Complete> {
     const expression = this.check(call);
     const { settings } = this;
     const polling = (this.RED.settings as { ovhRequestTaskPolling?: { firstMs?: number } } | undefined)?.ovhRequestTaskPolling;
     const interval = polling?.firstMs ?? settings.repeatEveryMs;
     const started = Date.now();
     let reads = 1;
-    const holds = async (step: Whole) => {
+    const holds = async (step: Complete) => {
       onRead(reads);
       return this.holds(expression, { ...msg, payload: step.payload, statusCode: step.res.statusCode });
     };
     const again = async (signal: AbortSignal) => {
       reads++;
-      return (await single({ ...run, signal }, client, call)) as Whole;
+      return (await callOnce({ ...run, signal }, client, call)) as Complete;
     };
-    const late = (last: Whole) =>
+    const late = (last: Complete) =>
       new TaskFailure(
         new OvhTaskError(
           this.RED._('ovh-request.errors.until-timeout', { until: settings.until, path: call.path, reads }),

@@ -19,15 +19,14 @@ import {
   sourceInputs,
   type OvhClient,
   type OvhResponse,
-} from './client';
-import { runSequence, type ModeRun } from './request-modes';
-import { readSettings, type RequestSettings } from './request-settings';
-import type { OvhCredentialsNode } from './account';
-import type { DeployedAccounts } from './admin-routes';
-import type { AdminRequest, AdminResponse, Node, NodeAPI } from './node-red';
-import type { Call } from './request-message';
-import { ParameterRows } from './request-parameters';
-import { explainIamDenial } from './catalogue-routes';
+} from '../client';
+import type { OvhCredentialsNode } from '../account/config';
+import type { DeployedAccounts } from '../account/deployed-accounts';
+import type { AdminRequest, AdminResponse, Node, NodeAPI } from '../node-red';
+import type { Call } from '../calls/message';
+import { runSequence, type MsgCall } from '../calls/modes';
+import { ParameterRows } from '../calls/parameter-rows';
+import { readSettings, type RequestSettings } from '../calls/settings';
 
 /** How long a list of values is kept: long enough for a dialog, short enough to see a new zone. */
 const VALUES_KEPT_MS = 30_000;
@@ -39,7 +38,7 @@ const MOST_ANSWER_BYTES = 100_000;
 /** Rows Try can evaluate without a msg: literal values. */
 const LITERAL_TYPES = new Set(['str', 'num', 'bool', 'json']);
 
-export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
+export function registerTryAndValuesRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
   const canWrite = RED.auth.needsPermission('ovh-credentials.write');
   // Kept per running client: a redeploy (another key, another URL) starts afresh, and the lists
   // of an account that stopped go with its client.
@@ -107,13 +106,12 @@ export function registerAccountRoutes(RED: NodeAPI, deployed: DeployedAccounts):
       );
     }
     await ParameterRows.read(literal, node as Node, RED)?.apply(call, {});
-    const client = node.getClient();
     const mode = body.mode === 'pages' || body.mode === 'expand' ? body.mode : 'single';
     const tried =
       mode === 'single'
-        ? await tryCall(client, call)
+        ? await tryCall(node, call)
         : await tryCallInMode(
-            client,
+            node.getClient(),
             call,
             readSettings({ method: call.method, path: call.path, mode, pageSize: wholeText(body.pageSize) }),
             RED,
@@ -171,7 +169,7 @@ async function tryCallInMode(
 ): Promise<Record<string, unknown>> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), TRY_MOST_MS);
-  const run: ModeRun = {
+  const run: MsgCall = {
     settings: { ...settings, split: 'each' },
     signal: stop.signal,
     answered: () => undefined,
@@ -186,7 +184,7 @@ async function tryCallInMode(
   let more = false;
   try {
     for await (const step of runSequence(run)) {
-      if (step.kind === 'failure') failed++;
+      if (step.kind === 'item-failure') failed++;
       else {
         first ??= step.res;
         if (settings.mode === 'pages') {
@@ -225,7 +223,8 @@ async function tryCallInMode(
 }
 
 /** A call as the node would make it, answered as the dialog shows it: status, query id, the first 100 KB. */
-async function tryCall(client: OvhClient, call: Call): Promise<Record<string, unknown>> {
+async function tryCall(node: OvhCredentialsNode, call: Call): Promise<Record<string, unknown>> {
+  const client = node.getClient();
   try {
     const res = await client.request(call.method, call.path, {
       params: call.params,
@@ -250,7 +249,7 @@ async function tryCall(client: OvhClient, call: Call): Promise<Record<string, un
     // The same words as at runtime; an input refusal is the dialog's to fix (400).
     if (err instanceof OvhInputError) throw err;
     if (!(err instanceof OvhError)) throw err;
-    await explainIamDenial(err, client.base.baseUrl).catch(() => undefined); // the runtime's words
+    await node.catalogues.explainIamDenial(err, client.base.baseUrl).catch(() => undefined); // the runtime's words
     return {
       ok: false,
       error: err.message,
