@@ -85,6 +85,9 @@ class RequestHandler {
           this.status.task(RED._('ovh-request.status.reads', { count: reads })),
         );
       }
+      if (step.kind === 'complete' && settings.wait === 'task' && typeof step.facts.waitedMs === 'number')
+        this.status.taskDone(step.facts.waitedMs);
+      else if (step.kind === 'complete' && step.payload === null && call.method !== 'GET') this.status.wroteNothing();
       this.deliver(step, msg, undefined, send);
       return done();
     }

@@ -3,7 +3,7 @@
  * status code. Updates are coalesced to at most one every 250 ms: at hundreds of messages a
  * second, a status per message would cost more than the calls.
  */
-import { OvhApiError, OvhError, OvhInputError } from '../client';
+import { OvhApiError, OvhError, OvhInputError, OvhTaskError } from '../client';
 import type { Node, NodeAPI, NodeStatus } from '../node-red';
 
 const MIN_INTERVAL_MS = 250;
@@ -15,6 +15,9 @@ export class StatusReporter {
   private lastShown = 0;
   private closed = false;
   private taskText: string | undefined;
+  /** When the first state of the task(s) being waited for was read, and the last state read. */
+  private taskSince: number | undefined;
+  private taskStatus: string | undefined;
 
   constructor(
     private readonly node: Node,
@@ -30,14 +33,38 @@ export class StatusReporter {
 
   finished(): void {
     this.inFlight--;
-    if (this.inFlight === 0) this.taskText = undefined;
+    if (this.inFlight === 0) this.taskText = this.taskSince = undefined;
     this.schedule();
   }
 
-  /** A task being waited for: its state, and its progress when it has one (`doing 40 %`). */
+  /**
+   * A task being waited for: its state, and its progress when it has one (`doing 40 %`), else
+   * the time waited so far (`todo · 12 s`): a reboot's task has no percentage.
+   */
   task(status: string, progress?: number): void {
-    this.taskText = progress === undefined ? status : `${status} ${progress} %`;
+    this.taskSince ??= Date.now();
+    this.taskStatus = status;
+    this.taskText =
+      progress === undefined
+        ? `${status} · ${this.RED._('ovh-request.status.seconds', { count: seconds(Date.now() - this.taskSince) })}`
+        : `${status} ${progress} %`;
     this.schedule();
+  }
+
+  /** The task ended well after this long: `done (17 s)`, not the status code of its last read. */
+  taskDone(waitedMs: number): void {
+    this.last = {
+      fill: 'green',
+      shape: 'dot',
+      text: this.RED._('ovh-request.status.task-done', {
+        time: this.RED._('ovh-request.status.seconds', { count: seconds(waitedMs) }),
+      }),
+    };
+  }
+
+  /** A write succeeded and the API answered nothing (a `void` operation): `done`, not a bare code. */
+  wroteNothing(): void {
+    this.last = { fill: 'green', shape: 'dot', text: this.RED._('ovh-request.status.done') };
   }
 
   answered(statusCode: number): void {
@@ -46,7 +73,9 @@ export class StatusReporter {
 
   failed(err: unknown): void {
     let text: string;
-    if (err instanceof OvhApiError) text = `${err.statusCode} ${err.errorCode ?? err.errorClass ?? ''}`.trim();
+    if (err instanceof OvhTaskError && err.code === 'TASK_FAILED')
+      text = this.RED._('ovh-request.status.task-failed', { status: this.taskStatus ?? err.code });
+    else if (err instanceof OvhApiError) text = `${err.statusCode} ${err.errorCode ?? err.errorClass ?? ''}`.trim();
     else if (err instanceof OvhInputError) text = this.inputText(err);
     else if (err instanceof OvhError) text = err.code;
     else text = this.RED._('ovh-request.status.error');
@@ -92,4 +121,9 @@ export class StatusReporter {
       this.node.status(this.last ?? {});
     }
   }
+}
+
+/** Whole seconds, at least one: a task that took 400 ms took `1 s`, not `0 s`. */
+function seconds(ms: number): number {
+  return Math.max(1, Math.round(ms / 1000));
 }

@@ -289,6 +289,30 @@ describe('ovh-request in the Node-RED runtime', function () {
       await helper.unload();
       statuses[statuses.length - 1].should.eql({});
     });
+    it('shows done for a write the API answers with nothing, its code for one it answers', async () => {
+      const lastStatus = async (request: Record<string, unknown>, msg: Msg) => {
+        await load(requestFlow(sim, request), signatureCredentials(sim));
+        const node = helper.getNode('req');
+        let last: Record<string, unknown> = {};
+        node.status = (s: Record<string, unknown>) => (last = s);
+        const out = receive('out');
+        node.receive(msg);
+        const [sent] = await out;
+        await new Promise((r) => setTimeout(r, 300));
+        const shown = last;
+        await helper.unload();
+        return { last: shown, sent };
+      };
+      const removed = await lastStatus({ method: 'DELETE', path: '/domain/zone/example.com/record/1004' }, {});
+      should(removed.sent.payload).be.null();
+      removed.last.should.eql({ fill: 'green', shape: 'dot', text: 'ovh-request.status.done' });
+      const made = await lastStatus(
+        { method: 'POST', path: '/domain/zone/example.com/record' },
+        { payload: { fieldType: 'A', subDomain: 'new', target: '203.0.113.9' } },
+      );
+      made.sent.payload.should.have.property('id');
+      made.last.should.eql({ fill: 'green', shape: 'dot', text: '200' });
+    });
     it('says which input is missing: a placeholder value, or the keys', async () => {
       const lastStatus = async (msg: Msg, credentials: Record<string, unknown>) => {
         await load(requestFlow(sim, { path: '/domain/zone/{zoneName}' }), credentials);

@@ -26,13 +26,18 @@ describe('ovh-request waiting for a task', function () {
     const statuses: string[] = [];
     const node = helper.getNode('req');
     const status = node.status.bind(node);
-    node.status = (s: { text?: string }) => {
+    let shown: { text?: string; fill?: string } = {};
+    node.status = (s: { text?: string; fill?: string }) => {
       if (s.text) statuses.push(s.text);
+      shown = s;
       status(s);
     };
     const answer = Promise.race<Msg[]>([receive('out'), receive('caught').then(([m]) => [{ caught: m }])]);
     node.receive(msg);
-    return { msg: (await answer)[0], statuses };
+    const sent = (await answer)[0];
+    // The status after the wait: shown at most every 250 ms, so once the last update has come.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { msg: sent, statuses, last: shown };
   };
 
   // Long enough for the status, shown at most every 250 ms, to show a state in between.
@@ -40,11 +45,13 @@ describe('ovh-request waiting for a task', function () {
 
   it('sends the task as it ended, showing its state meanwhile', async () => {
     sim.taskStates.server = ['init', 'todo', ...doing(12), 'done'];
-    const { msg, statuses } = await send(reboot, params());
+    const { msg, statuses, last } = await send(reboot, params());
     msg.payload.should.match({ function: 'hardReboot', status: 'done' });
     msg.ovh.task.should.match(/^\/dedicated\/server\/ns\d+\.ip-203-0-113\.eu\/task\/\d+$/);
     msg.ovh.waitedMs.should.be.a.Number();
-    statuses.some((s) => /^(todo|doing)$/.test(s)).should.be.true(statuses.join());
+    // A server task has no percentage: the time waited so far, then how long it took.
+    statuses.some((s) => /^(todo|doing) · ovh-request\.status\.seconds$/.test(s)).should.be.true(statuses.join());
+    last.should.match({ fill: 'green', text: 'ovh-request.status.task-done' });
     sim.count({ path: /\/task\// }).should.equal(14);
   });
 
@@ -60,7 +67,8 @@ describe('ovh-request waiting for a task', function () {
 
   it('sends a failed task to Catch, the task as payload', async () => {
     sim.taskStates.server = ['init', 'doing', 'ovhError'];
-    const { msg } = await send(reboot, params());
+    const { msg, last } = await send(reboot, params());
+    last.should.match({ fill: 'red', text: 'ovh-request.status.task-failed' });
     msg.caught.payload.status.should.equal('ovhError');
     msg.caught.error.message.should.match(/ended ovhError/);
     msg.caught.ovh.task.should.match(/\/task\//);
