@@ -20,7 +20,7 @@ import {
   type Ignored,
 } from './calls/message';
 import { runSequence, callOnce, type CallEnvironment, type MsgCall, type Step } from './calls/modes';
-import { BOUNDS, readSettings, type RequestConfig, type RequestSettings } from './calls/settings';
+import { BOUNDS, readSettings, requestLabel, type RequestConfig, type RequestSettings } from './calls/settings';
 import { StatusReporter } from './calls/status';
 import { ParameterRows } from './calls/parameter-rows';
 import { RepeatCondition } from './calls/repeat-until';
@@ -269,6 +269,8 @@ function warnIfUnknown(node: OvhRequestNode, RED: NodeAPI, settings: RequestSett
 export = function register(RED: NodeAPI): void {
   function OvhRequest(this: OvhRequestNode, def: NodeDef & RequestConfig): void {
     RED.nodes.createNode(this, def);
+    // Errors at Catch and in the debug sidebar name the node as the flow shows it, not by its id.
+    this.name = requestLabel(def);
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
     const settings = readSettings(def);
     const handler = new RequestHandler(this, RED, settings, def.parameters);

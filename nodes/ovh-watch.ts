@@ -11,7 +11,7 @@ import type { OvhCredentialsNode } from './account/config';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './node-red';
 import { runSequence, type MsgCall, type Step } from './calls/modes';
 import { describeThrown, errorFields, factsOf, writeFailure } from './calls/message';
-import { readSettings, wholeNumber, type Bound } from './calls/settings';
+import { readSettings, watchLabel, wholeNumber, type Bound } from './calls/settings';
 import { checkAnswerNesting, compareWork, keptCopy, nothingLike, seenOfWork, type Event, type Seen } from './calls/watch-changes';
 import { watchPathProblem } from './calls/watch-path';
 import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './calls/store-deadline';
@@ -334,6 +334,8 @@ function clock(): string {
 export = function register(RED: NodeAPI): void {
   function OvhWatch(this: OvhWatchNode, def: NodeDef & WatchConfig): void {
     RED.nodes.createNode(this, def);
+    // Errors at Catch and in the debug sidebar name the node as the flow shows it, not by its id.
+    this.name = watchLabel(def);
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
     const watcher = new Watcher(this, RED, def);
     watcher.start();

@@ -106,3 +106,17 @@ export function wholeNumber(value: unknown, bound: Bound): number {
   const n = Number(value);
   return value !== '' && value !== null && Number.isInteger(n) && n >= bound.min && n <= bound.max ? n : bound.default;
 }
+
+/**
+ * What a node is called where it has no name of its own: the editor's label, and the name Catch
+ * nodes and the debug sidebar show for its errors (Node-RED shows the bare id otherwise).
+ */
+export function requestLabel(config: { name?: string; method?: string; path?: string }): string {
+  if (config.name) return config.name;
+  const method = config.method === 'msg' ? 'msg.method' : config.method || 'GET';
+  return `${method} ${config.path || 'msg.path'}`;
+}
+
+export function watchLabel(config: { name?: string; path?: string }): string {
+  return config.name || `watch ${config.path ?? ''}`.trim();
+}

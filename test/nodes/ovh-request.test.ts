@@ -289,6 +289,18 @@ describe('ovh-request in the Node-RED runtime', function () {
       await helper.unload();
       statuses[statuses.length - 1].should.eql({});
     });
+    it('names itself at Catch as the flow shows it when it has no name: method and path', async () => {
+      await load(requestFlow(sim, { method: 'PUT', path: '/domain/zone/{zoneName}/record/{id}' }), signatureCredentials(sim));
+      const caught = receive('caught');
+      helper.getNode('req').receive({ params: { zoneName: 'example.com' } });
+      const [msg] = await caught;
+      msg.error.source.should.match({ id: 'req', type: 'ovh-request', name: 'PUT /domain/zone/{zoneName}/record/{id}' });
+      await helper.unload();
+      await load(requestFlow(sim, { name: 'my record', path: '/nothing/{x}' }), signatureCredentials(sim));
+      const named = receive('caught');
+      helper.getNode('req').receive({});
+      (await named)[0].error.source.name.should.equal('my record');
+    });
     it('shows done for a write the API answers with nothing, its code for one it answers', async () => {
       const lastStatus = async (request: Record<string, unknown>, msg: Msg) => {
         await load(requestFlow(sim, request), signatureCredentials(sim));

@@ -122,6 +122,8 @@ describe('ovh-watch', function () {
     caught[0].ovh.should.match({ event: 'failed', path: recordsPath, failures: 1 });
     caught[1].ovh.failures.should.equal(2);
     caught[0].error.message.should.be.a.String();
+    // Named at Catch as the flow shows it: the watch has no name of its own.
+    caught[0].error.source.name.should.equal(`watch ${recordsPath}`);
     await checks(1); // remembered now
     addRecord(5002);
     const [msg] = await receive('out');
