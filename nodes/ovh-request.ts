@@ -107,7 +107,7 @@ class RequestHandler {
    * the failure ends the input msg; without, it is one item of several and the input goes on.
    */
   report(msg: NodeMessage, err: unknown, send: Send, done?: Done): void {
-    const error = err instanceof Error ? err : new Error(describeThrown(err));
+    const error = this.withEmptyListHint(err instanceof Error ? err : new Error(describeThrown(err)), msg);
     writeFailure(msg, error);
     this.status.failed(error);
     if (this.settings.errorOutput) {
@@ -119,6 +119,16 @@ class RequestHandler {
     } else {
       this.node.error(error, msg);
     }
+  }
+
+  /**
+   * A placeholder without a value while msg.payload is an empty list: most often the list read
+   * before this node found nothing (`payload[0].id` of `[]`), which the error then says.
+   */
+  private withEmptyListHint(error: Error, msg: NodeMessage): Error {
+    if (!(error instanceof OvhInputError) || error.reason?.kind !== 'missing-value') return error;
+    if (!Array.isArray(msg.payload) || msg.payload.length > 0) return error;
+    return new OvhInputError(`${error.message}. ${this.RED._('ovh-request.errors.empty-list')}`, error.reason);
   }
 
   /**

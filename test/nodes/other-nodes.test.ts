@@ -129,6 +129,36 @@ describe('ovh-request fed by other nodes', function () {
     msg.payload.search.should.equal('fieldType=A&n=2');
   });
 
+  it('says the list read before was empty when a change node took a placeholder from its first item', async () => {
+    // GET the records of a sub-domain that has none, take the first one's id, update it.
+    const flow = flowWith(
+      [
+        {
+          id: 'list',
+          type: 'ovh-request',
+          account: 'acc',
+          method: 'GET',
+          path: '/domain/zone/example.com/record?subDomain=nothing-here',
+          wires: [['chg']],
+        },
+        {
+          id: 'chg',
+          type: 'change',
+          rules: [{ t: 'set', p: 'params', pt: 'msg', to: '{"zoneName": "example.com", "id": payload[0]}', tot: 'jsonata' }],
+          wires: [['req']],
+        },
+      ],
+      { method: 'PUT', path: '/domain/zone/{zoneName}/record/{id}' },
+    );
+    await load(flow, signatureCredentials(sim), [changeNode]);
+    const caught = receive('caught');
+    helper.getNode('list').receive({ payload: null });
+    const [msg] = await caught;
+    msg.payload.should.eql([]);
+    msg.error.message.should.match(/\{id\} has no value.*ovh-request\.errors\.empty-list/);
+    sim.count({ method: 'PUT' }).should.equal(0);
+  });
+
   describe('sequences with split and join nodes', () => {
     const join = (id: string, wires: string[]) => ({
       id,
