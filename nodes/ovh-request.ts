@@ -40,6 +40,9 @@ class RequestHandler {
   private readonly ignore = (what: Ignored) => this.ignored(what);
   /** The answer types of the calls this node waited on, by method and path as written. */
   private readonly responseTypes = new Map<string, Promise<string | undefined>>();
+  private readonly bodyVerdicts = new Map<string, Promise<boolean>>();
+  /** Said once per node: a msg.payload not sent to an operation that takes no body. */
+  private warnedNoBody = false;
   /** The node's parameter rows, if it has any. */
   private readonly rows: ParameterRows | undefined;
   /** With "repeat until": the condition, prepared once. */
@@ -76,6 +79,12 @@ class RequestHandler {
     const client = node.account.getClient();
     const call = readCall(settings, msg, this.ignore, this.rows?.setsBody);
     if (this.rows) await this.rows.apply(call, msg);
+    if (call.body !== undefined && !this.rows?.setsBody && (await this.takesNoBody(client, call))) {
+      // The previous node's answer in msg.payload is not this operation's body: it takes none.
+      delete call.body;
+      if (!this.warnedNoBody) node.warn(RED._('ovh-request.warn.no-body', { method: call.method, path: call.path }));
+      this.warnedNoBody = true;
+    }
     if (settings.mode === 'single') {
       this.until?.check(call);
       let step = await callOnce(this.environment, client, call);
@@ -164,6 +173,26 @@ class RequestHandler {
       if (err instanceof OvhTaskError) throw new TaskFailure(err, { ...step.facts, task: ref.path });
       throw err;
     }
+  }
+
+  /**
+   * Whether the kept description says a call takes no body (`POST .../refresh`), asked once per
+   * method and path as the node writes them; false when nothing is kept.
+   */
+  private takesNoBody(client: OvhClient, call: Call): Promise<boolean> {
+    const key = `${call.method} ${call.path}`;
+    const catalogues = this.node.account?.catalogues;
+    if (!catalogues) return Promise.resolve(false);
+    let known = this.bodyVerdicts.get(key);
+    if (!known) {
+      if (this.bodyVerdicts.size >= 100) this.bodyVerdicts.clear(); // paths from msg: kept bounded
+      known = catalogues
+        .takesBody(client.base.baseUrl, call.method, call.path)
+        .then((takes) => takes === false)
+        .catch(() => false);
+      this.bodyVerdicts.set(key, known);
+    }
+    return known;
   }
 
   /**

@@ -415,6 +415,15 @@ export class Catalogues {
     return kept?.kind === 'known' ? kept.operation.responseType : undefined;
   }
 
+  /**
+   * Whether the kept description gives a call a body (a body parameter, named or whole); undefined
+   * when nothing is kept for it, or the operation is unknown.
+   */
+  async takesBody(baseUrl: string, method: string, callPath: string): Promise<boolean | undefined> {
+    const kept = await this.keptOperation(baseUrl, method, callPath);
+    return kept?.kind === 'known' ? kept.operation.parameters.some((p) => p.in === 'body') : undefined;
+  }
+
   /** The IAM actions the kept description says a call needs; none when nothing is kept. */
   async iamActionsOf(baseUrl: string, method: string, callPath: string): Promise<string[]> {
     const kept = await this.keptOperation(baseUrl, method, callPath).catch(() => undefined);

@@ -334,6 +334,31 @@ describe('ovh-credentials catalogue endpoints', function () {
     (await deployWarnings('GET', '/cloud/project')).should.eql([]); // a family never kept: nothing said
   });
 
+  it("never sends the previous node's answer to an operation the kept description gives no body", async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    await search('/domain/zone'); // keeps /domain on disk
+    await helper.unload();
+    const post = async (requestPath: string, payload: unknown) => {
+      await load(requestFlow(sim, { method: 'POST', path: requestPath }), signatureCredentials(sim));
+      const out = receive('out');
+      helper.getNode('req').receive({ payload });
+      await out;
+      const warnings = logLines()
+        .filter((l) => l.level === 30 && l.type === 'ovh-request')
+        .map((l) => l.text);
+      await helper.unload();
+      return { body: sim.requests.at(-1)!.body, warnings };
+    };
+    // What the GET before it answered, in msg.payload: not this call's body.
+    const refresh = await post('/domain/zone/example.com/refresh', { zone: 'example.com', records: [1001] });
+    refresh.body.should.equal('');
+    refresh.warnings.should.eql(['ovh-request.warn.no-body']);
+    // An operation that takes a body still gets msg.payload.
+    const record = await post('/domain/zone/example.com/record', { fieldType: 'A', subDomain: 'x', target: '203.0.113.9' });
+    JSON.parse(record.body).should.match({ subDomain: 'x' });
+    record.warnings.should.eql([]);
+  });
+
   describe('bounded, whatever the API describes', () => {
     const MIB = 1024 * 1024;
     const heapUsed = () => {
