@@ -39,6 +39,16 @@ export interface LabelPart {
 /** The sources of one operation's fields, by field name: only fields that have one. */
 export type OperationSources = Record<string, ValueSource>;
 
+/** Names other fields of an operation hold. */
+interface NameSet {
+  has(name: string): boolean;
+}
+
+/** The fields of one operation weighed for a source: more than any real operation has (about 40). */
+const MOST_FIELDS = 300;
+/** The last words of a field's stem tried as a list name (`secondaryDatacenter`: two). */
+const MOST_STEM_WORDS = 4;
+
 /** How many parts a label shows (`b2-7 · GRA11 · 7 GiB`). */
 const MOST_LABEL_PARTS = 3;
 
@@ -113,8 +123,8 @@ const LISTED_NAMES = new Set(['region', 'zone', 'datacenter', 'flavor', 'image',
 function listNames(stem: string): string[] {
   const names: string[] = [];
   const words = stem.split(/(?=[A-Z])/);
-  for (let from = 0; from < words.length; from++) {
-    const tail = words.slice(from).join('');
+  const tails = [stem, ...words.slice(-MOST_STEM_WORDS).map((_word, i, last) => last.slice(i).join(''))];
+  for (const tail of tails) {
     const name = tail.charAt(0).toLowerCase() + tail.slice(1);
     const lower = name.toLowerCase();
     names.push(name, lower, name + 's', lower + 's');
@@ -196,7 +206,7 @@ function sourceFromList(
   index: ListIndex,
   models: Record<string, unknown>,
   valueProperty: string | undefined,
-  otherFields: ReadonlySet<string>,
+  otherFields: NameSet,
 ): ValueSource | undefined {
   const type = itemType(list);
   if (!type) return undefined;
@@ -273,15 +283,18 @@ function fieldsOf(operation: Operation, models: Record<string, unknown>): { name
  */
 export function operationSources(operation: Operation, index: ListIndex, models: Record<string, unknown>): OperationSources {
   const sources: OperationSources = {};
-  const fields = fieldsOf(operation, models);
+  // A description's models may hold thousands of fields: only so many are weighed, and the
+  // names a field's list may be narrowed by are gathered once, not once a field.
+  const fields = fieldsOf(operation, models).slice(0, MOST_FIELDS);
   const segments = operation.path.split('?')[0].split('/');
+  const everyName = new Set(fields.map((f) => f.name));
+  const queryNames = new Set(fields.filter((f) => f.in === 'query').map((f) => f.name));
   for (const field of fields) {
     // What the user gives beside this field may narrow its list: a region the flavors of a new
     // instance. Not for a path placeholder: `subDomain` in the body of `PUT .../record/{id}` is
     // the value to write, not a filter of the records.
-    const others = new Set(
-      fields.filter((f) => f.name !== field.name && (field.in !== 'path' || f.in === 'query')).map((f) => f.name),
-    );
+    const names = field.in === 'path' ? queryNames : everyName;
+    const others: NameSet = { has: (name) => name !== field.name && names.has(name) };
     if (field.in === 'path') {
       const at = segments.indexOf(`{${field.name}}`);
       if (at <= 1) continue;
