@@ -5,7 +5,7 @@
  * admin/ (one file per dialog concern).
  */
 import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf } from './client';
-import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account/config';
+import { clientOptions, environmentEndpoint, type AccountConfig, type OvhCredentialsNode } from './account/config';
 import { Catalogues, descriptionsDir } from './account/api-catalogue';
 import { DeployedAccounts } from './account/deployed-accounts';
 import { registerKeyRoutes } from './admin/key-routes';
@@ -66,6 +66,8 @@ export = function register(RED: NodeAPI): void {
     // What the dialog needs to know of the client: one home, handed over as RED.settings.*.
     settings: {
       ovhCredentialsRegions: { value: REGIONS, exportable: true },
+      // What accounts reading the OVH_* variables call: the dialog says it rather than the region shown.
+      ovhCredentialsEnvironmentEndpoint: { value: environmentEndpoint(process.env) ?? null, exportable: true },
       ovhCredentialsPresets: { value: PRESETS, exportable: true },
       ovhCredentialsFields: { value: CREDENTIAL_FIELDS, exportable: true },
     },

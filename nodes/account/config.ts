@@ -4,8 +4,10 @@
  * and its admin endpoints.
  */
 import {
+  ApiBase,
   NEEDED_CREDENTIALS,
   OvhInputError,
+  isEndpointName,
   type AuthType,
   type CredentialName,
   type Credentials,
@@ -63,6 +65,26 @@ export function endpointOf(config: AccountConfig, env: NodeJS.ProcessEnv): strin
     throw new OvhInputError(config.endpoint === 'custom' ? 'No base URL: fill in the URL field' : 'No endpoint: choose a region');
   }
   return endpoint;
+}
+
+/**
+ * The base URL OVH_ENDPOINT gives accounts whose keys come from the environment, as the dialog
+ * and Check show it (`ovh-eu` is `https://eu.api.ovh.com/1.0`); a user name or password written
+ * in it is left out. Undefined when the variable is not set; its own words when it is no endpoint.
+ */
+export function environmentEndpoint(
+  env: NodeJS.ProcessEnv,
+): { endpoint: string; baseUrl?: string; problem?: string } | undefined {
+  const endpoint = env[ENV.endpoint]?.trim();
+  if (!endpoint) return undefined;
+  try {
+    const url = new URL(new ApiBase(endpoint).baseUrl);
+    url.username = url.password = '';
+    return { endpoint: isEndpointName(endpoint) ? endpoint : url.href, baseUrl: url.href };
+  } catch {
+    // Its text is not repeated: a URL may carry a password.
+    return { endpoint: '', problem: `${ENV.endpoint} is neither a region name nor a base URL` };
+  }
 }
 
 /** One credential, from the node or from its environment variable. */

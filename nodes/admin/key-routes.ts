@@ -196,7 +196,10 @@ async function check(context: RouteContext, body: Record<string, unknown>, open:
     if (missing.length > 0) return [400, { status: 'missing' satisfies CheckStatus, missing }];
   }
   const options = clientOptions(config, credentials, context.env);
-  const diagnosis: Omit<Diagnosis, 'status'> & { status: CheckStatus } = await diagnose(open(options));
+  const client = open(options);
+  const diagnosis: Omit<Diagnosis, 'status'> & { status: CheckStatus; baseUrl?: string } = await diagnose(client);
+  // The API the Check asked: with keys from the environment, OVH_ENDPOINT's, not the region shown.
+  diagnosis.baseUrl = withoutUserInfo(client.base.baseUrl);
   const key = options.consumerKey ? fingerprint(options.consumerKey) : undefined;
   if (key && diagnosis.status === 'invalid-credential' && requestedHere.has(key)) diagnosis.status = 'pending';
   if (key && diagnosis.status === 'valid') requestedHere.delete(key);
@@ -256,4 +259,11 @@ function usableCredentials(
   // The running node's own secrets, never the store's: those may be a redeploy's, for another target.
   for (const name of storedWanted) credentials[name] = account.credentials[name];
   return credentials;
+}
+
+/** A URL as shown to the dialog: a user name or password written in it left out. */
+function withoutUserInfo(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.username = url.password = '';
+  return url.href;
 }

@@ -1,6 +1,7 @@
 import should from 'should';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
 import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
+import { environmentEndpoint } from '../../nodes/account/config';
 
 interface Answer {
   status: number;
@@ -198,6 +199,19 @@ describe('ovh-credentials admin endpoints', function () {
         process.env.OVH_CONSUMER_KEY = sim.addConsumerKey();
         const res = await post('/ovh-credentials/check', { credentialsFrom: 'env', endpoint: 'ovh-eu', authType: 'signature' });
         res.body.status.should.equal('valid');
+        // The API asked is OVH_ENDPOINT's, not the region the dialog shows: Check says which.
+        res.body.baseUrl.should.equal(new URL(sim.baseUrl).href);
+        environmentEndpoint(process.env)!.should.eql({ endpoint: res.body.baseUrl, baseUrl: res.body.baseUrl });
+        const withPassword = new URL(sim.baseUrl);
+        withPassword.username = 'me';
+        withPassword.password = 'hunter2-secret';
+        JSON.stringify(environmentEndpoint({ OVH_ENDPOINT: withPassword.href })).should.not.match(/hunter2|me@/);
+        environmentEndpoint({ OVH_ENDPOINT: 'ovh-ca' })!.should.eql({
+          endpoint: 'ovh-ca',
+          baseUrl: 'https://ca.api.ovh.com/1.0',
+        });
+        environmentEndpoint({ OVH_ENDPOINT: 'not an endpoint' })!.problem!.should.match(/neither a region name nor a base URL/);
+        should(environmentEndpoint({})).be.undefined();
         delete process.env.OVH_CONSUMER_KEY;
         const missing = await post('/ovh-credentials/check', {
           credentialsFrom: 'env',
