@@ -372,6 +372,8 @@ export class Catalogues {
         responseType: op.responseType && short(op.responseType),
         iamActions: op.iamActions.slice(0, count).map(short),
         parameters: [],
+        // What only helps to choose values: left out of an answer too large.
+        sources: undefined,
         ...(op.deprecation
           ? { deprecation: { ...op.deprecation, replacement: op.deprecation.replacement && short(op.deprecation.replacement) } }
           : {}),
@@ -380,6 +382,7 @@ export class Catalogues {
         ...f,
         type: short(f.type),
         description: short(f.description),
+        template: undefined,
         ...(f.enum ? { enum: f.enum.slice(0, count).map(short) } : {}),
       }));
     });

@@ -20,6 +20,12 @@ export interface ParameterField {
   description: string;
   /** The values an enum type allows. */
   enum?: string[];
+  /**
+   * For a field whose type is a model (`cloud.instance.AutoBackup`) or a list of one
+   * (`cloud.instance.NetworkParams[]`): its shape, each property with an empty value of its type,
+   * as JSON to fill in.
+   */
+  template?: unknown;
 }
 
 const PLACE_ORDER: Record<FieldPlace, number> = { path: 0, query: 1, body: 2 };
@@ -69,7 +75,45 @@ function modelFields(type: string, models: Record<string, unknown>): ParameterFi
 function withEnum(field: ParameterField, models: Record<string, unknown>): ParameterField {
   const values = record(models[field.type.replace(/\[\]$/, '')]).enum;
   if (Array.isArray(values)) field.enum = values.filter((v): v is string => typeof v === 'string');
+  const template = templateOf(field.type, models, TEMPLATE_DEPTH, { left: TEMPLATE_PROPERTIES });
+  if (template !== undefined && typeof template === 'object') field.template = template;
   return field;
+}
+
+/** How deep a template follows models within models: deeper ones are left `{}`. */
+const TEMPLATE_DEPTH = 3;
+/** Properties a template shows of one model: a model wider than this is cut. */
+const TEMPLATE_WIDTH = 50;
+/** Properties a template shows in all, whatever its depth and width. */
+const TEMPLATE_PROPERTIES = 200;
+
+/**
+ * An empty value of an API type: `""` for a string, `0` for a number, `false` for a boolean, the
+ * first value of an enum, an object of a model's writable properties, a list of one for a list
+ * type; undefined for a type it does not know (a map, a type no model describes).
+ */
+function templateOf(type: string, models: Record<string, unknown>, depth: number, budget: { left: number }): unknown {
+  if (type.endsWith('[]')) {
+    const item = templateOf(type.slice(0, -2), models, depth, budget);
+    return item === undefined ? undefined : [item];
+  }
+  if (INTEGER.has(type) || DECIMAL.has(type)) return 0;
+  if (type === 'boolean') return false;
+  if (TEXT.has(type)) return '';
+  const model = record(models[type]);
+  if (Array.isArray(model.enum)) return typeof model.enum[0] === 'string' ? model.enum[0] : '';
+  // What a template shows: the properties a request may write (a model of read-only ones has none).
+  const writable = Object.entries(record(model.properties)).filter(([, raw]) => record(raw).readOnly !== true);
+  if (writable.length === 0) return undefined;
+  if (depth <= 0) return {};
+  const shape: Record<string, unknown> = {};
+  for (const [name, raw] of writable.slice(0, TEMPLATE_WIDTH)) {
+    if (budget.left-- <= 0) break;
+    const property = record(raw);
+    const value = templateOf(text(property.fullType) || text(property.type), models, depth - 1, budget);
+    shape[name] = value === undefined ? null : value;
+  }
+  return shape;
 }
 
 /**
@@ -87,23 +131,38 @@ export function modelsUsed(operations: readonly Operation[], models: Record<stri
     const values = record(models[name]).enum;
     if (Array.isArray(values) && !kept(name).enum) kept(name).enum = values.filter((v): v is string => typeof v === 'string');
   };
+  const shapeDepths = new Map<string, number>();
+  // A model's writable properties, and theirs where they are models, to the depth a template follows.
+  const keepShape = (type: string, depth: number) => {
+    const name = type.replace(/\[\]$/, '');
+    const model = record(models[name]);
+    if (depth <= 0 || Array.isArray(model.enum) || Object.keys(record(model.properties)).length === 0) return;
+    // A model met again closer to a field than before is followed again, deeper.
+    if ((shapeDepths.get(name) ?? 0) >= depth) return;
+    shapeDepths.set(name, depth);
+    const properties: Record<string, unknown> = Object.create(null);
+    kept(name).properties = properties;
+    // As a whole body keeps them (the same model may be both): every writable property.
+    for (const [property, raw] of Object.entries(record(model.properties))) {
+      const field = record(raw);
+      if (field.readOnly === true) continue;
+      const fieldType = text(field.fullType) || text(field.type);
+      properties[property] = { type: fieldType, required: field.required === true, description: text(field.description) };
+      keepEnum(fieldType);
+      keepShape(fieldType, depth - 1);
+    }
+  };
   for (const operation of operations) {
     for (const p of operation.parameters) {
       if (p.in === 'header') continue;
       if (p.in !== 'body' || p.name !== '') {
         keepEnum(p.type);
+        // One level past the template's depth: where it stops, it still knows a model is one (`{}`).
+        if (p.in === 'body') keepShape(p.type, TEMPLATE_DEPTH + 1);
         continue;
       }
-      if (kept(p.type).properties) continue;
-      const properties: Record<string, unknown> = Object.create(null);
-      for (const [name, raw] of Object.entries(record(record(models[p.type]).properties))) {
-        const property = record(raw);
-        if (property.readOnly === true) continue;
-        const type = text(property.fullType) || text(property.type);
-        properties[name] = { type, required: property.required === true, description: text(property.description) };
-        keepEnum(type);
-      }
-      kept(p.type).properties = properties;
+      // The whole body: its model's fields, and the shapes of those that are models.
+      keepShape(p.type, TEMPLATE_DEPTH + 2);
     }
   }
   return used;

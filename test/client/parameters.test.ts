@@ -78,6 +78,19 @@ describe('parameter types', () => {
       .should.be.false();
   });
 
+  it('gives a field whose type is a model its shape to fill in, from the models kept', () => {
+    const cloud = fullApiFamilies().find((f) => f.branch === '1.0' && f.name === '/cloud')!;
+    const family = readFamily('1.0', '/cloud', cloud.description);
+    const create = family.operations.find((o) => o.method === 'POST' && o.path === '/cloud/project/{serviceName}/instance')!;
+    const fields = operationFields(create, modelsUsed([create], family.models));
+    const field = (name: string) => fields.find((f) => f.name === name)!;
+    field('autobackup').template!.should.eql({ cron: '', rotation: 0 });
+    field('networks').template!.should.eql([{ ip: '', networkId: '' }]);
+    // Plain values have none: the row takes them as they are typed.
+    should(field('flavorId').template).be.undefined();
+    should(field('monthlyBilling').template).be.undefined();
+  });
+
   it('keeps of the models only what the fields read: the same fields for every operation of the whole API', () => {
     let whole = 0;
     let kept = 0;
