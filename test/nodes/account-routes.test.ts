@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
-import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
+import { helper, load, requestFlow, signatureCredentials, useRuntime, adminPost, adminGet } from '../helpers/node-red';
 import { parentList } from '../../nodes/admin/try-and-values-routes';
 import { deepJson, startHostileApi } from '../helpers/hostile-api';
 
@@ -22,10 +22,6 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
   });
   useRuntime((started) => (sim = started));
 
-  const post = async (route: string, body: Record<string, unknown>) => {
-    const res = await helper.request().post(route).send(body);
-    return { status: res.status, body: res.body as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
   const row = (name: string, place: string, type: string, valueType: string, value: string) => ({
     name,
     in: place,
@@ -48,14 +44,14 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it("offers a placeholder's values from the account, nested ones from the values chosen", async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const zones = await post('/ovh-credentials/account/values', {
+    const zones = await adminPost('/ovh-credentials/account/values', {
       account: 'acc',
       path: '/domain/zone/{zoneName}/record',
       placeholder: 'zoneName',
     });
     zones.status.should.equal(200);
     zones.body.should.match({ listPath: '/domain/zone', values: ['example.com'] });
-    const ids = await post('/ovh-credentials/account/values', {
+    const ids = await adminPost('/ovh-credentials/account/values', {
       account: 'acc',
       path: '/domain/zone/{zoneName}/record/{id}',
       placeholder: 'id',
@@ -64,7 +60,11 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     ids.body.values.should.containEql(1002);
     // Kept briefly: asked again, the API is not called again.
     const before = sim.count({ path: '/1.0/domain/zone' });
-    await post('/ovh-credentials/account/values', { account: 'acc', path: '/domain/zone/{zoneName}', placeholder: 'zoneName' });
+    await adminPost('/ovh-credentials/account/values', {
+      account: 'acc',
+      path: '/domain/zone/{zoneName}',
+      placeholder: 'zoneName',
+    });
     sim.count({ path: '/1.0/domain/zone' }).should.equal(before);
   });
 
@@ -72,7 +72,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     const flow = requestFlow(sim, {});
     await load(flow, signatureCredentials(sim));
     const ask = () =>
-      post('/ovh-credentials/account/values', { account: 'acc', path: '/domain/zone/{zoneName}', placeholder: 'zoneName' });
+      adminPost('/ovh-credentials/account/values', { account: 'acc', path: '/domain/zone/{zoneName}', placeholder: 'zoneName' });
     (await ask()).body.values.should.eql(['example.com']);
     await helper.unload();
     await load(flow, signatureCredentials(sim, sim.addConsumerKey([{ method: 'GET', path: '/me' }])));
@@ -83,7 +83,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it("says when the key's rules do not allow the list, naming the rule that would", async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim, sim.addConsumerKey([{ method: 'GET', path: '/me' }])));
-    const res = await post('/ovh-credentials/account/values', {
+    const res = await adminPost('/ovh-credentials/account/values', {
       account: 'acc',
       path: '/sms/{serviceName}/jobs',
       placeholder: 'serviceName',
@@ -95,7 +95,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it('tries a GET as configured, literal rows evaluated, msg rows named as not set', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const res = await post('/ovh-credentials/account/try', {
+    const res = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/{zoneName}/record',
@@ -113,7 +113,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it('tries a POST with its body rows converted, and shows an error in the words of the runtime', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const created = await post('/ovh-credentials/account/try', {
+    const created = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'POST',
       path: '/domain/zone/{zoneName}/record',
@@ -126,7 +126,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     });
     created.body.should.match({ ok: true, statusCode: 200 });
     JSON.parse(sim.received({ method: 'POST' })[0].body).should.eql({ fieldType: 'TXT', target: 'hello', ttl: 60 });
-    const missing = await post('/ovh-credentials/account/try', {
+    const missing = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/{zoneName}',
@@ -134,7 +134,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     });
     missing.body.should.match({ ok: false, statusCode: 404 });
     missing.body.error.should.match(/^GET \/domain\/zone\/\{zoneName\} failed: 404 .*query id/);
-    const refused = await post('/ovh-credentials/account/try', {
+    const refused = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/{zoneName}',
@@ -147,7 +147,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
   it('refuses, before sending anything, a call whose placeholder or required value reads a msg', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
     sim.resetCounters();
-    const placeholder = await post('/ovh-credentials/account/try', {
+    const placeholder = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/{zoneName}/record',
@@ -157,7 +157,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     placeholder.body.error.should.equal(
       'Parameter "zoneName" reads msg zone, which Try has no msg for: give the row a value to try the call',
     );
-    const required = await post('/ovh-credentials/account/try', {
+    const required = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'POST',
       path: '/sms/{serviceName}/jobs',
@@ -173,11 +173,11 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it('names the IAM actions an operation needs when IAM refuses a Try, as at runtime', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    await helper.request().get('/ovh-credentials/catalogue/search').query({ account: 'acc', q: '/dedicated/server/' }); // keeps the description
+    await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dedicated/server/' }); // keeps the description
     sim.iamDenied.add('dedicatedServer:apiovh:reboot');
     try {
       const server = Object.keys(sim.data.servers)[0];
-      const res = await post('/ovh-credentials/account/try', {
+      const res = await adminPost('/ovh-credentials/account/try', {
         account: 'acc',
         method: 'POST',
         path: '/dedicated/server/{serviceName}/reboot',
@@ -192,11 +192,11 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it('acts only through a deployed account, and never answers a key', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const res = await post('/ovh-credentials/account/try', { account: 'nope', method: 'GET', path: '/me' });
+    const res = await adminPost('/ovh-credentials/account/try', { account: 'nope', method: 'GET', path: '/me' });
     res.status.should.equal(400);
     res.body.error.should.match(/Deploy this account first/);
-    (await post('/ovh-credentials/account/try', { account: 'req', method: 'GET', path: '/me' })).status.should.equal(400); // not an account
-    const me = await post('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/me' });
+    (await adminPost('/ovh-credentials/account/try', { account: 'req', method: 'GET', path: '/me' })).status.should.equal(400); // not an account
+    const me = await adminPost('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/me' });
     const text = JSON.stringify(me.body);
     const { acc } = signatureCredentials(sim);
     text.should.not.containEql(acc.appSecret);
@@ -206,10 +206,10 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     const hostile = await startHostileApi(() => ({ body: deepJson(6000) }));
     try {
       await load(requestFlow(sim, {}, { url: hostile.baseUrl }), signatureCredentials(sim));
-      const tried = await post('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/deep' });
+      const tried = await adminPost('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/deep' });
       tried.status.should.equal(200);
       tried.body.should.match({ ok: false, error: /nested deeper than 64 levels/ });
-      const values = await post('/ovh-credentials/account/values', {
+      const values = await adminPost('/ovh-credentials/account/values', {
         account: 'acc',
         path: '/deep/{serviceName}',
         placeholder: 'serviceName',
@@ -217,7 +217,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
       values.status.should.be.within(200, 599);
       JSON.stringify(values.body).should.match(/nested deeper than 64 levels/);
       hostile.answer = () => ({ body: '["a","b"]' });
-      const after = await post('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/list' });
+      const after = await adminPost('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/list' });
       after.body.should.match({ ok: true, answer: ['a', 'b'] });
     } finally {
       await hostile.close();

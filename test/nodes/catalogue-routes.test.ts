@@ -12,7 +12,7 @@ import { OvhSimulator } from '../simulator/simulator';
 import { CATALOGUE_BUDGETS } from '../../nodes/account/api-catalogue';
 import { heavyFamily } from '../helpers/full-api';
 import { eventLoopCost } from '../helpers/event-loop';
-import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
+import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime, adminGet } from '../helpers/node-red';
 
 declare const gc: () => void; // mocha runs with --expose-gc
 
@@ -33,13 +33,9 @@ describe('ovh-credentials catalogue endpoints', function () {
   });
   useRuntime((started) => (sim = started));
 
-  const get = async (route: string, query: Record<string, string>) => {
-    const res = await helper.request().get(route).query(query);
-    return { status: res.status, body: res.body as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
   const search = async (q: string): Promise<Found> => {
     for (let tries = 0; ; tries++) {
-      const res = await get('/ovh-credentials/catalogue/search', { account: 'acc', q });
+      const res = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q });
       res.status.should.equal(200);
       if (!res.body.loading || tries > 20) return res.body as Found;
     }
@@ -82,7 +78,7 @@ describe('ovh-credentials catalogue endpoints', function () {
 
   it('details one operation with the models its body and answer use', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const res = await get('/ovh-credentials/catalogue/operation', {
+    const res = await adminGet('/ovh-credentials/catalogue/operation', {
       account: 'acc',
       method: 'POST',
       path: '/domain/zone/{zoneName}/record',
@@ -102,13 +98,13 @@ describe('ovh-credentials catalogue endpoints', function () {
       ]);
     fields[1].enum!.should.containEql('CNAME');
     JSON.stringify(res.body).length.should.be.below(100_000);
-    const unknown = await get('/ovh-credentials/catalogue/operation', {
+    const unknown = await adminGet('/ovh-credentials/catalogue/operation', {
       account: 'acc',
       method: 'GET',
       path: '/domain/nothing/here',
     });
     unknown.body.known.should.be.false();
-    const written = await get('/ovh-credentials/catalogue/operation', {
+    const written = await adminGet('/ovh-credentials/catalogue/operation', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/example.com/record',
@@ -125,7 +121,7 @@ describe('ovh-credentials catalogue endpoints', function () {
       { region: 'https://evil.example/1.0', q: 'x' },
     ];
     for (const query of queries) {
-      const res = await get('/ovh-credentials/catalogue/search', query);
+      const res = await adminGet('/ovh-credentials/catalogue/search', query);
       res.status.should.equal(400);
       res.body.error.should.match(
         /by a region .* or by the id of a deployed account|Deploy this account first: .* or by a region/,
@@ -139,12 +135,12 @@ describe('ovh-credentials catalogue endpoints', function () {
     try {
       await load(requestFlow(other, {}), signatureCredentials(other));
       other.injectFault({ kind: 'status', status: 503, path: /^\/(1\.0|v2)\/$/, count: 8 }); // two questions' worth
-      const failed = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
+      const failed = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
       failed.status.should.equal(502);
       failed.body.error.should.match(/list of families could not be read/);
-      const words = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: 'reboot' });
+      const words = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: 'reboot' });
       words.status.should.equal(502);
-      const again = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
+      const again = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
       again.status.should.equal(200);
       again.body.known.should.be.true();
     } finally {
@@ -188,10 +184,10 @@ describe('ovh-credentials catalogue endpoints', function () {
     );
     try {
       await Promise.all([
-        get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' }),
-        get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup/' }),
+        adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' }),
+        adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup/' }),
       ]);
-      const found = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' });
+      const found = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' });
       found.body.operations.map((o: { path: string }) => o.path).should.eql(['/dup', '/dup/{id}']);
     } finally {
       await api.close();
@@ -201,7 +197,7 @@ describe('ovh-credentials catalogue endpoints', function () {
   it('says a family could not be read rather than calling its paths unknown', async () => {
     const api = await serveApi({ '/1.0/': { apis: [{ path: '/broken' }] }, '/1.0/broken.json': '{"apis": [' });
     try {
-      const res = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/broken/x' });
+      const res = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/broken/x' });
       res.status.should.equal(502);
       res.body.error.should.match(/the description of \/broken could not be read/);
     } finally {
@@ -227,17 +223,11 @@ describe('ovh-credentials catalogue endpoints', function () {
       ),
     });
     try {
-      const found = await helper
-        .request()
-        .get('/ovh-credentials/catalogue/search')
-        .query({ account: 'acc', q: '/wide', limit: '50' });
+      const found = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/wide', limit: '50' });
       found.status.should.equal(200);
       Buffer.byteLength(found.text).should.be.below(100_000);
       found.body.operations.length.should.be.above(0);
-      const detail = await helper
-        .request()
-        .get('/ovh-credentials/catalogue/operation')
-        .query({ account: 'acc', method: 'GET', path: '/long/x' });
+      const detail = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/long/x' });
       detail.status.should.equal(200);
       Buffer.byteLength(detail.text).should.be.below(100_000);
       detail.body.fields[0].should.match({ name: 'kind', in: 'query' });
@@ -285,13 +275,13 @@ describe('ovh-credentials catalogue endpoints', function () {
       const { port } = server.address() as AddressInfo;
       const flow = requestFlow(sim, {}, { url: `http://127.0.0.1:${port}/1.0` });
       await load(flow, signatureCredentials(sim));
-      const found = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/big', limit: '50' });
+      const found = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/big', limit: '50' });
       found.status.should.equal(200);
       found.body.operations.length.should.be.above(0);
       JSON.stringify(found.body).length.should.be.below(100_000);
-      const words = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: 'big', limit: '50' });
+      const words = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: 'big', limit: '50' });
       JSON.stringify(words.body).length.should.be.below(100_000);
-      const detail = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'POST', path: '/big/op1' });
+      const detail = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'POST', path: '/big/op1' });
       detail.status.should.equal(200);
       JSON.stringify(detail.body).length.should.be.below(100_000);
       detail.body.fields[0].should.match({ name: 'kind', in: 'query', required: true });
@@ -396,7 +386,7 @@ describe('ovh-credentials catalogue endpoints', function () {
     /** A word search on one account, asked again until it has loaded all it will. */
     const searchAll = async (account: string, q: string): Promise<Found & { families: number }> => {
       for (let tries = 0; ; tries++) {
-        const res = await get('/ovh-credentials/catalogue/search', { account, q });
+        const res = await adminGet('/ovh-credentials/catalogue/search', { account, q });
         res.status.should.equal(200);
         if (!res.body.loading || tries > 40) return res.body as Found & { families: number };
       }
@@ -420,9 +410,9 @@ describe('ovh-credentials catalogue endpoints', function () {
         const grown = heapUsed() - before;
         grown.should.be.below(CATALOGUE_BUDGETS.memoryBytes, `the heap grew by ${(grown / MIB).toFixed(1)} MiB`);
         // /domain, least recently used, made room: no family of acc is held any more...
-        (await get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/nothing' })).body.families.should.equal(0);
+        (await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/nothing' })).body.families.should.equal(0);
         // ...and the dialog still details its operation, read again from disk, not from the API.
-        const detail = await get('/ovh-credentials/catalogue/operation', {
+        const detail = await adminGet('/ovh-credentials/catalogue/operation', {
           account: 'acc',
           method: 'POST',
           path: '/domain/zone/{zoneName}/record',
@@ -474,7 +464,7 @@ describe('ovh-credentials catalogue endpoints', function () {
       const api = await hostileApi(1, heavyFamily('/h0', 7.5 * MIB)); // under 8 MiB, all of it operations
       try {
         await deployAccounts([api.url]);
-        const res = await get('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
+        const res = await adminGet('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
         res.status.should.equal(502);
         res.body.error.should.match(/^the description of \/h0 could not be read: its operations would take more than 24 MiB/);
         keptBytes().should.be.below(MIB); // the index alone
@@ -543,7 +533,7 @@ describe('ovh-credentials catalogue endpoints', function () {
       try {
         await deployAccounts([api.url]);
         const before = heapUsed();
-        const res = await get('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
+        const res = await adminGet('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
         res.status.should.equal(502);
         res.body.error.should.equal(
           'the description of /h0 could not be read: it is larger than 8 MiB, the most one description may weigh',
