@@ -1,6 +1,6 @@
 import should from 'should';
-import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { load, requestFlow, signatureCredentials, useRuntime, adminPost } from '../helpers/node-red';
+import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../../simulator/simulator';
+import { load, requestFlow, signatureCredentials, useRuntime, adminPost } from '../../helpers/node-red';
 
 describe('ovh-credentials admin endpoints', function () {
   let sim: OvhSimulator;

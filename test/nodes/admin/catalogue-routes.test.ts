@@ -8,11 +8,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { OvhSimulator } from '../simulator/simulator';
-import { CATALOGUE_BUDGETS } from '../../nodes/account/api-catalogue';
-import { heavyFamily } from '../helpers/full-api';
-import { eventLoopCost } from '../helpers/event-loop';
-import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime, adminGet } from '../helpers/node-red';
+import { OvhSimulator } from '../../simulator/simulator';
+import { CATALOGUE_BUDGETS } from '../../../nodes/account/api-catalogue';
+import { heavyFamily } from '../../helpers/full-api';
+import { eventLoopCost } from '../../helpers/event-loop';
+import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime, adminGet } from '../../helpers/node-red';
 
 declare const gc: () => void; // mocha runs with --expose-gc
 

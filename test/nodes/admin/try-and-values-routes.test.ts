@@ -6,10 +6,10 @@ import 'should';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OvhSimulator } from '../simulator/simulator';
-import { helper, load, requestFlow, signatureCredentials, useRuntime, adminPost, adminGet } from '../helpers/node-red';
-import { parentList } from '../../nodes/admin/try-and-values-routes';
-import { deepJson, startHostileApi } from '../helpers/hostile-api';
+import { OvhSimulator } from '../../simulator/simulator';
+import { helper, load, requestFlow, signatureCredentials, useRuntime, adminPost, adminGet } from '../../helpers/node-red';
+import { parentList } from '../../../nodes/admin/try-and-values-routes';
+import { deepJson, startHostileApi } from '../../helpers/hostile-api';
 
 describe('ovh-credentials account endpoints (values, Try)', function () {
   let sim: OvhSimulator;

@@ -1,7 +1,7 @@
 /** "Rules for my flows": the runtime merges the calls the dialog gathered into the fewest access rules. */
 import 'should';
-import { useRuntime, load, requestFlow, signatureCredentials, adminPost } from '../helpers/node-red';
-import type { OvhSimulator } from '../simulator/simulator';
+import { useRuntime, load, requestFlow, signatureCredentials, adminPost } from '../../helpers/node-red';
+import type { OvhSimulator } from '../../simulator/simulator';
 
 describe('ovh-credentials rules for the flows', function () {
   let sim: OvhSimulator;

@@ -6,8 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import 'should';
-import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { helper, load, requestFlow, useRuntime, adminPost } from '../helpers/node-red';
+import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../../simulator/simulator';
+import { helper, load, requestFlow, useRuntime, adminPost } from '../../helpers/node-red';
 
 interface Seen {
   method: string;
