@@ -1,4 +1,6 @@
 /** Running our nodes in the real Node-RED runtime through node-red-node-test-helper. */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import credentialsNode from '../../nodes/ovh-credentials';
@@ -179,6 +181,20 @@ export async function adminPost(route: string, body: unknown): Promise<AdminAnsw
 export async function adminGet(route: string, query: Record<string, string> = {}): Promise<AdminAnswer> {
   const res = await helper.request().get(route).query(query);
   return { status: res.status, body: res.body, text: res.text };
+}
+
+/**
+ * A Node-RED user directory of a describe block's own (where the catalogue keeps the API's
+ * descriptions, which deploy checks read), removed after its last test.
+ */
+export function useUserDir(prefix: string): string {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  before(() => helper.settings({ userDir }));
+  after(() => {
+    helper.settings({});
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+  return userDir;
 }
 
 /** Runtime settings for a describe block: given before its first test, cleared after its last. */

@@ -6,13 +6,22 @@ import 'should';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { OvhSimulator } from '../../simulator/simulator';
 import { CATALOGUE_BUDGETS } from '../../../nodes/account/api-catalogue';
 import { heavyFamily } from '../../helpers/full-api';
 import { eventLoopCost } from '../../helpers/event-loop';
-import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime, adminGet } from '../../helpers/node-red';
+import {
+  helper,
+  load,
+  logLines,
+  receive,
+  requestFlow,
+  signatureCredentials,
+  useRuntime,
+  adminGet,
+  useUserDir,
+} from '../../helpers/node-red';
 
 declare const gc: () => void; // mocha runs with --expose-gc
 
@@ -25,12 +34,7 @@ interface Found {
 describe('ovh-credentials catalogue endpoints', function () {
   this.timeout(30_000);
   let sim: OvhSimulator;
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-catalogue-'));
-  before(() => helper.settings({ userDir }));
-  after(() => {
-    helper.settings({});
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const userDir = useUserDir('ovh-catalogue-');
   useRuntime((started) => (sim = started));
 
   const search = async (q: string): Promise<Found> => {

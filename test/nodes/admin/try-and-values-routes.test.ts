@@ -3,23 +3,24 @@
  * Through the running account node, against the simulator (which checks keys and rules).
  */
 import 'should';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { OvhSimulator } from '../../simulator/simulator';
-import { helper, load, requestFlow, signatureCredentials, useRuntime, adminPost, adminGet } from '../../helpers/node-red';
+import {
+  helper,
+  load,
+  requestFlow,
+  signatureCredentials,
+  useRuntime,
+  adminPost,
+  adminGet,
+  useUserDir,
+} from '../../helpers/node-red';
 import { parentList } from '../../../nodes/admin/try-and-values-routes';
 import { deepJson, startHostileApi } from '../../helpers/hostile-api';
 
 describe('ovh-credentials account endpoints (values, Try)', function () {
   let sim: OvhSimulator;
   // Descriptions kept here, not where other suites' runtimes would read them (the deploy check does).
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-account-routes-'));
-  before(() => helper.settings({ userDir }));
-  after(() => {
-    helper.settings({});
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  useUserDir('ovh-account-routes-');
   useRuntime((started) => (sim = started));
 
   const row = (name: string, place: string, type: string, valueType: string, value: string) => ({
