@@ -360,9 +360,10 @@ describe('ovh-credentials catalogue endpoints', function () {
 
     /**
      * A hostile API on loopback: an index of `families` names (`/h0`, `/h1`...) on /1.0, each
-     * served `family` (one text for all; of several, `/h<i>` the i-th in turn), and what it was asked.
+     * served `family` (one text for all; of several, `/h<i>` the i-th in turn) after `familyDelayMs`,
+     * and what it was asked. It has no /v2.
      */
-    const hostileApi = async (families: number, family: string | Buffer[]) => {
+    const hostileApi = async (families: number, family: string | Buffer[], familyDelayMs = 0) => {
       const index = JSON.stringify({ apis: Array.from({ length: families }, (_v, i) => ({ path: `/h${i}` })) });
       const asked: string[] = [];
       const server = http.createServer((req, res) => {
@@ -370,8 +371,13 @@ describe('ovh-credentials catalogue endpoints', function () {
         const named = /^\/1\.0\/h(\d+)\.json$/.exec(req.url ?? '');
         const served = named && (typeof family === 'string' ? family : family[Number(named[1]) % family.length]);
         const body = req.url === '/1.0/' ? index : (served ?? undefined);
-        res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
-        res.end(body ?? '{"message":"not found"}');
+        setTimeout(
+          () => {
+            res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+            res.end(body ?? '{"message":"not found"}');
+          },
+          served ? familyDelayMs : 0,
+        );
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/1.0`;
@@ -449,6 +455,20 @@ describe('ovh-credentials catalogue endpoints', function () {
         }
       } finally {
         await Promise.all(apis.map((api) => api.close()));
+      }
+    });
+
+    it('reads the budget of one word search once while it is asked again, where the API has no /v2 list', async () => {
+      // Families that come slowly: the dialog asks again (every 1.5 s) while the first search loads.
+      const family = heavyFamily('/h0', 100_000, 7 * 1_000_000);
+      const api = await hostileApi(30, family, 1_000);
+      try {
+        await deployAccounts([api.url]);
+        (await searchAll('h1', 'hostile')).operations.length.should.be.above(0);
+        const read = api.asked.filter((url) => url.endsWith('.json')).length * family.length;
+        read.should.be.below(CATALOGUE_BUDGETS.searchBytes + 4 * CATALOGUE_BUDGETS.documentBytes);
+      } finally {
+        await api.close();
       }
     });
 
