@@ -15,12 +15,12 @@ import {
   helper,
   load,
   logLines,
-  receive,
   requestFlow,
   signatureCredentials,
   useRuntime,
   adminGet,
   useUserDir,
+  runRequest,
 } from '../../helpers/node-red';
 
 declare const gc: () => void; // mocha runs with --expose-gc
@@ -301,11 +301,9 @@ describe('ovh-credentials catalogue endpoints', function () {
     await helper.unload();
     sim.iamDenied.add('dedicatedServer:apiovh:reboot');
     try {
-      await load(requestFlow(sim, { method: 'POST', path: '/dedicated/server/{serviceName}/reboot' }), signatureCredentials(sim));
-      const caught = receive('caught');
       const server = Object.keys(sim.data.servers)[0];
-      helper.getNode('req').receive({ params: { serviceName: server } });
-      const msg = (await caught)[0];
+      const reboot = { method: 'POST', path: '/dedicated/server/{serviceName}/reboot' };
+      const msg = await runRequest(sim, reboot, { params: { serviceName: server } }, { at: 'caught' });
       msg.statusCode.should.equal(403);
       msg.error.message.should.match(
         /403 Client::Forbidden: User not granted.*; the operation needs the IAM actions dedicatedServer:apiovh:reboot/,
