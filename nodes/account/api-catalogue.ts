@@ -119,7 +119,11 @@ export class ApiCatalogue {
   private readonly failed = new Map<string, string>();
   private readonly loading = new Map<string, Promise<Family | undefined>>();
   private lists: Promise<Record<Branch, string[] | Error>> | undefined;
+  /** The load a word search started, under way or ended; undefined: the next word search starts one. */
   private everything: Promise<void> | undefined;
+  private loadingEverything = false;
+  /** What the next word search must load again (a list failed, families went), once the load under way ends. */
+  private loadAgainAfter = false;
   private readonly search = new OperationSearch([]);
   /** The bytes of documents read so far (fetched or from disk), and this catalogue's share of the memory. */
   private bytesRead = 0;
@@ -155,7 +159,7 @@ export class ApiCatalogue {
       );
       if (v1 instanceof Error || v2 instanceof Error) {
         this.lists = undefined;
-        this.everything = undefined;
+        this.loadEverythingAgain();
       }
       return { '1.0': v1, v2 };
     })();
@@ -236,7 +240,7 @@ export class ApiCatalogue {
     this.families.delete(key);
     this.search.remove(`${family.branch === 'v2' ? '/v2' : ''}${family.name}`);
     this.bytesHeld -= family.bytes;
-    if (!byItself) this.everything = undefined;
+    if (!byItself) this.loadEverythingAgain();
   }
 
   /** Marks every family held as just used: a word search looks in all of them. */
@@ -251,21 +255,44 @@ export class ApiCatalogue {
    */
   loadEverything(): Promise<void> {
     this.everything ??= (async () => {
-      const lists = await this.familyLists();
-      // Nothing to search at all: say why, rather than answer that nothing matches.
-      if (lists['1.0'] instanceof Error && lists.v2 instanceof Error) throw unreadableList(lists['1.0']);
-      const queue = BRANCHES.flatMap((branch) => {
-        const names = lists[branch];
-        return names instanceof Error ? [] : names.map((name) => ({ branch, name }));
-      });
-      const readBefore = this.bytesRead;
-      const full = () => this.bytesRead - readBefore >= CATALOGUE_BUDGETS.searchBytes || this.bytesHeld >= this.memory.budget / 2;
-      const worker = async () => {
-        for (let next = queue.shift(); next && !full(); next = queue.shift()) await this.family(next.branch, next.name);
-      };
-      await Promise.all(Array.from({ length: FETCHES_AT_ONCE }, worker));
+      this.loadingEverything = true;
+      try {
+        await this.loadWhatFits();
+      } finally {
+        this.loadingEverything = false;
+        if (this.loadAgainAfter) {
+          this.loadAgainAfter = false;
+          this.everything = undefined;
+        }
+      }
     })();
     return this.everything;
+  }
+
+  /**
+   * The next word search loads again what is missing. Not while a load is under way: each would
+   * read a search's budget, and a dialog asks again every 1.5 s while one loads.
+   */
+  private loadEverythingAgain(): void {
+    if (this.loadingEverything) this.loadAgainAfter = true;
+    else this.everything = undefined;
+  }
+
+  /** One load of every family, within a search's budget of bytes read and half the memory budget. */
+  private async loadWhatFits(): Promise<void> {
+    const lists = await this.familyLists();
+    // Nothing to search at all: say why, rather than answer that nothing matches.
+    if (lists['1.0'] instanceof Error && lists.v2 instanceof Error) throw unreadableList(lists['1.0']);
+    const queue = BRANCHES.flatMap((branch) => {
+      const names = lists[branch];
+      return names instanceof Error ? [] : names.map((name) => ({ branch, name }));
+    });
+    const readBefore = this.bytesRead;
+    const full = () => this.bytesRead - readBefore >= CATALOGUE_BUDGETS.searchBytes || this.bytesHeld >= this.memory.budget / 2;
+    const worker = async () => {
+      for (let next = queue.shift(); next && !full(); next = queue.shift()) await this.family(next.branch, next.name);
+    };
+    await Promise.all(Array.from({ length: FETCHES_AT_ONCE }, worker));
   }
 
   get loadedFamilies(): number {

@@ -1,4 +1,6 @@
 /** Running our nodes in the real Node-RED runtime through node-red-node-test-helper. */
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import credentialsNode from '../../nodes/ovh-credentials';
@@ -7,6 +9,8 @@ import watchNode from '../../nodes/ovh-watch';
 import { DEFAULT_APP, OvhSimulator, type SimulatorOptions } from '../simulator/simulator';
 
 import { resolveFromNodeRed } from './runtime';
+
+export { FAST_TASK_POLLING, watchEvery } from './runtime';
 
 helper.init(resolveFromNodeRed('node-red'));
 // The hooks of the same runtime the helper loaded.
@@ -122,6 +126,81 @@ export function receive(id: string, count = 1, timeoutMs = 5000): Promise<Msg[]>
       }
     });
   });
+}
+
+/**
+ * What left a loaded flow: the first msg at "out", or `{ caught }` holding the msg a Catch node
+ * sent to "caught". Set up before the msg is sent.
+ */
+export function outOrCaught(): Promise<Msg> {
+  return Promise.race([receive('out').then(([msg]) => msg), receive('caught').then(([msg]) => ({ caught: msg }))]);
+}
+
+/** Gives `msg` to a node of the loaded flow ("req" unless named) and resolves with what left the flow (outOrCaught). */
+export async function sendThrough(msg: Msg, to = 'req'): Promise<Msg> {
+  const answer = outOrCaught();
+  helper.getNode(to).receive(msg);
+  return answer;
+}
+
+/**
+ * The load-send-receive run: a request flow (requestFlow) with a valid key, `msg` given to its
+ * request node, and what left the flow (outOrCaught), or the first msg at the helper node `at`.
+ */
+export async function runRequest(
+  sim: OvhSimulator,
+  request: Record<string, unknown>,
+  msg: Msg,
+  options: { account?: Record<string, unknown>; at?: string } = {},
+): Promise<Msg> {
+  await load(requestFlow(sim, request, options.account), signatureCredentials(sim));
+  if (options.at === undefined) return sendThrough(msg);
+  const received = receive(options.at);
+  helper.getNode('req').receive(msg);
+  return (await received)[0];
+}
+
+/** An admin endpoint's answer, as the tests read it. */
+export interface AdminAnswer {
+  status: number;
+  body: Msg;
+  text: string;
+}
+
+/** POSTs a JSON body to an admin endpoint of the test runtime. */
+export async function adminPost(route: string, body: unknown): Promise<AdminAnswer> {
+  const res = await helper
+    .request()
+    .post(route)
+    .send(body as object)
+    .set('Content-Type', 'application/json');
+  return { status: res.status, body: res.body, text: res.text };
+}
+
+/** GETs an admin endpoint of the test runtime, with a query. */
+export async function adminGet(route: string, query: Record<string, string> = {}): Promise<AdminAnswer> {
+  const res = await helper.request().get(route).query(query);
+  return { status: res.status, body: res.body, text: res.text };
+}
+
+/**
+ * A Node-RED user directory of a describe block's own (where the catalogue keeps the API's
+ * descriptions, which deploy checks read), removed after its last test.
+ */
+export function useUserDir(prefix: string): string {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  before(() => helper.settings({ userDir }));
+  after(() => {
+    helper.settings({});
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+  return userDir;
+}
+
+/** Runtime settings for a describe block: given before its first test, cleared after its last. */
+export function useSettings(settings: Record<string, unknown>): void {
+  before(() => helper.settings(settings));
+  after(() => helper.settings({}));
 }
 
 /** Every done() of our ovh-request nodes, with its error if any: proof that each msg ended. */

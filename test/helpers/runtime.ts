@@ -16,3 +16,14 @@ export function resolveFromNodeRed(id: string): string {
 export function nodeRedVersion(): string {
   return (require(path.join(nodeRedDir, 'package.json')) as { version: string }).version;
 }
+
+/**
+ * The setting (read only in tests) by which every watch checks each `ms` rather than at its own
+ * interval (whole seconds): for the test helper's runtime and a started Node-RED alike.
+ */
+export function watchEvery(ms: number): { ovhWatchIntervalMs: number } {
+  return { ovhWatchIntervalMs: ms };
+}
+
+/** The setting (read only in tests) by which a wait for a task polls within tens of milliseconds. */
+export const FAST_TASK_POLLING = { ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 } };

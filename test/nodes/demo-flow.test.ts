@@ -1,7 +1,17 @@
 /** The flow `npm start` deploys: every button makes its call against the simulator and shows an answer. */
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
-import { coreNode, helper, ourNodes, receive, signatureCredentials, useRuntime } from '../helpers/node-red';
+import {
+  coreNode,
+  helper,
+  ourNodes,
+  receive,
+  signatureCredentials,
+  useRuntime,
+  useSettings,
+  FAST_TASK_POLLING,
+  watchEvery,
+} from '../helpers/node-red';
 import { demoAccount, demoFlow, DEMO_ACCOUNT_ID } from '../playground/demo-flow';
 
 const coreNodes = ['common/20-inject.js', 'common/21-debug.js', 'common/90-comment.js', 'common/25-catch.js'].map(coreNode);
@@ -9,8 +19,7 @@ const coreNodes = ['common/20-inject.js', 'common/21-debug.js', 'common/90-comme
 describe('the demo flow of npm start', function () {
   let sim: OvhSimulator;
   useRuntime((started) => (sim = started));
-  before(() => helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 }, ovhWatchIntervalMs: 40 }));
-  after(() => helper.settings({}));
+  useSettings({ ...FAST_TASK_POLLING, ...watchEvery(40) });
 
   it('answers every button, with values from parameter rows rather than JSON', async () => {
     const flow = demoFlow(demoAccount({ simulatorUrl: sim.url })).map((node) =>

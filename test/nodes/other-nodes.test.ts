@@ -14,6 +14,7 @@ import {
   useRuntime,
   accountNode,
   type Msg,
+  sendThrough,
 } from '../helpers/node-red';
 
 const functionNode = coreNode('function/10-function.js');
@@ -41,9 +42,8 @@ describe('ovh-request fed by other nodes', function () {
   const throughFunction = async (code: string, request: Record<string, unknown>): Promise<Msg> => {
     const flow = flowWith([{ id: 'fn', type: 'function', func: code, outputs: 1, wires: [['req']] }], request);
     await load(flow, signatureCredentials(sim), [functionNode]);
-    const answer = Promise.race([receive('out'), receive('caught').then(([msg]) => [{ caught: msg.error }])]);
-    helper.getNode('fn').receive({ payload: null });
-    return (await answer)[0];
+    const out = await sendThrough({ payload: null }, 'fn');
+    return out.caught ? { caught: out.caught.error } : out;
   };
 
   it('takes msg.params, msg.query and msg.requestHeaders built in a Function node', async () => {

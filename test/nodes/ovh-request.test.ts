@@ -10,6 +10,7 @@ import {
   useRuntime,
   type Msg,
   watchCompletions,
+  runRequest,
 } from '../helpers/node-red';
 
 describe('ovh-request in the Node-RED runtime', function () {
@@ -17,12 +18,8 @@ describe('ovh-request in the Node-RED runtime', function () {
   useRuntime((started) => (sim = started));
   afterEach(() => sim.iamDenied.clear());
 
-  const run = async (request: Record<string, unknown>, msg: Msg, target = 'out', account: Record<string, unknown> = {}) => {
-    await load(requestFlow(sim, request, account), signatureCredentials(sim));
-    const received = receive(target);
-    helper.getNode('req').receive(msg);
-    return (await received)[0];
-  };
+  const run = (request: Record<string, unknown>, msg: Msg, at = 'out', account: Record<string, unknown> = {}) =>
+    runRequest(sim, request, msg, { at, account });
 
   describe('answers', () => {
     it('sends the answer on the input msg: payload, statusCode, headers and msg.ovh', async () => {

@@ -15,12 +15,13 @@ import {
   signatureCredentials,
   useRuntime,
   type Msg,
+  useSettings,
+  watchEvery,
 } from '../helpers/node-red';
 
 describe('ovh-watch', function () {
   let sim: OvhSimulator;
-  before(() => helper.settings({ ovhWatchIntervalMs: 40 }));
-  after(() => helper.settings({}));
+  useSettings(watchEvery(40));
   useRuntime((started) => (sim = started));
 
   const zone = () => sim.data.zones['example.com'];

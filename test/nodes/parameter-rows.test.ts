@@ -15,6 +15,7 @@ import {
   signatureCredentials,
   useRuntime,
   type Msg,
+  sendThrough,
 } from '../helpers/node-red';
 
 const functionNode = coreNode('function/10-function.js');
@@ -50,9 +51,8 @@ describe('ovh-request parameter rows', function () {
   ): Promise<Msg> => {
     await load(requestFlow(sim, request), signatureCredentials(sim));
     await before?.(helper.getNode('req'));
-    const answer = Promise.race([receive('out'), receive('caught').then(([m]) => [{ caught: m.error, msg: m }])]);
-    helper.getNode('req').receive(msg);
-    return (await answer)[0];
+    const out = await sendThrough(msg);
+    return out.caught ? { caught: out.caught.error, msg: out.caught } : out;
   };
 
   it('evaluates every TypedInput kind for each msg and converts each value to its API type', async () => {

@@ -16,12 +16,15 @@ import {
   signatureCredentials,
   useRuntime,
   type Msg,
+  runRequest,
+  sendThrough,
+  useSettings,
+  FAST_TASK_POLLING,
 } from '../helpers/node-red';
 
 describe('ovh-request reading again until a condition holds', function () {
   let sim: OvhSimulator;
-  before(() => helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 } }));
-  after(() => helper.settings({}));
+  useSettings(FAST_TASK_POLLING);
   useRuntime((started) => (sim = started));
 
   let server: string;
@@ -46,12 +49,7 @@ describe('ovh-request reading again until a condition holds', function () {
   const readServer = { method: 'GET', path: '/dedicated/server/{serviceName}', wait: 'until', until: 'payload.state = "ok"' };
   const params = () => ({ params: { serviceName: server } });
 
-  const send = async (request: Record<string, unknown>, msg: Msg) => {
-    await load(requestFlow(sim, request), signatureCredentials(sim));
-    const answer = Promise.race<Msg[]>([receive('out'), receive('caught').then(([m]) => [{ caught: m }])]);
-    helper.getNode('req').receive(msg);
-    return (await answer)[0];
-  };
+  const send = (request: Record<string, unknown>, msg: Msg) => runRequest(sim, request, msg);
   const serverReads = () => sim.count({ method: 'GET', path: new RegExp(`/dedicated/server/${server.replace(/\./g, '\\.')}$`) });
 
   it('reads again until the condition holds, and sends that last answer with the number of reads', async () => {
@@ -87,7 +85,7 @@ describe('ovh-request reading again until a condition holds', function () {
       msg.caught.ovh.reads.should.be.within(3, 4);
       serverReads().should.equal(msg.caught.ovh.reads);
     } finally {
-      await helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 } });
+      await helper.settings(FAST_TASK_POLLING);
     }
   });
 
@@ -190,9 +188,7 @@ describe('ovh-request reading again until a condition holds', function () {
       }),
       signatureCredentials(sim),
     );
-    const answer = Promise.race<Msg[]>([receive('out'), receive('caught').then(([m]) => [{ caught: m }])]);
-    helper.getNode('req').receive({});
-    const msg = (await answer)[0];
+    const msg = await sendThrough({});
     should(msg.caught).be.ok();
     msg.caught.error.message.should.match(/until-not-boolean/);
   });

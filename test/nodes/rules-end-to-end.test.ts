@@ -16,12 +16,15 @@ import {
   coreNode,
   helper,
   load,
-  receive,
   requestFlow,
   signatureCredentials,
   useRuntime,
   watchFlow,
   type Msg,
+  outOrCaught,
+  useSettings,
+  FAST_TASK_POLLING,
+  watchEvery,
 } from '../helpers/node-red';
 import type { OvhSimulator } from '../simulator/simulator';
 
@@ -81,8 +84,7 @@ function gatherCalls(nodes: Node[]): { calls: Array<Record<string, unknown>>; un
 describe('a key made from "Rules for my flows" allows what the flows do', function () {
   this.timeout(60_000);
   let sim: OvhSimulator;
-  before(() => helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 }, ovhWatchIntervalMs: 60_000 }));
-  after(() => helper.settings({}));
+  useSettings({ ...FAST_TASK_POLLING, ...watchEvery(60_000) });
   useRuntime((started) => (sim = started));
 
   /** The rules the route answers for these nodes (as the editor holds them). */
@@ -100,7 +102,7 @@ describe('a key made from "Rules for my flows" allows what the flows do', functi
     const rules = await rulesFor([{ id: 'req', type: 'ovh-request', account: 'acc', ...editorView }]);
     await helper.unload();
     await load(requestFlow(sim, request), signatureCredentials(sim, sim.addConsumerKey(rules)), [catchNode]);
-    const answer = Promise.race<Msg>([receive('out').then(([m]) => m), receive('caught').then(([m]) => ({ caught: m }))]);
+    const answer = outOrCaught();
     helper.getNode('req').receive(msg);
     return {
       msg: await answer,
@@ -202,7 +204,7 @@ describe('a key made from "Rules for my flows" allows what the flows do', functi
           const rules = await rulesFor([{ id: 'w', type: 'ovh-watch', account: 'acc', ...watch }]);
           await helper.unload();
           await load(watchFlow(sim, watch), signatureCredentials(sim, sim.addConsumerKey(rules)), [catchNode]);
-          const got = Promise.race<Msg>([receive('out').then(([m]) => m), receive('caught').then(([m]) => ({ caught: m }))]);
+          const got = outOrCaught();
           const out = await got;
           (out.caught === undefined).should.be.true(JSON.stringify(out.caught?.error));
         } finally {

@@ -5,7 +5,7 @@
 import 'should';
 import { inspect } from 'node:util';
 import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { helper, logLines, ourNodes, receive, useRuntime, type Msg } from '../helpers/node-red';
+import { helper, logLines, ourNodes, receive, useRuntime, type Msg, adminPost } from '../helpers/node-red';
 import { startEchoApi, type EchoApi } from '../helpers/echo-api';
 
 /** Every status the given nodes show from now on. */
@@ -106,8 +106,7 @@ describe('secrets', function () {
     const captured: Msg[] = await msgs;
     await new Promise((r) => setTimeout(r, 400)); // the last status updates
 
-    const post = async (path: string, body: Record<string, unknown>) =>
-      (await helper.request().post(path).send(body)).text as string;
+    const post = async (path: string, body: Record<string, unknown>) => (await adminPost(path, body)).text;
     const admin = [
       await post('/ovh-credentials/check', {
         id: 'sig',

@@ -8,12 +8,21 @@ import should from 'should';
 import { OvhSimulator, type TaskStates } from '../simulator/simulator';
 import { CLOUD_INSTANCE, CLOUD_PROJECT } from '../simulator/data';
 import { clientFor } from '../helpers';
-import { helper, load, receive, requestFlow, signatureCredentials, useRuntime, type Msg } from '../helpers/node-red';
+import {
+  helper,
+  load,
+  requestFlow,
+  signatureCredentials,
+  useRuntime,
+  type Msg,
+  sendThrough,
+  useSettings,
+  FAST_TASK_POLLING,
+} from '../helpers/node-red';
 
 describe('ovh-request waiting for a task', function () {
   let sim: OvhSimulator;
-  before(() => helper.settings({ ovhRequestTaskPolling: { firstMs: 20, largestMs: 40 } }));
-  after(() => helper.settings({}));
+  useSettings(FAST_TASK_POLLING);
   useRuntime((started) => (sim = started));
   // After useRuntime's resetCounters, which puts back every family's default course.
   beforeEach(() => (sim.taskStates.resource = ['CREATING', 'CREATING', 'READY']));
@@ -32,9 +41,7 @@ describe('ovh-request waiting for a task', function () {
       shown = s;
       status(s);
     };
-    const answer = Promise.race<Msg[]>([receive('out'), receive('caught').then(([m]) => [{ caught: m }])]);
-    node.receive(msg);
-    const sent = (await answer)[0];
+    const sent = await sendThrough(msg);
     // The status after the wait: shown at most every 250 ms, so once the last update has come.
     await new Promise((resolve) => setTimeout(resolve, 300));
     return { msg: sent, statuses, last: shown };

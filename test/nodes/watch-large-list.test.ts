@@ -5,7 +5,7 @@
  */
 import 'should';
 import type { OvhSimulator } from '../simulator/simulator';
-import { coreNode, helper, load, watchFlow, type Msg } from '../helpers/node-red';
+import { coreNode, helper, load, watchFlow, type Msg, watchEvery } from '../helpers/node-red';
 import { eventLoopCost } from '../helpers/event-loop';
 import { startHostileApi, type HostileApi } from '../helpers/hostile-api';
 
@@ -25,7 +25,7 @@ describe('ovh-watch on a list of 40,000 items', function () {
 
   before(async () => {
     api = await startHostileApi();
-    helper.settings({ ovhWatchIntervalMs: 300 });
+    helper.settings(watchEvery(300));
     await helper.startServer();
   });
   after(async () => {

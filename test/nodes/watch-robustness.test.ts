@@ -17,6 +17,8 @@ import {
   useRuntime,
   watchFlow,
   type Msg,
+  useSettings,
+  watchEvery,
 } from '../helpers/node-red';
 import { resolveFromNodeRed } from '../helpers/runtime';
 import { deepJson, startHostileApi, type HostileApi } from '../helpers/hostile-api';
@@ -28,8 +30,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ovh-watch under misbehaving flows and stores', function () {
   let sim: OvhSimulator;
-  before(() => helper.settings({ ovhWatchIntervalMs: 40 }));
-  after(() => helper.settings({}));
+  useSettings(watchEvery(40));
   useRuntime((started) => (sim = started));
 
   const zone = () => sim.data.zones['example.com'];
@@ -119,7 +120,7 @@ describe('ovh-watch under misbehaving flows and stores', function () {
         { id: 9001, zone: 'example.com', fieldType: 'A', subDomain: 'x1', target: '192.0.2.1', ttl: 0 },
         { id: 9002, zone: 'example.com', fieldType: 'A', subDomain: 'x2', target: '192.0.2.2', ttl: 0 },
       );
-      helper.settings({ ovhWatchIntervalMs: 40, contextStorage: { default: { module: 'memory' } } });
+      helper.settings({ ...watchEvery(40), contextStorage: { default: { module: 'memory' } } });
       await load(watchFlow(sim, { id: 'moved', path: recordsPath }), signatureCredentials(sim), [catchNode]);
       // The configured store, as Node-RED's start loads it (the test helper does not): kept across redeploys.
       await require(resolveFromNodeRed('@node-red/runtime/lib/nodes/context')).load();
@@ -135,7 +136,7 @@ describe('ovh-watch under misbehaving flows and stores', function () {
       // sendFirst is off: nothing of the other account's list should be sent.
       out.map((m) => m.payload).should.eql([]);
     } finally {
-      helper.settings({ ovhWatchIntervalMs: 40 });
+      helper.settings(watchEvery(40));
       await other.close();
     }
   });
@@ -185,7 +186,7 @@ describe('ovh-watch against a hostile API and a silent context store', function 
     api = await startHostileApi();
     process.on('unhandledRejection', onUnhandled);
     helper.settings({
-      ovhWatchIntervalMs: 40,
+      ...watchEvery(40),
       contextStorage: {
         default: { module: 'memory' },
         silent: { module: silentStore },

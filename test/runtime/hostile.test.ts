@@ -22,6 +22,7 @@ import {
   startNodeRed,
   type StartedNodeRed,
 } from '../helpers/node-red-process';
+import { watchEvery } from '../helpers/runtime';
 
 /**
  * What the hostile server answers, by path under its version prefix. HUGE is a list of 20,000
@@ -125,7 +126,7 @@ describe('a started Node-RED under a hostile API and a read-only user', function
         { username: 'admin', permissions: '*' },
         { username: 'reader', permissions: 'read' },
       ],
-      settings: { ovhWatchIntervalMs: 500 },
+      settings: watchEvery(500),
       settingsCode: HOLDS_RECORDER,
       // The heap of a Raspberry Pi: what is not bounded would end it.
       env: { NODE_OPTIONS: '--max-old-space-size=256' },

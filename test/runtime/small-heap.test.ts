@@ -10,6 +10,7 @@ import { OvhSimulator } from '../simulator/simulator';
 import { DEFAULT_APP } from '../simulator/simulator';
 import { startHostileApi, type HostileApi } from '../helpers/hostile-api';
 import { deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import { watchEvery } from '../helpers/runtime';
 
 const EIGHT_MB_OF_OBJECTS = '[' + '{},'.repeat((8 * 1024 * 1024) / 3) + '{}]';
 const EIGHT_MB_OF_TEXT = JSON.stringify(['x'.repeat(8 * 1024 * 1024)]);
@@ -23,7 +24,7 @@ describe('a Node-RED with a 256 MB heap, and answers heavy once parsed', functio
   before(async () => {
     sim = await OvhSimulator.start();
     hostile = await startHostileApi((path) => ({ body: path.endsWith('/text') ? EIGHT_MB_OF_TEXT : EIGHT_MB_OF_OBJECTS }));
-    nodeRed = await startNodeRed({ env: { NODE_OPTIONS: '--max-old-space-size=256' }, settings: { ovhWatchIntervalMs: 1000 } });
+    nodeRed = await startNodeRed({ env: { NODE_OPTIONS: '--max-old-space-size=256' }, settings: watchEvery(1000) });
     const at = (id: string, x: number, y: number) => ({ id, z: 'flow', x, y });
     const account = (id: string, url: string) => ({
       id,

@@ -9,6 +9,7 @@ import 'should';
 import { OvhSimulator } from '../simulator/simulator';
 import { startSimulator } from '../helpers';
 import { deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import { watchEvery } from '../helpers/runtime';
 import { accountNode, signatureCredentials } from '../helpers/node-red';
 
 /** A message key of ours left as it is: `ovh-watch.errors.not-a-list`. */
@@ -82,7 +83,7 @@ describe('ovh-watch messages in a started Node-RED', function () {
       await nodeRed?.stop();
       const stores = JSON.stringify(path.join(__dirname, '..', 'helpers', 'context-stores.js'));
       nodeRed = await startNodeRed({
-        settings: { lang, ovhWatchIntervalMs: 100 },
+        settings: { lang, ...watchEvery(100) },
         settingsCode: `module.exports.contextStorage = { default: { module: 'memory' }, silent: { module: require(${stores}).silentStore } };`,
       });
       await deploy(nodeRed, flow(), signatureCredentials(sim));

@@ -8,6 +8,7 @@ import 'should';
 import { OvhSimulator } from '../simulator/simulator';
 import { DEFAULT_APP } from '../simulator/simulator';
 import { deploy, makeUserDir, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import { watchEvery } from '../helpers/runtime';
 
 describe('ovh-watch across a Node-RED restart', function () {
   this.timeout(120_000);
@@ -27,7 +28,7 @@ describe('ovh-watch across a Node-RED restart', function () {
   const start = () =>
     startNodeRed({
       userDir,
-      settings: { contextStorage: { default: { module: 'localfilesystem' } }, ovhWatchIntervalMs: 50 },
+      settings: { contextStorage: { default: { module: 'localfilesystem' } }, ...watchEvery(50) },
     });
   const recordsRead = () => sim.count({ method: 'GET', path: /\/domain\/zone\/example\.com\/record$/ });
   /** The ids the flow passed on: each new record is POSTed to the simulator's echo route. */

@@ -9,9 +9,9 @@ import {
   OvhTimeoutError,
   accessRules,
   signRequest,
-} from '../../nodes/client';
-import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { clientFor, connectProxy, rejection, startSimulator } from '../helpers';
+} from '../../../nodes/client';
+import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../../simulator/simulator';
+import { clientFor, connectProxy, rejection, startSimulator } from '../../helpers';
 
 interface Echo {
   method: string;

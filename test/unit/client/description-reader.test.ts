@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescriptionReader, DocumentTooIntricate, ReaderBusy, type Reading } from '../../nodes/client';
-import { rejection, repoRoot } from '../helpers';
+import { DescriptionReader, DocumentTooIntricate, ReaderBusy, type Reading } from '../../../nodes/client';
+import { rejection, repoRoot } from '../../helpers';
 
 const names = { kind: 'family-list', most: 10, mostNameLength: 100 } as const satisfies Reading;
 const list = (...paths: string[]) => ({ bytes: Buffer.from(JSON.stringify({ apis: paths.map((p) => ({ path: p })) })) });

@@ -3,29 +3,26 @@
  * Through the running account node, against the simulator (which checks keys and rules).
  */
 import 'should';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { OvhSimulator } from '../simulator/simulator';
-import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
-import { parentList } from '../../nodes/admin/try-and-values-routes';
-import { deepJson, startHostileApi } from '../helpers/hostile-api';
+import { OvhSimulator } from '../../simulator/simulator';
+import {
+  helper,
+  load,
+  requestFlow,
+  signatureCredentials,
+  useRuntime,
+  adminPost,
+  adminGet,
+  useUserDir,
+} from '../../helpers/node-red';
+import { parentList } from '../../../nodes/admin/try-and-values-routes';
+import { deepJson, startHostileApi } from '../../helpers/hostile-api';
 
 describe('ovh-credentials account endpoints (values, Try)', function () {
   let sim: OvhSimulator;
   // Descriptions kept here, not where other suites' runtimes would read them (the deploy check does).
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-account-routes-'));
-  before(() => helper.settings({ userDir }));
-  after(() => {
-    helper.settings({});
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  useUserDir('ovh-account-routes-');
   useRuntime((started) => (sim = started));
 
-  const post = async (route: string, body: Record<string, unknown>) => {
-    const res = await helper.request().post(route).send(body);
-    return { status: res.status, body: res.body as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
   const row = (name: string, place: string, type: string, valueType: string, value: string) => ({
     name,
     in: place,
@@ -48,14 +45,14 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it("offers a placeholder's values from the account, nested ones from the values chosen", async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const zones = await post('/ovh-credentials/account/values', {
+    const zones = await adminPost('/ovh-credentials/account/values', {
       account: 'acc',
       path: '/domain/zone/{zoneName}/record',
       placeholder: 'zoneName',
     });
     zones.status.should.equal(200);
     zones.body.should.match({ listPath: '/domain/zone', values: ['example.com'] });
-    const ids = await post('/ovh-credentials/account/values', {
+    const ids = await adminPost('/ovh-credentials/account/values', {
       account: 'acc',
       path: '/domain/zone/{zoneName}/record/{id}',
       placeholder: 'id',
@@ -64,7 +61,11 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     ids.body.values.should.containEql(1002);
     // Kept briefly: asked again, the API is not called again.
     const before = sim.count({ path: '/1.0/domain/zone' });
-    await post('/ovh-credentials/account/values', { account: 'acc', path: '/domain/zone/{zoneName}', placeholder: 'zoneName' });
+    await adminPost('/ovh-credentials/account/values', {
+      account: 'acc',
+      path: '/domain/zone/{zoneName}',
+      placeholder: 'zoneName',
+    });
     sim.count({ path: '/1.0/domain/zone' }).should.equal(before);
   });
 
@@ -76,7 +77,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
       .query({ account: 'acc', method: 'PUT', path: '/domain/zone/{zoneName}/record/{id}' });
     const source = described.body.operation.sources.id as Record<string, unknown>;
     const ask = (params: Record<string, string>) =>
-      post('/ovh-credentials/account/values', { account: 'acc', field: '{id}', source, params });
+      adminPost('/ovh-credentials/account/values', { account: 'acc', field: '{id}', source, params });
     const records = await ask({ zoneName: 'example.com' });
     records.status.should.equal(200);
     records.body.should.match({ listPath: '/domain/zone/example.com/record', values: [1001, 1002, 1003, 1004] });
@@ -86,7 +87,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     await ask({ zoneName: 'example.com', target: 'x' });
     sim.count({ path: '/1.0/domain/zone/example.com/record' }).should.equal(before);
     (await ask({})).body.error.should.equal('Choose {zoneName} first: the values of {id} depend on it');
-    const forged = await post('/ovh-credentials/account/values', {
+    const forged = await adminPost('/ovh-credentials/account/values', {
       account: 'acc',
       field: 'x',
       source: { list: '/domain/zone', item: '/me/{x}', labels: [{ property: 'name' }] },
@@ -98,7 +99,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     const flow = requestFlow(sim, {});
     await load(flow, signatureCredentials(sim));
     const ask = () =>
-      post('/ovh-credentials/account/values', { account: 'acc', path: '/domain/zone/{zoneName}', placeholder: 'zoneName' });
+      adminPost('/ovh-credentials/account/values', { account: 'acc', path: '/domain/zone/{zoneName}', placeholder: 'zoneName' });
     (await ask()).body.values.should.eql(['example.com']);
     await helper.unload();
     await load(flow, signatureCredentials(sim, sim.addConsumerKey([{ method: 'GET', path: '/me' }])));
@@ -109,7 +110,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it("says when the key's rules do not allow the list, naming the rule that would", async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim, sim.addConsumerKey([{ method: 'GET', path: '/me' }])));
-    const res = await post('/ovh-credentials/account/values', {
+    const res = await adminPost('/ovh-credentials/account/values', {
       account: 'acc',
       path: '/sms/{serviceName}/jobs',
       placeholder: 'serviceName',
@@ -121,7 +122,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it('tries a GET as configured, literal rows evaluated, msg rows named as not set', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const res = await post('/ovh-credentials/account/try', {
+    const res = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/{zoneName}/record',
@@ -139,7 +140,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it("tries a list in the node's mode, reading only its beginning, and says so", async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const expanded = await post('/ovh-credentials/account/try', {
+    const expanded = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/{zoneName}/record',
@@ -151,7 +152,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     expanded.body.answer[1].should.match({ id: 1002, subDomain: 'www', fieldType: 'A' });
     // Pages of one policy each: three are read, the other twenty are not asked for.
     const before = sim.count({ path: '/v2/iam/policy' });
-    const paged = await post('/ovh-credentials/account/try', {
+    const paged = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/v2/iam/policy',
@@ -161,14 +162,19 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     paged.body.should.match({ ok: true, statusCode: 200, tried: { mode: 'pages', pages: 3, items: 3, more: true } });
     paged.body.answer.should.have.length(3);
     sim.count({ path: '/v2/iam/policy' }).should.equal(before + 3);
-    const refused = await post('/ovh-credentials/account/try', { account: 'acc', method: 'POST', path: '/me', mode: 'expand' });
+    const refused = await adminPost('/ovh-credentials/account/try', {
+      account: 'acc',
+      method: 'POST',
+      path: '/me',
+      mode: 'expand',
+    });
     refused.status.should.equal(400);
     refused.body.error.should.match(/get-only/);
   });
 
   it('tries a POST with its body rows converted, and shows an error in the words of the runtime', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const created = await post('/ovh-credentials/account/try', {
+    const created = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'POST',
       path: '/domain/zone/{zoneName}/record',
@@ -181,7 +187,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     });
     created.body.should.match({ ok: true, statusCode: 200 });
     JSON.parse(sim.received({ method: 'POST' })[0].body).should.eql({ fieldType: 'TXT', target: 'hello', ttl: 60 });
-    const missing = await post('/ovh-credentials/account/try', {
+    const missing = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/{zoneName}',
@@ -189,7 +195,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     });
     missing.body.should.match({ ok: false, statusCode: 404 });
     missing.body.error.should.match(/^GET \/domain\/zone\/\{zoneName\} failed: 404 .*query id/);
-    const refused = await post('/ovh-credentials/account/try', {
+    const refused = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/{zoneName}',
@@ -202,7 +208,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
   it('refuses, before sending anything, a call whose placeholder or required value reads a msg', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
     sim.resetCounters();
-    const placeholder = await post('/ovh-credentials/account/try', {
+    const placeholder = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/{zoneName}/record',
@@ -212,7 +218,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     placeholder.body.error.should.equal(
       'Parameter "zoneName" reads msg zone, which Try has no msg for: give the row a value to try the call',
     );
-    const required = await post('/ovh-credentials/account/try', {
+    const required = await adminPost('/ovh-credentials/account/try', {
       account: 'acc',
       method: 'POST',
       path: '/sms/{serviceName}/jobs',
@@ -228,11 +234,11 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it('names the IAM actions an operation needs when IAM refuses a Try, as at runtime', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    await helper.request().get('/ovh-credentials/catalogue/search').query({ account: 'acc', q: '/dedicated/server/' }); // keeps the description
+    await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dedicated/server/' }); // keeps the description
     sim.iamDenied.add('dedicatedServer:apiovh:reboot');
     try {
       const server = Object.keys(sim.data.servers)[0];
-      const res = await post('/ovh-credentials/account/try', {
+      const res = await adminPost('/ovh-credentials/account/try', {
         account: 'acc',
         method: 'POST',
         path: '/dedicated/server/{serviceName}/reboot',
@@ -247,11 +253,11 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
 
   it('acts only through a deployed account, and never answers a key', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const res = await post('/ovh-credentials/account/try', { account: 'nope', method: 'GET', path: '/me' });
+    const res = await adminPost('/ovh-credentials/account/try', { account: 'nope', method: 'GET', path: '/me' });
     res.status.should.equal(400);
     res.body.error.should.match(/Deploy this account first/);
-    (await post('/ovh-credentials/account/try', { account: 'req', method: 'GET', path: '/me' })).status.should.equal(400); // not an account
-    const me = await post('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/me' });
+    (await adminPost('/ovh-credentials/account/try', { account: 'req', method: 'GET', path: '/me' })).status.should.equal(400); // not an account
+    const me = await adminPost('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/me' });
     const text = JSON.stringify(me.body);
     const { acc } = signatureCredentials(sim);
     text.should.not.containEql(acc.appSecret);
@@ -261,10 +267,10 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
     const hostile = await startHostileApi(() => ({ body: deepJson(6000) }));
     try {
       await load(requestFlow(sim, {}, { url: hostile.baseUrl }), signatureCredentials(sim));
-      const tried = await post('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/deep' });
+      const tried = await adminPost('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/deep' });
       tried.status.should.equal(200);
       tried.body.should.match({ ok: false, error: /nested deeper than 64 levels/ });
-      const values = await post('/ovh-credentials/account/values', {
+      const values = await adminPost('/ovh-credentials/account/values', {
         account: 'acc',
         path: '/deep/{serviceName}',
         placeholder: 'serviceName',
@@ -272,7 +278,7 @@ describe('ovh-credentials account endpoints (values, Try)', function () {
       values.status.should.be.within(200, 599);
       JSON.stringify(values.body).should.match(/nested deeper than 64 levels/);
       hostile.answer = () => ({ body: '["a","b"]' });
-      const after = await post('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/list' });
+      const after = await adminPost('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/list' });
       after.body.should.match({ ok: true, answer: ['a', 'b'] });
     } finally {
       await hostile.close();

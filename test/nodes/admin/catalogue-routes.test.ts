@@ -6,13 +6,23 @@ import 'should';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { OvhSimulator } from '../simulator/simulator';
-import { CATALOGUE_BUDGETS } from '../../nodes/account/api-catalogue';
-import { heavyFamily } from '../helpers/full-api';
-import { eventLoopCost } from '../helpers/event-loop';
-import { helper, load, logLines, receive, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
+import { OvhSimulator } from '../../simulator/simulator';
+import { CATALOGUE_BUDGETS } from '../../../nodes/account/api-catalogue';
+import { heavyFamily } from '../../helpers/full-api';
+import { eventLoopCost } from '../../helpers/event-loop';
+import {
+  helper,
+  load,
+  logLines,
+  requestFlow,
+  signatureCredentials,
+  useRuntime,
+  adminGet,
+  useUserDir,
+  runRequest,
+  receive,
+} from '../../helpers/node-red';
 
 declare const gc: () => void; // mocha runs with --expose-gc
 
@@ -25,21 +35,12 @@ interface Found {
 describe('ovh-credentials catalogue endpoints', function () {
   this.timeout(30_000);
   let sim: OvhSimulator;
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ovh-catalogue-'));
-  before(() => helper.settings({ userDir }));
-  after(() => {
-    helper.settings({});
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  const userDir = useUserDir('ovh-catalogue-');
   useRuntime((started) => (sim = started));
 
-  const get = async (route: string, query: Record<string, string>) => {
-    const res = await helper.request().get(route).query(query);
-    return { status: res.status, body: res.body as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
   const search = async (q: string): Promise<Found> => {
     for (let tries = 0; ; tries++) {
-      const res = await get('/ovh-credentials/catalogue/search', { account: 'acc', q });
+      const res = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q });
       res.status.should.equal(200);
       if (!res.body.loading || tries > 20) return res.body as Found;
     }
@@ -82,7 +83,7 @@ describe('ovh-credentials catalogue endpoints', function () {
 
   it('details one operation with the models its body and answer use', async () => {
     await load(requestFlow(sim, {}), signatureCredentials(sim));
-    const res = await get('/ovh-credentials/catalogue/operation', {
+    const res = await adminGet('/ovh-credentials/catalogue/operation', {
       account: 'acc',
       method: 'POST',
       path: '/domain/zone/{zoneName}/record',
@@ -102,13 +103,13 @@ describe('ovh-credentials catalogue endpoints', function () {
       ]);
     fields[1].enum!.should.containEql('CNAME');
     JSON.stringify(res.body).length.should.be.below(100_000);
-    const unknown = await get('/ovh-credentials/catalogue/operation', {
+    const unknown = await adminGet('/ovh-credentials/catalogue/operation', {
       account: 'acc',
       method: 'GET',
       path: '/domain/nothing/here',
     });
     unknown.body.known.should.be.false();
-    const written = await get('/ovh-credentials/catalogue/operation', {
+    const written = await adminGet('/ovh-credentials/catalogue/operation', {
       account: 'acc',
       method: 'GET',
       path: '/domain/zone/example.com/record',
@@ -125,7 +126,7 @@ describe('ovh-credentials catalogue endpoints', function () {
       { region: 'https://evil.example/1.0', q: 'x' },
     ];
     for (const query of queries) {
-      const res = await get('/ovh-credentials/catalogue/search', query);
+      const res = await adminGet('/ovh-credentials/catalogue/search', query);
       res.status.should.equal(400);
       res.body.error.should.match(
         /by a region .* or by the id of a deployed account|Deploy this account first: .* or by a region/,
@@ -139,12 +140,12 @@ describe('ovh-credentials catalogue endpoints', function () {
     try {
       await load(requestFlow(other, {}), signatureCredentials(other));
       other.injectFault({ kind: 'status', status: 503, path: /^\/(1\.0|v2)\/$/, count: 8 }); // two questions' worth
-      const failed = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
+      const failed = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
       failed.status.should.equal(502);
       failed.body.error.should.match(/list of families could not be read/);
-      const words = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: 'reboot' });
+      const words = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: 'reboot' });
       words.status.should.equal(502);
-      const again = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
+      const again = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/me' });
       again.status.should.equal(200);
       again.body.known.should.be.true();
     } finally {
@@ -188,10 +189,10 @@ describe('ovh-credentials catalogue endpoints', function () {
     );
     try {
       await Promise.all([
-        get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' }),
-        get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup/' }),
+        adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' }),
+        adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup/' }),
       ]);
-      const found = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' });
+      const found = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/dup' });
       found.body.operations.map((o: { path: string }) => o.path).should.eql(['/dup', '/dup/{id}']);
     } finally {
       await api.close();
@@ -201,7 +202,7 @@ describe('ovh-credentials catalogue endpoints', function () {
   it('says a family could not be read rather than calling its paths unknown', async () => {
     const api = await serveApi({ '/1.0/': { apis: [{ path: '/broken' }] }, '/1.0/broken.json': '{"apis": [' });
     try {
-      const res = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/broken/x' });
+      const res = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/broken/x' });
       res.status.should.equal(502);
       res.body.error.should.match(/the description of \/broken could not be read/);
     } finally {
@@ -227,17 +228,11 @@ describe('ovh-credentials catalogue endpoints', function () {
       ),
     });
     try {
-      const found = await helper
-        .request()
-        .get('/ovh-credentials/catalogue/search')
-        .query({ account: 'acc', q: '/wide', limit: '50' });
+      const found = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/wide', limit: '50' });
       found.status.should.equal(200);
       Buffer.byteLength(found.text).should.be.below(100_000);
       found.body.operations.length.should.be.above(0);
-      const detail = await helper
-        .request()
-        .get('/ovh-credentials/catalogue/operation')
-        .query({ account: 'acc', method: 'GET', path: '/long/x' });
+      const detail = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'GET', path: '/long/x' });
       detail.status.should.equal(200);
       Buffer.byteLength(detail.text).should.be.below(100_000);
       detail.body.fields[0].should.match({ name: 'kind', in: 'query' });
@@ -285,13 +280,13 @@ describe('ovh-credentials catalogue endpoints', function () {
       const { port } = server.address() as AddressInfo;
       const flow = requestFlow(sim, {}, { url: `http://127.0.0.1:${port}/1.0` });
       await load(flow, signatureCredentials(sim));
-      const found = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/big', limit: '50' });
+      const found = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/big', limit: '50' });
       found.status.should.equal(200);
       found.body.operations.length.should.be.above(0);
       JSON.stringify(found.body).length.should.be.below(100_000);
-      const words = await get('/ovh-credentials/catalogue/search', { account: 'acc', q: 'big', limit: '50' });
+      const words = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: 'big', limit: '50' });
       JSON.stringify(words.body).length.should.be.below(100_000);
-      const detail = await get('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'POST', path: '/big/op1' });
+      const detail = await adminGet('/ovh-credentials/catalogue/operation', { account: 'acc', method: 'POST', path: '/big/op1' });
       detail.status.should.equal(200);
       JSON.stringify(detail.body).length.should.be.below(100_000);
       detail.body.fields[0].should.match({ name: 'kind', in: 'query', required: true });
@@ -307,11 +302,9 @@ describe('ovh-credentials catalogue endpoints', function () {
     await helper.unload();
     sim.iamDenied.add('dedicatedServer:apiovh:reboot');
     try {
-      await load(requestFlow(sim, { method: 'POST', path: '/dedicated/server/{serviceName}/reboot' }), signatureCredentials(sim));
-      const caught = receive('caught');
       const server = Object.keys(sim.data.servers)[0];
-      helper.getNode('req').receive({ params: { serviceName: server } });
-      const msg = (await caught)[0];
+      const reboot = { method: 'POST', path: '/dedicated/server/{serviceName}/reboot' };
+      const msg = await runRequest(sim, reboot, { params: { serviceName: server } }, { at: 'caught' });
       msg.statusCode.should.equal(403);
       msg.error.message.should.match(
         /403 Client::Forbidden: User not granted.*; the operation needs the IAM actions dedicatedServer:apiovh:reboot/,
@@ -391,9 +384,10 @@ describe('ovh-credentials catalogue endpoints', function () {
 
     /**
      * A hostile API on loopback: an index of `families` names (`/h0`, `/h1`...) on /1.0, each
-     * served `family` (one text for all; of several, `/h<i>` the i-th in turn), and what it was asked.
+     * served `family` (one text for all; of several, `/h<i>` the i-th in turn) after `familyDelayMs`,
+     * and what it was asked. It has no /v2.
      */
-    const hostileApi = async (families: number, family: string | Buffer[]) => {
+    const hostileApi = async (families: number, family: string | Buffer[], familyDelayMs = 0) => {
       const index = JSON.stringify({ apis: Array.from({ length: families }, (_v, i) => ({ path: `/h${i}` })) });
       const asked: string[] = [];
       const server = http.createServer((req, res) => {
@@ -401,8 +395,13 @@ describe('ovh-credentials catalogue endpoints', function () {
         const named = /^\/1\.0\/h(\d+)\.json$/.exec(req.url ?? '');
         const served = named && (typeof family === 'string' ? family : family[Number(named[1]) % family.length]);
         const body = req.url === '/1.0/' ? index : (served ?? undefined);
-        res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
-        res.end(body ?? '{"message":"not found"}');
+        setTimeout(
+          () => {
+            res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
+            res.end(body ?? '{"message":"not found"}');
+          },
+          served ? familyDelayMs : 0,
+        );
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/1.0`;
@@ -421,7 +420,7 @@ describe('ovh-credentials catalogue endpoints', function () {
     /** A word search on one account, asked again until it has loaded all it will. */
     const searchAll = async (account: string, q: string): Promise<Found & { families: number }> => {
       for (let tries = 0; ; tries++) {
-        const res = await get('/ovh-credentials/catalogue/search', { account, q });
+        const res = await adminGet('/ovh-credentials/catalogue/search', { account, q });
         res.status.should.equal(200);
         if (!res.body.loading || tries > 40) return res.body as Found & { families: number };
       }
@@ -445,9 +444,9 @@ describe('ovh-credentials catalogue endpoints', function () {
         const grown = heapUsed() - before;
         grown.should.be.below(CATALOGUE_BUDGETS.memoryBytes, `the heap grew by ${(grown / MIB).toFixed(1)} MiB`);
         // /domain, least recently used, made room: no family of acc is held any more...
-        (await get('/ovh-credentials/catalogue/search', { account: 'acc', q: '/nothing' })).body.families.should.equal(0);
+        (await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: '/nothing' })).body.families.should.equal(0);
         // ...and the dialog still details its operation, read again from disk, not from the API.
-        const detail = await get('/ovh-credentials/catalogue/operation', {
+        const detail = await adminGet('/ovh-credentials/catalogue/operation', {
           account: 'acc',
           method: 'POST',
           path: '/domain/zone/{zoneName}/record',
@@ -483,6 +482,20 @@ describe('ovh-credentials catalogue endpoints', function () {
       }
     });
 
+    it('reads the budget of one word search once while it is asked again, where the API has no /v2 list', async () => {
+      // Families that come slowly: the dialog asks again (every 1.5 s) while the first search loads.
+      const family = heavyFamily('/h0', 100_000, 7 * 1_000_000);
+      const api = await hostileApi(30, family, 1_000);
+      try {
+        await deployAccounts([api.url]);
+        (await searchAll('h1', 'hostile')).operations.length.should.be.above(0);
+        const read = api.asked.filter((url) => url.endsWith('.json')).length * family.length;
+        read.should.be.below(CATALOGUE_BUDGETS.searchBytes + 4 * CATALOGUE_BUDGETS.documentBytes);
+      } finally {
+        await api.close();
+      }
+    });
+
     it('reads no more families of an index than its budget, however many it lists', async () => {
       const api = await hostileApi(1000, heavyFamily('/h0', 1000));
       try {
@@ -499,7 +512,7 @@ describe('ovh-credentials catalogue endpoints', function () {
       const api = await hostileApi(1, heavyFamily('/h0', 7.5 * MIB)); // under 8 MiB, all of it operations
       try {
         await deployAccounts([api.url]);
-        const res = await get('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
+        const res = await adminGet('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
         res.status.should.equal(502);
         res.body.error.should.match(/^the description of \/h0 could not be read: its operations would take more than 24 MiB/);
         keptBytes().should.be.below(MIB); // the index alone
@@ -568,7 +581,7 @@ describe('ovh-credentials catalogue endpoints', function () {
       try {
         await deployAccounts([api.url]);
         const before = heapUsed();
-        const res = await get('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
+        const res = await adminGet('/ovh-credentials/catalogue/operation', { account: 'h1', method: 'POST', path: '/h0/x/y' });
         res.status.should.equal(502);
         res.body.error.should.equal(
           'the description of /h0 could not be read: it is larger than 8 MiB, the most one description may weigh',

@@ -1,7 +1,7 @@
 import 'should';
-import { OvhAbortError, OvhClient, OvhError } from '../../nodes/client';
-import { OvhSimulator } from '../simulator/simulator';
-import { clientFor, rejection, startSimulator } from '../helpers';
+import { OvhAbortError, OvhClient, OvhError } from '../../../nodes/client';
+import { OvhSimulator } from '../../simulator/simulator';
+import { clientFor, rejection, startSimulator } from '../../helpers';
 
 describe('account limits', function () {
   this.timeout(30_000);

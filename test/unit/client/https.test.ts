@@ -1,8 +1,8 @@
 import 'should';
-import { OvhNetworkError } from '../../nodes/client';
-import { OvhSimulator } from '../simulator/simulator';
-import { clientFor, connectProxy, rejection } from '../helpers';
-import { selfSignedCertificate } from '../helpers/tls';
+import { OvhNetworkError } from '../../../nodes/client';
+import { OvhSimulator } from '../../simulator/simulator';
+import { clientFor, connectProxy, rejection } from '../../helpers';
+import { selfSignedCertificate } from '../../helpers/tls';
 
 describe('OvhClient over HTTPS', () => {
   let sim: OvhSimulator;

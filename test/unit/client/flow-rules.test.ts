@@ -1,10 +1,10 @@
 /** The access rules the flows' calls need: merged, never wider than the placeholders require. */
 import 'should';
 import fc from 'fast-check';
-import { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall } from '../../nodes/client';
-import { TooMuchWorkError, compareRulesWork, rulesDeadline, rulesForCallsWork } from '../../nodes/client/flow-rules';
-import type { Work, WorkDeadline } from '../../nodes/client/work';
-import { compareByDefinition, rulesByDefinition } from '../helpers/flow-rules-oracle';
+import { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall } from '../../../nodes/client';
+import { TooMuchWorkError, compareRulesWork, rulesDeadline, rulesForCallsWork } from '../../../nodes/client/flow-rules';
+import type { Work, WorkDeadline } from '../../../nodes/client/work';
+import { compareByDefinition, rulesByDefinition } from '../../helpers/flow-rules-oracle';
 
 /** Paths as flows write them: a few literal segments and placeholders, maybe a /1.0 prefix or a query. */
 const segment = fc.oneof(

@@ -9,7 +9,7 @@ import {
   encodeQuery,
   isPlainObject,
   normalizeMethod,
-} from '../../nodes/client';
+} from '../../../nodes/client';
 
 const eu = new ApiBase('ovh-eu');
 

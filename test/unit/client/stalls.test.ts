@@ -7,11 +7,11 @@
 import http from 'node:http';
 import net from 'node:net';
 import 'should';
-import { OvhAbortError, OvhClient, OvhTimeoutError } from '../../nodes/client';
-import { OvhSimulator } from '../simulator/simulator';
-import { clientFor, rejection, startSimulator } from '../helpers';
-import { selfSignedCertificate } from '../helpers/tls';
-import { startHostileApi, type HostileApi } from '../helpers/hostile-api';
+import { OvhAbortError, OvhClient, OvhTimeoutError } from '../../../nodes/client';
+import { OvhSimulator } from '../../simulator/simulator';
+import { clientFor, rejection, startSimulator } from '../../helpers';
+import { selfSignedCertificate } from '../../helpers/tls';
+import { startHostileApi, type HostileApi } from '../../helpers/hostile-api';
 
 /** A TCP server that takes connections and never says a word (a TLS handshake never answered). */
 async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {

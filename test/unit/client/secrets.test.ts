@@ -6,9 +6,9 @@
  */
 import should from 'should';
 import { inspect } from 'node:util';
-import { OvhApiError, OvhClient, SECRET_MASK, Secrets } from '../../nodes/client';
-import { startEchoApi, type EchoApi } from '../helpers/echo-api';
-import { rejection } from '../helpers';
+import { OvhApiError, OvhClient, SECRET_MASK, Secrets } from '../../../nodes/client';
+import { startEchoApi, type EchoApi } from '../../helpers/echo-api';
+import { rejection } from '../../helpers';
 
 const APP_SECRET = 'app-secret-0123456789abcdef0123456';
 const CONSUMER_KEY = 'consumer-key-0123456789abcdef0123';

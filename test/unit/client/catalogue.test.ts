@@ -17,9 +17,9 @@ import {
   readFamily,
   readFamilyList,
   type Operation,
-} from '../../nodes/client';
-import { OvhSimulator } from '../simulator/simulator';
-import { clientFor, fixturesDir, rejection, startSimulator } from '../helpers';
+} from '../../../nodes/client';
+import { OvhSimulator } from '../../simulator/simulator';
+import { clientFor, fixturesDir, rejection, startSimulator } from '../../helpers';
 
 describe('the API catalogue', function () {
   let sim: OvhSimulator;

@@ -13,9 +13,9 @@ import {
   jsonTextTooDeep,
   nestedTooDeep,
   toSchemaType,
-} from '../../nodes/client';
-import { deepJson, startHostileApi, type HostileApi } from '../helpers/hostile-api';
-import { rejection } from '../helpers';
+} from '../../../nodes/client';
+import { deepJson, startHostileApi, type HostileApi } from '../../helpers/hostile-api';
+import { rejection } from '../../helpers';
 
 describe('hostile answers and values', function () {
   this.timeout(20_000);

@@ -1,9 +1,9 @@
 /** Conversion of a value to the API's type for a parameter, and the fields an operation offers. */
 import should from 'should';
 import fc from 'fast-check';
-import { OvhInputError, modelsUsed, operationFields, readFamily, toSchemaType } from '../../nodes/client';
-import { fixtureFile } from '../helpers';
-import { fullApiFamilies } from '../helpers/full-api';
+import { OvhInputError, modelsUsed, operationFields, readFamily, toSchemaType } from '../../../nodes/client';
+import { fixtureFile } from '../../helpers';
+import { fullApiFamilies } from '../../helpers/full-api';
 import fs from 'node:fs';
 
 describe('parameter types', () => {

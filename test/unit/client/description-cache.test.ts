@@ -3,10 +3,10 @@ import 'should';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DescriptionCache, UnreadableDocument } from '../../nodes/client/description-cache';
-import type { Reading } from '../../nodes/client';
-import { OvhSimulator } from '../simulator/simulator';
-import { clientFor, rejection, startSimulator } from '../helpers';
+import { DescriptionCache, UnreadableDocument } from '../../../nodes/client/description-cache';
+import type { Reading } from '../../../nodes/client';
+import { OvhSimulator } from '../../simulator/simulator';
+import { clientFor, rejection, startSimulator } from '../../helpers';
 
 describe('the API description cache', () => {
   let dir: string;

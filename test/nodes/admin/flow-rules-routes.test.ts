@@ -1,7 +1,7 @@
 /** "Rules for my flows": the runtime merges the calls the dialog gathered into the fewest access rules. */
 import 'should';
-import { helper, useRuntime, load, requestFlow, signatureCredentials } from '../helpers/node-red';
-import type { OvhSimulator } from '../simulator/simulator';
+import { useRuntime, load, requestFlow, signatureCredentials, adminPost } from '../../helpers/node-red';
+import type { OvhSimulator } from '../../simulator/simulator';
 
 describe('ovh-credentials rules for the flows', function () {
   let sim: OvhSimulator;
@@ -10,13 +10,7 @@ describe('ovh-credentials rules for the flows', function () {
   // The routes come with the node types: any loaded flow has them.
   beforeEach(() => load(requestFlow(sim, {}), signatureCredentials(sim)));
 
-  const ask = async (body: unknown) => {
-    const res = await helper
-      .request()
-      .post('/ovh-credentials/rules-for-calls')
-      .send(body as object);
-    return { status: res.status, body: res.body as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const ask = (body: unknown) => adminPost('/ovh-credentials/rules-for-calls', body);
 
   it('answers the fewest rules for the calls of several nodes, with who needs each, items of expand included', async () => {
     const res = await ask({

@@ -1,7 +1,7 @@
 /** What ovh-watch counts as a change: ids of items, fields by dotted path, key order ignored. */
 import 'should';
-import { MOST_NESTING, isPlainObject } from '../../nodes/client';
-import { WorkDeadline } from '../../nodes/client/work';
+import { MOST_NESTING, isPlainObject } from '../../../nodes/client';
+import { WorkDeadline } from '../../../nodes/client/work';
 import {
   compare,
   compareWork,
@@ -15,7 +15,7 @@ import {
   type Event,
   type FieldChange,
   type Seen,
-} from '../../nodes/calls/watch-changes';
+} from '../../../nodes/calls/watch-changes';
 
 describe('watch changes', () => {
   const all = { removed: true, changed: true, fields: [] };

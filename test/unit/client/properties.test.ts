@@ -5,9 +5,9 @@
  */
 import 'should';
 import fc from 'fast-check';
-import { OvhClient } from '../../nodes/client';
-import { OvhSimulator } from '../simulator/simulator';
-import { clientFor, startSimulator } from '../helpers';
+import { OvhClient } from '../../../nodes/client';
+import { OvhSimulator } from '../../simulator/simulator';
+import { clientFor, startSimulator } from '../../helpers';
 
 interface Echo {
   url: string;

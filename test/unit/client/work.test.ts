@@ -1,6 +1,6 @@
 /** Work done a slice at a time: other work runs between slices, and an aborted signal abandons it. */
 import 'should';
-import { WorkDeadline, finish, finishInSlices, type Work } from '../../nodes/client/work';
+import { WorkDeadline, finish, finishInSlices, type Work } from '../../../nodes/client/work';
 
 describe('sliced work', () => {
   /** Work of `slices` slices, each ending at a pause, counting what it did and whether it was closed. */

@@ -13,8 +13,8 @@ import {
   type Family,
   type Operation,
   type ValueSource,
-} from '../../nodes/client';
-import { fullApiFamilies } from '../helpers/full-api';
+} from '../../../nodes/client';
+import { fullApiFamilies } from '../../helpers/full-api';
 
 describe('value sources from the API description', function () {
   let families: Family[];

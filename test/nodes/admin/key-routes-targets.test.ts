@@ -6,8 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import 'should';
-import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { helper, load, requestFlow, useRuntime } from '../helpers/node-red';
+import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../../simulator/simulator';
+import { helper, load, requestFlow, useRuntime, adminPost } from '../../helpers/node-red';
 
 interface Seen {
   method: string;
@@ -87,11 +87,6 @@ describe('ovh-credentials admin endpoints against another host', function () {
   });
   afterEach(() => envNames.forEach((n) => (savedEnv[n] === undefined ? delete process.env[n] : (process.env[n] = savedEnv[n]))));
 
-  const post = async (path: string, body: Record<string, unknown>) => {
-    const res = await helper.request().post(path).send(body).set('Content-Type', 'application/json');
-    return { status: res.status, body: res.body as Record<string, any>, text: res.text }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-
   const signatureAccount = () =>
     load(requestFlow(sim, {}), { acc: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: secretKey } });
   const oauthAccount = () =>
@@ -104,7 +99,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
   describe('stored secrets', () => {
     it("are used for the deployed account's own target", async () => {
       await signatureAccount();
-      const res = await post('/ovh-credentials/check', {
+      const res = await adminPost('/ovh-credentials/check', {
         ...stored,
         endpoint: 'custom',
         url: sim.baseUrl,
@@ -125,7 +120,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
       it(`are refused for ${what}, and nothing is sent`, async () => {
         await signatureAccount();
         sim.resetCounters();
-        const res = await post('/ovh-credentials/check', {
+        const res = await adminPost('/ovh-credentials/check', {
           ...stored,
           authType: 'signature',
           credentialsFrom: 'node',
@@ -144,7 +139,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
 
     it('are refused when only one is left as stored, naming it', async () => {
       await signatureAccount();
-      const res = await post('/ovh-credentials/check', {
+      const res = await adminPost('/ovh-credentials/check', {
         ...stored,
         appSecret: DEFAULT_APP.appSecret,
         endpoint: 'custom',
@@ -162,7 +157,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('1732838400');
       };
-      await post('/ovh-credentials/check', {
+      await adminPost('/ovh-credentials/check', {
         id: 'acc',
         endpoint: 'custom',
         url: other.url + '/1.0',
@@ -184,7 +179,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
         appSecret: 'NEW-PROD-SECRET',
         consumerKey: 'NEW-PROD-CONSUMER-KEY',
       });
-      await post('/ovh-credentials/check', { ...stored, appKey: 'AK', endpoint: 'custom', url, authType: 'signature' });
+      await adminPost('/ovh-credentials/check', { ...stored, appKey: 'AK', endpoint: 'custom', url, authType: 'signature' });
       other.seen.length.should.be.above(0);
       other.text().should.not.containEql('NEW-PROD');
       other.seen.some((r) => r.headers['x-ovh-consumer'] === 'OLD-dummy-key').should.be.true();
@@ -194,14 +189,14 @@ describe('ovh-credentials admin endpoints against another host', function () {
       await oauthAccount();
       const oauth = { id: 'acc', authType: 'oauth2', clientId: DEFAULT_OAUTH.clientId, clientSecret: '__PWRD__' };
       (
-        await post('/ovh-credentials/check', { ...oauth, endpoint: 'custom', url: sim.baseUrl, tokenUrl: sim.tokenUrl })
+        await adminPost('/ovh-credentials/check', { ...oauth, endpoint: 'custom', url: sim.baseUrl, tokenUrl: sim.tokenUrl })
       ).body.status.should.equal('valid');
       for (const target of [
         { endpoint: 'custom', url: sim.baseUrl, tokenUrl: other.url + '/auth/oauth2/token' },
         { endpoint: 'custom', url: other.url + '/1.0', tokenUrl: sim.tokenUrl },
         { endpoint: 'ovh-eu' },
       ]) {
-        const res = await post('/ovh-credentials/check', { ...oauth, ...target });
+        const res = await adminPost('/ovh-credentials/check', { ...oauth, ...target });
         res.status.should.equal(400);
         res.body.detail.should.match(/The stored client secret is only sent to/);
       }
@@ -210,7 +205,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
 
     it('are never used for a signature check of an OAuth2 account, nor the other way round', async () => {
       await oauthAccount();
-      const res = await post('/ovh-credentials/check', {
+      const res = await adminPost('/ovh-credentials/check', {
         id: 'acc',
         authType: 'signature',
         endpoint: 'custom',
@@ -240,7 +235,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
       setEnv();
       await load(requestFlow(sim, {}), {});
       for (const route of ['/ovh-credentials/check', '/ovh-credentials/request-token']) {
-        const res = await post(route, {
+        const res = await adminPost(route, {
           ...fromEnv,
           endpoint: 'custom',
           url: other.url + '/1.0',
@@ -257,14 +252,14 @@ describe('ovh-credentials admin endpoints against another host', function () {
     it('are used for the target of a deployed account that reads them, and for no other', async () => {
       setEnv();
       await load(requestFlow(sim, {}, { credentialsFrom: 'env' }), {});
-      (await post('/ovh-credentials/check', { ...fromEnv, endpoint: 'custom', url: sim.baseUrl })).body.status.should.equal(
+      (await adminPost('/ovh-credentials/check', { ...fromEnv, endpoint: 'custom', url: sim.baseUrl })).body.status.should.equal(
         'valid',
       );
-      (await post('/ovh-credentials/check', { ...fromEnv, endpoint: 'custom', url: other.url + '/1.0' })).status.should.equal(
-        400,
-      );
       (
-        await post('/ovh-credentials/check', {
+        await adminPost('/ovh-credentials/check', { ...fromEnv, endpoint: 'custom', url: other.url + '/1.0' })
+      ).status.should.equal(400);
+      (
+        await adminPost('/ovh-credentials/check', {
           credentialsFrom: 'env',
           authType: 'oauth2',
           endpoint: 'custom',
@@ -279,9 +274,9 @@ describe('ovh-credentials admin endpoints against another host', function () {
       setEnv(sim.baseUrl);
       await load(requestFlow(sim, {}), {});
       (
-        await post('/ovh-credentials/check', { ...fromEnv, endpoint: 'custom', url: other.url + '/1.0' })
+        await adminPost('/ovh-credentials/check', { ...fromEnv, endpoint: 'custom', url: other.url + '/1.0' })
       ).body.status.should.equal('valid');
-      const oauth = await post('/ovh-credentials/check', {
+      const oauth = await adminPost('/ovh-credentials/check', {
         credentialsFrom: 'env',
         authType: 'oauth2',
         endpoint: 'custom',
@@ -310,7 +305,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
           res.writeHead(status, { 'content-type': type });
           res.end(body);
         };
-        const res = await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
+        const res = await adminPost('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
         res.body.status.should.equal('not-ovh-api');
         if (status !== 200) res.body.statusCode.should.equal(status);
         res.text.should.not.containEql('hunter2');
@@ -325,21 +320,21 @@ describe('ovh-credentials admin endpoints against another host', function () {
         if (req.url.endsWith('/auth/time')) return res.end('1732838400');
         res.end(JSON.stringify({ status: leak, expiration: leak, creation: leak, rules: [{ method: 'GET', path: leak }, leak] }));
       };
-      const res = await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
+      const res = await adminPost('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
       res.body.status.should.equal('not-ovh-api');
       res.text.should.not.containEql('hunter2');
     });
 
     it('says a base URL answering 404 probably lacks its version path', async () => {
       await load(requestFlow(sim, {}), {});
-      const res = await post('/ovh-credentials/check', { ...typed, url: sim.url });
+      const res = await adminPost('/ovh-credentials/check', { ...typed, url: sim.url });
       res.body.should.have.properties({ status: 'no-version', statusCode: 404 });
       // With its version path already there, a 404 only says the URL is not the API.
       other.answer = (_req, res) => {
         res.writeHead(404, { 'content-type': 'text/html' });
         res.end('<h1>Not Found</h1>');
       };
-      (await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' })).body.should.have.properties({
+      (await adminPost('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' })).body.should.have.properties({
         status: 'not-ovh-api',
         statusCode: 404,
       });
@@ -362,7 +357,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
           }),
         );
       };
-      const res = await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
+      const res = await adminPost('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
       res.body.should.have.properties({ status: 'invalid-signature', queryId: 'EU.ext-1.abc.1' });
       res.body.detail.should.match(/400 INVALID_SIGNATURE: Invalid signature$/);
       res.text.should.not.containEql('hunter2');
@@ -383,7 +378,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
           res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(JSON.stringify(body));
         };
-        const res = await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
+        const res = await adminPost('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
         res.body.status.should.equal('not-ovh-api', JSON.stringify(body));
         res.text.should.not.containEql('hunter2');
       }
@@ -395,9 +390,9 @@ describe('ovh-credentials admin endpoints against another host', function () {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(req.url.endsWith('/auth/time') ? '1732838400' : JSON.stringify({ hello: 'world' }));
       };
-      (await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' })).body.status.should.equal('not-ovh-api');
+      (await adminPost('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' })).body.status.should.equal('not-ovh-api');
       other.answer = (_req, res) => res.end('1e24');
-      (await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' })).body.status.should.equal('not-ovh-api');
+      (await adminPost('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' })).body.status.should.equal('not-ovh-api');
     });
 
     it('stops reading an answer past its size limit, and the runtime lives on', async () => {
@@ -415,7 +410,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
         };
         pump();
       };
-      const res = await post('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
+      const res = await adminPost('/ovh-credentials/check', { ...typed, url: other.url + '/1.0' });
       res.body.status.should.equal('not-ovh-api');
     });
 
@@ -429,7 +424,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
           res.writeHead(status, { 'content-type': 'text/html' });
           res.end(body);
         };
-        const res = await post('/ovh-credentials/request-token', {
+        const res = await adminPost('/ovh-credentials/request-token', {
           endpoint: 'custom',
           url: other.url + '/1.0',
           appKey: 'k',
@@ -445,7 +440,7 @@ describe('ovh-credentials admin endpoints against another host', function () {
   describe('an OAuth2 account without its credentials', () => {
     it('is told which ones are missing', async () => {
       await load(requestFlow(sim, {}), {});
-      const res = await post('/ovh-credentials/check', {
+      const res = await adminPost('/ovh-credentials/check', {
         endpoint: 'ovh-eu',
         authType: 'oauth2',
         clientId: '',

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import should from 'should';
-import { ApiBase, buildUrl, encodeBody, signRequest } from '../../nodes/client';
-import { fixtureFile } from '../helpers';
+import { ApiBase, buildUrl, encodeBody, signRequest } from '../../../nodes/client';
+import { fixtureFile } from '../../helpers';
 
 interface Vector {
   name: string;

@@ -12,11 +12,11 @@ import {
   type Operation,
   type ValueSource,
   VALUE_LIST_LIMITS,
-} from '../../nodes/client';
-import { CLOUD_PROJECT } from '../simulator/data';
-import type { OvhSimulator } from '../simulator/simulator';
-import { clientFor, rejection, startSimulator } from '../helpers';
-import { fullApiFamilies } from '../helpers/full-api';
+} from '../../../nodes/client';
+import { CLOUD_PROJECT } from '../../simulator/data';
+import type { OvhSimulator } from '../../simulator/simulator';
+import { clientFor, rejection, startSimulator } from '../../helpers';
+import { fullApiFamilies } from '../../helpers/full-api';
 
 describe('value lists, labelled', function () {
   let sim: OvhSimulator;

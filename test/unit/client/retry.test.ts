@@ -6,8 +6,8 @@ import {
   retryAfterMs,
   type AttemptOutcome,
   type RetryState,
-} from '../../nodes/client/retry';
-import { TokenCache, refreshAfterMs } from '../../nodes/client/oauth2';
+} from '../../../nodes/client/retry';
+import { TokenCache, refreshAfterMs } from '../../../nodes/client/oauth2';
 
 describe('Retry-After', () => {
   const now = Date.parse('Sun, 06 Nov 1994 08:49:00 GMT');

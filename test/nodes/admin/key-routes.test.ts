@@ -1,23 +1,13 @@
 import should from 'should';
-import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../simulator/simulator';
-import { helper, load, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
-import { environmentEndpoint } from '../../nodes/account/config';
-
-interface Answer {
-  status: number;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  text: string;
-}
+import { DEFAULT_APP, DEFAULT_OAUTH, OvhSimulator } from '../../simulator/simulator';
+import { load, requestFlow, signatureCredentials, useRuntime, adminPost } from '../../helpers/node-red';
+import { environmentEndpoint } from '../../../nodes/account/config';
 
 describe('ovh-credentials admin endpoints', function () {
   let sim: OvhSimulator;
   useRuntime((started) => (sim = started));
   afterEach(() => (sim.skewSec = 0));
 
-  const post = async (path: string, body: Record<string, unknown>): Promise<Answer> => {
-    const res = await helper.request().post(path).send(body).set('Content-Type', 'application/json');
-    return { status: res.status, body: res.body, text: res.text };
-  };
   const dialog = (extra: Record<string, unknown> = {}) => ({
     endpoint: 'custom',
     url: sim.baseUrl,
@@ -35,7 +25,7 @@ describe('ovh-credentials admin endpoints', function () {
         { method: 'GET', path: '/me' },
         { method: 'POST', path: '/sms/*' },
       ];
-      const res = await post('/ovh-credentials/request-token', {
+      const res = await adminPost('/ovh-credentials/request-token', {
         ...dialog(),
         accessRules: rules,
         redirection: 'https://example.com/back',
@@ -58,7 +48,7 @@ describe('ovh-credentials admin endpoints', function () {
 
     it('expands the rows itself when the dialog asks for recursive rules', async () => {
       await load(requestFlow(sim, {}), {});
-      const res = await post('/ovh-credentials/request-token', {
+      const res = await adminPost('/ovh-credentials/request-token', {
         ...dialog(),
         accessRules: [
           { method: 'GET', path: '/sms' },
@@ -80,10 +70,13 @@ describe('ovh-credentials admin endpoints', function () {
 
     it('refuses bad rules and a missing application key with a 400 and sends nothing', async () => {
       await load(requestFlow(sim, {}), {});
-      const bad = await post('/ovh-credentials/request-token', { ...dialog(), accessRules: [{ method: 'FETCH', path: '/me' }] });
+      const bad = await adminPost('/ovh-credentials/request-token', {
+        ...dialog(),
+        accessRules: [{ method: 'FETCH', path: '/me' }],
+      });
       bad.status.should.equal(400);
       bad.body.error.should.match(/Access rule 1 has method "FETCH"/);
-      const noKey = await post('/ovh-credentials/request-token', {
+      const noKey = await adminPost('/ovh-credentials/request-token', {
         ...dialog({ appKey: '' }),
         accessRules: [{ method: 'GET', path: '/me' }],
       });
@@ -94,7 +87,7 @@ describe('ovh-credentials admin endpoints', function () {
 
     it('reports an unknown application key', async () => {
       await load(requestFlow(sim, {}), {});
-      const res = await post('/ovh-credentials/request-token', {
+      const res = await adminPost('/ovh-credentials/request-token', {
         ...dialog({ appKey: 'nope' }),
         accessRules: [{ method: 'GET', path: '/me' }],
       });
@@ -106,15 +99,18 @@ describe('ovh-credentials admin endpoints', function () {
   describe('check', () => {
     it('follows a key from pending to valid, with its expiry and rules', async () => {
       await load(requestFlow(sim, {}), {});
-      const token = await post('/ovh-credentials/request-token', { ...dialog(), accessRules: [{ method: 'GET', path: '/*' }] });
+      const token = await adminPost('/ovh-credentials/request-token', {
+        ...dialog(),
+        accessRules: [{ method: 'GET', path: '/*' }],
+      });
       const consumerKey = token.body.consumerKey as string;
 
-      const pending = await post('/ovh-credentials/check', dialog({ consumerKey }));
+      const pending = await adminPost('/ovh-credentials/check', dialog({ consumerKey }));
       pending.status.should.equal(200);
       pending.body.status.should.equal('pending');
 
       sim.validateConsumerKey(consumerKey, 86400);
-      const valid = await post('/ovh-credentials/check', dialog({ consumerKey }));
+      const valid = await adminPost('/ovh-credentials/check', dialog({ consumerKey }));
       valid.body.status.should.equal('valid');
       valid.body.credential.rules.should.eql([{ method: 'GET', path: '/*' }]);
       should.exist(valid.body.credential.expiration);
@@ -122,13 +118,16 @@ describe('ovh-credentials admin endpoints', function () {
       valid.text.should.not.containEql(DEFAULT_APP.appSecret);
 
       sim.expireConsumerKey(consumerKey);
-      (await post('/ovh-credentials/check', dialog({ consumerKey }))).body.status.should.equal('invalid-credential');
+      (await adminPost('/ovh-credentials/check', dialog({ consumerKey }))).body.status.should.equal('invalid-credential');
     });
 
     it('uses the stored secrets of the deployed node where the dialog holds the placeholder', async () => {
       const consumerKey = sim.addConsumerKey();
       await load(requestFlow(sim, {}), signatureCredentials(sim, consumerKey));
-      const res = await post('/ovh-credentials/check', dialog({ id: 'acc', appSecret: '__PWRD__', consumerKey: '__PWRD__' }));
+      const res = await adminPost(
+        '/ovh-credentials/check',
+        dialog({ id: 'acc', appSecret: '__PWRD__', consumerKey: '__PWRD__' }),
+      );
       res.body.status.should.equal('valid');
       sim.received({ path: '/1.0/auth/currentCredential' })[0].headers['x-ovh-consumer']!.should.equal(consumerKey);
       res.text.should.not.containEql(consumerKey);
@@ -137,14 +136,16 @@ describe('ovh-credentials admin endpoints', function () {
     it('names each kind of wrong key', async () => {
       await load(requestFlow(sim, {}), {});
       const consumerKey = sim.addConsumerKey();
-      (await post('/ovh-credentials/check', dialog({ consumerKey: 'unknown' }))).body.status.should.equal('unknown-consumer-key');
-      (await post('/ovh-credentials/check', dialog({ consumerKey, appKey: 'wrongApp' }))).body.status.should.equal(
+      (await adminPost('/ovh-credentials/check', dialog({ consumerKey: 'unknown' }))).body.status.should.equal(
+        'unknown-consumer-key',
+      );
+      (await adminPost('/ovh-credentials/check', dialog({ consumerKey, appKey: 'wrongApp' }))).body.status.should.equal(
         'invalid-application-key',
       );
-      (await post('/ovh-credentials/check', dialog({ consumerKey, appSecret: 'wrong' }))).body.status.should.equal(
+      (await adminPost('/ovh-credentials/check', dialog({ consumerKey, appSecret: 'wrong' }))).body.status.should.equal(
         'invalid-signature',
       );
-      const missing = await post('/ovh-credentials/check', dialog({ appSecret: '', consumerKey: '' }));
+      const missing = await adminPost('/ovh-credentials/check', dialog({ appSecret: '', consumerKey: '' }));
       missing.status.should.equal(400);
       missing.body.should.eql({ status: 'missing', missing: ['appSecret', 'consumerKey'] });
     });
@@ -152,7 +153,7 @@ describe('ovh-credentials admin endpoints', function () {
     it('reports the clock difference of a valid key', async () => {
       await load(requestFlow(sim, {}), {});
       sim.skewSec = -3600;
-      const res = await post('/ovh-credentials/check', dialog({ consumerKey: sim.addConsumerKey() }));
+      const res = await adminPost('/ovh-credentials/check', dialog({ consumerKey: sim.addConsumerKey() }));
       res.body.status.should.equal('valid');
       res.body.clockOffsetSeconds.should.be.approximately(-3600, 1);
     });
@@ -161,7 +162,7 @@ describe('ovh-credentials admin endpoints', function () {
       await load(requestFlow(sim, {}), {});
       sim.timeWindowSec = -1; // no timestamp is ever inside the window, even after a re-sync
       try {
-        const res = await post('/ovh-credentials/check', dialog({ consumerKey: sim.addConsumerKey() }));
+        const res = await adminPost('/ovh-credentials/check', dialog({ consumerKey: sim.addConsumerKey() }));
         res.body.status.should.equal('clock');
         res.body.detail.should.match(/Query out of time/);
       } finally {
@@ -171,10 +172,10 @@ describe('ovh-credentials admin endpoints', function () {
 
     it('reports an unreachable endpoint and a bad URL', async () => {
       await load(requestFlow(sim, {}), {});
-      const down = await post('/ovh-credentials/check', dialog({ url: 'http://127.0.0.1:9/1.0', consumerKey: 'x' }));
+      const down = await adminPost('/ovh-credentials/check', dialog({ url: 'http://127.0.0.1:9/1.0', consumerKey: 'x' }));
       down.body.status.should.equal('unreachable');
       down.body.detail.should.match(/connection refused/);
-      const bad = await post('/ovh-credentials/check', dialog({ url: 'file:///etc/passwd', consumerKey: 'x' }));
+      const bad = await adminPost('/ovh-credentials/check', dialog({ url: 'file:///etc/passwd', consumerKey: 'x' }));
       bad.status.should.equal(400);
       bad.body.detail.should.match(/must start with https/);
     });
@@ -182,9 +183,9 @@ describe('ovh-credentials admin endpoints', function () {
     it('checks an OAuth2 service account', async () => {
       await load(requestFlow(sim, {}), {});
       const oauth = { authType: 'oauth2', tokenUrl: sim.tokenUrl, clientId: DEFAULT_OAUTH.clientId };
-      const ok = await post('/ovh-credentials/check', dialog({ ...oauth, clientSecret: DEFAULT_OAUTH.clientSecret }));
+      const ok = await adminPost('/ovh-credentials/check', dialog({ ...oauth, clientSecret: DEFAULT_OAUTH.clientSecret }));
       ok.body.should.have.properties({ status: 'valid', authType: 'oauth2' });
-      const bad = await post('/ovh-credentials/check', dialog({ ...oauth, clientSecret: 'nope' }));
+      const bad = await adminPost('/ovh-credentials/check', dialog({ ...oauth, clientSecret: 'nope' }));
       bad.body.status.should.equal('invalid-client');
       ok.text.should.not.containEql(DEFAULT_OAUTH.clientSecret);
     });
@@ -197,7 +198,11 @@ describe('ovh-credentials admin endpoints', function () {
         process.env.OVH_APPLICATION_KEY = DEFAULT_APP.appKey;
         process.env.OVH_APPLICATION_SECRET = DEFAULT_APP.appSecret;
         process.env.OVH_CONSUMER_KEY = sim.addConsumerKey();
-        const res = await post('/ovh-credentials/check', { credentialsFrom: 'env', endpoint: 'ovh-eu', authType: 'signature' });
+        const res = await adminPost('/ovh-credentials/check', {
+          credentialsFrom: 'env',
+          endpoint: 'ovh-eu',
+          authType: 'signature',
+        });
         res.body.status.should.equal('valid');
         // The API asked is OVH_ENDPOINT's, not the region the dialog shows: Check says which.
         res.body.baseUrl.should.equal(new URL(sim.baseUrl).href);
@@ -213,7 +218,7 @@ describe('ovh-credentials admin endpoints', function () {
         environmentEndpoint({ OVH_ENDPOINT: 'not an endpoint' })!.problem!.should.match(/neither a region name nor a base URL/);
         should(environmentEndpoint({})).be.undefined();
         delete process.env.OVH_CONSUMER_KEY;
-        const missing = await post('/ovh-credentials/check', {
+        const missing = await adminPost('/ovh-credentials/check', {
           credentialsFrom: 'env',
           endpoint: 'ovh-eu',
           authType: 'signature',

@@ -4,9 +4,9 @@
  * state, the wait's own deadline, or an abort.
  */
 import should from 'should';
-import { OvhTaskError, taskOf, waitForTask, type OvhClient } from '../../nodes/client';
-import { OvhSimulator } from '../simulator/simulator';
-import { clientFor, startSimulator } from '../helpers';
+import { OvhTaskError, taskOf, waitForTask, type OvhClient } from '../../../nodes/client';
+import { OvhSimulator } from '../../simulator/simulator';
+import { clientFor, startSimulator } from '../../helpers';
 
 describe('waiting for tasks', function () {
   let sim: OvhSimulator;
