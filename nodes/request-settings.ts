@@ -89,7 +89,9 @@ export interface RequestSettings {
  * even once a dialog gave it `wait: 'none'`; it is then cleared, the choice saying it. The
  * runtime, the request dialog and the account dialog's "Rules for my flows" read a node through this.
  */
-export function migrateRequestConfig<T extends RequestConfig>(config: T): T & { wait: Wait; waitTask: false } {
+export function migrateRequestConfig<T extends RequestConfig>(
+  config: T,
+): Omit<T, 'wait' | 'waitTask'> & { wait: Wait; waitTask: false } {
   const wait: Wait = config.wait === 'until' ? 'until' : config.wait === 'task' || config.waitTask === true ? 'task' : 'none';
   return { ...config, wait, waitTask: false };
 }
