@@ -5,13 +5,14 @@
  * test/browser/themes.test.ts measures the contrast of these elements in both themes.
  */
 
+// Node-RED's error text reads well in every theme; its warning and success texts do not on
+// Node-RED 4 (#CAB200 and #3a3 on white): those take the main text colour, with a coloured edge.
 const ERROR_TEXT = 'var(--red-ui-text-color-error, #b52020)';
-const WARNING_TEXT = 'var(--red-ui-text-color-warning, #6b4e00)';
-const SUCCESS_TEXT = 'var(--red-ui-text-color-success, #2e7d32)';
+const MAIN_TEXT = 'var(--red-ui-primary-text-color, #333)';
 const SECONDARY_TEXT = 'var(--red-ui-secondary-text-color)';
 /** A warning's box: the theme's tips background, its main text colour, a coloured edge. */
 const WARNING_BOX =
-  'background:var(--red-ui-form-tips-background, #fff6dc);color:var(--red-ui-primary-text-color, #333);' +
+  `background:var(--red-ui-form-tips-background, #fff6dc);color:${MAIN_TEXT};` +
   'border-left:3px solid var(--red-ui-border-color-warning, #c38a00)';
 
 const STYLE = [
@@ -19,7 +20,7 @@ const STYLE = [
   '.ovh-suggestion{line-height:1.4;padding:2px 0}',
   '.ovh-suggestion .ovh-method{display:inline-block;min-width:52px;font-weight:bold}',
   `.ovh-suggestion-description{color:${SECONDARY_TEXT};font-size:0.9em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}`,
-  `.ovh-status{margin-left:6px;padding:0 4px;border-radius:3px;font-size:0.8em;border:1px solid var(--red-ui-border-color-warning, #c38a00);background:var(--red-ui-form-tips-background, #fff6dc);color:${WARNING_TEXT}}`,
+  `.ovh-status{margin-left:6px;padding:0 4px;border-radius:3px;font-size:0.8em;border:1px solid var(--red-ui-border-color-warning, #c38a00);background:var(--red-ui-form-tips-background, #fff6dc);color:${MAIN_TEXT}}`,
   `.ovh-status-DEPRECATED{border-color:var(--red-ui-border-color-error, #b52020);color:${ERROR_TEXT}}`,
   // The operation panel (request and watch).
   '#ovh-request-operation,#ovh-watch-operation{margin-left:105px;width:70%;font-size:0.95em}',
@@ -48,7 +49,7 @@ const STYLE = [
   // The account dialog.
   '.ovh-result{margin:6px 0 12px 0;white-space:normal}',
   `.ovh-result.ovh-error{color:${ERROR_TEXT}}`,
-  `.ovh-result.ovh-ok{color:${SUCCESS_TEXT}}`,
+  `.ovh-result.ovh-ok{color:${MAIN_TEXT};border-left:3px solid var(--red-ui-border-color-success, #4b8400);padding-left:6px}`,
   '.ovh-wizard-box{border:1px solid var(--red-ui-secondary-border-color, #ddd);border-radius:4px;padding:8px 10px;margin-bottom:12px}',
   '.ovh-wizard-box h4{margin:0 0 8px 0}',
 ].join('\n');
