@@ -68,9 +68,13 @@ export function prepare(this: WatchNode): void {
   }
   select.val(node.store || '');
 
+  let placeholderShown: string | undefined; // the path and account it was shown for
   /** A placeholder left in the path: named, with its values from the account to write one in. */
   function showPlaceholder(): void {
     const path = currentPath();
+    // The same path again (the field left, a key that changed nothing): the button and its notes stay.
+    if (path + ' ' + account() === placeholderShown) return;
+    placeholderShown = path + ' ' + account();
     const verdict = watchPathVerdict(path);
     const placeholder = verdict && verdict.kind === 'placeholder' ? verdict.placeholder : undefined;
     $('#ovh-watch-placeholder')
