@@ -1,6 +1,7 @@
 /** The ovh-request dialog: what its registration in ovh-request.html delegates to. */
 import { pathTemplateError } from '../nodes/client/path-rule';
 import { BOUNDS, migrateRequestConfig, type RequestConfig } from '../nodes/request-settings';
+import { tryRows } from '../nodes/try-rows';
 import { apiOf, takeOnlyAccount } from './account';
 import { failureText, mayWrite, post } from './admin';
 import { pathAutoComplete } from './autocomplete';
@@ -8,7 +9,7 @@ import { escapeHtml, requestText as text, withinBounds } from './i18n';
 import { chosenSuggestion } from './operation';
 import { OperationQuestions, operationFacts, showOperation, showUnavailable } from './operation-panel';
 import { addParameterRow, savedRows, showRows } from './parameter-rows';
-import { fieldsOfPath, placeholderFields, rowsWithoutTryValue, type SavedRow } from './rows';
+import { fieldsOfPath, placeholderFields, type SavedRow } from './rows';
 
 /** The node as the editor holds it while its dialog is open. */
 type RequestNode = RedNode & RequestConfig & { _(key: string): string; outputs?: number };
@@ -111,7 +112,7 @@ function onTry(method: string, path: string, rows: SavedRow[]): void {
     result.show().text(text('ovh-request.try.needsCall'));
     return;
   }
-  const without = rowsWithoutTryValue(rows, path);
+  const without = tryRows(rows, path);
   if (without.needed.length) {
     const first = without.needed[0];
     result

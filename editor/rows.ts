@@ -1,6 +1,6 @@
 /**
- * The request dialog's parameter rows as data: which rows an operation shows, what each saves,
- * and which Try cannot fill. No DOM here (parameter-rows.ts draws them), so the rules are tested
+ * The request dialog's parameter rows as data: which rows an operation shows and what each
+ * saves (which Try cannot fill is the runtime's rule, nodes/try-rows.ts). No DOM here (parameter-rows.ts draws them), so the rules are tested
  * without a browser (test/editor/rows.test.ts).
  */
 
@@ -139,14 +139,4 @@ export function rowsToShow(fields: Field[], kept: SavedRow[], described: boolean
     shown.push({ field, value: row.value, valueType: row.valueType });
   }
   return shown;
-}
-
-/** Value types Try can give without a msg: the row's own value. */
-const LITERAL_TYPES = ['str', 'num', 'bool', 'json'];
-
-/** Rows Try has no value for (they read a msg, context, env or JSONata), and which of those it needs. */
-export function rowsWithoutTryValue(rows: SavedRow[], path: string): { unset: SavedRow[]; needed: SavedRow[] } {
-  const unset = rows.filter((row) => !LITERAL_TYPES.includes(row.valueType || 'str') && row.value !== '');
-  const needed = unset.filter((row) => row.required || (row.in === 'path' && path.includes('{' + row.name + '}')));
-  return { unset, needed };
 }

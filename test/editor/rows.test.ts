@@ -1,6 +1,6 @@
 /**
  * The request dialog's parameter rows as data (editor/rows.ts), without a browser: what a row
- * saves, which rows an operation shows and what moves between them, what Try cannot set.
+ * saves, which rows an operation shows and what moves between them; and what Try cannot set.
  */
 import 'should';
 import {
@@ -8,12 +8,12 @@ import {
   fieldsOfPath,
   placeholderFields,
   rowsToShow,
-  rowsWithoutTryValue,
   savedRow,
   shownValueType,
   type Field,
   type SavedRow,
 } from '../../editor/rows';
+import { tryRows } from '../../nodes/try-rows';
 
 const field = (name: string, place: string, extra: Partial<Field> = {}): Field => ({ name, in: place, type: 'string', ...extra });
 const row = (name: string, place: string, value: string, extra: Partial<SavedRow> = {}): SavedRow => ({
@@ -97,7 +97,7 @@ describe('editor: parameter rows', () => {
     });
   });
 
-  describe('rows Try cannot set', () => {
+  describe('rows Try cannot set (the runtime’s rule, nodes/try-rows.ts)', () => {
     it('names the rows read from a msg, context, env or JSONata, and those of them the call needs', () => {
       const rows = [
         row('zoneName', 'path', 'zone', { valueType: 'msg' }),
@@ -105,9 +105,11 @@ describe('editor: parameter rows', () => {
         row('subDomain', 'query', 'sub', { valueType: 'flow' }),
         row('target', 'body', 'payload.ip', { valueType: 'jsonata', required: true }),
         row('ttl', 'body', '', { valueType: 'env' }), // empty: not sent at all
+        row('weight', 'body', '2', { valueType: '' }), // saved without a type: text
         row('gone', 'path', 'x', { valueType: 'global' }), // no longer a placeholder of the path
       ];
-      const { unset, needed } = rowsWithoutTryValue(rows, '/domain/zone/{zoneName}/record/{id}');
+      const { literal, unset, needed } = tryRows(rows, '/domain/zone/{zoneName}/record/{id}');
+      literal.map((r) => r.name).should.eql(['id', 'weight']);
       unset.map((r) => r.name).should.eql(['zoneName', 'subDomain', 'target', 'gone']);
       needed.map((r) => r.name).should.eql(['zoneName', 'target']);
     });
