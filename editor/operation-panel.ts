@@ -122,3 +122,12 @@ export function operationFacts(panel: JQuery, operation: OperationDetail): void 
     $('<dd>').text(operation.iamActions.join(', ')).appendTo(facts);
   }
 }
+
+/** Runs `run` once typing pauses: each call puts it off again. */
+export function whenTypingPauses(run: () => void, ms = 250): () => void {
+  let later: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    clearTimeout(later);
+    later = setTimeout(run, ms);
+  };
+}

@@ -7,7 +7,7 @@ import { failureText, mayWrite, post } from './admin';
 import { pathAutoComplete } from './autocomplete';
 import { escapeHtml, requestText as text, withinBounds } from './i18n';
 import { chosenSuggestion } from './operation';
-import { OperationQuestions, operationFacts, showOperation, showUnavailable } from './operation-panel';
+import { OperationQuestions, operationFacts, showOperation, showUnavailable, whenTypingPauses } from './operation-panel';
 import { addParameterRow, savedRows, showRows } from './parameter-rows';
 import { fieldsOfPath, placeholderFields, type SavedRow } from './rows';
 
@@ -181,7 +181,7 @@ export function prepare(this: RequestNode): void {
   const questions = new OperationQuestions();
   let shown: string | undefined; // the method, path and account the panel and rows show
   /** Asks the runtime what the method and path do, then shows it and the operation's rows. */
-  function describe(): void {
+  function askAboutCall(): void {
     const method = String(methodInput.val());
     const path = currentPath();
     const api = apiOf(account());
@@ -215,11 +215,7 @@ export function prepare(this: RequestNode): void {
       },
     );
   }
-  let describeLater: ReturnType<typeof setTimeout> | undefined;
-  function describeSoon(): void {
-    clearTimeout(describeLater);
-    describeLater = setTimeout(describe, 250);
-  }
+  const askAboutCallSoon = whenTypingPauses(askAboutCall);
   function choose(method: string, path: string): void {
     methodInput.val(method).trigger('change');
     // A change event also makes the editor check the path again (it saw "METHOD /path").
@@ -235,17 +231,17 @@ export function prepare(this: RequestNode): void {
     // A chosen suggestion reads "METHOD /path": it sets both.
     const chosen = chosenSuggestion(String(pathInput.val()));
     if (chosen) return choose(chosen.method, chosen.path);
-    describeSoon();
+    askAboutCallSoon();
   });
-  pathInput.on('keyup', describeSoon);
+  pathInput.on('keyup', askAboutCallSoon);
   methodInput.on('change', () => {
     refresh();
-    describeSoon();
+    askAboutCallSoon();
   });
-  $('#node-input-account').on('change', describeSoon);
+  $('#node-input-account').on('change', askAboutCallSoon);
   $('#node-input-mode, #node-input-wait').on('change', refresh);
   refresh();
-  describe();
+  askAboutCall();
 }
 
 export function save(this: RequestNode): void {

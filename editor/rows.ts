@@ -105,23 +105,23 @@ export function savedRow(field: Field, valueType: string, value: string): SavedR
  * for a path it does not describe, they stay as rows. The person's own rows always stay.
  */
 export function rowsToShow(fields: Field[], kept: SavedRow[], described: boolean): RowData[] {
-  const own = kept.filter((row) => row.custom);
-  const left = kept.filter((row) => !row.custom);
+  const ownRows = kept.filter((row) => row.custom);
+  const unplaced = kept.filter((row) => !row.custom); // the API's rows, until a field takes them
   /** The kept row that goes to this field: same name, the same place preferred; taken once. */
-  function take(field: Field): Partial<SavedRow> {
+  function takeRowFor(field: Field): Partial<SavedRow> {
     let at = -1;
-    left.forEach((row, i) => {
+    unplaced.forEach((row, i) => {
       if (row.name !== field.name) return;
-      if (at === -1 || (row.in === field.in && left[at].in !== field.in)) at = i;
+      if (at === -1 || (row.in === field.in && unplaced[at].in !== field.in)) at = i;
     });
-    return at === -1 ? {} : left.splice(at, 1)[0];
+    return at === -1 ? {} : unplaced.splice(at, 1)[0];
   }
   const shown: RowData[] = fields.map((field) => {
-    const row = take(field);
+    const row = takeRowFor(field);
     return { field, value: row.value, valueType: row.valueType };
   });
   if (!described) {
-    for (const row of left) {
+    for (const row of unplaced) {
       if (row.value === '' || row.value === undefined) continue;
       const field: Field = {
         name: row.name,
@@ -134,7 +134,7 @@ export function rowsToShow(fields: Field[], kept: SavedRow[], described: boolean
       shown.push({ field, value: row.value, valueType: row.valueType });
     }
   }
-  for (const row of own) {
+  for (const row of ownRows) {
     const field: Field = { name: row.name, in: row.in, type: 'string', required: false, description: '', custom: true };
     shown.push({ field, value: row.value, valueType: row.valueType });
   }

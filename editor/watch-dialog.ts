@@ -4,7 +4,7 @@ import { apiOf, takeOnlyAccount } from './account';
 import { pathAutoComplete } from './autocomplete';
 import { messages, requestText, withinBounds } from './i18n';
 import type { OperationDetail } from './operation';
-import { OperationQuestions, showOperation, showUnavailable } from './operation-panel';
+import { OperationQuestions, showOperation, showUnavailable, whenTypingPauses } from './operation-panel';
 import { offerValues, valuesButton } from './values';
 
 type WatchNode = RedNode & { account?: string; path?: string; store?: string };
@@ -98,7 +98,7 @@ export function prepare(this: WatchNode): void {
    * What the GET is, from the runtime's catalogue: the request's panel (description, status
    * warnings, a path the API does not describe), what it answers, and a hint for a list of ids.
    */
-  function describe(): void {
+  function askAboutCall(): void {
     const path = currentPath();
     const read = $('#node-input-read').val();
     const call = path + ' ' + account() + ' ' + read;
@@ -139,19 +139,15 @@ export function prepare(this: WatchNode): void {
       },
     );
   }
-  let describeLater: ReturnType<typeof setTimeout> | undefined;
-  function describeSoon(): void {
-    clearTimeout(describeLater);
-    describeLater = setTimeout(describe, 250);
-  }
+  const askAboutCallSoon = whenTypingPauses(askAboutCall);
   pathInput.on('change keyup', showPlaceholder);
-  pathInput.on('change', describe);
-  pathInput.on('keyup', describeSoon);
+  pathInput.on('change', askAboutCall);
+  pathInput.on('keyup', askAboutCallSoon);
   $('#node-input-account').on('change', () => {
     showPlaceholder();
-    describe();
+    askAboutCall();
   });
-  $('#node-input-read').on('change', describe);
+  $('#node-input-read').on('change', askAboutCall);
   showPlaceholder();
-  describe();
+  askAboutCall();
 }
