@@ -29,3 +29,8 @@ export function withinBounds(bound: () => RedBound, emptyAllowed: boolean): (val
     return Number.isInteger(n) && n >= min && n <= max;
   };
 }
+
+/** A node's label in italics when it has a name of its own (Node-RED's convention). */
+export function labelStyle(this: { name?: unknown }): string {
+  return this.name ? 'node_label_italic' : '';
+}

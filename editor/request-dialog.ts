@@ -11,6 +11,8 @@ import { OperationQuestions, operationFacts, showOperation, showUnavailable, whe
 import { addParameterRow, savedRows, showRows } from './parameter-rows';
 import { fieldsOfPath, placeholderFields, type SavedRow } from './rows';
 
+export { labelStyle } from './i18n';
+
 /** The node as the editor holds it while its dialog is open. */
 type RequestNode = RedNode & RequestConfig & { _(key: string): string; outputs?: number };
 

@@ -7,6 +7,8 @@ import type { OperationDetail } from './operation';
 import { OperationQuestions, showOperation, showUnavailable, whenTypingPauses } from './operation-panel';
 import { offerValues, valuesButton } from './values';
 
+export { labelStyle } from './i18n';
+
 type WatchNode = RedNode & { account?: string; path?: string; store?: string };
 
 const text = messages('ovh-watch');
