@@ -1,11 +1,11 @@
-// ESLint for the TypeScript sources and tests, and for the <script> blocks of the editor files.
+// ESLint for the TypeScript sources (runtime, editor) and tests, and for the <script> blocks of the .html files.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import html from 'eslint-plugin-html';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'docs/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'docs/**', 'resources/**'] },
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
@@ -23,6 +23,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The editor's code runs in the browser (editor/tsconfig.json, without Node.js types, refuses Node's globals).
+    files: ['editor/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser, RED: 'readonly', $: 'readonly' } },
+  },
+  {
     files: ['nodes/**/*.html'],
     plugins: { html },
     extends: [js.configs.recommended],
@@ -31,7 +36,6 @@ export default tseslint.config(
       ecmaVersion: 2018,
       globals: { ...globals.browser, RED: 'readonly', $: 'readonly' },
     },
-    rules: { 'no-control-regex': 'off' },
   },
   {
     files: ['scripts/**/*.js'],

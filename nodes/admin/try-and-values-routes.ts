@@ -26,6 +26,7 @@ import type { AdminRequest, AdminResponse, Node, NodeAPI } from '../node-red';
 import type { Call } from '../calls/message';
 import { runSequence, type MsgCall } from '../calls/modes';
 import { ParameterRows } from '../calls/parameter-rows';
+import { tryRows } from './try-rows';
 import { readSettings, type RequestSettings } from '../calls/settings';
 
 /** How long a list of values is kept: long enough for a dialog, short enough to see a new zone. */
@@ -35,8 +36,6 @@ const MOST_VALUES = 500;
 const MOST_LISTS_KEPT = 50;
 /** Try shows the first 100 KB of an answer. */
 const MOST_ANSWER_BYTES = 100_000;
-/** Rows Try can evaluate without a msg: literal values. */
-const LITERAL_TYPES = new Set(['str', 'num', 'bool', 'json']);
 
 export function registerTryAndValuesRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
   const canWrite = RED.auth.needsPermission('ovh-credentials.write');
@@ -95,11 +94,13 @@ export function registerTryAndValuesRoutes(RED: NodeAPI, deployed: DeployedAccou
     const node = accountNode(body.account);
     const call: Call = { method: normalizeMethod(text(body.method, 'method')), path: text(body.path, 'path') };
     const rows = Array.isArray(body.parameters) ? body.parameters.filter(isPlainObject) : [];
-    const literal = rows.filter((r) => LITERAL_TYPES.has(String(r.valueType ?? 'str')));
-    // Rows that read msg, flow, global, env or JSONata have no value without a msg: not set.
-    const unset = rows.filter((r) => !literal.includes(r) && r.value !== '' && r.value !== undefined);
-    // A placeholder or a required value Try cannot give: said before anything is sent.
-    const needed = unset.find((r) => r.required === true || (r.in === 'path' && call.path.includes(`{${String(r.name)}}`)));
+    // Rows that read msg, flow, global, env or JSONata have no value without a msg: not set. A
+    // placeholder or a required value Try cannot give: said before anything is sent.
+    const {
+      literal,
+      unset,
+      needed: [needed],
+    } = tryRows(rows, call.path);
     if (needed) {
       throw new OvhInputError(
         `Parameter "${String(needed.name)}" reads ${String(needed.valueType)} ${String(needed.value)}, which Try has no msg for: give the row a value to try the call`,

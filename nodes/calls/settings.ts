@@ -1,6 +1,7 @@
 /**
  * ovh-request's settings, read once per node into typed values. The bounds live here only: the
- * editor receives them through the node type's settings (RED.settings.ovhRequestBounds).
+ * editor receives them through the node type's settings (RED.settings.ovhRequestBounds). No
+ * Node-only import: the editor's dialogs bundle migrateRequestConfig from here.
  */
 
 /** Where a number setting may go, and what an empty or out-of-range value becomes. */
@@ -82,7 +83,21 @@ export interface RequestSettings {
   taskTimeoutMs: number;
 }
 
-export function readSettings(config: RequestConfig): RequestSettings {
+/**
+ * A node's settings as saved by any version of its dialog, in today's form. The first form of
+ * the task wait, a checkbox (`waitTask: true`), waits for the task unless `wait` says `until`,
+ * even once a dialog gave it `wait: 'none'`; it is then cleared, the choice saying it. The
+ * runtime, the request dialog and the account dialog's "Rules for my flows" read a node through this.
+ */
+export function migrateRequestConfig<T extends RequestConfig>(
+  config: T,
+): Omit<T, 'wait' | 'waitTask'> & { wait: Wait; waitTask: false } {
+  const wait: Wait = config.wait === 'until' ? 'until' : config.wait === 'task' || config.waitTask === true ? 'task' : 'none';
+  return { ...config, wait, waitTask: false };
+}
+
+export function readSettings(saved: RequestConfig): RequestSettings {
+  const config = migrateRequestConfig(saved);
   return {
     method: config.method || 'GET',
     path: (config.path ?? '').trim(),
@@ -93,8 +108,7 @@ export function readSettings(config: RequestConfig): RequestSettings {
     pageSize: config.pageSize === '' || config.pageSize === undefined ? undefined : wholeNumber(config.pageSize, BOUNDS.pageSize),
     maxPages: wholeNumber(config.maxPages, BOUNDS.maxPages),
     errorOutput: config.errorOutput === true,
-    // A node saved with the first form (`waitTask`), even once the editor gave it `wait: 'none'`, waits.
-    wait: config.wait === 'until' ? 'until' : config.wait === 'task' || config.waitTask === true ? 'task' : 'none',
+    wait: config.wait,
     until: (config.until ?? '').trim(),
     repeatEveryMs: wholeNumber(config.repeatEvery, BOUNDS.repeatEvery) * 1000,
     taskTimeoutMs: wholeNumber(config.taskTimeout, BOUNDS.taskTimeout) * 1000,

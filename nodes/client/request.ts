@@ -6,9 +6,11 @@
 import { ApiBase } from './endpoints';
 import { OvhInputError } from './errors';
 import { MOST_NESTING, nestedTooDeep } from './depth';
+import { EMPTY_PLACEHOLDER, PLACEHOLDER, clip, filledPathProblem, pathStartProblem } from './path-rule';
+import { METHODS, type HttpMethod } from './methods';
 
-export const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
-export type HttpMethod = (typeof METHODS)[number];
+export { pathTemplateError } from './path-rule';
+export { METHODS, type HttpMethod } from './methods';
 
 export type QueryValue = string | number | boolean | bigint | null | undefined;
 export type Query = Record<string, QueryValue | readonly QueryValue[]>;
@@ -23,11 +25,6 @@ export function normalizeMethod(method: unknown): HttpMethod {
   throw new OvhInputError(`Unknown method ${describe(method)}: use one of ${METHODS.join(', ')}`);
 }
 
-const PLACEHOLDER = /\{([^{}/]*)\}/g;
-// Control characters would break the request line; a backslash is read as "/" by URL parsers.
-const FORBIDDEN_IN_PATH = /[\u0000-\u001f\u007f\\]/;
-const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
-
 /**
  * Builds the absolute URL of a call. Placeholders `{name}` are filled from `params`, each value
  * encoded as a single path segment; `query` is appended to any query already in the path.
@@ -40,55 +37,20 @@ export function buildUrl(base: ApiBase, path: unknown, params?: Record<string, u
 /** The URL text of a call, every check passed (see buildUrl); not yet WHATWG-normalised. */
 export function urlText(base: ApiBase, path: unknown, params?: Record<string, unknown>, query?: unknown): string {
   if (typeof path !== 'string') throw new OvhInputError(`The path must be a string like /me, not ${describe(path)}`);
-  if (path === '') throw new OvhInputError('The path is empty: give an API path like /me');
-  if (!path.startsWith('/') || path.startsWith('//')) {
-    const looksLikeUrl = path.startsWith('//') || /^[a-z][a-z0-9+.-]*:/i.test(path);
-    throw new OvhInputError(
-      `The path "${clip(path)}" must be an API path starting with a single "/", like /me${looksLikeUrl ? ', not a URL: the account says where the API is' : ''}`,
-    );
-  }
-  if (FORBIDDEN_IN_PATH.test(path)) {
-    throw new OvhInputError(`The path "${clip(path)}" holds a control character or a backslash`);
-  }
-  if (path.includes('#')) throw new OvhInputError(`The path "${clip(path)}" holds a fragment (#): remove it`);
+  const problem = pathStartProblem(path);
+  if (problem) throw new OvhInputError(problem);
 
   const queryStart = path.indexOf('?');
   const pathPart = queryStart === -1 ? path : path.slice(0, queryStart);
   const pathQuery = queryStart === -1 ? '' : path.slice(queryStart + 1);
 
   const filled = fillPlaceholders(pathPart, params);
-  for (const segment of filled.split('/')) {
-    if (DOT_SEGMENT.test(segment)) {
-      throw new OvhInputError(`The path "${clip(path)}" holds a "." or ".." segment, which would leave the API path`);
-    }
-  }
+  const filledProblem = filledPathProblem(filled, pathPart, path);
+  if (filledProblem) throw new OvhInputError(filledProblem);
 
   const extraQuery = encodeQuery(query);
   const fullQuery = [pathQuery, extraQuery].filter((part) => part !== '').join('&');
   return base.urlFor(filled) + (fullQuery ? '?' + fullQuery : '');
-}
-
-/** Any base: only the path's own rules matter to a template's verdict. */
-let templateBase: ApiBase | undefined;
-
-/**
- * Whether a path as written in a node (placeholders unfilled; empty means msg.path) can be
- * sent: the reason it cannot, or undefined. The same checks buildUrl applies, with a value for
- * every placeholder. The request dialog runs its own copy in the browser; a property-based test
- * keeps the two verdicts equal.
- */
-export function pathTemplateError(template: string): string | undefined {
-  const path = template.trim();
-  if (path === '') return undefined;
-  const params: Record<string, string> = {};
-  for (const match of path.matchAll(PLACEHOLDER)) params[match[1].trim()] = 'x';
-  try {
-    urlText((templateBase ??= new ApiBase('https://api.invalid/1.0')), path, params);
-    return undefined;
-  } catch (err) {
-    if (err instanceof OvhInputError) return err.message;
-    throw err;
-  }
 }
 
 /**
@@ -105,7 +67,7 @@ export function itemPath(listPath: string, placeholder: string): string {
 function fillPlaceholders(pathPart: string, params: Record<string, unknown> | undefined): string {
   const filled = pathPart.replace(PLACEHOLDER, (_whole, rawName: string) => {
     const name = rawName.trim();
-    if (name === '') throw new OvhInputError('The path holds an empty placeholder "{}"');
+    if (name === '') throw new OvhInputError(EMPTY_PLACEHOLDER);
     const value = params && Object.prototype.hasOwnProperty.call(params, name) ? params[name] : undefined;
     if (value === undefined || value === null) {
       throw new OvhInputError(`The path placeholder {${name}} has no value: set it in msg.params.${name}`, {
@@ -124,9 +86,6 @@ function fillPlaceholders(pathPart: string, params: Record<string, unknown> | un
     if (text === '.' || text === '..') throw new OvhInputError(`The value of path placeholder {${name}} cannot be "${text}"`);
     return encodeComponent(text, `path placeholder {${name}}`);
   });
-  if (filled.includes('{') || filled.includes('}')) {
-    throw new OvhInputError(`The path "${clip(pathPart)}" holds an unbalanced "{" or "}"`);
-  }
   return filled;
 }
 
@@ -268,9 +227,4 @@ export function describe(value: unknown): string {
     default:
       return typeof value === 'undefined' ? 'undefined' : `${typeof value} ${String(value)}`;
   }
-}
-
-function clip(text: string): string {
-  const printable = text.replace(/[\u0000-\u001f\u007f]/g, (ch) => '\\x' + ch.charCodeAt(0).toString(16).padStart(2, '0'));
-  return printable.length > 80 ? printable.slice(0, 77) + '...' : printable;
 }

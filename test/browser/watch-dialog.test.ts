@@ -109,6 +109,38 @@ describe('the watch dialog in a real browser', function () {
     }
   });
 
+  it("has the request dialog's help: a placeholder's values from the account, status warnings and their replacement", async () => {
+    const page = await session.openEditor();
+    try {
+      await addNode(page, 'ovh-watch', 'watch-values');
+      await page.waitForSelector('#node-input-path', { state: 'visible' });
+      // A placeholder left in the path: its values, listed by the account, to write one in.
+      await page.fill('#node-input-path', '/sms/{serviceName}/incoming');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('#ovh-watch-placeholder:has-text("Write the value of {serviceName} into the path")');
+      await page.click('#ovh-watch-values .ovh-param-values');
+      const value = page.locator('.ovh-values-menu', { hasText: 'sms-ab12345-1' }).first();
+      await value.waitFor({ timeout: 15_000 });
+      await page.click('.ovh-values-menu li:has-text("sms-ab12345-1")');
+      (await page.inputValue('#node-input-path')).should.equal('/sms/sms-ab12345-1/incoming');
+      await page.waitForSelector('#ovh-watch-placeholder', { state: 'hidden' });
+      await page.waitForSelector('#ovh-watch-operation .ovh-watch-answer', { timeout: 15_000 });
+      (await page.evaluate(() => $('#node-input-path').hasClass('input-error'))).should.be.false();
+      // A deprecated GET: when it goes, and a click on its replacement watches that instead.
+      await page.fill('#node-input-path', '/domain/data/extension');
+      await page.dispatchEvent('#node-input-path', 'change');
+      const warning = await page.waitForSelector('#ovh-watch-operation .ovh-deprecated', { timeout: 15_000 });
+      (await warning.textContent())!.should.match(/DEPRECATED: .* 2021-08-31.* Use instead: GET \/domain\/extensions/);
+      await page.click('#ovh-watch-operation .ovh-replacement');
+      (await page.inputValue('#node-input-path')).should.equal('/domain/extensions');
+      await page.waitForSelector('#ovh-watch-operation .ovh-deprecated', { state: 'detached' });
+      await page.waitForSelector('#ovh-watch-operation .ovh-operation-description', { timeout: 15_000 });
+      await page.click('#node-dialog-cancel');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('says every call of the flows is allowed by a key that allows them, and nothing more', async () => {
     const page = await session.openEditor();
     try {
@@ -151,7 +183,7 @@ describe('the watch dialog in a real browser', function () {
         );
         return RED.nodes.createCompleteNodeSet().find((n: { id: string }) => n.id === 'legacy-reboot');
       });
-      exported.waitTask.should.be.true(); // deployed as it is, it still waits (request-settings.ts)
+      exported.waitTask.should.be.true(); // deployed as it is, it still waits (calls/settings.ts)
       await page.evaluate(() => RED.editor.edit(RED.nodes.node('legacy-reboot')));
       await page.waitForSelector('#node-input-wait', { state: 'visible' });
       (await page.inputValue('#node-input-wait')).should.equal('task');

@@ -1,50 +1,48 @@
 /**
- * The request dialog checks a path in the browser with its own copy of the runtime's rules, and
- * the watch dialog with that same copy plus the watch's own rules: each dialog must give the
- * runtime's verdict on the same input, whatever it is.
+ * A node's path is checked where it is written (the request and watch dialogs, which bundle
+ * client/path-rule.ts and watch-path.ts), at deploy, and on every call: the template check must
+ * give the verdict of the call it stands for, whatever the text, and the watch's words must say
+ * the watch's verdict.
  */
 import 'should';
-import fs from 'node:fs';
-import path from 'node:path';
-import vm from 'node:vm';
 import fc from 'fast-check';
-import { pathTemplateError } from '../../nodes/client';
-import { watchPathProblem } from '../../nodes/calls/watch-path';
-import { repoRoot } from '../helpers';
+import { ApiBase, OvhInputError, buildUrl } from '../../nodes/client';
+import { PLACEHOLDER, pathTemplateError } from '../../nodes/client/path-rule';
+import { watchPathProblem, watchPathVerdict } from '../../nodes/calls/watch-path';
 
-type Verdict = (value: unknown) => boolean;
+const base = new ApiBase('https://api.invalid/1.0');
 
-/** A function of an editor file, as the browser runs it, in a context holding `globals`. */
-function editorFunction(file: string, name: string, globals: Record<string, unknown> = {}): Verdict {
-  const html = fs.readFileSync(path.join(repoRoot, 'nodes', file), 'utf8');
-  const start = html.indexOf(`function ${name}(`);
-  const end = html.indexOf('\n    }\n', start);
-  if (start === -1 || end === -1) throw new Error(`${name} not found in ${file}`);
-  return vm.runInNewContext(`(${html.slice(start, end + 6)})`, globals) as Verdict;
+/** What a call with this path does, every placeholder given a value: undefined when it is sent. */
+function callRefusal(template: string): string | undefined {
+  const path = template.trim();
+  if (path === '') return undefined; // msg.path
+  const params: Record<string, string> = {};
+  for (const match of path.matchAll(PLACEHOLDER)) params[match[1].trim()] = 'x';
+  try {
+    buildUrl(base, path, params);
+    return undefined;
+  } catch (err) {
+    if (err instanceof OvhInputError) return err.message;
+    throw err;
+  }
 }
 
-/** The request dialog's validPath. */
-function editorValidPath(): Verdict {
-  return editorFunction('ovh-request.html', 'validPath');
-}
-
-/** The watch dialog's check, with the rule the request dialog shares in the page (window.OvhCloudEditor). */
-function editorWatchPathValid(): Verdict {
-  return editorFunction('ovh-watch.html', 'watchPathValid', { window: { OvhCloudEditor: { validPath: editorValidPath() } } });
-}
-
-describe('path rules in the editor and the runtime', () => {
-  const validPath = editorValidPath();
-  const watchPathValid = editorWatchPathValid();
+describe('path rules: the template check and the call', () => {
   const agree = (p: string) => {
-    const runtime = pathTemplateError(p);
-    validPath(p).should.equal(runtime === undefined, `request ${JSON.stringify(p)}: runtime says ${runtime ?? 'ok'}`);
-    // The watch node trims its path, then checks it (ovh-watch.ts).
-    const watchRuntime = watchPathProblem(p.trim(), (key) => key);
-    watchPathValid(p).should.equal(
-      watchRuntime === undefined,
-      `watch ${JSON.stringify(p)}: runtime says ${watchRuntime ?? 'ok'}`,
+    const template = pathTemplateError(p);
+    const call = callRefusal(p);
+    (template === undefined).should.equal(
+      call === undefined,
+      `${JSON.stringify(p)}: template says ${template ?? 'ok'}, call says ${call ?? 'ok'}`,
     );
+    if (template !== undefined) template.should.equal(call);
+    // The watch: its verdict in the runtime's words is the kind the dialog words.
+    const trimmed = p.trim();
+    const verdict = watchPathVerdict(trimmed);
+    const words = watchPathProblem(trimmed, (key) => key);
+    (verdict === undefined).should.equal(words === undefined);
+    if (verdict?.kind === 'path') verdict.reason.should.equal(pathTemplateError(trimmed));
+    if (verdict === undefined) (pathTemplateError(trimmed) === undefined && trimmed.startsWith('/')).should.be.true();
   };
 
   it('agree on the paths people write and the mistakes they make', () => {
@@ -84,6 +82,15 @@ describe('path rules in the editor and the runtime', () => {
     ]) {
       agree(p);
     }
+  });
+
+  it('the watch refuses what a call refuses, a path not from / and a placeholder left', () => {
+    for (const refused of ['//me', '/a/../b', '/me#x', 'me', '', '/sms/{serviceName}/incoming']) {
+      (watchPathVerdict(refused.trim()) !== undefined).should.be.true(refused);
+    }
+    watchPathVerdict('/sms/{serviceName}/incoming')!.should.eql({ kind: 'placeholder', placeholder: '{serviceName}' });
+    watchPathVerdict('me')!.should.eql({ kind: 'no-path' });
+    (watchPathVerdict('/sms/sms-ab12345-1/incoming?tag=x') === undefined).should.be.true();
   });
 
   it('agree on any text made of the characters that matter (property-based)', () => {

@@ -1,14 +1,14 @@
 /**
  * A key made from "Rules for my flows" allows every call the flows make at runtime: the editor's
- * own gatherCalls (read from ovh-credentials.html and run on the nodes as the editor holds them),
+ * own gatherCalls (editor/flow-calls.ts, run on the nodes as the editor holds them),
  * the admin route's answer, then the flow deployed with a consumer key holding exactly those
  * rules; any 403 at runtime fails. And the route with input made to hurt it.
  */
 import 'should';
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { clientFor, fixtureFile, repoRoot } from '../helpers';
+import { clientFor, fixtureFile } from '../helpers';
+import { gatherCalls as gatherEditorCalls, type FlowCall, type FlowNode } from '../../editor/flow-calls';
 import { rulesByDefinition } from '../helpers/flow-rules-oracle';
 import type { NeededRule } from '../../nodes/client';
 import { CLOUD_INSTANCE, CLOUD_PROJECT } from '../simulator/data';
@@ -61,24 +61,9 @@ async function longestBlock<T>(work: () => Promise<T>): Promise<{ result: T; blo
   }
 }
 
-/** The editor's gatherCalls, as written in the account's dialog, run on these nodes for account "acc". */
-function gatherCalls(nodes: Node[]): { calls: Array<Record<string, unknown>>; unknown: string[] } {
-  const html = fs.readFileSync(path.join(repoRoot, 'nodes', 'ovh-credentials.html'), 'utf8');
-  const start = html.indexOf('function gatherCalls() {');
-  let depth = 0;
-  let end = start;
-  for (let i = html.indexOf('{', start); i < html.length; i++) {
-    if (html[i] === '{') depth++;
-    if (html[i] === '}' && --depth === 0) {
-      end = i + 1;
-      break;
-    }
-  }
-  const RED = {
-    nodes: { eachNode: (cb: (n: Node) => void) => nodes.forEach(cb) },
-    utils: { getNodeLabel: (n: Node, d: string) => (n.name as string) || d },
-  };
-  return new Function('RED', 'node', `${html.slice(start, end)}; return gatherCalls();`)(RED, { id: 'acc' });
+/** The editor's gatherCalls (the account dialog's "Rules for my flows"), run on these nodes for account "acc". */
+function gatherCalls(nodes: Node[]): { calls: FlowCall[]; unknown: string[] } {
+  return gatherEditorCalls(nodes as unknown as FlowNode[], 'acc', (n) => n.id);
 }
 
 describe('a key made from "Rules for my flows" allows what the flows do', function () {

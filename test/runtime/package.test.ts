@@ -47,10 +47,11 @@ describe('the packed package', function () {
       'dist/nodes/ovh-watch.js',
       'dist/nodes/ovh-watch.html',
       'dist/nodes/locales/fr/ovh-watch.html',
+      'resources/editor.js', // the dialogs' code, bundled
     ]);
     for (const file of files) {
       file.should.match(
-        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|examples\/[^/]+\.json|dist\/nodes\/.+\.(js|html|json|svg))$/,
+        /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|examples\/[^/]+\.json|dist\/nodes\/.+\.(js|html|json|svg)|resources\/editor\.js)$/,
         file,
       );
       file.should.not.match(/test|simulator|\.map$|\.ts$/, file);
@@ -95,6 +96,15 @@ describe('the packed package', function () {
         .should.eql(['ovh-credentials', 'ovh-request', 'ovh-watch']);
       sets.every((s) => !s.err && s.enabled).should.be.true();
       nodeRed.output.join('').should.not.match(/\[error\]|\[warn\] \[node-red-contrib-ovhcloud/);
+    });
+
+    it("serves the dialogs' code where each node's .html loads it", async () => {
+      const nodesHtml = await admin(nodeRed, 'GET', '/nodes', undefined, undefined, { accept: 'text/html' });
+      const src = 'resources/node-red-contrib-ovhcloud/editor.js';
+      nodesHtml.text.split(`<script src="${src}"></script>`).length.should.equal(4); // in each of the three
+      const bundle = await admin(nodeRed, 'GET', '/' + src);
+      bundle.status.should.equal(200);
+      bundle.text.should.match(/window.OvhCloudEditor = { request: /);
     });
 
     it("reads an API's description in its worker thread, as installed", async () => {

@@ -12,6 +12,11 @@ function keys(value: unknown, prefix = ''): string[] {
 
 describe('locales', () => {
   const dir = path.join(repoRoot, 'locales');
+  /** The dialogs' code (editor/), which each .html's registration delegates to. */
+  const editorSources = fs
+    .readdirSync(path.join(repoRoot, 'editor'))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `editor/${f}`);
   for (const node of ['ovh-credentials', 'ovh-request']) {
     it(`${node}: the French messages have exactly the English keys, none empty`, () => {
       const en = JSON.parse(fs.readFileSync(path.join(dir, 'en-US', `${node}.json`), 'utf8'));
@@ -38,6 +43,7 @@ describe('locales', () => {
         'nodes/ovh-credentials.ts',
         'nodes/ovh-request.ts',
         'nodes/calls/status.ts',
+        ...editorSources,
       ]
         .map((f) => fs.readFileSync(path.join(repoRoot, f), 'utf8'))
         .join('\n');
@@ -55,7 +61,9 @@ describe('locales', () => {
     keys(fr).sort().should.eql(keys(en).sort());
     for (const k of keys(fr))
       should(k.split('.').reduce((o: Record<string, unknown>, p) => o[p] as Record<string, unknown>, fr)).not.equal('');
-    const source = fs.readFileSync(path.join(repoRoot, 'nodes', 'ovh-watch.ts'), 'utf8');
+    const source = ['nodes/ovh-watch.ts', 'nodes/calls/watch-path.ts', ...editorSources]
+      .map((f) => fs.readFileSync(path.join(repoRoot, f), 'utf8'))
+      .join('\n');
     // The keys written whole, and those the modes it runs ask for by name (`ovh-watch.errors.${key}`).
     const used = [...source.matchAll(/["'`](ovh-watch\.[a-zA-Z-]+\.[a-zA-Z-]+)["'`]/g)].map((m) => m[1]);
     used.push('ovh-watch.errors.not-a-list', 'ovh-watch.errors.get-only');

@@ -1,0 +1,56 @@
+/** The path field's suggestions: the API's operations as the path or words are typed. */
+import { apiOf } from './account';
+import { get } from './admin';
+import { offeredOperations, oneLine, type OperationSummary, type SearchAnswer } from './operation';
+
+/** How long before asking again while the catalogue still loads some of the API's families. */
+const RETRY_MS = 800;
+
+/** A request's suggestion: method, path, status (when not production) and a line of description. */
+function operationSuggestion(operation: OperationSummary): AutoCompleteOption {
+  const el = $('<div class="ovh-suggestion">');
+  $('<span class="ovh-method">').text(operation.method).appendTo(el);
+  $('<code class="ovh-suggestion-path">').text(operation.path).appendTo(el);
+  if (operation.status && operation.status !== 'PRODUCTION') {
+    $('<span class="ovh-status">')
+      .addClass('ovh-status-' + operation.status)
+      .text(operation.status)
+      .appendTo(el);
+  }
+  $('<div class="ovh-suggestion-description">').text(oneLine(operation.description)).appendTo(el);
+  return { value: operation.method + ' ' + operation.path, label: el };
+}
+
+/** A watch's suggestion: the path alone (the method is always GET), as text. */
+function pathSuggestion(operation: OperationSummary): AutoCompleteOption {
+  return { value: operation.path, label: $('<span class="ovh-suggestion-path">').text(operation.path) };
+}
+
+/**
+ * Suggestions under `input`, by path when it starts with /, else by words, from the account's
+ * catalogue. While families still load, asks again. `getOnly` (the watch): GET operations only,
+ * and choosing one sets the path alone; else the value reads "METHOD /path".
+ */
+export function pathAutoComplete(input: JQuery, account: () => string | undefined, getOnly: boolean): void {
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  input.autoComplete({
+    minLength: 2,
+    search(value, done) {
+      const api = apiOf(account());
+      clearTimeout(retry);
+      if (!api) return done([]);
+      // A watch keeps GETs only: more are asked for, so a page of other methods still leaves some.
+      const query = getOnly ? { ...api, q: value, limit: 30 } : { ...api, q: value };
+      get<SearchAnswer>('ovh-credentials/catalogue/search', query)
+        .done((found) => {
+          done(offeredOperations(found, getOnly).map(getOnly ? pathSuggestion : operationSuggestion));
+          if (found.loading) {
+            retry = setTimeout(() => {
+              if (input.val() === value && input.is(':focus')) input.trigger($.Event('keyup', { keyCode: 0 }));
+            }, RETRY_MS);
+          }
+        })
+        .fail(() => done([]));
+    },
+  });
+}
