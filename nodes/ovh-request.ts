@@ -5,7 +5,7 @@
  * becomes a call and an answer becomes a msg, in request-message.ts.
  */
 import { setMaxListeners } from 'node:events';
-import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient } from './client';
+import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient, type TaskRef } from './client';
 import type { OvhCredentialsNode } from './account';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import {
@@ -134,10 +134,18 @@ class RequestHandler {
     const version = client.base.version;
     if (version && apiPath.startsWith(version + '/')) apiPath = apiPath.slice(version.length);
     const responseType = await this.responseTypeOf(client, call);
-    const ref = taskOf(res.method, apiPath, res.body, responseType);
+    let ref: TaskRef | undefined;
+    try {
+      ref = taskOf(res.method, apiPath, res.body, responseType);
+    } catch (err) {
+      // A task without an id: the write failed, and the answer goes to Catch as it came.
+      if (err instanceof OvhTaskError) throw new TaskFailure(err, { ...step.facts });
+      throw err;
+    }
     if (!ref) return step;
-    const polling = (this.RED.settings as { ovhRequestTaskPolling?: { firstMs?: number; largestMs?: number } } | undefined)
-      ?.ovhRequestTaskPolling;
+    const polling = (
+      this.RED.settings as { ovhRequestTaskPolling?: { firstMs?: number; largestMs?: number; graceMs?: number } } | undefined
+    )?.ovhRequestTaskPolling;
     const started = Date.now();
     try {
       const task = await waitForTask(client, ref, res.body, {
@@ -145,9 +153,15 @@ class RequestHandler {
         timeoutMs: this.settings.taskTimeoutMs,
         firstIntervalMs: polling?.firstMs,
         largestIntervalMs: polling?.largestMs,
+        stumbleGraceMs: polling?.graceMs,
         onPoll: (state) => this.status.task(state.status, state.progress),
       });
-      return { ...step, payload: task, facts: { ...step.facts, task: ref.path, waitedMs: Date.now() - started } };
+      const facts: Record<string, unknown> = { ...step.facts, task: ref.path, waitedMs: Date.now() - started };
+      // What the task made (a Public Cloud operation's new instance), for the next node to read.
+      const made = ref.made?.(task) ?? [];
+      if (made.length > 0) facts.resourceId = made[0];
+      if (made.length > 1) facts.resourceIds = made;
+      return { ...step, payload: task, facts: facts as typeof step.facts };
     } catch (err) {
       if (err instanceof OvhTaskError) throw new TaskFailure(err, { ...step.facts, task: ref.path });
       throw err;
