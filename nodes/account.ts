@@ -41,6 +41,8 @@ export interface AccountConfig {
   rate?: number | string;
   /** Calls that may wait for a turn before new ones are refused. */
   maxQueue?: number | string;
+  /** A log line per call: `off` (default), `calls`, or `bodies` (with the bodies, secrets masked). */
+  logCalls?: string;
 }
 
 export interface OvhCredentialsNode extends Node {
@@ -49,6 +51,12 @@ export interface OvhCredentialsNode extends Node {
   getClient(): OvhClient;
   /** Calls of this account waiting for a turn under its limits (0 without a client). */
   queued(): number;
+  /** The consumer key's expiry in a few words, when under a week away (key-expiry.ts). */
+  keyNotice(): string | undefined;
+  /** Calls `listener` after each read of the consumer key; returns what stops it. */
+  onKeyNotice(listener: () => void): () => void;
+  /** A failure as the account explains it: a key refused after its expiry says so. */
+  explainFailure(err: unknown): unknown;
 }
 
 /** A region name or base URL; OVH_ENDPOINT wins in environment mode when it is set. */

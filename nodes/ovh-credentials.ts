@@ -4,12 +4,14 @@
  * shared by every ovh-request node that uses it. Its dialog's admin endpoints are in
  * admin-routes.ts.
  */
-import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf } from './client';
+import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf, type CallObserver } from './client';
 import { clientOptions, type AccountConfig, type OvhCredentialsNode } from './account';
 import { DeployedAccounts, registerAdminRoutes } from './admin-routes';
 import { registerCatalogueRoutes } from './catalogue-routes';
 import { registerRulesRoute } from './rules-routes';
 import { registerAccountRoutes } from './account-routes';
+import { AccountKey } from './key-expiry';
+import { callLogOptions, logCallsOf } from './call-log';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
@@ -33,8 +35,19 @@ export = function register(RED: NodeAPI): void {
     this.authType = authTypeOf(def.authType);
     let client: OvhClient | undefined;
     let configError: Error | undefined;
+    let key: AccountKey | undefined;
+    const log = callLogOptions(this, RED, logCallsOf(def.logCalls));
+    // Each call ended: a log line when asked, and the key read from the first call on.
+    const onCall: CallObserver = (record) => {
+      key?.called();
+      log.onCall?.(record);
+    };
     try {
-      client = new OvhClient(clientOptions(def, this.credentials ?? {}, process.env));
+      client = new OvhClient({
+        ...clientOptions(def, this.credentials ?? {}, process.env),
+        onCall,
+        observeBodies: log.observeBodies,
+      });
     } catch (err) {
       // Every message sent through this account fails with the precise reason; the log says it once.
       configError = err as Error;
@@ -49,7 +62,12 @@ export = function register(RED: NodeAPI): void {
       return client;
     };
     this.queued = () => client?.queued ?? 0;
+    const accountKey = (key = new AccountKey(this, RED, client));
+    this.keyNotice = () => accountKey.notice();
+    this.onKeyNotice = (listener) => accountKey.onNotice(listener);
+    this.explainFailure = (err) => accountKey.explain(err);
     this.on('close', (_removed, done) => {
+      accountKey.stop();
       deployed.remove(this.id, running);
       if (!client) return done();
       client.close().then(done, done);

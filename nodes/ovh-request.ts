@@ -25,6 +25,7 @@ import { StatusReporter } from './status';
 import { explainIamDenial, knownOperation, responseTypeOf } from './catalogue-routes';
 import { ParameterRows } from './request-parameters';
 import { RepeatCondition } from './request-repeat';
+import { showKeyNotice } from './key-expiry';
 
 interface OvhRequestNode extends Node {
   account?: OvhCredentialsNode;
@@ -190,6 +191,7 @@ class RequestHandler {
    */
   async explained(err: unknown): Promise<unknown> {
     if (!this.node.account) return err;
+    err = this.node.account.explainFailure(err);
     try {
       return await explainIamDenial(err, this.node.account.getClient().base.baseUrl);
     } catch {
@@ -279,6 +281,7 @@ export = function register(RED: NodeAPI): void {
   function OvhRequest(this: OvhRequestNode, def: NodeDef & RequestConfig): void {
     RED.nodes.createNode(this, def);
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
+    const hideKeyNotice = showKeyNotice(this, this.account);
     const settings = readSettings(def);
     const handler = new RequestHandler(this, RED, settings, def.parameters);
     warnIfUnknown(this, RED, settings);
@@ -314,6 +317,7 @@ export = function register(RED: NodeAPI): void {
       // Every message in flight ends (its done called) before the node reports closed.
       drained = () => {
         handler.status.close();
+        hideKeyNotice();
         done();
       };
       if (inFlight === 0) drained();

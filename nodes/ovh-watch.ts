@@ -15,6 +15,7 @@ import { readSettings, wholeNumber, type Bound } from './request-settings';
 import { checkAnswerNesting, compareWork, keptCopy, nothingLike, seenOfWork, type Event, type Seen } from './watch-changes';
 import { watchPathProblem } from './watch-path';
 import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './deadline';
+import { showKeyNotice } from './key-expiry';
 
 const WATCH_BOUNDS = {
   /** Seconds between two checks: OVHcloud's fair use is about 60 calls a minute per account. */
@@ -234,6 +235,7 @@ class Watcher {
    */
   private failed(err: unknown): void {
     this.failures++;
+    err = this.node.account?.explainFailure(err) ?? err;
     const error = err instanceof Error ? err : new Error(describeThrown(err));
     try {
       const msg = writeFailure({ topic: this.path, payload: undefined }, error);
@@ -335,9 +337,11 @@ export = function register(RED: NodeAPI): void {
   function OvhWatch(this: OvhWatchNode, def: NodeDef & WatchConfig): void {
     RED.nodes.createNode(this, def);
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
+    const hideKeyNotice = showKeyNotice(this, this.account);
     const watcher = new Watcher(this, RED, def);
     watcher.start();
     this.on('close', (removed, done) => {
+      hideKeyNotice();
       watcher.stop(removed);
       done();
     });

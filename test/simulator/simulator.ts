@@ -257,10 +257,17 @@ export class OvhSimulator {
   /** A consumer key created directly, as if requested and validated. */
   addConsumerKey(
     rules: AccessRule[] = ['GET', 'POST', 'PUT', 'DELETE'].map((method) => ({ method, path: '/*' })),
-    options: { appKey?: string; state?: CredentialState; consumerKey?: string } = {},
+    options: {
+      appKey?: string;
+      state?: CredentialState;
+      consumerKey?: string;
+      /** Valid this long from now, as the person chose on the validation page; then refused (403 INVALID_CREDENTIAL). */
+      expiresInMs?: number;
+    } = {},
   ): string {
     const record = this.createConsumerKey(options.appKey ?? DEFAULT_APP.appKey, rules, options.consumerKey);
     record.state = options.state ?? 'validated';
+    if (options.expiresInMs !== undefined) record.expiration = new Date(Date.now() + options.expiresInMs).toISOString();
     return record.consumerKey;
   }
 
