@@ -4,7 +4,7 @@
  * bodies with every secret masked by the client). Adapts the client's call observer to node.log.
  */
 import type { CallObserver, CallRecord } from './client';
-import type { Node, NodeAPI } from './node-red';
+import type { Node } from './node-red';
 
 /** The account's choice: no lines, a line per call, or a line per call with its bodies. */
 export type LogCalls = 'off' | 'calls' | 'bodies';
@@ -14,28 +14,32 @@ export function logCallsOf(value: unknown): LogCalls {
 }
 
 /** The client options that log the calls of an account into its node's log (none when off). */
-export function callLogOptions(node: Node, RED: NodeAPI, mode: LogCalls): { onCall?: CallObserver; observeBodies?: boolean } {
+export function callLogOptions(node: Node, mode: LogCalls): { onCall?: CallObserver; observeBodies?: boolean } {
   if (mode === 'off') return {};
-  return { onCall: (record) => node.log(callLine(RED, record)), observeBodies: mode === 'bodies' };
+  return { onCall: (record) => node.log(callLine(record)), observeBodies: mode === 'bodies' };
 }
 
-/** `GET /me 200 in 45 ms, 1 attempt, query id EU.ext-3...` and, with bodies, what was sent and answered. */
-export function callLine(RED: NodeAPI, record: CallRecord): string {
-  const outcome = record.statusCode === undefined ? (record.error ?? '-') : String(record.statusCode);
-  let line = RED._('ovh-credentials.log.call', {
-    method: record.method,
-    path: record.path,
-    outcome: record.error && record.statusCode !== undefined ? `${outcome} ${record.error}` : outcome,
-    ms: record.durationMs,
-    attempts: record.attempts,
-    queryId: record.queryId ?? '-',
-  });
-  if (record.sent !== undefined) line += ' ' + RED._('ovh-credentials.log.sent', { body: oneLine(record.sent) });
-  if (record.answered !== undefined) line += ' ' + RED._('ovh-credentials.log.answered', { body: oneLine(record.answered) });
+/**
+ * `GET /me 200 in 45 ms, 1 attempt, query id EU.ext-3...` and, with bodies, what was sent and
+ * answered. One format in every language, like an access log: what a person greps for and
+ * OVHcloud's support reads.
+ */
+export function callLine(record: CallRecord): string {
+  const outcome = [record.statusCode, record.error].filter((part) => part !== undefined).join(' ') || '-';
+  const attempts = `${record.attempts} attempt${record.attempts === 1 ? '' : 's'}`;
+  let line = `${record.method} ${oneLine(record.path)} ${outcome} in ${record.durationMs} ms, ${attempts}`;
+  if (record.queryId !== undefined) line += `, query id ${record.queryId}`;
+  if (record.sent !== undefined) line += ` sent: ${oneLine(record.sent)}`;
+  if (record.answered !== undefined) line += ` answered: ${oneLine(record.answered)}`;
   return line;
 }
 
-/** A body on one line: its line breaks escaped, so one call stays one log line. */
+/**
+ * A text on one line: line breaks and every other control character escaped (`\n`, `\u001b`), so
+ * one call stays one log line and an answer cannot write into the terminal or forge a line.
+ */
 function oneLine(text: string): string {
-  return text.replace(/\r?\n|\r/g, '\\n');
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) =>
+    ch === '\n' ? '\\n' : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -36,7 +36,7 @@ export = function register(RED: NodeAPI): void {
     let client: OvhClient | undefined;
     let configError: Error | undefined;
     let key: AccountKey | undefined;
-    const log = callLogOptions(this, RED, logCallsOf(def.logCalls));
+    const log = callLogOptions(this, logCallsOf(def.logCalls));
     // Each call ended: a log line when asked, and the key read from the first call on.
     const onCall: CallObserver = (record) => {
       key?.called();
