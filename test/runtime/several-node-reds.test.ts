@@ -7,7 +7,7 @@
 import 'should';
 import type { OvhSimulator } from '../simulator/simulator';
 import { startSimulator } from '../helpers';
-import { admin, deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
+import { deploy, inject, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
 import { accountNode, signatureCredentials } from '../helpers/node-red';
 
 /** Calls each Node-RED makes at once, and the calls per second the key is allowed. */
@@ -69,7 +69,7 @@ describe('two Node-REDs sharing one consumer key', function () {
     await deploy(nodeReds[1], flow('b'), signatureCredentials(sim, key));
     // Both start their burst at once; each would be within the budget alone.
     sim.rateLimitPerSecond = BUDGET_PER_SECOND;
-    await Promise.all(nodeReds.map((n) => admin(n, 'POST', '/inject/go')));
+    await Promise.all(nodeReds.map((n) => inject(n, 'go')));
 
     const output = () => nodeReds.map((n) => n.output.join('')).join('\n');
     const answered = () => [...output().matchAll(/CALL-(OK|FAILED) ([ab]-\d+)/g)];
