@@ -316,8 +316,8 @@ export = function register(RED: NodeAPI): void {
       handler.stopping.abort();
       // Every message in flight ends (its done called) before the node reports closed.
       drained = () => {
-        handler.status.close();
         hideKeyNotice();
+        handler.status.close();
         done();
       };
       if (inFlight === 0) drained();
