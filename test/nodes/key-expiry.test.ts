@@ -125,6 +125,17 @@ describe('ovh-credentials: a consumer key that expires', function () {
     );
   });
 
+  it("says the same in a watch's failure once the key expired", async () => {
+    helper.settings({ ovhWatchIntervalMs: 300 });
+    const key = sim.addConsumerKey(undefined, { expiresInMs: 1200 });
+    await load(flow(), signatureCredentials(sim, key));
+    const caught = (await receive('caught', 1, 10_000)) as Msg[];
+    caught[0].ovh.event.should.equal('failed');
+    caught[0].error.message.should.match(
+      /^OvhApiError: GET \/me failed: 403 INVALID_CREDENTIAL: ovh-credentials\.errors\.key-expired/,
+    );
+  });
+
   it('leaves a refusal before any known expiry as the API said it (a key never read, or pending)', async () => {
     const key = sim.addConsumerKey(undefined, { state: 'pendingValidation' });
     await load(flow(), signatureCredentials(sim, key));
