@@ -4,7 +4,7 @@
  * shared by every ovh-request node that uses it. Its dialog's admin endpoints are in
  * admin/ (one file per dialog concern).
  */
-import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf } from './client';
+import { CREDENTIAL_NAMES, ENDPOINTS, OvhClient, PRESETS, SECRET_CREDENTIALS, authTypeOf, type CallObserver } from './client';
 import { clientOptions, environmentEndpoint, type AccountConfig, type OvhCredentialsNode } from './account/config';
 import { Catalogues, descriptionsDir } from './account/api-catalogue';
 import { DeployedAccounts } from './account/deployed-accounts';
@@ -12,6 +12,8 @@ import { registerKeyRoutes } from './admin/key-routes';
 import { registerCatalogueRoutes } from './admin/catalogue-routes';
 import { registerFlowRulesRoute } from './admin/flow-rules-routes';
 import { registerTryAndValuesRoutes } from './admin/try-and-values-routes';
+import { AccountKey } from './account/key-expiry';
+import { callLogOptions, logCallsOf } from './account/call-log';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
@@ -37,8 +39,19 @@ export = function register(RED: NodeAPI): void {
     this.authType = authTypeOf(def.authType);
     let client: OvhClient | undefined;
     let configError: Error | undefined;
+    let key: AccountKey | undefined;
+    const log = callLogOptions(this, logCallsOf(def.logCalls));
+    // Each call ended: a log line when asked, and the key read from the first call on.
+    const onCall: CallObserver = (record) => {
+      key?.called();
+      log.onCall?.(record);
+    };
     try {
-      client = new OvhClient(clientOptions(def, this.credentials ?? {}, process.env));
+      client = new OvhClient({
+        ...clientOptions(def, this.credentials ?? {}, process.env),
+        onCall,
+        observeBodies: log.observeBodies,
+      });
     } catch (err) {
       // Every message sent through this account fails with the precise reason; the log says it once.
       configError = err as Error;
@@ -54,7 +67,12 @@ export = function register(RED: NodeAPI): void {
     };
     this.queued = () => client?.queued ?? 0;
     this.catalogues = catalogues;
+    const accountKey = (key = new AccountKey(this, RED, client));
+    this.keyNotice = () => accountKey.notice();
+    this.onKeyNotice = (listener) => accountKey.onNotice(listener);
+    this.explainFailure = (err) => accountKey.explain(err);
     this.on('close', (_removed, done) => {
+      accountKey.stop();
       deployed.remove(this.id, running);
       if (!client) return done();
       client.close().then(done, done);

@@ -5,7 +5,7 @@
  * becomes a call and an answer becomes a msg, in calls/message.ts.
  */
 import { setMaxListeners } from 'node:events';
-import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient } from './client';
+import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient, type TaskRef } from './client';
 import type { OvhCredentialsNode } from './account/config';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import {
@@ -24,6 +24,7 @@ import { BOUNDS, readSettings, requestLabel, type RequestConfig, type RequestSet
 import { StatusReporter } from './calls/status';
 import { ParameterRows } from './calls/parameter-rows';
 import { RepeatCondition } from './calls/repeat-until';
+import { showKeyNotice } from './account/key-expiry';
 
 interface OvhRequestNode extends Node {
   account?: OvhCredentialsNode;
@@ -155,10 +156,18 @@ class RequestHandler {
     const version = client.base.version;
     if (version && apiPath.startsWith(version + '/')) apiPath = apiPath.slice(version.length);
     const responseType = await this.responseTypeOf(client, call);
-    const ref = taskOf(res.method, apiPath, res.body, responseType);
+    let ref: TaskRef | undefined;
+    try {
+      ref = taskOf(res.method, apiPath, res.body, responseType);
+    } catch (err) {
+      // A task without an id: the write failed, and the answer goes to Catch as it came.
+      if (err instanceof OvhTaskError) throw new TaskFailure(err, { ...step.facts });
+      throw err;
+    }
     if (!ref) return step;
-    const polling = (this.RED.settings as { ovhRequestTaskPolling?: { firstMs?: number; largestMs?: number } } | undefined)
-      ?.ovhRequestTaskPolling;
+    const polling = (
+      this.RED.settings as { ovhRequestTaskPolling?: { firstMs?: number; largestMs?: number; graceMs?: number } } | undefined
+    )?.ovhRequestTaskPolling;
     const started = Date.now();
     try {
       const task = await waitForTask(client, ref, res.body, {
@@ -166,9 +175,15 @@ class RequestHandler {
         timeoutMs: this.settings.taskTimeoutMs,
         firstIntervalMs: polling?.firstMs,
         largestIntervalMs: polling?.largestMs,
+        stumbleGraceMs: polling?.graceMs,
         onPoll: (state) => this.status.task(state.status, state.progress),
       });
-      return { ...step, payload: task, facts: { ...step.facts, task: ref.path, waitedMs: Date.now() - started } };
+      const facts: Record<string, unknown> = { ...step.facts, task: ref.path, waitedMs: Date.now() - started };
+      // What the task made (a Public Cloud operation's new instance), for the next node to read.
+      const made = ref.made?.(task) ?? [];
+      if (made.length > 0) facts.resourceId = made[0];
+      if (made.length > 1) facts.resourceIds = made;
+      return { ...step, payload: task, facts: facts as typeof step.facts };
     } catch (err) {
       if (err instanceof OvhTaskError) throw new TaskFailure(err, { ...step.facts, task: ref.path });
       throw err;
@@ -219,6 +234,7 @@ class RequestHandler {
    */
   async explained(err: unknown): Promise<unknown> {
     if (!this.node.account) return err;
+    err = this.node.account.explainFailure(err);
     try {
       return await this.node.account.catalogues.explainIamDenial(err, this.node.account.getClient().base.baseUrl);
     } catch {
@@ -311,6 +327,7 @@ export = function register(RED: NodeAPI): void {
     // Errors at Catch and in the debug sidebar name the node as the flow shows it, not by its id.
     this.name = requestLabel(def);
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
+    const hideKeyNotice = showKeyNotice(this, this.account);
     const settings = readSettings(def);
     const handler = new RequestHandler(this, RED, settings, def.parameters);
     warnIfUnknown(this, RED, settings);
@@ -345,6 +362,7 @@ export = function register(RED: NodeAPI): void {
       handler.stopping.abort();
       // Every message in flight ends (its done called) before the node reports closed.
       drained = () => {
+        hideKeyNotice();
         handler.status.close();
         done();
       };

@@ -15,6 +15,7 @@ import { readSettings, watchLabel, wholeNumber, type Bound } from './calls/setti
 import { checkAnswerNesting, compareWork, keptCopy, nothingLike, seenOfWork, type Event, type Seen } from './calls/watch-changes';
 import { watchPathProblem } from './calls/watch-path';
 import { StoreTimeout, durationText, storeDeadlineMs, withDeadline } from './calls/store-deadline';
+import { showKeyNotice } from './account/key-expiry';
 
 const WATCH_BOUNDS = {
   /** Seconds between two checks: OVHcloud's fair use is about 60 calls a minute per account. */
@@ -234,6 +235,7 @@ class Watcher {
    */
   private failed(err: unknown): void {
     this.failures++;
+    err = this.node.account?.explainFailure(err) ?? err;
     const error = err instanceof Error ? err : new Error(describeThrown(err));
     try {
       const msg = writeFailure({ topic: this.path, payload: undefined }, error);
@@ -337,9 +339,11 @@ export = function register(RED: NodeAPI): void {
     // Errors at Catch and in the debug sidebar name the node as the flow shows it, not by its id.
     this.name = watchLabel(def);
     this.account = def.account ? ((RED.nodes.getNode(def.account) as OvhCredentialsNode | null) ?? undefined) : undefined;
+    const hideKeyNotice = showKeyNotice(this, this.account);
     const watcher = new Watcher(this, RED, def);
     watcher.start();
     this.on('close', (removed, done) => {
+      hideKeyNotice();
       watcher.stop(removed);
       done();
     });

@@ -44,6 +44,8 @@ export interface AccountConfig {
   rate?: number | string;
   /** Calls that may wait for a turn before new ones are refused. */
   maxQueue?: number | string;
+  /** A log line per call: `off` (default), `calls`, or `bodies` (with the bodies, secrets masked). */
+  logCalls?: string;
 }
 
 export interface OvhCredentialsNode extends Node {
@@ -54,6 +56,12 @@ export interface OvhCredentialsNode extends Node {
   queued(): number;
   /** What the API's kept description says of a call: one service for every account. */
   catalogues: Catalogues;
+  /** The consumer key's expiry in a few words, when under a week away (key-expiry.ts). */
+  keyNotice(): string | undefined;
+  /** Calls `listener` after each read of the consumer key; returns what stops it. */
+  onKeyNotice(listener: () => void): () => void;
+  /** A failure as the account explains it: a key refused after its expiry says so. */
+  explainFailure(err: unknown): unknown;
 }
 
 /** A region name or base URL; OVH_ENDPOINT wins in environment mode when it is set. */

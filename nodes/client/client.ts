@@ -14,12 +14,13 @@ import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } fro
 import { CallLimiter, type LimitOptions } from './limiter';
 import { signerFor, type Signer } from './signature';
 import { Transport, TransportFailure, type BytesTaker, type RawResponse, type RequestTarget } from './transport';
-import { DEFAULT_RETRY, FRESH_RETRY_STATE, decide, type AttemptOutcome, type RetryOptions } from './retry';
+import { DEFAULT_RETRY, FRESH_RETRY_STATE, REPEATABLE, decide, type AttemptOutcome, type RetryOptions } from './retry';
 import { checkHeaders, encodeBody, normalizeMethod, urlText, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
 import { CREDENTIAL_WORDS, missingCredentials, type AuthType, type Credentials } from './credentials';
 import { Secrets } from './redact';
 import type { Branch } from './catalogue';
+import { SECRET_ANSWER, observedBody, type CallObserver, type CallRecord } from './call-observer';
 
 export interface OvhClientOptions {
   /** A region name (`ovh-eu`, `ovh-ca`, `ovh-us`, `kimsufi-eu`, ...) or a base URL like `https://eu.api.ovh.com/1.0`. */
@@ -56,6 +57,10 @@ export interface OvhClientOptions {
   userAgent?: string;
   /** Calls at once, calls per second and queue bound, shared by every call of this client. */
   limits?: LimitOptions;
+  /** Told of each call once it ended, its own calls (time, token) included: for a log line (call-observer.ts). */
+  onCall?: CallObserver;
+  /** Give onCall the bodies sent and answered, every secret masked (default false). */
+  observeBodies?: boolean;
 }
 
 export interface CallOptions {
@@ -104,6 +109,10 @@ interface PreparedCall {
   bearerToken?: string;
   /** Takes a successful answer's body as bytes, unparsed (describeApiBytes). */
   takeBytes?: BytesTaker;
+  /** Harmless to send again whatever its method (the OAuth2 token request): retried like a GET. */
+  repeatable?: true;
+  /** Its answer is a secret (a token, a new consumer key): an observer never sees it. */
+  secretAnswer?: true;
 }
 
 export class OvhClient {
@@ -129,8 +138,12 @@ export class OvhClient {
   /** Targets of paths called without placeholder values or query, by path. */
   private readonly plainTargets = new Map<string, RequestTarget>();
   private timeCalls = 0;
+  private readonly onCall?: CallObserver;
+  private readonly observeBodies: boolean;
 
   constructor(options: OvhClientOptions) {
+    this.onCall = options.onCall;
+    this.observeBodies = options.observeBodies === true;
     this.base = new ApiBase(options.endpoint, options.tokenUrl);
     this.appKey = nonEmpty(options.appKey);
     this.appSecret = nonEmpty(options.appSecret);
@@ -237,6 +250,7 @@ export class OvhClient {
   async requestConsumerKey(request: ConsumerKeyRequest, signal?: AbortSignal): Promise<ConsumerKeyAnswer> {
     if (!this.appKey) throw new OvhInputError('No application key: it is needed to request a consumer key');
     const call = this.prepare('POST', '/auth/credential', { body: consumerKeyBody(request) }, 'application');
+    call.secretAnswer = true;
     // A POST that reached the server may have created a key: never sent twice.
     const res = await this.execute(call, { signal, retry: false });
     return readConsumerKeyAnswer(res.body);
@@ -366,6 +380,9 @@ export class OvhClient {
     const scope = new CallScope(this.closing.signal, options.signal, call.method, call.path);
     let state = FRESH_RETRY_STATE;
     let attempts = 0;
+    /** For the observer: the last answer, and what the call threw. */
+    let lastRaw: RawResponse | undefined;
+    let thrown: unknown;
     try {
       for (;;) {
         let raw: RawResponse | undefined;
@@ -377,8 +394,14 @@ export class OvhClient {
           failure = err;
         }
         attempts++;
+        lastRaw = raw;
         const answer = raw && (await readAnswer(raw, call, attempts, started, this.secrets));
-        const decision = decide(outcomeOf(call, raw, failure, answer?.error, scope), state, call.method, retry);
+        const decision = decide(
+          outcomeOf(call, raw, failure, answer?.error, scope),
+          state,
+          call.repeatable ? REPEATABLE : call.method,
+          retry,
+        );
         state = decision.state;
         switch (decision.next.action) {
           case 'return':
@@ -396,8 +419,36 @@ export class OvhClient {
             break;
         }
       }
+    } catch (err) {
+      thrown = err;
+      throw err;
     } finally {
       scope.dispose();
+      if (this.onCall) this.observe(call, started, attempts, lastRaw, thrown);
+    }
+  }
+
+  /** Tells the observer of a call that ended; an observer that throws never changes the call. */
+  private observe(call: PreparedCall, started: number, attempts: number, raw: RawResponse | undefined, thrown: unknown): void {
+    const record: CallRecord = {
+      method: call.method,
+      path: call.path,
+      statusCode: raw?.statusCode,
+      durationMs: Date.now() - started,
+      attempts,
+      queryId: raw && observedQueryId(raw, call, this.secrets),
+      error: thrown === undefined ? undefined : thrown instanceof OvhError ? thrown.code : 'ERROR',
+    };
+    if (this.observeBodies) {
+      // Built only here: a new pattern per call would cost every call when only lines are logged.
+      const secrets = secretsOf(call, this.secrets);
+      if (call.body !== undefined) record.sent = observedBody(call.body, secrets);
+      if (raw && raw.text !== '') record.answered = call.secretAnswer ? SECRET_ANSWER : observedBody(raw.text, secrets);
+    }
+    try {
+      this.onCall!(record);
+    } catch {
+      // The observer's own failure is its own: the call's outcome stands.
     }
   }
 
@@ -522,7 +573,8 @@ export class OvhClient {
   ): Promise<{ accessToken: string; expiresIn: number }> {
     const request = tokenRequest(tokenUrl, credentials);
     request.headers['user-agent'] = this.userAgent;
-    const res = await this.execute({ method: 'POST', ...request, auth: 'none' }, {});
+    // A token endpoint answering 5xx is retried with the calls' backoff: asking again only makes another token.
+    const res = await this.execute({ method: 'POST', ...request, auth: 'none', repeatable: true, secretAnswer: true }, {});
     return readTokenAnswer(res.body);
   }
 }
@@ -635,6 +687,17 @@ async function readAnswer(
   };
   if (raw.statusCode < 400) return { response };
   return { response, error: new OvhApiError({ ...response, path: call.path, secrets: secretsOf(call, secrets) }) };
+}
+
+/**
+ * An answer's query id as an observer may see it: only what has a query id's shape (no `$` of a
+ * signature), with no secret of the client in it, nor the call's bearer token.
+ */
+function observedQueryId(raw: RawResponse, call: PreparedCall, secrets: Secrets): string | undefined {
+  const queryId = firstHeader(raw.headers['x-ovh-queryid']);
+  if (queryId === undefined || !/^[\w.-]{1,100}$/.test(queryId)) return undefined;
+  if (call.bearerToken !== undefined && queryId.includes(call.bearerToken)) return undefined;
+  return secrets.text(queryId) === queryId ? queryId : undefined;
 }
 
 /** The client's secrets and those of the call's last attempt: its bearer token, its signature. */

@@ -27,6 +27,19 @@ export const ENDPOINTS = {
     tokenUrl: 'https://us.ovhcloud.com/auth/oauth2/token',
     createAppUrl: 'https://api.us.ovhcloud.com/createApp/',
   },
+  // OVHcloud's new hosts for the same accounts and keys (ovh/go-ovh#96, ovh/python-ovh#148,
+  // ovh/node-ovh#65 move the official clients' ovh-eu and ovh-ca to them). Names of their own, so
+  // a flow saved with ovh-eu or ovh-ca goes on calling the hosts it was saved with.
+  'ovhcloud-eu': {
+    baseUrl: 'https://api.eu.ovhcloud.com/1.0',
+    tokenUrl: 'https://auth.eu.ovhcloud.com/oauth2/token',
+    createAppUrl: 'https://auth.eu.ovhcloud.com/api/createApp',
+  },
+  'ovhcloud-ca': {
+    baseUrl: 'https://api.ca.ovhcloud.com/1.0',
+    tokenUrl: 'https://auth.ca.ovhcloud.com/oauth2/token',
+    createAppUrl: 'https://auth.ca.ovhcloud.com/api/createApp',
+  },
   'kimsufi-eu': { baseUrl: 'https://eu.api.kimsufi.com/1.0', createAppUrl: 'https://eu.api.kimsufi.com/createApp/' },
   'kimsufi-ca': { baseUrl: 'https://ca.api.kimsufi.com/1.0', createAppUrl: 'https://ca.api.kimsufi.com/createApp/' },
   'soyoustart-eu': {

@@ -3,6 +3,7 @@
  * OAuth2 service accounts, consumer keys and /v2 pagination.
  */
 export { MOST_PARSED_BYTES, OvhClient, pageItems, type OvhClientOptions, type CallOptions, type OvhResponse } from './client';
+export { MOST_BODY_CHARS, observedBody, type CallObserver, type CallRecord } from './call-observer';
 export { ENDPOINTS, ApiBase, isEndpointName, type EndpointName, type EndpointInfo } from './endpoints';
 export {
   OvhError,
@@ -105,8 +106,10 @@ export {
 } from './value-sources';
 export { VALUE_LIST_LIMITS, checkSource, readValueList, sourceInputs, type ValueList, type ValueListLimits } from './value-lists';
 export { compareRules, ruleCovers, ruleOf, rulesForCalls, type FlowCall, type NeededRule, type Rule } from './flow-rules';
+export { KEY_READ_EVERY_MS, KeyWatch, daysLeft, readValidity, type KeyValidity, type KeyWatchOptions } from './key-watch';
 export {
   TASK_FAMILIES,
+  DEFAULT_STUMBLE_GRACE_MS,
   OvhTaskError,
   readUntil,
   taskOf,

@@ -56,6 +56,12 @@ export function retryAfterMs(header: string | string[] | undefined, now: number 
 /** Methods whose repetition is harmless: repeated only these after the server may have seen them. */
 export const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set<HttpMethod>(['GET', 'PUT', 'DELETE']);
 
+/**
+ * Stands for the method of a request that is harmless to send again whatever its method: the
+ * OAuth2 token request (a POST that only hands out a token), retried on 5xx like a GET.
+ */
+export const REPEATABLE = 'REPEATABLE';
+
 /** What one attempt came to, as far as the rules care. */
 export type AttemptOutcome =
   | {
@@ -97,11 +103,11 @@ export const FRESH_RETRY_STATE: RetryState = { failures: 0, resynced: false, tok
 export function decide(
   outcome: AttemptOutcome,
   state: RetryState,
-  method: HttpMethod,
+  method: HttpMethod | typeof REPEATABLE,
   options: RetryOptions,
   clock: { now?: number; random?: () => number } = {},
 ): { next: RetryAction; state: RetryState } {
-  const idempotent = IDEMPOTENT.has(method);
+  const idempotent = method === REPEATABLE || IDEMPOTENT.has(method);
   if (outcome.kind === 'transport') {
     if (outcome.aborted || !outcome.repeatable) return { next: FAIL, state };
     const failures = state.failures + 1;

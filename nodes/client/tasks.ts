@@ -25,6 +25,8 @@ export interface TaskFamily {
   /** The task's own path, from the service's. */
   path(service: string, id: string): string;
   progressField?: string;
+  /** What a task of the family that succeeded made (a Public Cloud operation's instance): its ids. */
+  made?(task: Record<string, unknown>): string[];
 }
 
 const TASK_SUCCESS = ['done'];
@@ -92,6 +94,7 @@ export const TASK_FAMILIES: TaskFamily[] = [
     failure: ['in-error', 'canceled', 'unknown'],
     path: (service, id) => `${service}/operation/${id}`,
     progressField: 'progress',
+    made: operationResources,
   },
   {
     responseTypes: ['sms.Task'],
@@ -125,7 +128,10 @@ export function taskReadPaths(method: string, written: string): string[] {
 /** A task an answer stands for: where to read it again, and how to read its state. */
 export interface TaskRef {
   path: string;
-  read(task: unknown): { state: 'pending' | 'done' | 'failed'; status: string; progress?: number };
+  /** A failed task's state may come with its reason (a /v2 resource's tasks' errors). */
+  read(task: unknown): { state: 'pending' | 'done' | 'failed'; status: string; progress?: number; reason?: string };
+  /** The ids of what the task made, once done (a Public Cloud operation's instance); none when it says nothing. */
+  made?(task: unknown): string[];
   /** A /v2 resource deleted: gone (404) means done. */
   goneIsDone: boolean;
 }
@@ -142,14 +148,24 @@ export function taskOf(method: string, calledPath: string, answer: unknown, resp
     const service = family.service.exec(calledPath)?.[0];
     const id = answer[family.idField];
     const status = answer[family.statusField];
-    if (!service || (typeof id !== 'number' && typeof id !== 'string') || typeof status !== 'string') continue;
+    if (!service || typeof status !== 'string') continue;
     // Known by shape alone, a state the family does not know is another object with an id and a
     // status (a Public Cloud instance `ACTIVE` is no operation).
     const known = [...family.pending, ...family.success, ...family.failure];
     if (responseType === undefined && !known.includes(status)) continue;
+    // A task without an id (or id 0) was never made: the write failed, whatever its status says
+    // (Terraform's reinstall, which waited on task 0 until its timeout).
+    if (!isTaskId(id)) {
+      throw new OvhTaskError(
+        `${method} ${calledPath} answered a task without an id (${family.idField} ${scalarText(id)}): the task was not created`,
+        'TASK_NOT_CREATED',
+        answer,
+      );
+    }
     return {
       path: family.path(service, encodeURIComponent(String(id))),
       goneIsDone: false,
+      made: family.made && ((task) => (isPlainObject(task) ? family.made!(task) : [])),
       read: (task) => {
         const t = isPlainObject(task) ? task : {};
         const now = scalarText(t[family.statusField]);
@@ -162,22 +178,75 @@ export function taskOf(method: string, calledPath: string, answer: unknown, resp
   return undefined;
 }
 
-/** A /v2 write answers the resource: read again until READY (or ERROR); after a DELETE, until gone. */
+/**
+ * A /v2 write answers the resource: read again until READY (or ERROR, with the reasons its tasks
+ * give); after a DELETE, until gone. A POST's resource without an id was not created.
+ */
 function resourceOf(method: string, calledPath: string, answer: Record<string, unknown>): TaskRef | undefined {
-  const path =
-    method === 'POST' && answer.id !== undefined ? `${calledPath}/${encodeURIComponent(scalarText(answer.id))}` : calledPath;
+  if (method === 'POST' && !isTaskId(answer.id)) {
+    throw new OvhTaskError(
+      `${method} ${calledPath} answered a resource without an id (id ${scalarText(answer.id)}): it was not created`,
+      'TASK_NOT_CREATED',
+      answer,
+    );
+  }
+  const path = method === 'POST' ? `${calledPath}/${encodeURIComponent(scalarText(answer.id))}` : calledPath;
   return {
     path,
     goneIsDone: method === 'DELETE',
     read: (resource) => {
       const status = scalarText(isPlainObject(resource) ? resource.resourceStatus : '');
-      return { state: status === 'READY' ? 'done' : status === 'ERROR' ? 'failed' : 'pending', status };
+      if (status === 'ERROR') return { state: 'failed', status, reason: resourceErrors(resource) };
+      return { state: status === 'READY' ? 'done' : 'pending', status };
     },
   };
 }
 
+/** The most task error messages an ERROR names, and the most characters of each: bounded, whatever the answer. */
+const MOST_REASONS = 5;
+const LONGEST_REASON = 500;
+
+/**
+ * Why a /v2 resource ended in ERROR: the `errors[].message` of its `currentTasks` (the reasons
+ * Terraform shows), joined; undefined when they say nothing.
+ */
+function resourceErrors(resource: unknown): string | undefined {
+  const tasks = isPlainObject(resource) && Array.isArray(resource.currentTasks) ? resource.currentTasks : [];
+  const messages: string[] = [];
+  for (const task of tasks.slice(0, 100)) {
+    const errors = isPlainObject(task) && Array.isArray(task.errors) ? task.errors : [];
+    for (const error of errors.slice(0, 100)) {
+      const message = isPlainObject(error) ? error.message : undefined;
+      if (typeof message === 'string' && message.trim() !== '' && messages.length < MOST_REASONS) {
+        messages.push(message.trim().slice(0, LONGEST_REASON));
+      }
+    }
+  }
+  return messages.length > 0 ? messages.join('; ') : undefined;
+}
+
+/**
+ * What a completed Public Cloud operation made: its `resourceId`, else its sub-operations'
+ * (`instance#create` names the new instance there), as Terraform reads them.
+ */
+function operationResources(operation: Record<string, unknown>): string[] {
+  const ids = new Set<string>();
+  if (typeof operation.resourceId === 'string' && operation.resourceId !== '') ids.add(operation.resourceId);
+  const subOperations = Array.isArray(operation.subOperations) ? operation.subOperations.slice(0, 100) : [];
+  for (const sub of subOperations) {
+    if (isPlainObject(sub) && typeof sub.resourceId === 'string' && sub.resourceId !== '') ids.add(sub.resourceId);
+  }
+  return [...ids];
+}
+
+/** A task's id as the API gives a task that exists: a number other than 0, or a non-empty text other than "0". */
+function isTaskId(id: unknown): boolean {
+  if (typeof id === 'number') return Number.isFinite(id) && id !== 0;
+  return typeof id === 'string' && id.trim() !== '' && id.trim() !== '0';
+}
+
 /** A task that ended in failure, or outlived its wait; or a repeated read whose condition never held. */
-export type TaskErrorCode = 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE' | 'REPEAT_TIMEOUT';
+export type TaskErrorCode = 'TASK_FAILED' | 'TASK_TIMEOUT' | 'TASK_UNREADABLE' | 'TASK_NOT_CREATED' | 'REPEAT_TIMEOUT';
 
 export class OvhTaskError extends OvhError {
   constructor(
@@ -202,6 +271,20 @@ export interface RepeatOptions {
 export interface WaitOptions extends RepeatOptions {
   /** Each state read, for a status. */
   onPoll?: (state: { status: string; progress?: number }) => void;
+  /**
+   * How long a task may answer 404 or 5xx before its wait gives up (default 5 minutes, as
+   * Terraform waits): a task just made may not be readable yet in the region that runs it.
+   * Counted from the first of a run of such answers; a read that succeeds starts it again.
+   */
+  stumbleGraceMs?: number;
+}
+
+/** Terraform's grace for a task that answers 404 or 500 for a while. */
+export const DEFAULT_STUMBLE_GRACE_MS = 5 * 60_000;
+
+/** A read of a task that may come right with time: not found yet, or a server error. */
+function isStumble(err: unknown): boolean {
+  return err instanceof OvhApiError && (err.statusCode === 404 || err.statusCode >= 500);
 }
 
 /**
@@ -241,26 +324,43 @@ export async function readUntil<T>(
 /** Polls a task until it ends; resolves with the task as last read, or rejects with OvhTaskError. */
 export async function waitForTask(client: OvhClient, ref: TaskRef, first: unknown, options: WaitOptions = {}): Promise<unknown> {
   let last = first;
+  const grace = Math.max(0, options.stumbleGraceMs ?? DEFAULT_STUMBLE_GRACE_MS);
+  /** When the current run of 404 and 5xx answers began, if one is running. */
+  let stumblingSince: number | undefined;
   const readAgain = async (signal: AbortSignal) => {
     try {
-      return (last = (await client.request('GET', ref.path, { signal })).body);
+      last = (await client.request('GET', ref.path, { signal })).body;
+      stumblingSince = undefined;
+      return last;
     } catch (err) {
       if (ref.goneIsDone && err instanceof OvhApiError && err.statusCode === 404) return GONE;
       if (signal.aborted) throw err; // the node closing, or the wait's own end
+      if (isStumble(err)) {
+        stumblingSince ??= Date.now();
+        // Read again at the next interval, the task as last read standing for it meanwhile.
+        if (Date.now() - stumblingSince < grace) return STUMBLED;
+      }
       // The task as last read goes with the reason (OVHcloud purges old tasks: a 404 is possible).
       const reason = err instanceof Error ? err.message : String(err);
-      throw new OvhTaskError(`The task at ${ref.path} could not be read: ${reason}`, 'TASK_UNREADABLE', last);
+      const after = stumblingSince === undefined ? '' : ` (still, after ${Math.round((Date.now() - stumblingSince) / 1000)} s)`;
+      throw new OvhTaskError(`The task at ${ref.path} could not be read${after}: ${reason}`, 'TASK_UNREADABLE', last);
     }
   };
   const ended = (task: unknown) => {
     if (task === GONE) return true;
-    const read = ref.read(task);
+    const read = ref.read(task === STUMBLED ? last : task);
     options.onPoll?.(read);
-    if (read.state === 'failed') throw new OvhTaskError(`The task at ${ref.path} ended ${read.status}`, 'TASK_FAILED', task);
-    return read.state === 'done';
+    if (read.state === 'failed') {
+      const reason = read.reason === undefined ? '' : `: ${read.reason}`;
+      throw new OvhTaskError(`The task at ${ref.path} ended ${read.status}${reason}`, 'TASK_FAILED', task);
+    }
+    // A stumble is never the end, even when the task as last read was done (the first answer).
+    return task !== STUMBLED && read.state === 'done';
   };
-  const late = (task: unknown) =>
-    new OvhTaskError(`The task at ${ref.path} was still ${ref.read(task).status} when the wait ended`, 'TASK_TIMEOUT', task);
+  const late = (task: unknown) => {
+    const as = task === STUMBLED ? last : task;
+    return new OvhTaskError(`The task at ${ref.path} was still ${ref.read(as).status} when the wait ended`, 'TASK_TIMEOUT', as);
+  };
   const task = await readUntil<unknown>(first, readAgain, ended, late, options);
   return task === GONE ? last : task;
 }
@@ -277,3 +377,5 @@ function scalarText(value: unknown): string {
 
 /** A /v2 resource that answered 404 after its DELETE: the wait is over, with the resource as last read. */
 const GONE = Symbol('gone');
+/** A read that answered 404 or 5xx within the grace: the wait goes on, with the task as last read. */
+const STUMBLED = Symbol('stumbled');

@@ -1,6 +1,7 @@
 /**
  * A small hostile API server on loopback: it answers `/auth/time` as the API does (so signed
- * calls go out), and every other call with whatever the test sets: JSON nested thousands deep,
+ * calls go out), and `/auth/currentCredential` as for a key that never expires (the account's own
+ * read of its key, not a call under test), and every other call with whatever the test sets: JSON nested thousands deep,
  * a huge answer, an answer that comes late. It checks no signature: what is tested is what the
  * caller does with the answer.
  */
@@ -28,7 +29,7 @@ export interface HostileApi {
   baseUrl: string;
   /** What every call but /auth/time answers from now on, by request path (and request headers). */
   answer: (path: string, headers: http.IncomingHttpHeaders) => HostileAnswer;
-  /** The paths called, in order (without /auth/time). */
+  /** The paths called, in order (without /auth/time and /auth/currentCredential). */
   readonly calls: string[];
   close(): Promise<void>;
 }
@@ -50,6 +51,11 @@ export async function startHostileApi(answer: HostileApi['answer'] = () => ({ bo
     if (path.endsWith('/auth/time')) {
       res.setHeader('content-type', 'application/json');
       res.end(String(Math.floor(Date.now() / 1000)));
+      return;
+    }
+    if (path.endsWith('/auth/currentCredential')) {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'validated', expiration: null }));
       return;
     }
     calls.push(path);

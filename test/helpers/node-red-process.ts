@@ -248,3 +248,18 @@ export async function deploy(
   });
   if (res.status !== 200) throw new Error(`deploy failed: ${res.status} ${res.text}`);
 }
+
+/**
+ * Presses an inject node's button (`POST /inject/:id`), as the editor does. A deploy answers
+ * before its nodes have started: until then the inject is unknown (404), so it is pressed again,
+ * for at most 10 s.
+ */
+export async function inject(nodeRed: StartedNodeRed, id: string, token?: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await admin(nodeRed, 'POST', `/inject/${encodeURIComponent(id)}`, undefined, token);
+    if (res.status === 200) return;
+    if (res.status !== 404 || Date.now() > deadline) throw new Error(`inject ${id} failed: ${res.status} ${res.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

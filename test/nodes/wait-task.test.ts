@@ -22,7 +22,8 @@ import {
 
 describe('ovh-request waiting for a task', function () {
   let sim: OvhSimulator;
-  useSettings(FAST_TASK_POLLING);
+  // A grace of 1.5 s for a task that answers 404 or 5xx (5 minutes unless the settings say).
+  useSettings({ ovhRequestTaskPolling: { ...FAST_TASK_POLLING.ovhRequestTaskPolling, graceMs: 1500 } });
   useRuntime((started) => (sim = started));
   // After useRuntime's resetCounters, which puts back every family's default course.
   beforeEach(() => (sim.taskStates.resource = ['CREATING', 'CREATING', 'READY']));
@@ -88,20 +89,126 @@ describe('ovh-request waiting for a task', function () {
     msg.caught.payload.status.should.equal('doing');
   });
 
-  it('sends the task as last read to Catch when it can no longer be read (a purged task)', async () => {
+  it('sends the task as last read to Catch when it can no longer be read, after the grace (a purged task)', async () => {
     sim.taskStates.server = ['init', 'doing', 'doing', 'done'];
     let reads = 0;
     sim.onReceived = (r) => {
-      if (/\/task\//.test(r.path) && ++reads === 2) sim.injectFault({ kind: 'status', status: 404, path: r.path });
+      if (/\/task\//.test(r.path) && ++reads === 2) sim.injectFault({ kind: 'status', status: 404, path: r.path, count: 1000 });
     };
     try {
+      const started = Date.now();
       const { msg } = await send(reboot, params());
-      msg.caught.error.message.should.match(/could not be read: .*404/);
+      msg.caught.error.message.should.match(/could not be read \(still, after \d+ s\): .*404/);
+      msg.caught.error.code.should.equal('TASK_UNREADABLE');
       msg.caught.payload.status.should.equal('doing');
       msg.caught.ovh.task.should.match(/\/task\//);
+      // Read again and again while the grace lasted, then no longer.
+      (Date.now() - started).should.be.aboveOrEqual(1500);
+      sim.count({ path: /\/task\// }).should.be.above(5);
     } finally {
       sim.onReceived = undefined;
     }
+  });
+
+  describe('a task that stumbles', () => {
+    it('reads a task just made that answers 404 and 500 for a while, until it ends', async () => {
+      sim.taskStumbles = [404, 404, 500, 404];
+      sim.taskStates.server = ['init', 'doing', 'done'];
+      const { msg } = await send(reboot, params());
+      msg.payload.should.match({ function: 'hardReboot', status: 'done' });
+      // Four stumbles (the 500 tried again by the client itself), then the task's two states.
+      sim
+        .received({ path: /\/task\// })
+        .filter((r) => r.status !== 200)
+        .length.should.be.aboveOrEqual(4);
+      sim
+        .received({ path: /\/task\// })
+        .filter((r) => r.status === 200)
+        .length.should.equal(2);
+    });
+
+    it('reads a /v2 resource just made that answers 404 for a while, until READY', async () => {
+      sim.taskStumbles = [404, 404];
+      const { msg } = await send({ method: 'POST', path: '/v2/iam/policy', waitTask: true }, { payload: { name: 'ops' } });
+      msg.payload.should.match({ name: 'ops', resourceStatus: 'READY' });
+    });
+
+    it('says at once that a write answering a task with id 0 failed, the answer to Catch', async () => {
+      sim.unmadeTask = 'zero';
+      const { msg } = await send(reboot, params());
+      msg.caught.error.code.should.equal('TASK_NOT_CREATED');
+      msg.caught.error.message.should.match(/answered a task without an id \(taskId 0\): the task was not created/);
+      msg.caught.payload.should.match({ taskId: 0, function: 'hardReboot' });
+      sim.count({ path: /\/task\// }).should.equal(0);
+    });
+
+    it('says at once that a write answering a task without an id failed', async () => {
+      sim.unmadeTask = 'none';
+      const { msg } = await send(reboot, params());
+      msg.caught.error.code.should.equal('TASK_NOT_CREATED');
+      msg.caught.error.message.should.match(/\(taskId undefined\)/);
+      sim.count({ path: /\/task\// }).should.equal(0);
+    });
+
+    it('says at once that a /v2 resource answered without an id was not created', async () => {
+      sim.unmadeTask = 'none';
+      const { msg } = await send({ method: 'POST', path: '/v2/iam/policy', waitTask: true }, { payload: { name: 'ops' } });
+      msg.caught.error.code.should.equal('TASK_NOT_CREATED');
+      msg.caught.error.message.should.match(/answered a resource without an id/);
+      sim.count({ method: 'GET', path: /^\/v2\/iam\/policy\// }).should.equal(0);
+    });
+
+    it("puts the reasons of a /v2 resource ending in ERROR, from its tasks' errors, in the error", async () => {
+      sim.taskStates.resource = ['CREATING', 'ERROR'];
+      sim.resourceErrors = ['Quota exceeded for resource policies', 'Identity urn:v1:eu:identity:user:nobody is unknown'];
+      const { msg } = await send({ method: 'POST', path: '/v2/iam/policy', waitTask: true }, { payload: { name: 'ops' } });
+      msg.caught.error.code.should.equal('TASK_FAILED');
+      msg.caught.error.message.should.match(
+        /ended ERROR: Quota exceeded for resource policies; Identity urn:v1:eu:identity:user:nobody is unknown$/,
+      );
+      msg.caught.payload.currentTasks[0].errors.should.have.length(2);
+    });
+
+    it('puts the instance a completed Public Cloud operation made on msg.ovh.resourceId (from its sub-operations)', async () => {
+      const { msg } = await send(
+        { method: 'POST', path: '/cloud/project/{serviceName}/region/{regionName}/instance', waitTask: true },
+        {
+          params: { serviceName: CLOUD_PROJECT, regionName: 'GRA11' },
+          payload: { name: 'web-2', billingPeriod: 'hourly', bootFrom: { imageId: 'x' }, flavor: { id: 'b2-7' }, network: {} },
+        },
+      );
+      msg.payload.should.match({ action: 'instance#create', status: 'completed', resourceId: null });
+      msg.ovh.resourceId.should.match(/^c4d5e6f7-/);
+      should(msg.ovh.resourceIds).be.undefined();
+      sim.data.cloud[CLOUD_PROJECT].instances[msg.ovh.resourceId].should.match({ name: 'web-2', status: 'ACTIVE' });
+    });
+
+    it('puts every instance of a bulk creation on msg.ovh.resourceIds', async () => {
+      const { msg } = await send(
+        { method: 'POST', path: '/cloud/project/{serviceName}/region/{regionName}/instance', waitTask: true },
+        {
+          params: { serviceName: CLOUD_PROJECT, regionName: 'GRA11' },
+          payload: { bulk: 3, billingPeriod: 'hourly', bootFrom: { imageId: 'x' }, flavor: { id: 'b2-7' }, network: {} },
+        },
+      );
+      msg.ovh.resourceIds.should.have.length(3);
+      msg.ovh.resourceId.should.equal(msg.ovh.resourceIds[0]);
+    });
+
+    it('puts the instance a reinstall names (its resourceId) on msg.ovh.resourceId', async () => {
+      const { msg } = await send(
+        {
+          method: 'POST',
+          path: '/cloud/project/{serviceName}/region/{regionName}/instance/{instanceId}/reinstall',
+          waitTask: true,
+        },
+        {
+          params: { serviceName: CLOUD_PROJECT, regionName: 'GRA11', instanceId: CLOUD_INSTANCE },
+          payload: { imageRegionName: 'GRA11' },
+        },
+      );
+      msg.ovh.resourceId.should.equal(CLOUD_INSTANCE);
+    });
   });
 
   it('waits for a failover IP move, the IP block written with its / as one segment', async () => {
@@ -246,7 +353,8 @@ describe('ovh-request waiting for a task', function () {
         sim.taskStates[states] = [course.first, course.pending, course.failed];
         const { msg: out } = await send(wait, await msg());
         out.caught.payload[statusField].should.equal(course.failed);
-        out.caught.error.message.should.match(new RegExp(`ended ${course.failed}$`));
+        // A /v2 resource adds the reasons its tasks give.
+        out.caught.error.message.should.match(new RegExp(`ended ${course.failed}(: .+)?$`));
         out.caught.ovh.task.should.match(task);
       });
 

@@ -101,6 +101,8 @@ export interface SimTask {
   statusField: string;
   /** Called as the task enters a state, for the fields that follow it (dates, a step). */
   onState?: (task: Record<string, unknown>, status: string) => void;
+  /** The statuses its next reads answer before the task itself (sim.taskStumbles, copied at its first read). */
+  stumbles?: number[];
 }
 
 /**
@@ -171,6 +173,19 @@ export class OvhSimulator {
    */
   readonly tasks = new Map<string, SimTask>();
   taskStates: TaskStates = defaultTaskStates();
+  /**
+   * The statuses (404, 500...) the first reads of each task answer before the task, as a task
+   * just made does while the region that runs it does not know it yet; [] (the default): none.
+   */
+  taskStumbles: number[] = [];
+  /**
+   * How the next writes that make a task answer when the task was not made: with its id `0`, or
+   * without an id (`none`); undefined (the default): the task is made. Dedicated server reboots
+   * and /v2 IAM policies honour it.
+   */
+  unmadeTask: 'zero' | 'none' | undefined;
+  /** The reasons a /v2 resource ending in ERROR gives in its `currentTasks[].errors[].message`. */
+  resourceErrors: string[] = ['Quota exceeded for resource policies'];
   faultRates: FaultRates | undefined;
   /** Signed calls a consumer key may make per second before 429 (like the real API's rate limit); 0: none. */
   rateLimitPerSecond = 0;
@@ -242,10 +257,17 @@ export class OvhSimulator {
   /** A consumer key created directly, as if requested and validated. */
   addConsumerKey(
     rules: AccessRule[] = ['GET', 'POST', 'PUT', 'DELETE'].map((method) => ({ method, path: '/*' })),
-    options: { appKey?: string; state?: CredentialState; consumerKey?: string } = {},
+    options: {
+      appKey?: string;
+      state?: CredentialState;
+      consumerKey?: string;
+      /** Valid this long from now, as the person chose on the validation page; then refused (403 INVALID_CREDENTIAL). */
+      expiresInMs?: number;
+    } = {},
   ): string {
     const record = this.createConsumerKey(options.appKey ?? DEFAULT_APP.appKey, rules, options.consumerKey);
     record.state = options.state ?? 'validated';
+    if (options.expiresInMs !== undefined) record.expiration = new Date(Date.now() + options.expiresInMs).toISOString();
     return record.consumerKey;
   }
 
@@ -327,6 +349,9 @@ export class OvhSimulator {
     this.cachedObjectLists = true;
     this.tasks.clear();
     this.taskStates = defaultTaskStates();
+    this.taskStumbles = [];
+    this.unmadeTask = undefined;
+    this.resourceErrors = ['Quota exceeded for resource policies'];
     for (const server of Object.values(this.data.servers)) server.state = 'ok';
     // A reboot or an operation cut short by the clear above leaves no instance half-way.
     for (const project of Object.values(this.data.cloud)) {
@@ -401,6 +426,13 @@ export class OvhSimulator {
   private readTask(ctx: Context, key: string): void {
     const known = this.tasks.get(key);
     if (!known) return this.send(ctx.res, ctx.record, 404, { class: 'Client::NotFound', message: `No task ${key}` });
+    known.stumbles ??= [...this.taskStumbles];
+    const stumble = known.stumbles.shift();
+    if (stumble !== undefined) {
+      const body =
+        stumble === 404 ? { class: 'Client::NotFound', message: `No task ${key}` } : { message: 'Internal server error' };
+      return this.send(ctx.res, ctx.record, stumble, body);
+    }
     known.reads = Math.min(known.reads + 1, known.states.length - 1);
     known.task[known.statusField] = known.states[known.reads];
     if ('progress' in known.task) known.task.progress = Math.round((100 * known.reads) / (known.states.length - 1));

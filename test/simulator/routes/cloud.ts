@@ -71,6 +71,58 @@ export function cloudRoutes(sim: OvhSimulator, { on, ok, notFound, badRequest, r
     };
     ok(ctx, startTask(`cloud ${p.project} ${id}`, sim.taskStates.cloud, operation, 'status', onState));
   });
+  // cloud.instance.CreateInput: answers an `instance#create` operation that names no resource
+  // itself; once completed, its sub-operations name the instances made (one per `bulk`), as
+  // Terraform reads them.
+  on('POST', '/cloud/project/:project/region/:region/instance', (ctx, p) => {
+    if (!project(p.project)) return notFound(ctx, `serviceName = ${p.project}`);
+    const b = (ctx.body ?? {}) as Record<string, unknown>;
+    for (const field of ['billingPeriod', 'bootFrom', 'flavor', 'network']) {
+      if (b[field] === undefined) return badRequest(ctx, `Missing parameter(s): ${field}`);
+    }
+    const count = Math.min(10, Math.max(1, Number(b.bulk) || 1));
+    const serial = String(sim.tasks.size).padStart(6, '0');
+    const id = `0f0e0d0c-0000-4000-8001-${serial}000000`;
+    const made = Array.from({ length: count }, (_, i) => `c4d5e6f7-0000-4000-8001-${serial}${String(i).padStart(6, '0')}`);
+    const operation = {
+      id,
+      action: 'instance#create',
+      status: '',
+      progress: 0,
+      createdAt: isoSeconds(),
+      startedAt: null as string | null,
+      completedAt: null as string | null,
+      regions: [p.region],
+      resourceId: null,
+      subOperations: [] as Array<Record<string, unknown>>,
+    };
+    const onState = (op: Record<string, unknown>, status: string) => {
+      if (status !== 'created') op.startedAt ??= isoSeconds();
+      if (status !== 'completed') return;
+      op.completedAt = isoSeconds();
+      op.subOperations = made.map((resourceId, i) => ({
+        id: `${id}-${i}`,
+        action: 'instance#create',
+        status: 'completed',
+        progress: 100,
+        regions: [p.region],
+        resourceId,
+        startedAt: op.startedAt,
+        completedAt: op.completedAt,
+      }));
+      for (const [i, instanceId] of made.entries()) {
+        project(p.project).instances[instanceId] ??= {
+          id: instanceId,
+          name: count === 1 ? String(b.name ?? 'instance') : `${String(b.name ?? 'instance')}-${i + 1}`,
+          region: p.region,
+          status: 'ACTIVE',
+          created: isoSeconds(),
+          operationIds: [],
+        };
+      }
+    };
+    ok(ctx, startTask(`cloud ${p.project} ${id}`, sim.taskStates.cloud, operation, 'status', onState));
+  });
   // Answers whole operations, like the instance list (cloud.Operation[]).
   on('GET', '/cloud/project/:project/operation', (ctx, p) => {
     if (!project(p.project)) return notFound(ctx, `serviceName = ${p.project}`);

@@ -18,6 +18,10 @@ export function dedicatedRoutes(sim: OvhSimulator, { on, ok, list, notFound, for
       return forbiddenByIam(ctx, 'dedicatedServer:apiovh:reboot', `urn:v1:eu:resource:dedicatedServer:${p.name}`);
     }
     const task = { taskId: 4000 + sim.tasks.size, function: 'hardReboot', status: sim.taskStates.server[0] };
+    if (sim.unmadeTask) {
+      // The reboot was not started: a task that does not exist, as the real API sometimes answers.
+      return ok(ctx, sim.unmadeTask === 'zero' ? { ...task, taskId: 0 } : { function: task.function, status: task.status });
+    }
     sim.tasks.set(`server ${p.name} ${task.taskId}`, {
       states: [...sim.taskStates.server],
       reads: 0,

@@ -30,11 +30,26 @@ export function iamRoutes(sim: OvhSimulator, { on, ok, notFound, badRequest, rea
       name: String(b.name ?? ''),
       resourceStatus: sim.taskStates.resource[0],
     };
+    if (sim.unmadeTask) return ok(ctx, { ...policy, id: sim.unmadeTask === 'zero' ? '0' : undefined });
     sim.tasks.set(`policy ${policy.id}`, {
       states: [...sim.taskStates.resource],
       reads: 0,
       task: policy,
       statusField: 'resourceStatus',
+      // Ending in ERROR, the resource names why in its tasks, as the /v2 resources do.
+      onState: (resource, status) => {
+        resource.currentTasks =
+          status === 'ERROR'
+            ? [
+                {
+                  id: `task-${policy.id}`,
+                  type: 'PolicyCreate',
+                  status: 'ERROR',
+                  errors: sim.resourceErrors.map((message) => ({ message })),
+                },
+              ]
+            : [];
+      },
     });
     ok(ctx, policy);
   });

@@ -596,6 +596,30 @@ describe('OvhClient against the simulator', function () {
       sim.count({ path: '/auth/oauth2/token' }).should.equal(2);
     });
 
+    it("retries a token endpoint that answers 5xx with the calls' backoff, concurrent calls sharing one token request", async () => {
+      sim.injectFault({ kind: 'status', status: 500, path: '/auth/oauth2/token' });
+      sim.injectFault({ kind: 'html', status: 502, path: '/auth/oauth2/token' });
+      const c = oauthClient({ retry: { baseDelayMs: 50 } });
+      const answers = await Promise.all(Array.from({ length: 20 }, () => c.get<{ nichandle: string }>('/me')));
+      answers.every((me) => me.nichandle === 'xx1234-ovh').should.be.true();
+      // Two refusals, then the token: one request at a time for all twenty calls.
+      const tokens = sim.received({ path: '/auth/oauth2/token' });
+      tokens.map((r) => r.status).should.eql([500, 502, 200]);
+      // With the calls' backoff between them (base 50 ms, then 100 ms: at least half of each).
+      (tokens[1].receivedAt - tokens[0].receivedAt).should.be.aboveOrEqual(25);
+      (tokens[2].receivedAt - tokens[1].receivedAt).should.be.aboveOrEqual(50);
+      sim.count({ path: '/1.0/me' }).should.equal(20);
+    });
+
+    it('reports a token endpoint that keeps answering 5xx after the attempts the calls have', async () => {
+      sim.injectFault({ kind: 'status', status: 503, path: '/auth/oauth2/token', count: 10 });
+      const c = oauthClient({ retry: { baseDelayMs: 10, maxAttempts: 3 } });
+      const err = (await rejection(c.get('/me'))) as unknown as OvhApiError;
+      err.statusCode.should.equal(503);
+      sim.count({ path: '/auth/oauth2/token' }).should.equal(3);
+      sim.count({ path: '/1.0/me' }).should.equal(0);
+    });
+
     it('reports a refused client secret without repeating it', async () => {
       const c = oauthClient({ clientSecret: 'wrong-secret-value' });
       const err = (await rejection(c.get('/me'))) as unknown as OvhApiError;

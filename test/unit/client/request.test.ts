@@ -2,6 +2,7 @@ import vm from 'node:vm';
 import should from 'should';
 import {
   ApiBase,
+  ENDPOINTS,
   OvhInputError,
   buildUrl,
   checkHeaders,
@@ -26,11 +27,13 @@ function refused(fn: () => unknown, pattern: RegExp): void {
 }
 
 describe('endpoints', () => {
-  it('knows the seven regions', () => {
+  it('knows the seven regions, and the new OVHcloud hosts of Europe and Canada', () => {
     const expected: Record<string, string> = {
       'ovh-eu': 'https://eu.api.ovh.com/1.0',
       'ovh-ca': 'https://ca.api.ovh.com/1.0',
       'ovh-us': 'https://api.us.ovhcloud.com/1.0',
+      'ovhcloud-eu': 'https://api.eu.ovhcloud.com/1.0',
+      'ovhcloud-ca': 'https://api.ca.ovhcloud.com/1.0',
       'kimsufi-eu': 'https://eu.api.kimsufi.com/1.0',
       'kimsufi-ca': 'https://ca.api.kimsufi.com/1.0',
       'soyoustart-eu': 'https://eu.api.soyoustart.com/1.0',
@@ -39,6 +42,23 @@ describe('endpoints', () => {
     for (const [name, url] of Object.entries(expected)) new ApiBase(name).baseUrl.should.equal(url);
     should(new ApiBase('ovh-eu').tokenUrl).equal('https://www.ovh.com/auth/oauth2/token');
     should(new ApiBase('kimsufi-eu').tokenUrl).be.undefined();
+  });
+
+  it("keeps the hosts a flow was saved with: ovh-eu and ovh-ca are today's, the new hosts have names of their own", () => {
+    // Saved flows name ovh-eu and ovh-ca: their calls, signatures and tokens go where they went.
+    new ApiBase('ovh-eu').tokenUrl!.should.equal('https://www.ovh.com/auth/oauth2/token');
+    new ApiBase('ovh-ca').tokenUrl!.should.equal('https://ca.ovh.com/auth/oauth2/token');
+    ENDPOINTS['ovh-eu'].createAppUrl.should.equal('https://eu.api.ovh.com/createApp/');
+    // The new hosts, as the official clients' migration writes them.
+    const eu = new ApiBase('ovhcloud-eu');
+    eu.tokenUrl!.should.equal('https://auth.eu.ovhcloud.com/oauth2/token');
+    buildUrl(eu, '/v2/iam/policy').href.should.equal('https://api.eu.ovhcloud.com/v2/iam/policy');
+    buildUrl(eu, '/me').href.should.equal('https://api.eu.ovhcloud.com/1.0/me');
+    const ca = new ApiBase('ovhcloud-ca');
+    ca.tokenUrl!.should.equal('https://auth.ca.ovhcloud.com/oauth2/token');
+    buildUrl(ca, '/me').href.should.equal('https://api.ca.ovhcloud.com/1.0/me');
+    ENDPOINTS['ovhcloud-eu'].createAppUrl.should.equal('https://auth.eu.ovhcloud.com/api/createApp');
+    ENDPOINTS['ovhcloud-ca'].createAppUrl.should.equal('https://auth.ca.ovhcloud.com/api/createApp');
   });
 
   it('places /v1 and /v2 paths instead of the /1.0 of the base, also on custom URLs', () => {
