@@ -385,6 +385,7 @@ export function registerCatalogueRoutes(RED: NodeAPI, deployed: DeployedAccounts
     maxTotalBytes: CATALOGUE_BUDGETS.diskBytes,
   });
   const catalogues = new Catalogues(deployed, keptDescriptions, new CatalogueMemory(CATALOGUE_BUDGETS.memoryBytes));
+  registered = catalogues;
   const canRead = RED.auth.needsPermission('ovh-credentials.read');
   const route = (routePath: string, answer: (query: Record<string, unknown>) => Promise<unknown>) =>
     RED.httpAdmin.get(routePath, canRead, (req: AdminRequest & { query?: Record<string, unknown> }, res: AdminResponse) => {
@@ -397,6 +398,25 @@ export function registerCatalogueRoutes(RED: NodeAPI, deployed: DeployedAccounts
     });
   route('/ovh-credentials/catalogue/search', (query) => catalogues.search(query));
   route('/ovh-credentials/catalogue/operation', (query) => catalogues.operation(query));
+}
+
+/** The catalogues of the registered routes: what other routes read operations through. */
+let registered: Catalogues | undefined;
+
+/**
+ * The operation a call makes in the API of a deployed account (`query.account`) or a region
+ * (`query.region`), its family fetched when not held, within the catalogue's budgets; undefined
+ * when the description holds no such operation. Throws when the family could not be read.
+ */
+export async function describedOperation(
+  query: Record<string, unknown>,
+  method: string,
+  callPath: string,
+): Promise<Operation | undefined> {
+  if (!registered) throw new Error("The API's description is not available yet");
+  const located = locate(callPath);
+  const family = await registered.catalogueFor(query).familyFor(located);
+  return family && findOperation(family.operations, method, located.path);
 }
 
 /** The catalogue of each API the dialogs asked about, by base URL, and the two questions they ask. */
@@ -472,7 +492,7 @@ class Catalogues {
   }
 
   /** The API named by the request: a region, or a deployed account's own URL; never a URL given. */
-  private catalogueFor(query: Record<string, unknown>): ApiCatalogue {
+  catalogueFor(query: Record<string, unknown>): ApiCatalogue {
     let endpoint: string;
     // A deployed account's own URL first: a dialog names the region too, for an account not yet deployed.
     const account = this.deployed.get(query.account);

@@ -10,6 +10,7 @@ import { DeployedAccounts, registerAdminRoutes } from './admin-routes';
 import { registerCatalogueRoutes } from './catalogue-routes';
 import { registerRulesRoute } from './rules-routes';
 import { registerAccountRoutes } from './account-routes';
+import { registerIamRoutes } from './iam-routes';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
@@ -70,4 +71,5 @@ export = function register(RED: NodeAPI): void {
   registerCatalogueRoutes(RED, deployed);
   registerRulesRoute(RED);
   registerAccountRoutes(RED, deployed);
+  registerIamRoutes(RED, deployed);
 };

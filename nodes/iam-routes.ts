@@ -1,0 +1,272 @@
+/**
+ * The account dialog's IAM questions for an OAuth2 service account, whose rights are IAM policies
+ * (not a consumer key's access rules): the IAM actions the flows' calls need (each operation's
+ * `iamActions` in the API's description), the account's resources to choose from, the policy that
+ * allows exactly those actions on the resources chosen (and its creation through another account,
+ * once confirmed), and a Check asking the API what the service account may not do yet.
+ *
+ * The calls come as "Rules for my flows" sends them, read with the same budgets and one question
+ * at a time (rules-routes.ts). Only the first question reads nothing but the flows and the API's
+ * public description, so whoever may read the flows may ask it; the others call the API with a
+ * deployed account's keys, so they need `ovh-credentials.write`. Accounts are named by their id,
+ * never by keys from the browser, and no answer or error holds a secret.
+ */
+import {
+  OvhInputError,
+  MOST_RESOURCES,
+  failureText,
+  isPlainObject,
+  missingActions,
+  neededIamActions,
+  policyFor,
+  resourceTypeOfUrn,
+  serviceAccountIdentity,
+  type FlowCall,
+  type IamNeeds,
+  type OvhClient,
+} from './client';
+import { credentialOf } from './account';
+import { runningAccount } from './account-routes';
+import type { DeployedAccounts } from './admin-routes';
+import { describedOperation } from './catalogue-routes';
+import { checkQuestionSize, gatherCalls, oneAtATime, questionDeadline, questionRefusal } from './rules-routes';
+import { finishInSlices } from './client/work';
+import type { AdminRequest, AdminResponse, NodeAPI } from './node-red';
+
+/** A whole question, API calls included: a dialog waits no longer. */
+const MOST_QUESTION_MS = 20_000;
+/** Every answer stays under this size in bytes. */
+const MOST_ANSWER_BYTES = 1024 * 1024;
+/** A resource's name or display name, as shown in the dialog. */
+const MOST_NAME_LENGTH = 200;
+/** Resources read per page of GET /v2/iam/resource, and pages of an authorization check followed. */
+const RESOURCES_PAGE_SIZE = 500;
+const MOST_CHECK_PAGES = 10;
+
+type Body = Record<string, unknown>;
+
+export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
+  const route = (
+    routePath: string,
+    permission: 'read' | 'write',
+    answer: (body: Body, signal: AbortSignal) => Promise<unknown>,
+  ) =>
+    RED.httpAdmin.post(
+      routePath,
+      RED.auth.needsPermission(`ovh-credentials.${permission}`),
+      (req: AdminRequest, res: AdminResponse) => {
+        const signal = AbortSignal.timeout(MOST_QUESTION_MS);
+        Promise.resolve()
+          .then(() => {
+            checkQuestionSize(req);
+            return answer(isPlainObject(req.body) ? req.body : {}, signal);
+          })
+          .then(
+            (body) => {
+              if (Buffer.byteLength(JSON.stringify(body)) > MOST_ANSWER_BYTES)
+                throw new Error('The answer is too large to show: choose fewer resources');
+              res.status(200).json(body);
+            },
+            (err: unknown) => {
+              const status = questionRefusal(err) ?? (err instanceof OvhInputError ? 400 : 502);
+              res.status(status).json({ error: failureText(err) });
+            },
+          )
+          // An answer that cannot be written (the connection gone): logged, never an unhandled rejection.
+          .catch((err: unknown) => RED.log.warn(`${routePath}: ${err instanceof Error ? err.message : String(err)}`));
+      },
+    );
+
+  /** The deployed OAuth2 account a question is about, its running client, and its client id. */
+  const serviceAccount = (id: unknown) => {
+    const account = deployed.get(id);
+    if (account && account.config.authType !== 'oauth2') {
+      throw new OvhInputError(
+        'This account signs with a consumer key: its rights are its access rules ("Rules for my flows"), not IAM policies',
+      );
+    }
+    const node = runningAccount(RED, deployed, id);
+    const clientId = credentialOf('clientId', account!.config, account!.credentials, process.env);
+    if (!clientId) throw new OvhInputError('This account has no client ID');
+    return { client: node.getClient(), clientId };
+  };
+
+  // The IAM actions the flows need: the flows and the API's public description only.
+  route('/ovh-credentials/iam/actions', 'read', async (body, signal) => {
+    const { needs, unusable } = await needsOf(body, { account: body.account, region: body.region }, signal);
+    return { ...needs, unusable };
+  });
+
+  // The account's resources of the types named (those the actions act on), to choose from.
+  route('/ovh-credentials/iam/resources', 'write', async (body, signal) => {
+    const client = runningAccount(RED, deployed, body.account).getClient();
+    const types = Array.isArray(body.types)
+      ? body.types.filter((t): t is string => typeof t === 'string' && /^[A-Za-z0-9]{1,100}$/.test(t))
+      : [];
+    if (types.length === 0) throw new OvhInputError('Name the resource types to list (types: ["dnsZone", ...])');
+    return listResources(client, types, signal);
+  });
+
+  /** The policy for the flows' actions on the resources chosen, with the identity read through `through`. */
+  const draft = async (body: Body, signal: AbortSignal) => {
+    const { clientId } = serviceAccount(body.account);
+    const through = runningAccount(RED, deployed, body.through).getClient();
+    const { needs, unusable } = await needsOf(body, { account: body.account }, signal);
+    const read = await through.get<unknown>('/me/api/oauth2/client/{clientId}', { params: { clientId }, retry: false, signal });
+    const identity = serviceAccountIdentity(read);
+    if (!identity) throw new Error(`The API named no IAM identity for the service account ${clientId}`);
+    const made = policyFor({
+      name: typeof body.name === 'string' && body.name.trim() !== '' ? body.name : `node-red-${clientId}`.slice(0, 100),
+      description: 'The IAM actions the Node-RED flows using this service account need',
+      identity,
+      actions: needs.actions.map((a) => a.action),
+      resources: urnsOf(body.resources),
+    });
+    return { ...made, identity, actions: needs.actions, undescribed: needs.undescribed, unusable, through };
+  };
+
+  route('/ovh-credentials/iam/policy-draft', 'write', async (body, signal) => {
+    const { through: _through, ...answer } = await draft(body, signal);
+    return answer;
+  });
+
+  // Made through another account (one that may create policies), only once the user confirmed it.
+  route('/ovh-credentials/iam/create-policy', 'write', async (body, signal) => {
+    if (body.confirmed !== true) throw new OvhInputError('Confirm the policy first: it gives the service account these rights');
+    const { through, policy, uncovered, identity } = await draft(body, signal);
+    const created = await through.post<unknown>('/v2/iam/policy', policy, { retry: false, signal });
+    const answer = isPlainObject(created) ? created : {};
+    return {
+      created: { id: shortText(answer.id), name: shortText(answer.name) },
+      policy,
+      identity,
+      uncovered,
+    };
+  });
+
+  // Check: the API asked what the service account may do of what the flows need, on which resources.
+  route('/ovh-credentials/iam/check', 'write', async (body, signal) => {
+    const { client } = serviceAccount(body.account);
+    const { needs, unusable } = await needsOf(body, { account: body.account }, signal);
+    const chosen = body.resources === undefined ? [] : urnsOf(body.resources);
+    const urns =
+      chosen.length > 0
+        ? chosen
+        : needs.resourceTypes.length > 0
+          ? (await listResources(client, needs.resourceTypes, signal)).resources.map((r) => r.urn)
+          : [];
+    const answers = needs.actions.length > 0 && urns.length > 0 ? await checkAuthorizations(client, needs, urns, signal) : [];
+    const missing = missingActions(needs.actions, answers);
+    const checkedTypes = new Set(urns.map(resourceTypeOfUrn));
+    return {
+      actions: needs.actions,
+      checked: urns,
+      missing,
+      // Actions of a type no checked resource is of: the account holds none, or none was chosen.
+      unchecked: needs.actions.filter((a) => !checkedTypes.has(a.resourceType)).map((a) => a.action),
+      allowed: missing.length === 0,
+      undescribed: needs.undescribed,
+      unusable,
+    };
+  });
+}
+
+/**
+ * The IAM actions a question's calls need, from the API's description of the account (or
+ * region): the calls gathered one question at a time within the flows' budgets, then each
+ * distinct operation looked up (its family fetched once, within the catalogue's budgets).
+ */
+async function needsOf(
+  body: Body,
+  api: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<{ needs: IamNeeds; unusable: Array<{ by: string; reason: string }> }> {
+  const deadline = questionDeadline();
+  const { gathered, unusable } = await oneAtATime(() => finishInSlices(gatherCalls(body, deadline), deadline, signal));
+  const actions = new Map<string, readonly string[] | undefined>();
+  const key = (call: FlowCall) => `${call.method} ${call.path}`;
+  for (const call of gathered) {
+    if (actions.has(key(call))) continue;
+    signal.throwIfAborted();
+    actions.set(key(call), (await describedOperation(api, call.method, call.path))?.iamActions);
+  }
+  return { needs: neededIamActions(gathered, (call) => actions.get(key(call))), unusable };
+}
+
+/** Resource URNs chosen in the dialog: a list of texts (their shape is checked where they are used). */
+function urnsOf(raw: unknown): string[] {
+  if (!Array.isArray(raw) || raw.length > MOST_RESOURCES || !raw.every((u) => typeof u === 'string' && u.length <= 500)) {
+    throw new OvhInputError(`Choose at most ${MOST_RESOURCES} resources, by their URNs`);
+  }
+  return raw as string[];
+}
+
+function shortText(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, MOST_NAME_LENGTH) : '';
+}
+
+/** The account's resources of some types (GET /v2/iam/resource), at most MOST_RESOURCES of them. */
+async function listResources(
+  client: OvhClient,
+  types: readonly string[],
+  signal: AbortSignal,
+): Promise<{ resources: Array<{ urn: string; type: string; name: string; displayName: string }>; more: boolean }> {
+  const resources: Array<{ urn: string; type: string; name: string; displayName: string }> = [];
+  const pages = client.pages<unknown[]>('/v2/iam/resource', {
+    query: { resourceType: [...types] },
+    pageSize: RESOURCES_PAGE_SIZE,
+    maxPages: Math.ceil(MOST_RESOURCES / RESOURCES_PAGE_SIZE) + 1,
+    retry: false,
+    signal,
+  });
+  for await (const page of pages) {
+    for (const item of Array.isArray(page.body) ? page.body : []) {
+      if (!isPlainObject(item) || typeof item.urn !== 'string' || item.urn.length > 500) continue;
+      const type = resourceTypeOfUrn(item.urn);
+      if (!type) continue;
+      if (resources.length === MOST_RESOURCES) return { resources, more: true };
+      resources.push({ urn: item.urn, type, name: shortText(item.name), displayName: shortText(item.displayName) });
+    }
+  }
+  return { resources, more: false };
+}
+
+/**
+ * The authorization checks of the service account itself on the resources: one resource asked
+ * at `/v2/iam/resource/{urn}/authorization/check`, several at `/v2/iam/authorization/check`
+ * (following its cursor pages), each asked only the actions of its type.
+ */
+async function checkAuthorizations(
+  client: OvhClient,
+  needs: IamNeeds,
+  urns: readonly string[],
+  signal: AbortSignal,
+): Promise<Array<{ resourceURN?: unknown; unauthorizedActions?: unknown }>> {
+  const actionsOf = (urn: string) => needs.actions.filter((a) => a.resourceType === resourceTypeOfUrn(urn)).map((a) => a.action);
+  const asked = urns.filter((urn) => actionsOf(urn).length > 0);
+  if (asked.length === 0) return [];
+  if (asked.length === 1) {
+    const answer = await client.post<unknown>(
+      '/v2/iam/resource/{urn}/authorization/check',
+      { actions: actionsOf(asked[0]) },
+      { params: { urn: asked[0] }, retry: false, signal },
+    );
+    return [{ ...(isPlainObject(answer) ? answer : {}), resourceURN: asked[0] }];
+  }
+  const actions = [...new Set(asked.flatMap(actionsOf))];
+  const answers: Array<{ resourceURN?: unknown; unauthorizedActions?: unknown }> = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MOST_CHECK_PAGES; page++) {
+    const res = await client.request<unknown>('POST', '/v2/iam/authorization/check', {
+      body: { actions, resourceURNs: asked },
+      headers: cursor === undefined ? {} : { 'x-pagination-cursor': cursor },
+      retry: false,
+      signal,
+    });
+    if (Array.isArray(res.body)) for (const item of res.body) if (isPlainObject(item)) answers.push(item);
+    const next = res.headers['x-pagination-cursor-next'];
+    cursor = Array.isArray(next) ? next[0] : next;
+    if (!cursor) return answers;
+  }
+  throw new Error(`The authorization check answered more than ${MOST_CHECK_PAGES} pages`);
+}
