@@ -21,6 +21,7 @@ import {
   policyFor,
   resourceTypeOfUrn,
   serviceAccountIdentity,
+  type AuthorizationAnswer,
   type FlowCall,
   type IamNeeds,
   type OvhClient,
@@ -241,7 +242,7 @@ async function checkAuthorizations(
   needs: IamNeeds,
   urns: readonly string[],
   signal: AbortSignal,
-): Promise<Array<{ resourceURN?: unknown; unauthorizedActions?: unknown }>> {
+): Promise<AuthorizationAnswer[]> {
   const actionsOf = (urn: string) => needs.actions.filter((a) => a.resourceType === resourceTypeOfUrn(urn)).map((a) => a.action);
   const asked = urns.filter((urn) => actionsOf(urn).length > 0);
   if (asked.length === 0) return [];
@@ -254,7 +255,7 @@ async function checkAuthorizations(
     return [{ ...(isPlainObject(answer) ? answer : {}), resourceURN: asked[0] }];
   }
   const actions = [...new Set(asked.flatMap(actionsOf))];
-  const answers: Array<{ resourceURN?: unknown; unauthorizedActions?: unknown }> = [];
+  const answers: AuthorizationAnswer[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MOST_CHECK_PAGES; page++) {
     const res = await client.request<unknown>('POST', '/v2/iam/authorization/check', {

@@ -158,6 +158,13 @@ export function policyFor(input: {
   };
 }
 
+/** An iam.AuthorizeBatchResponse (or an iam.AuthorizeResponse with the URN it was asked of), as answered. */
+export interface AuthorizationAnswer {
+  resourceURN?: unknown;
+  authorizedActions?: unknown;
+  unauthorizedActions?: unknown;
+}
+
 /** One thing an identity may not do: an action on a resource, and who needs it. */
 export interface MissingAction {
   action: string;
@@ -171,10 +178,7 @@ export interface MissingAction {
  * resource of its type. A refusal of an action on a resource of another type is not missing:
  * no call makes it. Parts of the answer that are not of the model's shape are skipped.
  */
-export function missingActions(
-  needed: readonly NeededAction[],
-  answers: ReadonlyArray<{ resourceURN?: unknown; unauthorizedActions?: unknown }>,
-): MissingAction[] {
+export function missingActions(needed: readonly NeededAction[], answers: ReadonlyArray<AuthorizationAnswer>): MissingAction[] {
   const byAction = new Map(needed.map((n) => [n.action, n]));
   const missing: MissingAction[] = [];
   for (const answer of answers.slice(0, MOST_RESOURCES)) {

@@ -128,6 +128,7 @@ export {
   resourceTypeOf,
   resourceTypeOfUrn,
   serviceAccountIdentity,
+  type AuthorizationAnswer,
   type IamNeeds,
   type MissingAction,
   type NeededAction,

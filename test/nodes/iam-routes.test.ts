@@ -181,4 +181,23 @@ describe('ovh-credentials IAM endpoints (OAuth2 service accounts)', function () 
     notUrns.body.error.should.match(/URN/);
     sim.count({ method: 'POST', path: '/v2/iam/policy' }).should.equal(0);
   });
+
+  it('keeps to its budgets: a body over 1 MB refused before any work, at most 1,000 resources listed', async () => {
+    await deploy();
+    const huge = { account: 'acc', calls: [{ method: 'GET', path: '/me', by: 'x'.repeat(1024 * 1024) }] };
+    const tooLarge = await post('/ovh-credentials/iam/actions', huge);
+    tooLarge.status.should.equal(413);
+    const vps = sim.data.vps.slice();
+    try {
+      for (let i = 0; i < 1500; i++) sim.data.vps.push(`vps-many-${i}.vps.ovh.net`);
+      const res = await post('/ovh-credentials/iam/resources', { account: 'ck', types: ['vps'] });
+      res.status.should.equal(200);
+      res.body.resources.should.have.length(1000);
+      res.body.more.should.be.true();
+      // Pages of 500: the third page is read only as far as it shows there are more.
+      sim.count({ method: 'GET', path: '/v2/iam/resource' }).should.equal(3);
+    } finally {
+      sim.data.vps.splice(0, sim.data.vps.length, ...vps);
+    }
+  });
 });
