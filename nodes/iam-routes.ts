@@ -112,6 +112,7 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
   const draft = async (body: Body, signal: AbortSignal) => {
     const { clientId } = serviceAccount(body.account);
     const through = runningAccount(RED, deployed, body.through).getClient();
+    const resources = urnsOf(body.resources);
     const { needs, unusable } = await needsOf(body, { account: body.account }, signal);
     const read = await through.get<unknown>('/me/api/oauth2/client/{clientId}', { params: { clientId }, retry: false, signal });
     const identity = serviceAccountIdentity(read);
@@ -121,7 +122,7 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
       description: 'The IAM actions the Node-RED flows using this service account need',
       identity,
       actions: needs.actions.map((a) => a.action),
-      resources: urnsOf(body.resources),
+      resources,
     });
     return { ...made, identity, actions: needs.actions, undescribed: needs.undescribed, unusable, through };
   };
@@ -194,10 +195,14 @@ async function needsOf(
   return { needs: neededIamActions(gathered, (call) => actions.get(key(call))), unusable };
 }
 
-/** Resource URNs chosen in the dialog: a list of texts (their shape is checked where they are used). */
+/** Resource URNs chosen in the dialog, refused before anything is asked of the API unless each is one. */
 function urnsOf(raw: unknown): string[] {
-  if (!Array.isArray(raw) || raw.length > MOST_RESOURCES || !raw.every((u) => typeof u === 'string' && u.length <= 500)) {
-    throw new OvhInputError(`Choose at most ${MOST_RESOURCES} resources, by their URNs`);
+  if (
+    !Array.isArray(raw) ||
+    raw.length > MOST_RESOURCES ||
+    !raw.every((u) => typeof u === 'string' && u.length <= 500 && resourceTypeOfUrn(u) !== undefined)
+  ) {
+    throw new OvhInputError(`Choose at most ${MOST_RESOURCES} resources, each by its URN (urn:v1:...:resource:...)`);
   }
   return raw as string[];
 }

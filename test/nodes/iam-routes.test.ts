@@ -179,6 +179,7 @@ describe('ovh-credentials IAM endpoints (OAuth2 service accounts)', function () 
     });
     notUrns.status.should.equal(400);
     notUrns.body.error.should.match(/URN/);
+    sim.count({ path: /oauth2\/client/ }).should.equal(0);
     sim.count({ method: 'POST', path: '/v2/iam/policy' }).should.equal(0);
   });
 
