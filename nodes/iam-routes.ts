@@ -57,17 +57,25 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
       RED.auth.needsPermission(`ovh-credentials.${permission}`),
       (req: AdminRequest, res: AdminResponse) => {
         const signal = AbortSignal.timeout(MOST_QUESTION_MS);
-        Promise.resolve()
-          .then(() => {
-            checkQuestionSize(req);
-            return answer(isPlainObject(req.body) ? req.body : {}, signal);
+        // The whole question, however long the API or its description takes to answer.
+        const late = new Promise<never>((_resolve, reject) =>
+          signal.addEventListener('abort', () =>
+            reject(new Error(`No whole answer within ${MOST_QUESTION_MS / 1000} s: the API answers too slowly`)),
+          ),
+        );
+        late.catch(() => undefined);
+        const question = Promise.resolve().then(() => {
+          checkQuestionSize(req);
+          return answer(isPlainObject(req.body) ? req.body : {}, signal);
+        });
+        Promise.race([question, late])
+          .then((body) => {
+            if (Buffer.byteLength(JSON.stringify(body)) > MOST_ANSWER_BYTES)
+              throw new Error('The answer is too large to show: choose fewer resources');
+            return body;
           })
           .then(
-            (body) => {
-              if (Buffer.byteLength(JSON.stringify(body)) > MOST_ANSWER_BYTES)
-                throw new Error('The answer is too large to show: choose fewer resources');
-              res.status(200).json(body);
-            },
+            (body) => res.status(200).json(body),
             (err: unknown) => {
               const status = questionRefusal(err) ?? (err instanceof OvhInputError ? 400 : 502);
               res.status(status).json({ error: failureText(err) });
