@@ -43,6 +43,10 @@ const MOST_NAME_LENGTH = 200;
 /** Resources read per page of GET /v2/iam/resource, and pages of an authorization check followed. */
 const RESOURCES_PAGE_SIZE = 500;
 const MOST_CHECK_PAGES = 10;
+/** Looking up operations pauses this often for other flows (as Rules for my flows' work does). */
+const LOOKUP_SLICE_MS = 10;
+/** Reasons kept of families that could not be read. */
+const MOST_REASONS = 20;
 
 type Body = Record<string, unknown>;
 
@@ -102,8 +106,8 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
 
   // The IAM actions the flows need: the flows and the API's public description only.
   route('/ovh-credentials/iam/actions', 'read', async (body, signal) => {
-    const { needs, unusable } = await needsOf(body, { account: body.account, region: body.region }, signal);
-    return { ...needs, unusable };
+    const { needs, unusable, unreadable } = await needsOf(body, { account: body.account, region: body.region }, signal);
+    return { ...needs, unusable, unreadable };
   });
 
   // The account's resources of the types named (those the actions act on), to choose from.
@@ -121,7 +125,7 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
     const { clientId } = serviceAccount(body.account);
     const through = runningAccount(RED, deployed, body.through).getClient();
     const resources = urnsOf(body.resources);
-    const { needs, unusable } = await needsOf(body, { account: body.account }, signal);
+    const { needs, unusable, unreadable } = await needsOf(body, { account: body.account }, signal);
     const read = await through.get<unknown>('/me/api/oauth2/client/{clientId}', { params: { clientId }, retry: false, signal });
     const identity = serviceAccountIdentity(read);
     if (!identity) throw new Error(`The API named no IAM identity for the service account ${clientId}`);
@@ -132,7 +136,7 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
       actions: needs.actions.map((a) => a.action),
       resources,
     });
-    return { ...made, identity, actions: needs.actions, undescribed: needs.undescribed, unusable, through };
+    return { ...made, identity, actions: needs.actions, undescribed: needs.undescribed, unusable, unreadable, through };
   };
 
   route('/ovh-credentials/iam/policy-draft', 'write', async (body, signal) => {
@@ -157,7 +161,7 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
   // Check: the API asked what the service account may do of what the flows need, on which resources.
   route('/ovh-credentials/iam/check', 'write', async (body, signal) => {
     const { client } = serviceAccount(body.account);
-    const { needs, unusable } = await needsOf(body, { account: body.account }, signal);
+    const { needs, unusable, unreadable } = await needsOf(body, { account: body.account }, signal);
     const chosen = body.resources === undefined ? [] : urnsOf(body.resources);
     const urns =
       chosen.length > 0
@@ -177,6 +181,7 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
       allowed: missing.length === 0,
       undescribed: needs.undescribed,
       unusable,
+      unreadable,
     };
   });
 }
@@ -184,23 +189,37 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
 /**
  * The IAM actions a question's calls need, from the API's description of the account (or
  * region): the calls gathered one question at a time within the flows' budgets, then each
- * distinct operation looked up (its family fetched once, within the catalogue's budgets).
+ * distinct operation looked up (its family fetched once, within the catalogue's budgets), pausing
+ * every LOOKUP_SLICE_MS so other flows run. A call whose family could not be read is undescribed,
+ * and why is said once per reason.
  */
 async function needsOf(
   body: Body,
   api: Record<string, unknown>,
   signal: AbortSignal,
-): Promise<{ needs: IamNeeds; unusable: Array<{ by: string; reason: string }> }> {
+): Promise<{ needs: IamNeeds; unusable: Array<{ by: string; reason: string }>; unreadable: string[] }> {
   const deadline = questionDeadline();
   const { gathered, unusable } = await oneAtATime(() => finishInSlices(gatherCalls(body, deadline), deadline, signal));
   const actions = new Map<string, readonly string[] | undefined>();
+  const unreadable = new Set<string>();
   const key = (call: FlowCall) => `${call.method} ${call.path}`;
+  let sliceStart = performance.now();
   for (const call of gathered) {
     if (actions.has(key(call))) continue;
+    if (performance.now() - sliceStart > LOOKUP_SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
     signal.throwIfAborted();
-    actions.set(key(call), (await describedOperation(api, call.method, call.path))?.iamActions);
+    try {
+      actions.set(key(call), (await describedOperation(api, call.method, call.path))?.iamActions);
+    } catch (err) {
+      if (err instanceof OvhInputError) throw err; // the API is not named: nothing can be read
+      actions.set(key(call), undefined);
+      if (unreadable.size < MOST_REASONS) unreadable.add(failureText(err));
+    }
   }
-  return { needs: neededIamActions(gathered, (call) => actions.get(key(call))), unusable };
+  return { needs: neededIamActions(gathered, (call) => actions.get(key(call))), unusable, unreadable: [...unreadable] };
 }
 
 /** Resource URNs chosen in the dialog, refused before anything is asked of the API unless each is one. */

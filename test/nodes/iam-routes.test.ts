@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_APP, type OvhSimulator } from '../simulator/simulator';
 import { accountNode, helper, load, receive, requestFlow, useRuntime } from '../helpers/node-red';
+import { eventLoopCost } from '../helpers/event-loop';
 
 describe('ovh-credentials IAM endpoints (OAuth2 service accounts)', function () {
   let sim: OvhSimulator;
@@ -200,5 +201,28 @@ describe('ovh-credentials IAM endpoints (OAuth2 service accounts)', function () 
     } finally {
       sim.data.vps.splice(0, sim.data.vps.length, ...vps);
     }
+  });
+
+  it('says why a family could not be read, and looks up thousands of operations without holding the other flows', async () => {
+    await deploy();
+    const unread = await post('/ovh-credentials/iam/actions', {
+      account: 'acc',
+      calls: [
+        { method: 'GET', path: '/xdsl/{serviceName}', by: 'line' },
+        { method: 'GET', path: '/me', by: 'whoami' },
+      ],
+    });
+    unread.status.should.equal(200);
+    unread.body.actions.map((a: { action: string }) => a.action).should.eql(['account:apiovh:me/get']);
+    unread.body.undescribed.should.eql([{ method: 'GET', path: '/xdsl/{serviceName}', by: ['line'] }]);
+    unread.body.unreadable.should.have.length(1);
+    unread.body.unreadable[0].should.match(/xdsl/);
+    // 2,000 distinct calls, each looked up among the few hundred operations of /me.
+    const calls = Array.from({ length: 2000 }, (_, i) => ({ method: 'GET', path: `/me/bill/FR${i}/details/${i}`, by: `n${i}` }));
+    const { result, heldMs, gapMs } = await eventLoopCost(() => post('/ovh-credentials/iam/actions', { account: 'acc', calls }));
+    result.status.should.equal(200);
+    result.body.actions.should.have.length(1);
+    result.body.actions[0].by.should.have.length(100);
+    heldMs.should.be.below(50, `the event loop was held ${Math.round(heldMs)} ms (longest gap ${Math.round(gapMs)} ms)`);
   });
 });
