@@ -99,6 +99,14 @@ describe('simulator IAM', function () {
     });
   });
 
+  it('allows a list when a policy allows its action on some resource of its type', async () => {
+    const err = await refusal(robot.get('/domain/zone'));
+    err.statusCode.should.equal(403);
+    err.details!.should.eql({ unauthorizedActionsByIAM: 'dnsZone:apiovh:get', urn: 'urn:v1:eu:resource:dnsZone:*' });
+    await policy(['dnsZone:apiovh:get'], [zone]);
+    (await robot.get<string[]>('/domain/zone')).should.eql(['example.com']);
+  });
+
   it('reads wildcards, except and deny, and forgets a policy removed', async () => {
     const vps = 'urn:v1:eu:resource:vps:vps-1.vps.ovh.net';
     const made = await policy(['vps:apiovh:*'], [vps], {
