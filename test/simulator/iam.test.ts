@@ -87,6 +87,11 @@ describe('simulator IAM', function () {
     err.statusCode.should.equal(403);
     err.errorClass!.should.equal('Client::Forbidden');
     (err.details as Record<string, unknown>).should.eql({ unauthorizedActionsByIAM: 'dnsZone:apiovh:record/get', urn: zone });
+    // An operation needing two actions names both.
+    (await refusal(robot.post('/me/api/log/subscription', {}))).details!.should.eql({
+      unauthorizedActionsByIAM: 'account:apiovh:me/api/log/subscription/create,ldp:apiovh:output/graylog/stream/forwardTo',
+      urn: 'urn:v1:eu:resource:account:xx1234-ovh',
+    });
     await policy(['dnsZone:apiovh:record/get'], [zone]);
     (await robot.get<number[]>('/domain/zone/{zoneName}/record', { params: { zoneName: 'example.com' } })).should.containEql(
       1001,
