@@ -24,6 +24,10 @@ import {
   type AuthorizationAnswer,
   type FlowCall,
   type IamNeeds,
+  type MissingAction,
+  type NeededAction,
+  type PolicyCreation,
+  type PolicyDraft,
   type OvhClient,
 } from './client';
 import { credentialOf } from './account';
@@ -49,6 +53,63 @@ const LOOKUP_SLICE_MS = 10;
 const MOST_REASONS = 20;
 
 type Body = Record<string, unknown>;
+
+/*
+ * The routes, all POST with a JSON body; `calls` is the list "Rules for my flows" sends
+ * ([{method, path, mode?, wait?, by}], at most 2,000, 1 MB); accounts are deployed ovh-credentials
+ * ids. Errors answer {error} (400 bad input, 413 too much, 502 the API or a timeout).
+ * - /ovh-credentials/iam/actions (read): {account | region, calls} -> IamActionsAnswer
+ * - /ovh-credentials/iam/resources (write): {account, types: string[]} -> IamResourcesAnswer
+ * - /ovh-credentials/iam/policy-draft (write): {account (OAuth2), through, calls, resources: URNs, name?} -> PolicyDraftAnswer
+ * - /ovh-credentials/iam/create-policy (write): the same and {confirmed: true} -> PolicyCreatedAnswer
+ * - /ovh-credentials/iam/check (write): {account (OAuth2), calls, resources?: URNs} -> IamCheckAnswer
+ */
+
+/** The nodes whose call makes no rule, and why families of the API's description could not be read. */
+interface CallReadings {
+  unusable: Array<{ by: string; reason: string }>;
+  unreadable: string[];
+}
+
+export type IamActionsAnswer = IamNeeds & CallReadings;
+
+export interface IamResourceChoice {
+  urn: string;
+  type: string;
+  name: string;
+  displayName: string;
+}
+
+export interface IamResourcesAnswer {
+  resources: IamResourceChoice[];
+  /** More resources than listed (at most MOST_RESOURCES are). */
+  more: boolean;
+}
+
+export interface PolicyDraftAnswer extends PolicyDraft, CallReadings {
+  identity: string;
+  actions: NeededAction[];
+  undescribed: IamNeeds['undescribed'];
+}
+
+export interface PolicyCreatedAnswer {
+  created: { id: string; name: string };
+  policy: PolicyCreation;
+  identity: string;
+  uncovered: string[];
+}
+
+export interface IamCheckAnswer extends CallReadings {
+  actions: NeededAction[];
+  /** The resources asked about: those chosen, or else the account's of the actions' types. */
+  checked: string[];
+  missing: MissingAction[];
+  /** Actions no checked resource is of the type of. */
+  unchecked: string[];
+  /** Nothing missing, and nothing unchecked. */
+  allowed: boolean;
+  undescribed: IamNeeds['undescribed'];
+}
 
 export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): void {
   const route = (
@@ -105,13 +166,13 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
   };
 
   // The IAM actions the flows need: the flows and the API's public description only.
-  route('/ovh-credentials/iam/actions', 'read', async (body, signal) => {
+  route('/ovh-credentials/iam/actions', 'read', async (body, signal): Promise<IamActionsAnswer> => {
     const { needs, unusable, unreadable } = await needsOf(body, { account: body.account, region: body.region }, signal);
     return { ...needs, unusable, unreadable };
   });
 
   // The account's resources of the types named (those the actions act on), to choose from.
-  route('/ovh-credentials/iam/resources', 'write', async (body, signal) => {
+  route('/ovh-credentials/iam/resources', 'write', async (body, signal): Promise<IamResourcesAnswer> => {
     const client = runningAccount(RED, deployed, body.account).getClient();
     const types = Array.isArray(body.types)
       ? body.types.filter((t): t is string => typeof t === 'string' && /^[A-Za-z0-9]{1,100}$/.test(t))
@@ -139,13 +200,13 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
     return { ...made, identity, actions: needs.actions, undescribed: needs.undescribed, unusable, unreadable, through };
   };
 
-  route('/ovh-credentials/iam/policy-draft', 'write', async (body, signal) => {
+  route('/ovh-credentials/iam/policy-draft', 'write', async (body, signal): Promise<PolicyDraftAnswer> => {
     const { through: _through, ...answer } = await draft(body, signal);
     return answer;
   });
 
   // Made through another account (one that may create policies), only once the user confirmed it.
-  route('/ovh-credentials/iam/create-policy', 'write', async (body, signal) => {
+  route('/ovh-credentials/iam/create-policy', 'write', async (body, signal): Promise<PolicyCreatedAnswer> => {
     if (body.confirmed !== true) throw new OvhInputError('Confirm the policy first: it gives the service account these rights');
     const { through, policy, uncovered, identity } = await draft(body, signal);
     const created = await through.post<unknown>('/v2/iam/policy', policy, { retry: false, signal });
@@ -159,7 +220,7 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
   });
 
   // Check: the API asked what the service account may do of what the flows need, on which resources.
-  route('/ovh-credentials/iam/check', 'write', async (body, signal) => {
+  route('/ovh-credentials/iam/check', 'write', async (body, signal): Promise<IamCheckAnswer> => {
     const { client } = serviceAccount(body.account);
     const { needs, unusable, unreadable } = await needsOf(body, { account: body.account }, signal);
     const chosen = body.resources === undefined ? [] : urnsOf(body.resources);
@@ -172,13 +233,14 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
     const answers = needs.actions.length > 0 && urns.length > 0 ? await checkAuthorizations(client, needs, urns, signal) : [];
     const missing = missingActions(needs.actions, answers);
     const checkedTypes = new Set(urns.map(resourceTypeOfUrn));
+    // Actions of a type no checked resource is of: the account holds none, or none was chosen.
+    const unchecked = needs.actions.filter((a) => !checkedTypes.has(a.resourceType)).map((a) => a.action);
     return {
       actions: needs.actions,
       checked: urns,
       missing,
-      // Actions of a type no checked resource is of: the account holds none, or none was chosen.
-      unchecked: needs.actions.filter((a) => !checkedTypes.has(a.resourceType)).map((a) => a.action),
-      allowed: missing.length === 0,
+      unchecked,
+      allowed: missing.length === 0 && unchecked.length === 0,
       undescribed: needs.undescribed,
       unusable,
       unreadable,
@@ -197,7 +259,7 @@ async function needsOf(
   body: Body,
   api: Record<string, unknown>,
   signal: AbortSignal,
-): Promise<{ needs: IamNeeds; unusable: Array<{ by: string; reason: string }>; unreadable: string[] }> {
+): Promise<{ needs: IamNeeds } & CallReadings> {
   const deadline = questionDeadline();
   const { gathered, unusable } = await oneAtATime(() => finishInSlices(gatherCalls(body, deadline), deadline, signal));
   const actions = new Map<string, readonly string[] | undefined>();
@@ -239,12 +301,8 @@ function shortText(value: unknown): string {
 }
 
 /** The account's resources of some types (GET /v2/iam/resource), at most MOST_RESOURCES of them. */
-async function listResources(
-  client: OvhClient,
-  types: readonly string[],
-  signal: AbortSignal,
-): Promise<{ resources: Array<{ urn: string; type: string; name: string; displayName: string }>; more: boolean }> {
-  const resources: Array<{ urn: string; type: string; name: string; displayName: string }> = [];
+async function listResources(client: OvhClient, types: readonly string[], signal: AbortSignal): Promise<IamResourcesAnswer> {
+  const resources: IamResourceChoice[] = [];
   const pages = client.pages<unknown[]>('/v2/iam/resource', {
     query: { resourceType: [...types] },
     pageSize: RESOURCES_PAGE_SIZE,
