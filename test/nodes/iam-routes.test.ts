@@ -149,6 +149,9 @@ describe('ovh-credentials IAM endpoints (OAuth2 service accounts)', function () 
     // Check again: nothing missing; and the flow's call now succeeds.
     const after = await post('/ovh-credentials/iam/check', { account: 'acc', calls });
     after.body.should.match({ allowed: true, missing: [] });
+    // Nothing missing on the zone alone, but the account's own action unchecked: not all allowed.
+    const zoneOnly = await post('/ovh-credentials/iam/check', { account: 'acc', calls, resources: [zone] });
+    zoneOnly.body.should.match({ allowed: false, missing: [], unchecked: ['account:apiovh:me/get'] });
     caught = receive('out');
     helper.getNode('req').receive({});
     (await caught)[0].payload.should.containEql(1001);
