@@ -14,6 +14,7 @@ import { registerFlowRulesRoute } from './admin/flow-rules-routes';
 import { registerTryAndValuesRoutes } from './admin/try-and-values-routes';
 import { AccountKey } from './account/key-expiry';
 import { callLogOptions, logCallsOf } from './account/call-log';
+import { registerIamRoutes } from './admin/iam-routes';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
@@ -95,4 +96,5 @@ export = function register(RED: NodeAPI): void {
   registerCatalogueRoutes(RED, deployed, catalogues);
   registerFlowRulesRoute(RED);
   registerTryAndValuesRoutes(RED, deployed);
+  registerIamRoutes(RED, deployed, catalogues);
 };

@@ -378,6 +378,17 @@ export class Catalogues {
     });
   }
 
+  /**
+   * The operation a call makes in an API, its family fetched when not held, within the
+   * catalogue's budgets; undefined when the description holds no such operation. Throws when the
+   * family could not be read.
+   */
+  async describedOperation(baseUrl: string, method: string, callPath: string): Promise<Operation | undefined> {
+    const located = locate(callPath);
+    const family = await this.catalogueOf(baseUrl).familyFor(located);
+    return family && findOperation(family.operations, method, located.path);
+  }
+
   /** One operation in full: its parameters, IAM actions, status, and the models its body and answer use. */
   async operation(baseUrl: string, method: string, callPath: string): Promise<unknown> {
     const catalogue = this.catalogueOf(baseUrl);

@@ -36,7 +36,7 @@ export function registerCatalogueRoutes(RED: NodeAPI, deployed: DeployedAccounts
 }
 
 /** The base URL of the API named by the request: a region, or a deployed account's own URL; never a URL given. */
-function apiOf(deployed: DeployedAccounts, query: Record<string, unknown>): string {
+export function apiOf(deployed: DeployedAccounts, query: Record<string, unknown>): string {
   let endpoint: string;
   // A deployed account's own URL first: a dialog names the region too, for an account not yet deployed.
   const account = deployed.get(query.account);

@@ -47,10 +47,10 @@ const MOST_WORK_MS = 500;
 /** A question larger than this route answers: 413, with what to change. */
 class TooLarge extends Error {}
 
-/** The question being worked on: the next one starts when it ends. */
+/** The question being worked on: the next one starts when it ends (the IAM routes' questions too). */
 let working: Promise<unknown> = Promise.resolve();
 
-function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+export function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   const done = working.then(work);
   working = done.catch(() => undefined);
   return done;
@@ -110,8 +110,11 @@ function rulesOf(raw: unknown): Rule[] | undefined {
   });
 }
 
-/** The answer to one question: the rules for its calls, the calls that make none, and the Check's comparison. */
-function* answerOf(body: unknown, deadline: WorkDeadline): Work<object> {
+/** The calls a question names (each node's, its items', its task's reads), and the nodes whose call makes none. */
+export function* gatherCalls(
+  body: unknown,
+  deadline: WorkDeadline,
+): Work<{ gathered: FlowCall[]; unusable: Array<{ by: string; reason: string }> }> {
   const calls = isPlainObject(body) ? body.calls : undefined;
   if (!Array.isArray(calls) || calls.length > MOST_CALLS) throw new OvhInputError(`Send {calls: [...]}, at most ${MOST_CALLS}`);
   const gathered: FlowCall[] = [];
@@ -126,6 +129,12 @@ function* answerOf(body: unknown, deadline: WorkDeadline): Work<object> {
       unusable.push({ by: err.by, reason: err.message });
     }
   }
+  return { gathered, unusable };
+}
+
+/** The answer to one question: the rules for its calls, the calls that make none, and the Check's comparison. */
+function* answerOf(body: unknown, deadline: WorkDeadline): Work<object> {
+  const { gathered, unusable } = yield* gatherCalls(body, deadline);
   const keyRules = isPlainObject(body) ? rulesOf(body.keyRules) : undefined;
   const rules = yield* rulesForCallsWork(gathered, deadline);
   // With the rules of the key in use (the Check's answer): what they do not allow, what no call uses.
@@ -139,19 +148,32 @@ export function registerFlowRulesRoute(RED: NodeAPI): void {
     RED.auth.needsPermission('ovh-credentials.read'),
     async (req: AdminRequest, res: AdminResponse) => {
       try {
-        // A body of no stated length (sent in chunks) is refused too: the bound would not hold.
-        const length = Number(req.headers['content-length']);
-        if (!(length <= MOST_BODY_BYTES)) {
-          throw new TooLarge(
-            `The calls are more than ${MOST_BODY_BYTES / 1024 / 1024} MB of JSON, or of no stated length (${Number.isFinite(length) ? `${length} bytes` : 'no Content-Length'}): too many to compare`,
-          );
-        }
-        const deadline = rulesDeadline(MOST_WORK_MS, SLICE_MS);
+        checkQuestionSize(req);
+        const deadline = questionDeadline();
         res.status(200).json(await oneAtATime(() => finishInSlices(answerOf(req.body, deadline), deadline)));
       } catch (err) {
-        const tooLarge = err instanceof TooLarge || err instanceof TooMuchWorkError;
-        res.status(tooLarge ? 413 : 400).json({ error: err instanceof Error ? err.message : String(err) });
+        res.status(questionRefusal(err) ?? 400).json({ error: err instanceof Error ? err.message : String(err) });
       }
     },
   );
+}
+
+/** Refuses a question over its byte budget, or of no stated length (sent in chunks), which the budget could not bound. */
+export function checkQuestionSize(req: AdminRequest): void {
+  const length = Number(req.headers['content-length']);
+  if (!(length <= MOST_BODY_BYTES)) {
+    throw new TooLarge(
+      `The calls are more than ${MOST_BODY_BYTES / 1024 / 1024} MB of JSON, or of no stated length (${Number.isFinite(length) ? `${length} bytes` : 'no Content-Length'}): too many to compare`,
+    );
+  }
+}
+
+/** The time one question's work over the flows may take, in slices. */
+export function questionDeadline(): WorkDeadline {
+  return rulesDeadline(MOST_WORK_MS, SLICE_MS);
+}
+
+/** 413 for a question too large or too much work, undefined for any other error. */
+export function questionRefusal(err: unknown): 413 | undefined {
+  return err instanceof TooLarge || err instanceof TooMuchWorkError ? 413 : undefined;
 }

@@ -43,13 +43,7 @@ export function registerTryAndValuesRoutes(RED: NodeAPI, deployed: DeployedAccou
   // of an account that stopped go with its client.
   const kept = new WeakMap<OvhClient, Map<string, { at: number; answer: unknown }>>();
 
-  /** The running account node of a deployed account; refused for anything else. */
-  const accountNode = (id: unknown): OvhCredentialsNode => {
-    const node = deployed.get(id) && typeof id === 'string' ? (RED.nodes.getNode(id) as OvhCredentialsNode | null) : null;
-    if (!node || typeof node.getClient !== 'function')
-      throw new OvhInputError('Deploy this account first: the dialog calls the API through a deployed account');
-    return node;
-  };
+  const accountNode = (id: unknown) => runningAccount(RED, deployed, id);
 
   const route = (routePath: string, answer: (body: Record<string, unknown>) => Promise<unknown>) =>
     RED.httpAdmin.post(routePath, canWrite, (req: AdminRequest, res: AdminResponse) => {
@@ -119,6 +113,14 @@ export function registerTryAndValuesRoutes(RED: NodeAPI, deployed: DeployedAccou
           );
     return { ...tried, notSet: unset.map((r) => String(r.name)) };
   });
+}
+
+/** The running account node of a deployed account; refused for anything else. */
+export function runningAccount(RED: NodeAPI, deployed: DeployedAccounts, id: unknown): OvhCredentialsNode {
+  const node = deployed.get(id) && typeof id === 'string' ? (RED.nodes.getNode(id) as OvhCredentialsNode | null) : null;
+  if (!node || typeof node.getClient !== 'function')
+    throw new OvhInputError('Deploy this account first: the dialog calls the API through a deployed account');
+  return node;
 }
 
 /**

@@ -121,3 +121,20 @@ export {
   type TaskRef,
   type WaitOptions,
 } from './tasks';
+export {
+  MOST_ACTIONS,
+  MOST_RESOURCES,
+  missingActions,
+  neededIamActions,
+  policyFor,
+  refusedByIam,
+  resourceTypeOf,
+  resourceTypeOfUrn,
+  serviceAccountIdentity,
+  type AuthorizationAnswer,
+  type IamNeeds,
+  type MissingAction,
+  type NeededAction,
+  type PolicyCreation,
+  type PolicyDraft,
+} from './iam-policy';

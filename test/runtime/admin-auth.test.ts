@@ -90,6 +90,27 @@ describe('a started Node-RED with adminAuth', function () {
     }
   });
 
+  it('answers the IAM actions the flows need to a user who may read, and keeps what calls the API to ovh-credentials.write', async () => {
+    const readerToken = await login(nodeRed, 'reader', 'read');
+    const calls = [{ method: 'GET', path: '/me', by: 'n' }];
+    (await admin(nodeRed, 'POST', '/ovh-credentials/iam/actions', { account: 'acc', calls })).status.should.equal(401);
+    const actions = await admin(nodeRed, 'POST', '/ovh-credentials/iam/actions', { account: 'acc', calls }, readerToken, {
+      accept: 'application/json',
+    });
+    actions.status.should.equal(200);
+    (actions.body as { actions: unknown[] }).actions.should.eql([
+      { action: 'account:apiovh:me/get', resourceType: 'account', by: ['n'] },
+    ]);
+    const before = sim.count({ path: /^\/v2\/iam\// }) + sim.count({ path: /oauth2\/client/ });
+    const zone = 'urn:v1:eu:resource:dnsZone:example.com';
+    const question = { account: 'acc', through: 'acc', calls, resources: [zone], types: ['dnsZone'], confirmed: true };
+    for (const route of ['resources', 'policy-draft', 'create-policy', 'check']) {
+      (await admin(nodeRed, 'POST', `/ovh-credentials/iam/${route}`, question)).status.should.equal(401);
+      [401, 403].should.containEql((await admin(nodeRed, 'POST', `/ovh-credentials/iam/${route}`, question, readerToken)).status);
+    }
+    (sim.count({ path: /^\/v2\/iam\// }) + sim.count({ path: /oauth2\/client/ })).should.equal(before);
+  });
+
   it('refuses the admin endpoints without a token, and to a user without ovh-credentials.write', async () => {
     (await check()).status.should.equal(401);
     const readerToken = await login(nodeRed, 'reader', 'read');

@@ -253,6 +253,15 @@ describe('a started Node-RED under a hostile API and a read-only user', function
           readerToken,
         );
         search.status.should.be.below(600);
+        // The IAM actions of the same calls: each looked up in the hostile API's description.
+        const iam = await admin(
+          nodeRed,
+          'POST',
+          '/ovh-credentials/iam/actions',
+          { account: 'acc-hostile', calls: hostileCalls },
+          readerToken,
+        );
+        iam.status.should.be.below(600);
         readerRounds++;
         await delay(50);
       }

@@ -87,13 +87,28 @@ export interface SimData {
   cloud: Record<string, { project: Record<string, unknown>; instances: Record<string, CloudInstance> }>;
   ips: Record<string, Record<string, unknown>>;
   vps: string[];
-  policies: Array<{
-    id: string;
-    name: string;
-    identities: string[];
-    resources: Array<{ urn: string }>;
-    permissions: { allow: Array<{ action: string }> };
-  }>;
+  policies: SimPolicy[];
+}
+
+/** iam.policy.Response, as the simulator keeps a policy (and applies it to service accounts). */
+export interface SimPolicy {
+  id: string;
+  name: string;
+  description?: string | null;
+  identities: string[];
+  resources: Array<{ urn: string }>;
+  permissions: {
+    allow?: Array<{ action: string }> | null;
+    except?: Array<{ action: string }> | null;
+    deny?: Array<{ action: string }> | null;
+  };
+  owner?: string;
+  readOnly?: boolean;
+  createdAt?: string;
+  updatedAt?: string | null;
+  expiredAt?: string | null;
+  /** The simulator's course of a /v2 resource being made (not a field of the real policy). */
+  resourceStatus?: string;
 }
 
 /** A datetime as the API writes it: to the second. */

@@ -17,6 +17,8 @@ export interface Context {
   query: URLSearchParams;
   body: unknown;
   consumer?: ConsumerKeyRecord;
+  /** The client id of the service account whose token the call carries. */
+  serviceAccount?: string;
 }
 
 export type Handler = (ctx: Context, params: Record<string, string>) => void;

@@ -11,6 +11,7 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { buildData, isoSeconds, makeBill, type Bill, type IncomingSms, type ServerState, type SimData } from './data';
+import { describedOperation, neededActions, refusedActions, serviceAccountIdentity } from './iam-rules';
 import { header, type Context, type Handler, type RouteKit } from './route-kit';
 import { accountRoutes } from './routes';
 
@@ -161,6 +162,12 @@ export class OvhSimulator {
   /** IAM actions refused to every caller, e.g. `vps:apiovh:reboot`. */
   readonly iamDenied = new Set<string>();
   /**
+   * Service accounts IAM lets do anything, as if a policy the tests do not list allowed them every
+   * action on every resource: the default one, so that tests of other things need no policy. Every
+   * other service account may do only what the policies naming its identity allow.
+   */
+  readonly unrestrictedClients = new Set<string>([DEFAULT_OAUTH.clientId]);
+  /**
    * Whether /1.0 lists answer whole objects, a page at a time, when asked with
    * `X-Pagination-Mode: CachedObjectList-Pages` (as the real API does for its control panel);
    * off, they answer ids whatever the headers, like an API without the mode.
@@ -253,6 +260,17 @@ export class OvhSimulator {
   }
 
   // ---- test hooks -------------------------------------------------------------------------
+
+  /** A service account (OAuth2 client) that may call the API; IAM lets it do only what policies allow. */
+  addServiceAccount(clientId: string, clientSecret: string): string {
+    this.oauthClients.set(clientId, clientSecret);
+    return this.serviceAccountIdentity(clientId);
+  }
+
+  /** The IAM identity a service account acts as (`urn:v1:eu:identity:credential:<nic>/oauth2-<clientId>`). */
+  serviceAccountIdentity(clientId: string): string {
+    return serviceAccountIdentity(this.data, clientId);
+  }
 
   /** A consumer key created directly, as if requested and validated. */
   addConsumerKey(
@@ -539,6 +557,7 @@ export class OvhSimulator {
     }
     if (!this.authenticate(ctx)) return;
     if (!this.parseBody(ctx)) return;
+    if (ctx.serviceAccount !== undefined && !this.iamAllows(ctx)) return;
 
     for (const route of this.routes) {
       if (route.method !== 'ANY' && route.method !== record.method) continue;
@@ -593,6 +612,7 @@ export class OvhSimulator {
         this.send(ctx.res, ctx.record, 401, { class: 'Client::Unauthorized', message: 'Invalid or expired token' });
         return false;
       }
+      ctx.serviceAccount = token.clientId;
       return true;
     }
     if (!this.checkApplication(ctx)) return false;
@@ -639,6 +659,35 @@ export class OvhSimulator {
     consumer.lastUse = new Date().toISOString();
     ctx.consumer = consumer;
     return true;
+  }
+
+  /**
+   * IAM for a service account's call: every action the operation's description names must be
+   * allowed on the resource its path names, else 403 naming those refused, as the API answers.
+   * A path the description does not know is left to the routes (404, or the simulator's own).
+   */
+  private iamAllows(ctx: Context): boolean {
+    const clientId = ctx.serviceAccount!;
+    if (this.unrestrictedClients.has(clientId)) return true;
+    const operation = describedOperation(ctx.record.method, ctx.apiPath);
+    if (!operation) return true;
+    const refused = refusedActions(
+      this.data,
+      this.serviceAccountIdentity(clientId),
+      neededActions(this.data, operation, ctx.apiPath),
+    );
+    if (!refused) return true;
+    this.forbiddenByIam(ctx, refused.actions, refused.urn);
+    return false;
+  }
+
+  /** The 403 of IAM: the actions refused (comma-separated when several), and the resource. */
+  private forbiddenByIam(ctx: Context, actions: readonly string[], urn: string): void {
+    this.send(ctx.res, ctx.record, 403, {
+      class: 'Client::Forbidden',
+      message: 'User not granted for this request',
+      details: { unauthorizedActionsByIAM: actions.join(','), urn },
+    });
   }
 
   private withinRate(consumerKey: string): boolean {
@@ -870,12 +919,7 @@ export class OvhSimulator {
       list,
       notFound,
       badRequest,
-      forbiddenByIam: (ctx, action, urn) =>
-        this.send(ctx.res, ctx.record, 403, {
-          class: 'Client::Forbidden',
-          message: 'User not granted for this request',
-          details: { unauthorizedActionsByIAM: action, urn },
-        }),
+      forbiddenByIam: (ctx, action, urn) => this.forbiddenByIam(ctx, [action], urn),
       readTask: (ctx, key) => this.readTask(ctx, key),
       startTask: (key, states, task, statusField, onState) => {
         (task as Record<string, unknown>)[statusField] = states[0];

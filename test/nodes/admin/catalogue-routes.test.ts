@@ -340,7 +340,8 @@ describe('ovh-credentials catalogue endpoints', function () {
         .filter((l) => l.level === 30 && l.type === 'ovh-request')
         .map((l) => l.text);
       await helper.unload();
-      return { body: sim.requests.at(-1)!.body, warnings };
+      const sent = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith(requestPath));
+      return { body: sent.at(-1)!.body, warnings };
     };
     // What the GET before it answered, in msg.payload: not this call's body.
     const refresh = await post('/domain/zone/example.com/refresh', { zone: 'example.com', records: [1001] });

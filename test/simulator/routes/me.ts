@@ -1,9 +1,23 @@
-/** The account itself: `/me`, and its bills. */
+/** The account itself: `/me`, its bills and its service accounts. */
 import { dateRange, inRange, type RouteKit } from '../route-kit';
 import type { OvhSimulator } from '../simulator';
 
 export function meRoutes(sim: OvhSimulator, { on, ok, list, notFound, badRequest }: RouteKit): void {
   on('GET', '/me', (ctx) => ok(ctx, sim.data.me));
+  // The account's service accounts (oauth2.client): never their secrets; `identity` is what policies name.
+  on('GET', '/me/api/oauth2/client', (ctx) => ok(ctx, [...sim.oauthClients.keys()]));
+  on('GET', '/me/api/oauth2/client/:clientId', (ctx, p) => {
+    if (!sim.oauthClients.has(p.clientId)) return notFound(ctx, `clientId = ${p.clientId}`);
+    ok(ctx, {
+      clientId: p.clientId,
+      name: p.clientId,
+      description: 'a service account of the simulator',
+      flow: 'CLIENT_CREDENTIALS',
+      callbackUrls: [],
+      createdAt: '2026-01-05T10:00:00Z',
+      identity: sim.serviceAccountIdentity(p.clientId),
+    });
+  });
   on('GET', '/me/bill', (ctx) => {
     const range = dateRange(ctx, 'date');
     if (typeof range === 'string') return badRequest(ctx, range);
