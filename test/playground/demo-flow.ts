@@ -1,6 +1,10 @@
 /** The flow `npm start` deploys: a few buttons that make real signed calls. */
 
-export const DEMO_ACCOUNT_ID = 'demo-account';
+/**
+ * The id of every example's account node: an example imported in the playground (answer *View
+ * nodes...* and untick the account, or *Import copy*) uses the playground's account, keys and all.
+ */
+export const DEMO_ACCOUNT_ID = 'a1f0c0de00000001';
 /** The text of the demo's SMS: the one the playground's simulator answers. */
 export const DEMO_SMS_MESSAGE = 'Hello from Node-RED ✓';
 
