@@ -289,7 +289,7 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
       (id) => document.querySelector('#app').__vue_app__.config.globalProperties.$store.state.data.messages[id]?.length > 0,
       chartId,
     );
-    const messages = (await stored()) as Array<{ _datapoint: { x: string; y: number }; ui_update?: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const messages = (await stored()) as Array<{ _datapoint: { x: string; y: number } }>;
     const months = Array.from({ length: new Date().getUTCMonth() + 1 }, (_, m) => {
       const key = `${year}-${String(m + 1).padStart(2, '0')}`;
       const cents = bills
@@ -303,8 +303,8 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     const drawn = await page.evaluate((id) => {
       // The chart's component, found in the page's component tree (a bounded walk).
       let seen = 0;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const walk = (vnode: any): any => {
-        // eslint-disable-line @typescript-eslint/no-explicit-any
         if (!vnode || seen++ > 20_000) return undefined;
         const c = vnode.component;
         if (c?.props?.id === id && c.proxy?.chart) return c.proxy.chart.getOption();
