@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM, launchBrowser } from '../helpers/browser';
 import { startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
-import { DEMO_ACCOUNT_ID } from '../playground/demo-flow';
+import { EXAMPLES_ACCOUNT_ID } from '../playground/demo-flow';
 import { readExamples } from '../helpers/examples';
 
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -76,7 +76,7 @@ describe('the examples in the editor', function () {
       const drawn: Record<string, Box[]> = {};
       for (const [i, { file, nodes }] of examples.entries()) {
         // The shared account once: the later examples use it (their own copy is the same node).
-        const imported = i === 0 ? nodes : nodes.filter((n) => n.id !== DEMO_ACCOUNT_ID);
+        const imported = i === 0 ? nodes : nodes.filter((n) => n.id !== EXAMPLES_ACCOUNT_ID);
         const tab = await page.evaluate((flow) => {
           RED.view.importNodes(flow, { addFlow: true });
           return RED.workspaces.active();

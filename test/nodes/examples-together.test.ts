@@ -5,7 +5,7 @@
  */
 import 'should';
 import { readExamples } from '../helpers/examples';
-import { DEMO_ACCOUNT_ID } from '../playground/demo-flow';
+import { EXAMPLES_ACCOUNT_ID } from '../playground/demo-flow';
 
 describe('the examples imported together', () => {
   const examples = readExamples();
@@ -16,7 +16,7 @@ describe('the examples imported together', () => {
       for (const node of nodes) owners.set(node.id as string, [...(owners.get(node.id as string) ?? []), file]);
     }
     const shared = [...owners].filter(([, files]) => files.length > 1).map(([id, files]) => `${id}: ${files.join(', ')}`);
-    shared.should.eql([`${DEMO_ACCOUNT_ID}: ${examples.map((e) => e.file).join(', ')}`]);
+    shared.should.eql([`${EXAMPLES_ACCOUNT_ID}: ${examples.map((e) => e.file).join(', ')}`]);
   });
 
   it('have the same account node in each (the one the playground deploys its keys on)', () => {
@@ -25,6 +25,6 @@ describe('the examples imported together', () => {
       list.length.should.equal(1, examples[i].file);
       list[0].should.eql(accounts[0][0], examples[i].file);
     }
-    (accounts[0][0].id as string).should.equal(DEMO_ACCOUNT_ID);
+    (accounts[0][0].id as string).should.equal(EXAMPLES_ACCOUNT_ID);
   });
 });

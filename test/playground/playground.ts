@@ -10,7 +10,7 @@ import path from 'node:path';
 import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
 import { repoRoot } from '../helpers';
 import { deploy, startNodeRed, type StartedNodeRed } from '../helpers/node-red-process';
-import { demoAccount, demoFlow, DEMO_ACCOUNT_ID, DEMO_SMS_MESSAGE } from './demo-flow';
+import { demoAccount, demoFlow, DEMO_SMS_MESSAGE, EXAMPLES_ACCOUNT_ID } from './demo-flow';
 
 /** A fixed consumer key, so that a restarted simulator still accepts the demo's stored key. */
 const PLAYGROUND_CONSUMER_KEY = 'playgroundConsumerKey00000000001';
@@ -63,7 +63,7 @@ export function dashboardFlow(): FlowNode[] {
   const example = JSON.parse(fs.readFileSync(DASHBOARD_EXAMPLE, 'utf8')) as FlowNode[];
   return [
     { id: DASHBOARD_TAB, type: 'tab', label: 'Ops dashboard (example 14)', info: 'Open /dashboard/ops.' },
-    ...example.filter((n) => n.id !== DEMO_ACCOUNT_ID).map((n) => ('wires' in n ? { ...n, z: DASHBOARD_TAB } : n)),
+    ...example.filter((n) => n.id !== EXAMPLES_ACCOUNT_ID).map((n) => ('wires' in n ? { ...n, z: DASHBOARD_TAB } : n)),
   ];
 }
 
@@ -93,10 +93,15 @@ export async function startPlayground(
     echo: options.echo,
     modules: dashboard ? { '@flowfuse/node-red-dashboard': dashboard } : {},
   });
-  const account = sim ? demoAccount({ simulatorUrl: sim.url }) : demoAccount({ fromEnvironment: true });
+  // The examples' account id: an example imported later can use this account.
+  const account = demoAccount(sim ? { simulatorUrl: sim.url } : { fromEnvironment: true }, EXAMPLES_ACCOUNT_ID);
   const credentials: Record<string, Record<string, string>> = sim
     ? {
-        [DEMO_ACCOUNT_ID]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: PLAYGROUND_CONSUMER_KEY },
+        [EXAMPLES_ACCOUNT_ID]: {
+          appKey: DEFAULT_APP.appKey,
+          appSecret: DEFAULT_APP.appSecret,
+          consumerKey: PLAYGROUND_CONSUMER_KEY,
+        },
       }
     : {};
   await deploy(nodeRed, [...demoFlow(account), ...(dashboard ? dashboardFlow() : [])], credentials);
