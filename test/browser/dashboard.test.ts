@@ -460,7 +460,7 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     await lastRead('bills')
       .filter({ hasText: /Read at / })
       .waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: path.join(screenshotDir, 'dashboard.png') });
+    await page.screenshot({ path: path.join(screenshotDir, 'dashboard.png'), fullPage: true });
     noProblems();
   });
 
