@@ -200,6 +200,13 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     }
   });
 
+  it("shows each card's last read with one template (the three nodes hold the same, to keep them alike)", () => {
+    const lines = example.filter((n) => n.type === 'ui-template' && String(n.name).endsWith(': last read'));
+    lines.map((n) => n.name).should.eql(['servers: last read', 'SMS credits: last read', 'bills: last read']);
+    new Set(lines.map((n) => n.format)).size.should.equal(1);
+    new Set(lines.map((n) => n.group)).size.should.equal(3);
+  });
+
   it('names the access rules it needs, as Rules for my flows gathers them (the key deployed has no others)', async () => {
     const calls = example
       .filter((n) => n.type === 'ovh-request')
