@@ -49,7 +49,7 @@ function settingsWithHashes(): string {
  * with the token the runtime sent with its question (if one came). Answers whether a question came.
  */
 async function tryToReboot(socket: PollingSocket, table: string, confirmation: string, server: string): Promise<boolean> {
-  await socket.emit('widget-action', table, { payload: { name: server }, action: 'button_click' });
+  await socket.emit('widget-send', table, { payload: { name: server } });
   const question = await socket.waitFor((e) => e.name === `msg-input:${confirmation}`, 2_000);
   const token = (question?.args[0] as { token?: string } | undefined)?.token;
   await socket.emit('widget-action', confirmation, { payload: 'confirm_clicked', server, token });
@@ -64,7 +64,7 @@ describe('the ops dashboard protected by docs/dashboard-settings.js: the page an
   let closeBrowser: (() => Promise<void>) | undefined;
   const example = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as FlowNode[];
   const idOf = (type: string, name: string) => example.find((n) => n.type === type && n.name === name)!.id as string;
-  const table = idOf('ui-table', 'servers');
+  const table = idOf('ui-template', 'servers');
   const confirmation = idOf('ui-notification', 'confirm reboot');
   const notices = idOf('ui-notification', 'notices');
   const rebootCalls = () => sim.received({ method: 'POST', path: /^\/1\.0\/dedicated\/server\/[^/]+\/reboot$/ });
@@ -212,7 +212,7 @@ describe('the ops dashboard protected by docs/dashboard-settings.js: the page an
     const rows = (loaded!.args[0] as { payload: Array<Record<string, unknown>> }).payload;
     rows.length.should.equal(Object.keys(sim.data.servers).length);
     // What the table shows, not the API's whole answer (IPs, OS...).
-    for (const row of rows) Object.keys(row).sort().should.eql(['action', 'commercialRange', 'datacenter', 'name', 'state']);
+    for (const row of rows) Object.keys(row).sort().should.eql(['commercialRange', 'datacenter', 'name', 'state']);
 
     const server = 'ns3000003.ip-203-0-113.eu';
     await socket.emit('widget-action', confirmation, { payload: 'confirm_clicked', server, token: 'guessed' });

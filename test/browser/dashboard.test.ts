@@ -1,12 +1,14 @@
 /**
  * Example 14, the ops dashboard built with FlowFuse Dashboard 2.0, in a real browser: a started
  * Node-RED with this package and the dashboard in its user dir, the example deployed as a user
- * imports it (pointed at the simulator), and the dashboard page opened in Chromium. The page must
- * show the simulator's servers and their state, the SMS credits, this year's bills, and reboot a
- * server only once confirmed: one question at a time, each server's reboot with its own state, a
+ * imports it (pointed at the simulator), and the dashboard page opened in Chromium at laptop and
+ * phone sizes. The page must show the simulator's servers and their state, the SMS credits, this
+ * year's bills by month; each card when it was read and why its last read failed (cleared by the
+ * next good read), stale values marked; and reboot a server only once confirmed: one modal
+ * question per click, each server's reboot in its own row with its time, a log of the actions, a
  * confirmation the runtime did not issue refused.
  */
-import 'should';
+import should from 'should';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +22,7 @@ import { nodeRedVersion } from '../helpers/runtime';
 declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare const getComputedStyle: (element: unknown) => { backgroundColor: string };
+declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const EXAMPLE = path.join(repoRoot, 'examples', '14 Ops dashboard (FlowFuse Dashboard 2.0).json');
 const SMS_ACCOUNT = 'sms-ab12345-1';
@@ -30,6 +33,11 @@ const RULES = [
 ];
 /** The colour of the bills' bars, as the example sets it. */
 const BAR_COLOUR = [0x0d, 0x74, 0xce];
+/** A time as the page writes it (the browser's locale: 09:05 AM, 09:05). */
+const TIME = /\d{1,2}:\d{2}(?: [AP]M)?/;
+const LAPTOP = { width: 1280, height: 720 };
+const PHONE = { width: 390, height: 844 };
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type FlowNode = Record<string, unknown>;
 
@@ -100,13 +108,34 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
   const failing = 'ns3000004.ip-203-0-113.eu';
 
   const widget = (type: string, name: string) => `#nrdb-ui-widget-${idOf(flow, type, name)}`;
-  const row = (server: string) => page.locator(`${widget('ui-table', 'servers')} tbody tr`, { hasText: server });
-  const rebootButton = (server: string) => row(server).getByRole('button', { name: 'Reboot' });
+  const servers = () => widget('ui-template', 'servers');
+  const row = (server: string, on: Page = page) => on.locator(`${servers()} tbody tr`, { hasText: server });
+  const rebootButton = (server: string, on: Page = page) => row(server, on).getByRole('button');
   /** The confirmation the runtime asked for a server. */
   const question = (server: string) => page.locator('.nrdb-ui-notification', { hasText: `Reboot ${server}?` });
   /** A word for this page alone: a refusal, a cancel. */
   const notice = (text: string) => page.locator('.nrdb-ui-notification', { hasText: text });
+  /** The line of a card that says when it was read, and why its last read failed. */
+  const lastRead = (card: 'servers' | 'SMS credits' | 'bills', on: Page = page) =>
+    on.locator(widget('ui-template', `${card}: last read`));
   const rebootCalls = () => sim.received({ method: 'POST', path: /^\/1\.0\/dedicated\/server\/[^/]+\/reboot$/ });
+  /** What a row shows, cell by cell, as the eye reads it (innerText: hidden parts left out). */
+  const cells = (server: string) =>
+    row(server)
+      .locator('td')
+      .evaluateAll((tds) => tds.map((td) => (td as { innerText: string }).innerText.trim()));
+  /** A click on a server's Reboot sent as a page would, whatever its button shows (a page not yet refreshed, a script). */
+  const sendClick = (server: string) =>
+    page.evaluate(
+      ({ id, name }) =>
+        document.querySelector('#app').__vue_app__._context.provides.$socket.emit('widget-send', id, { payload: { name } }),
+      { id: idOf(flow, 'ui-template', 'servers'), name: server },
+    );
+  const dismissNotices = async () => {
+    const words = page.locator('.nrdb-ui-notification').getByRole('button', { name: 'OK' });
+    for (const word of await words.all()) if (await word.isVisible()) await word.click();
+    await page.locator('.nrdb-ui-notification .v-snackbar__wrapper').first().waitFor({ state: 'hidden', timeout: 10_000 });
+  };
   /** No script error on the page; no warning or error from a request node or a widget (a call the API does not know, a failed call, a widget without its group). */
   const noProblems = () => {
     pageErrors.should.eql([]);
@@ -144,9 +173,9 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     const deadline = Date.now() + 60_000;
     while (started() === before || (await fetch(`${nodeRed.url}/dashboard/ops`)).status !== 200) {
       if (Date.now() > deadline) throw new Error(`the dashboard did not start:\n${nodeRed.output.join('')}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await delay(100);
     }
-    page = await browser.newPage({ viewport: { width: 1280, height: 1300 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${nodeRed.url}/dashboard/ops`);
   });
@@ -171,6 +200,13 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     }
   });
 
+  it("shows each card's last read with one template (the three nodes hold the same, to keep them alike)", () => {
+    const lines = example.filter((n) => n.type === 'ui-template' && String(n.name).endsWith(': last read'));
+    lines.map((n) => n.name).should.eql(['servers: last read', 'SMS credits: last read', 'bills: last read']);
+    new Set(lines.map((n) => n.format)).size.should.equal(1);
+    new Set(lines.map((n) => n.group)).size.should.equal(3);
+  });
+
   it('names the access rules it needs, as Rules for my flows gathers them (the key deployed has no others)', async () => {
     const calls = example
       .filter((n) => n.type === 'ovh-request')
@@ -186,7 +222,7 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
   it('loads, with no error on the page or from the flow', async () => {
     nodeRed.output.join('').should.match(/Node-RED Dashboard 2\.0 \(v[\d.]+\) started at \/dashboard/);
     try {
-      await page.waitForSelector(`${widget('ui-table', 'servers')} tbody tr`, { timeout: 30_000 });
+      await page.waitForSelector(`${servers()} tbody tr`, { timeout: 30_000 });
     } catch (err) {
       // What the page and Node-RED showed instead, for whoever reads a failed run.
       const body = (await page.textContent('body'))?.slice(0, 500);
@@ -199,21 +235,32 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
   });
 
   it("shows the dedicated servers with their state, from the API's answer", async () => {
-    const table = widget('ui-table', 'servers');
-    const servers = Object.values(sim.data.servers);
+    const list = Object.values(sim.data.servers);
     await page.waitForFunction(({ selector, count }) => document.querySelectorAll(`${selector} tbody tr`).length === count, {
-      selector: table,
-      count: servers.length,
+      selector: servers(),
+      count: list.length,
     });
-    const rows = await page.$$eval(`${table} tbody tr`, (trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.trim())),
+    const rows = await page.$$eval(`${servers()} tbody tr`, (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as { innerText: string }).innerText.trim())),
     );
     rows.length.should.equal(12);
-    // Each row: the server, its state, where, its range, its last reboot and when it started (none yet), its button.
-    rows.sort().should.eql(servers.map((s) => [s.name, s.state, s.datacenter, s.commercialRange, '', '', 'Reboot']).sort());
+    // Each row: the server, its state, where, its range, its last reboot (none yet), its button.
+    rows.sort().should.eql(list.map((s) => [s.name, s.state, s.datacenter, s.commercialRange, '', 'Reboot']).sort());
     rows.find((r) => r[0] === failing)![1].should.equal('error');
     // One list call: expand read the servers as whole objects.
     sim.count({ method: 'GET', path: '/1.0/dedicated/server' }).should.equal(1);
+  });
+
+  it('says on each card when it was read, and no "Last read failed" when nothing failed', async () => {
+    for (const card of ['servers', 'SMS credits', 'bills'] as const) {
+      await lastRead(card)
+        .filter({ hasText: /Read at / })
+        .waitFor({ timeout: 10_000 });
+      (await lastRead(card).innerText()).should.match(new RegExp(`^Read at ${TIME.source}$`), card);
+    }
+    (await page.locator('.ovh-read-failed').count()).should.equal(0);
+    (await page.getByText('Last read failed').count()).should.equal(0);
+    (await page.locator('.ovh-stale').count()).should.equal(0);
   });
 
   it('shows the SMS credits left', async () => {
@@ -223,8 +270,9 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     (await text.textContent())!.trim().should.equal(String(credits));
   });
 
-  it("shows this year's bills: their count and total, and one bar each in the chart", async () => {
-    const from = `${new Date().getUTCFullYear()}-01-01T00:00:00Z`;
+  it("shows this year's bills: their count and total, and a bar a month in EUR, drawn whole and above the fold on a laptop", async () => {
+    const year = new Date().getUTCFullYear();
+    const from = `${year}-01-01T00:00:00Z`;
     const bills = sim.data.bills.filter((b) => b.date >= from);
     bills.length.should.be.above(0); // the simulator always has bills this year
     const total = bills.reduce((sum, b) => sum + Math.round(b.priceWithTax.value * 100), 0) / 100;
@@ -236,74 +284,144 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     listCall.length.should.equal(1);
     new URLSearchParams(listCall[0].search).get('date.from')!.should.equal(from);
 
-    // The chart's points, as the page holds them (the dashboard's store), one per bill.
+    // The chart's points, as the page holds them (the dashboard's store): one a month, January
+    // to this month, each the sum of its bills (a month without bills at 0).
     const chartId = idOf(flow, 'ui-chart', 'bills');
+    const stored = () =>
+      page.evaluate(
+        (id) => document.querySelector('#app').__vue_app__.config.globalProperties.$store.state.data.messages[id] as unknown,
+        chartId,
+      );
     await page.waitForFunction(
       (id) => document.querySelector('#app').__vue_app__.config.globalProperties.$store.state.data.messages[id]?.length > 0,
       chartId,
     );
-    const points = await page.evaluate(
-      (id) =>
-        (document.querySelector('#app').__vue_app__.config.globalProperties.$store.state.data.messages[id] as any[]) // eslint-disable-line @typescript-eslint/no-explicit-any
-          .map((m) => m._datapoint),
-      chartId,
-    );
-    points
-      .map((p: { x: string; y: number }) => `${p.x} ${p.y}`)
-      .sort()
-      .should.eql(bills.map((b) => `${b.date} ${b.priceWithTax.value}`).sort());
-    // And drawn: the canvas holds the bars' colour.
-    const barPixels = await page.evaluate(
+    const messages = (await stored()) as Array<{ _datapoint: { x: string; y: number } }>;
+    const months = Array.from({ length: new Date().getUTCMonth() + 1 }, (_, m) => {
+      const key = `${year}-${String(m + 1).padStart(2, '0')}`;
+      const cents = bills
+        .filter((b) => b.date.startsWith(key))
+        .reduce((sum, b) => sum + Math.round(b.priceWithTax.value * 100), 0);
+      return `${new Date(Date.UTC(year, m, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${cents / 100}`;
+    });
+    messages.map((m) => `${m._datapoint.x} ${m._datapoint.y}`).should.eql(months);
+    // The chart as drawn (its ECharts options): months on a category axis, the currency on the
+    // value axis, room for the axes' labels.
+    const drawn = await page.evaluate((id) => {
+      // The chart's component, found in the page's component tree (a bounded walk).
+      let seen = 0;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const walk = (vnode: any): any => {
+        if (!vnode || seen++ > 20_000) return undefined;
+        const c = vnode.component;
+        if (c?.props?.id === id && c.proxy?.chart) return c.proxy.chart.getOption();
+        if (c) return walk(c.subTree);
+        if (Array.isArray(vnode.children))
+          for (const child of vnode.children) {
+            const found = walk(child);
+            if (found) return found;
+          }
+        if (vnode.dynamicChildren)
+          for (const child of vnode.dynamicChildren) {
+            const found = walk(child);
+            if (found) return found;
+          }
+        return undefined;
+      };
+      const option = walk(document.querySelector('#app')._vnode);
+      return option && { x: option.xAxis[0].type, y: option.yAxis[0].name, containLabel: option.grid[0].containLabel };
+    }, chartId);
+    should(drawn).eql({ x: 'category', y: 'EUR', containLabel: true });
+
+    const chart = `${widget('ui-chart', 'bills')} canvas`;
+    const pixels = await page.evaluate(
       ({ selector, colour }) => {
-        const canvas = document.querySelector(`${selector} canvas`);
-        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-        let count = 0;
+        const canvas = document.querySelector(selector);
+        const { data, width, height } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let bars = 0;
+        let edges = 0;
         for (let i = 0; i < data.length; i += 4) {
-          if (Math.abs(data[i] - colour[0]) + Math.abs(data[i + 1] - colour[1]) + Math.abs(data[i + 2] - colour[2]) < 30) count++;
+          if (Math.abs(data[i] - colour[0]) + Math.abs(data[i + 1] - colour[1]) + Math.abs(data[i + 2] - colour[2]) < 30) bars++;
+          // Text (dark grey) in the canvas' first or last two rows or columns: a label cut at the edge.
+          const pixel = i / 4;
+          const [x, y] = [pixel % width, Math.floor(pixel / width)];
+          const edge = x < 2 || y < 2 || x >= width - 2 || y >= height - 2;
+          if (edge && data[i + 3] > 0 && data[i] < 160 && data[i + 1] < 160 && data[i + 2] < 160) edges++;
         }
-        return count;
+        return { bars, edges };
       },
-      { selector: widget('ui-chart', 'bills'), colour: BAR_COLOUR },
+      { selector: chart, colour: BAR_COLOUR },
     );
-    barPixels.should.be.above(100);
+    pixels.bars.should.be.above(100);
+    pixels.edges.should.equal(0);
+
+    // On a laptop's screen, the whole chart without scrolling.
+    const laptop = await browser.newPage({ viewport: LAPTOP });
+    try {
+      await laptop.goto(`${nodeRed.url}/dashboard/ops`);
+      await laptop.locator(chart).waitFor({ timeout: 30_000 });
+      const box = (await laptop.locator(chart).boundingBox())!;
+      (box.y + box.height).should.be.belowOrEqual(LAPTOP.height);
+      box.height.should.be.above(150);
+    } finally {
+      await laptop.close();
+    }
   });
 
-  it('asks to confirm each click, one question at a time, the Reboot button in red; a cancel says so and sends nothing', async () => {
+  it('has no empty band above the servers: the list right under the line of its last read', async () => {
+    const line = (await lastRead('servers').boundingBox())!;
+    const table = (await page.locator(`${servers()} table`).boundingBox())!;
+    (table.y - (line.y + line.height)).should.be.below(20);
+    line.height.should.be.below(30);
+  });
+
+  it('asks to confirm each click in a modal question, the second of two quick clicks refused with a word; a cancel says so and sends nothing', async () => {
     const spared = 'ns3000002.ip-203-0-113.eu';
     const other = 'ns3000003.ip-203-0-113.eu';
+    // Two clicks 300 ms apart, the second before the question could stop it (as on a slow link).
     await rebootButton(spared).click();
+    await delay(300);
+    await rebootButton(other).evaluate((button) => (button as { click(): void }).click());
     await question(spared).waitFor({ state: 'visible', timeout: 10_000 });
+    await notice(`Answer the question about ${spared} first: one reboot is confirmed at a time.`).waitFor({ timeout: 10_000 });
+    (await question(other).count()).should.equal(0);
+    // Modal: the page behind takes no click (what is under a Reboot button is the question's backdrop).
+    const box = (await rebootButton(other).boundingBox())!;
+    const under = await page.evaluate(({ x, y }) => Boolean(document.elementFromPoint(x, y)?.closest('.ovh-servers')), {
+      x: box.x + box.width / 2,
+      y: box.y + box.height / 2,
+    });
+    under.should.be.false();
     // The destructive button is marked.
     const colour = await question(spared)
       .getByRole('button', { name: 'Reboot' })
       .evaluate((b) => getComputedStyle(b).backgroundColor);
     colour.should.equal('rgb(198, 40, 40)');
-    // A second click while the question is open: refused with a word, the question kept.
-    await rebootButton(other).click();
-    await notice(`Answer the question about ${spared} first: one reboot is confirmed at a time.`).waitFor({ timeout: 10_000 });
-    (await question(spared).isVisible()).should.be.true();
     await question(spared).getByRole('button', { name: 'Cancel' }).click();
     await question(spared).waitFor({ state: 'hidden', timeout: 10_000 });
     await notice(`Reboot of ${spared} cancelled: nothing was sent.`).waitFor({ timeout: 10_000 });
     rebootCalls().should.eql([]);
+    await dismissNotices();
     noProblems();
   });
 
-  it('reboots two servers at once, each row with its own state; the list is read again when a reboot ends', async () => {
+  it('reboots two servers at once, each row with its own state and time, its button disabled while it runs; logs each action; a reload keeps the results with their time', async () => {
     const slow = 'ns3000005.ip-203-0-113.eu';
     const failed = 'ns3000007.ip-203-0-113.eu';
     const listReads = sim.count({ method: 'GET', path: '/1.0/dedicated/server' });
     // The first's task answers slowly (it stays rebooting a while); the second's reboot is refused.
-    sim.injectFault({ kind: 'slow', delayMs: 6_000, method: 'GET', path: `/1.0/dedicated/server/${slow}/task/` });
+    sim.injectFault({ kind: 'slow', delayMs: 15_000, method: 'GET', path: `/1.0/dedicated/server/${slow}/task/` });
     sim.injectFault({ kind: 'status', status: 403, method: 'POST', path: `/1.0/dedicated/server/${failed}/reboot` });
 
     await rebootButton(slow).click();
     await question(slow).getByRole('button', { name: 'Reboot' }).click();
     await question(slow).waitFor({ state: 'hidden', timeout: 10_000 });
     const slowRow = row(slow);
-    await slowRow.filter({ hasText: 'rebooting' }).waitFor({ timeout: 10_000 });
-    // While it runs, its button says so, and a click on it is refused with a word.
-    await slowRow.getByRole('button', { name: 'Rebooting…' }).click();
+    await slowRow.filter({ hasText: new RegExp(`rebooting since ${TIME.source}`) }).waitFor({ timeout: 10_000 });
+    // While it runs, its button is disabled; a click sent anyway (a page not refreshed) is refused with a word.
+    (await rebootButton(slow).innerText()).should.equal('Rebooting…');
+    (await rebootButton(slow).isDisabled()).should.be.true();
+    await sendClick(slow);
     await notice(`${slow} is already rebooting: wait until it ends.`).waitFor({ timeout: 10_000 });
     // The server's state changes meanwhile: the table shows it once the reboot ends, not 5 minutes later.
     sim.data.servers[slow].state = 'error';
@@ -311,24 +429,63 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
     await rebootButton(failed).click();
     await question(failed).getByRole('button', { name: 'Reboot' }).click();
     await row(failed)
-      .filter({ hasText: /failed: .*403/ })
+      .filter({ hasText: new RegExp(`failed at ${TIME.source}: .*403`) })
       .waitFor({ timeout: 10_000 });
-    (await slowRow.textContent())!.should.match(/rebooting/); // the failure did not replace the other's state
+    (await slowRow.innerText()).should.match(/rebooting since/); // the failure did not replace the other's state
+    (await rebootButton(failed).isDisabled()).should.be.false();
 
-    await slowRow.filter({ hasText: /done in \d+ s/ }).waitFor({ timeout: 20_000 });
-    const cells = await slowRow.locator('td').allTextContents();
-    cells.map((c) => c.trim()).should.match([slow, 'error', /./, /./, /^done in \d+ s$/, /\d/, 'Reboot']);
-    (await row(failed).locator('td').nth(5).textContent())!.should.match(/\d/); // when it started
+    await slowRow.filter({ hasText: /done in \d+ s/ }).waitFor({ timeout: 30_000 });
+    (await cells(slow)).should.match([slow, 'error', /./, /./, new RegExp(`^done in \\d+ s, at ${TIME.source}$`), 'Reboot']);
+    (await rebootButton(slow).isDisabled()).should.be.false();
     sim.count({ method: 'GET', path: '/1.0/dedicated/server' }).should.be.above(listReads);
     rebootCalls()
       .map((r) => r.path)
       .sort()
       .should.eql([`/1.0/dedicated/server/${slow}/reboot`, `/1.0/dedicated/server/${failed}/reboot`].sort());
-    // The page as the README shows it: the word for this page dismissed.
-    const words = page.locator('.nrdb-ui-notification').getByRole('button', { name: 'OK' });
-    if (await words.isVisible()) await words.click();
-    await page.locator('.nrdb-ui-notification .v-snackbar__wrapper').first().waitFor({ state: 'hidden', timeout: 10_000 });
-    await page.screenshot({ path: path.join(screenshotDir, 'dashboard.png') });
+    // The actions, newest first, each with its time.
+    const log = (await page.locator(`${servers()} .ovh-log-entry`).allInnerTexts()).map((l) => l.trim());
+    const entry = (text: string | RegExp) =>
+      log.findIndex((l) => (typeof text === 'string' ? l.endsWith(` ${text}`) : text.test(l)));
+    const done = entry(new RegExp(`^${TIME.source}.* ${slow} rebooted in \\d+ s\\.$`));
+    const refused = entry(new RegExp(`^${TIME.source}.* Reboot of ${failed} failed: .*403`));
+    const sent = entry(`Reboot of ${slow} confirmed: sent.`);
+    const cancelled = entry('Reboot of ns3000002.ip-203-0-113.eu cancelled: nothing was sent.');
+    for (const i of [done, refused, sent, cancelled]) i.should.not.equal(-1, log.join('\n'));
+    done.should.be.below(refused);
+    refused.should.be.below(sent);
+    sent.should.be.below(cancelled);
+    log.length.should.be.belowOrEqual(10);
+
+    // A reload: each result still there, with its time.
+    await dismissNotices();
+    await page.reload();
+    await row(slow)
+      .filter({ hasText: new RegExp(`done in \\d+ s, at ${TIME.source}`) })
+      .waitFor({ timeout: 30_000 });
+    (await row(failed).innerText()).should.match(new RegExp(`failed at ${TIME.source}: .*403`));
+    // The page as the README shows it.
+    await lastRead('bills')
+      .filter({ hasText: /Read at / })
+      .waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(screenshotDir, 'dashboard.png'), fullPage: true });
+    noProblems();
+  });
+
+  it('says of a reboot without an answer that it may still have happened, and how to check', async () => {
+    const lost = 'ns3000008.ip-203-0-113.eu';
+    // The connection cut as the reboot is sent: it may have reached the API, or not.
+    sim.injectFault({ kind: 'reset', method: 'POST', path: `/1.0/dedicated/server/${lost}/reboot` });
+    await rebootButton(lost).click();
+    await question(lost).getByRole('button', { name: 'Reboot' }).click();
+    const said = row(lost).filter({ hasText: /may still have happened/ });
+    await said.waitFor({ timeout: 20_000 });
+    (await said.innerText()).should.match(
+      new RegExp(
+        `no answer at ${TIME.source} \\(.+\\): the reboot may still have happened\\. Check its state after the next read \\(Refresh now\\), and its tasks in the OVHcloud Control Panel\\.`,
+      ),
+    );
+    (await row(lost).innerText()).should.not.match(/failed at/);
+    (await row(lost).locator('.ovh-reboot-unknown').count()).should.equal(1);
     noProblems();
   });
 
@@ -348,31 +505,115 @@ describe('the ops dashboard example (FlowFuse Dashboard 2.0) in a real browser',
       timeout: 10_000,
     });
     // A name not listed is refused at the click already.
-    await page.evaluate(
-      ({ id }) =>
-        document.querySelector('#app').__vue_app__._context.provides.$socket.emit('widget-action', id, {
-          payload: { name: 'ns9.example' },
-          action: 'button_click',
-        }),
-      { id: idOf(flow, 'ui-table', 'servers') },
-    );
+    await sendClick('ns9.example');
     await notice('Refused: ns9.example is not in the last list of servers read.').waitFor({ timeout: 10_000 });
     rebootCalls().length.should.equal(before);
+    await dismissNotices();
     noProblems();
   });
 
-  it('says which read failed and why, on the page, and keeps the last values', async () => {
-    // The SMS account read refused once (as a key without its rule is), at the next refresh (once
-    // the deploy's own reads are done).
+  it('says on its own card which read failed, when and why in full, each failure kept; the next good read (Refresh now) clears it', async () => {
     const credits = page.locator(`${widget('ui-text', 'SMS credits')} .nrdb-ui-text-value`);
     await credits.filter({ hasText: /\d/ }).waitFor({ timeout: 10_000 });
+    const serverReads = sim.count({ method: 'GET', path: '/1.0/dedicated/server' });
+    // Two reads refused (as a key without their rule is), at one refresh.
     sim.injectFault({ kind: 'status', status: 403, method: 'GET', path: /^\/1\.0\/sms\// });
-    const refreshed = await admin(nodeRed, 'POST', `/inject/${idOf(flow, 'inject', 'at deploy, every 5 min')}`);
-    refreshed.status.should.equal(200, refreshed.text);
-    const problem = page.locator(`${widget('ui-text', 'last problem')} .nrdb-ui-text-value`);
-    await problem.filter({ hasText: /^SMS credits: / }).waitFor({ timeout: 10_000 });
-    (await problem.textContent())!.should.match(/^SMS credits: .*403/);
+    sim.injectFault({ kind: 'status', status: 403, method: 'GET', path: /^\/1\.0\/me\/bill$/ });
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    const smsFailed = lastRead('SMS credits').locator('.ovh-read-failed');
+    const billsFailed = lastRead('bills').locator('.ovh-read-failed');
+    await smsFailed.waitFor({ timeout: 10_000 });
+    await billsFailed.waitFor({ timeout: 10_000 });
+    // Each its own failure, the whole error (up to the query id it ends with), wrapped, not cut.
+    const smsText = await smsFailed.innerText();
+    smsText.should.match(
+      new RegExp(`^Last read failed at ${TIME.source}: GET /sms/\\{serviceName\\} failed: 403\\b.*\\(query id [^)]+\\)$`),
+    );
+    (await billsFailed.innerText()).should.match(
+      new RegExp(`^Last read failed at ${TIME.source}: GET /me/bill failed: 403\\b.*\\(query id [^)]+\\)$`),
+    );
+    for (const line of [smsFailed, billsFailed]) {
+      const fits = await line.evaluate(
+        (el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= window.innerWidth,
+      );
+      fits.should.be.true();
+    }
+    // The other card read well: no failure said there; the last values kept.
+    while (sim.count({ method: 'GET', path: '/1.0/dedicated/server' }) === serverReads) await delay(50); // read at this refresh too
+    (await lastRead('servers').locator('.ovh-read-failed').count()).should.equal(0);
+    (await lastRead('SMS credits').innerText()).should.match(new RegExp(`^Read at ${TIME.source}\\n`));
     (await credits.textContent())!.trim().should.equal(String(sim.data.sms[SMS_ACCOUNT].creditsLeft));
+
+    // Recovered: the next read clears each failure.
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await smsFailed.waitFor({ state: 'detached', timeout: 10_000 });
+    await billsFailed.waitFor({ state: 'detached', timeout: 10_000 });
+    (await page.getByText('Last read failed').count()).should.equal(0);
     noProblems(); // on the page, not in the log
+  });
+
+  it('marks the values stale once older than two read intervals', async () => {
+    const context = await browser.newContext({ viewport: LAPTOP });
+    try {
+      const later = await context.newPage();
+      await later.clock.install();
+      await later.goto(`${nodeRed.url}/dashboard/ops`);
+      for (const card of ['servers', 'SMS credits', 'bills'] as const) {
+        await lastRead(card, later)
+          .filter({ hasText: /Read at / })
+          .waitFor({ timeout: 30_000 });
+      }
+      (await later.locator('.ovh-stale').count()).should.equal(0);
+      // Eleven minutes on, no read since (the example reads every 5 minutes).
+      await later.clock.fastForward('11:00');
+      await later.locator('.nrdb-ui-group.ovh-stale').nth(2).waitFor({ timeout: 10_000 });
+      (await later.locator('.nrdb-ui-group.ovh-stale').count()).should.equal(3);
+      for (const card of ['servers', 'SMS credits', 'bills'] as const) {
+        (await lastRead(card, later).innerText()).should.match(
+          new RegExp(`^Read at ${TIME.source} · stale: older than 10 min(\n|$)`),
+        );
+      }
+      const opacity = await later
+        .locator(`${servers()} table`)
+        .evaluate((t) => (getComputedStyle(t) as unknown as { opacity: string }).opacity);
+      Number(opacity).should.be.below(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keeps each server name and its button together on a phone (390 px), no sideways scroll', async () => {
+    const phone = await browser.newPage({ viewport: PHONE });
+    try {
+      await phone.goto(`${nodeRed.url}/dashboard/ops`);
+      await phone.locator(`${servers()} tbody tr`).nth(11).waitFor({ timeout: 30_000 });
+      const rows = await phone.$$eval(`${servers()} tbody tr`, (trs) =>
+        trs.map((tr) => {
+          const name = tr.querySelector('.ovh-name')!;
+          const button = tr.querySelector('button')!;
+          const [n, b] = [name.getBoundingClientRect(), button.getBoundingClientRect()];
+          return {
+            text: (name as { innerText: string }).innerText,
+            whole: name.scrollWidth <= name.clientWidth,
+            name: { left: n.left, right: n.right, top: n.top, bottom: n.bottom },
+            button: { left: b.left, right: b.right, top: b.top, bottom: b.bottom },
+          };
+        }),
+      );
+      rows.length.should.equal(12);
+      for (const r of rows) {
+        r.whole.should.be.true(r.text);
+        r.name.left.should.be.aboveOrEqual(0);
+        r.button.right.should.be.belowOrEqual(PHONE.width);
+        // On one line: the button beside the name.
+        (r.button.top < r.name.bottom && r.button.bottom > r.name.top).should.be.true(r.text);
+        r.button.left.should.be.aboveOrEqual(r.name.right - 1);
+      }
+      (await phone.evaluate(() => document.documentElement.scrollWidth)).should.be.belowOrEqual(PHONE.width);
+      if (process.env.UPDATE_SCREENSHOTS === '1')
+        await phone.screenshot({ path: path.join(screenshotDir, 'dashboard-phone.png') });
+    } finally {
+      await phone.close();
+    }
   });
 });

@@ -134,6 +134,7 @@ describe('examples', function () {
       'ui-group',
       'ui-table',
       'ui-text',
+      'ui-button',
       'ui-chart',
       'ui-notification',
       'ui-template',

@@ -1,14 +1,20 @@
 /** The flow `npm start` deploys: a few buttons that make real signed calls. */
 
 export const DEMO_ACCOUNT_ID = 'demo-account';
+/**
+ * The id of every example's account node, which `npm start` gives its account: an example
+ * imported in the playground (answer *View nodes...* and untick the account) uses the
+ * playground's account, keys and all.
+ */
+export const EXAMPLES_ACCOUNT_ID = 'a1f0c0de00000001';
 /** The text of the demo's SMS: the one the playground's simulator answers. */
 export const DEMO_SMS_MESSAGE = 'Hello from Node-RED ✓';
 
 type FlowNode = Record<string, unknown>;
 
 /** The demo's account: the simulator (keys stored in the node), or the OVH_* environment for the real API. */
-export function demoAccount(target: { simulatorUrl: string } | { fromEnvironment: true }): FlowNode {
-  const common = { id: DEMO_ACCOUNT_ID, type: 'ovh-credentials', authType: 'signature', timeout: 30, tokenUrl: '' };
+export function demoAccount(target: { simulatorUrl: string } | { fromEnvironment: true }, id = DEMO_ACCOUNT_ID): FlowNode {
+  const common = { id, type: 'ovh-credentials', authType: 'signature', timeout: 30, tokenUrl: '' };
   if ('fromEnvironment' in target) {
     return { ...common, name: 'OVHcloud (from OVH_* variables)', endpoint: 'ovh-eu', url: '', credentialsFrom: 'env' };
   }
@@ -87,7 +93,7 @@ export function demoFlow(account: FlowNode): FlowNode[] {
         type: 'ovh-request',
         z,
         name: '',
-        account: DEMO_ACCOUNT_ID,
+        account: account.id,
         body: 'payload',
         mode: 'single',
         split: 'one',
@@ -162,7 +168,7 @@ export function demoFlow(account: FlowNode): FlowNode[] {
       type: 'ovh-watch',
       z,
       name: simulated ? 'SMS received' : 'New bills',
-      account: DEMO_ACCOUNT_ID,
+      account: account.id,
       path: simulated ? '/sms/sms-ab12345-1/incoming' : '/me/bill',
       read: simulated ? 'objects' : 'answer',
       interval: simulated ? 5 : 300,

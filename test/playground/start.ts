@@ -1,59 +1,19 @@
 /**
  * `npm start`: the OVHcloud API simulator and a Node-RED with this package installed, on
- * 127.0.0.1, with a demo flow deployed. With OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET and
- * OVH_CONSUMER_KEY (and optionally OVH_ENDPOINT) set, the demo calls the real API instead.
+ * 127.0.0.1, with a demo flow deployed (see playground.ts). With OVH_APPLICATION_KEY,
+ * OVH_APPLICATION_SECRET and OVH_CONSUMER_KEY (and optionally OVH_ENDPOINT) set, the demo calls
+ * the real API instead.
  */
-import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
-import { deploy, startNodeRed } from '../helpers/node-red-process';
-import { demoAccount, demoFlow, DEMO_ACCOUNT_ID, DEMO_SMS_MESSAGE } from './demo-flow';
-
-/** A fixed consumer key, so that a restarted simulator still accepts the demo's stored key. */
-const PLAYGROUND_CONSUMER_KEY = 'playgroundConsumerKey00000000001';
-
-/**
- * The demo's SMS is answered a few seconds later, so the demo's watch has something to show. Only
- * that one: a flow answering each SMS received (example 12) and the simulator would otherwise
- * answer each other for ever.
- */
-function answerEachSms(sim: OvhSimulator): void {
-  sim.onReceived = (request) => {
-    const sent = /^\/1\.0\/sms\/([^/]+)\/jobs$/.exec(request.path);
-    if (request.method !== 'POST' || !sent) return;
-    let message: unknown;
-    try {
-      message = (JSON.parse(request.body) as { message?: unknown }).message;
-    } catch {
-      return;
-    }
-    if (message !== DEMO_SMS_MESSAGE) return;
-    const service = decodeURIComponent(sent[1]);
-    setTimeout(() => {
-      try {
-        sim.receiveSms(service, { sender: '+33601020304', message: 'Got it, thanks!' });
-      } catch {
-        // an SMS account the simulator does not have: nothing to answer
-      }
-    }, 3_000).unref();
-  };
-}
+import { DEFAULT_APP } from '../simulator/simulator';
+import { startPlayground } from './playground';
 
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT) || 1880;
-  const realApi = Boolean(process.env.OVH_APPLICATION_KEY && process.env.OVH_APPLICATION_SECRET && process.env.OVH_CONSUMER_KEY);
-  let sim: OvhSimulator | undefined;
-  if (!realApi) {
-    sim = await OvhSimulator.start({ port: Number(process.env.SIMULATOR_PORT) || 0 });
-    sim.addConsumerKey(undefined, { consumerKey: PLAYGROUND_CONSUMER_KEY });
-    answerEachSms(sim);
-  }
-  const nodeRed = await startNodeRed({ port, echo: true });
-  const account = sim ? demoAccount({ simulatorUrl: sim.url }) : demoAccount({ fromEnvironment: true });
-  const credentials: Record<string, Record<string, string>> = sim
-    ? {
-        [DEMO_ACCOUNT_ID]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: PLAYGROUND_CONSUMER_KEY },
-      }
-    : {};
-  await deploy(nodeRed, demoFlow(account), credentials);
+  const playground = await startPlayground({
+    port: Number(process.env.PORT) || 1880,
+    simulatorPort: Number(process.env.SIMULATOR_PORT) || 0,
+    echo: true,
+  });
+  const { nodeRed, sim } = playground;
 
   const line = '-'.repeat(72);
   console.log(`\n${line}`);
@@ -62,6 +22,8 @@ async function main(): Promise<void> {
     console.log(`OVHcloud API simulator:                    ${sim.baseUrl}`);
     console.log(`  application key ${DEFAULT_APP.appKey}, secret ${DEFAULT_APP.appSecret}`);
     console.log('Open the editor and click the inject buttons; answers show in the Debug sidebar.');
+    if (playground.dashboard)
+      console.log(`Ops dashboard (example 14, on the playground's account): ${nodeRed.url}/dashboard/ops`);
     console.log('Set OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY (and OVH_ENDPOINT) to use the real API.');
   } else {
     console.log(`Real OVHcloud API: ${process.env.OVH_ENDPOINT || 'ovh-eu'} (keys from the OVH_* environment variables)`);
@@ -73,8 +35,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await nodeRed.stop();
-    await sim?.close();
+    await playground.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
