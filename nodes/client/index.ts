@@ -66,6 +66,10 @@ export {
 } from './diagnose';
 export {
   OperationSearch,
+  marks,
+  queryWords,
+  type SearchHit,
+  type SearchOptions,
   familyOf,
   findOperation,
   locate,
