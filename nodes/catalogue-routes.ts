@@ -24,11 +24,16 @@ import {
   operationFields,
   OvhInputError,
   isEndpointName,
+  marks,
+  queryWords,
+  METHODS,
   type Branch,
   type Family,
   type KeptFamily,
   type Operation,
   type Reading,
+  type SearchHit,
+  type SearchOptions,
 } from './client';
 import { endpointOf } from './account';
 import type { DeployedAccounts } from './admin-routes';
@@ -160,10 +165,10 @@ export class ApiCatalogue {
           ),
         ),
       );
-      if (v1 instanceof Error || v2 instanceof Error) {
-        this.lists = undefined;
-        this.everything = undefined;
-      }
+      if (v1 instanceof Error || v2 instanceof Error) this.lists = undefined;
+      // Loading every family starts again only when it had nothing to load: an API whose /v2
+      // list fails would otherwise read another search's budget of /1.0 families at each question.
+      if (v1 instanceof Error && v2 instanceof Error) this.everything = undefined;
       return { '1.0': v1, v2 };
     })();
     return this.lists;
@@ -284,8 +289,8 @@ export class ApiCatalogue {
     return this.search.size;
   }
 
-  find(query: string, limit: number): Operation[] {
-    return this.search.search(query, limit);
+  find(query: string, options: SearchOptions): SearchHit[] {
+    return this.search.find(query, options);
   }
 
   private memoryKey(key: string): string {
@@ -410,14 +415,19 @@ class Catalogues {
   ) {}
 
   /**
-   * Operations matching what was typed. A path loads its own family first; words search every
-   * family, and the first such search starts loading them all: it answers with what is loaded,
-   * and says `loading` until everything is.
+   * Operations matching what was typed, best first. A path loads its own family first; words
+   * search every family, and the first such search starts loading them all: it answers with what
+   * is loaded, and says `loading` until everything is. `method=GET` (the watch dialog) keeps
+   * only the operations of that method. Each operation comes with the words of the query it
+   * matched and where they stand in its path and description (`marks`, [start, end) ranges);
+   * `nothingMatches` says that words found nothing at all, `unmatched` which words no
+   * operation answered matched.
    */
   async search(query: Record<string, unknown>): Promise<unknown> {
     const catalogue = this.catalogueFor(query);
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
     const limit = Math.min(50, Math.max(1, Number(query.limit) || 20));
+    const methods = methodsOf(query.method);
     let loading = false;
     if (q.startsWith('/')) {
       await catalogue.familyFor(locate(q));
@@ -426,10 +436,30 @@ class Catalogues {
       loading = await Promise.race([everything.then(() => false), delay(1_500).then(() => true)]);
       catalogue.touchAll();
     }
-    const operations = catalogue
-      .find(q, limit)
-      .map(({ method, path: p, status, description }) => ({ method, path: p, status, description: firstLine(description, 160) }));
-    return fitAnswer({ operations, loading, stale: catalogue.stale, families: catalogue.loadedFamilies }, (answer) => {
+    const hits = catalogue.find(q, { limit, methods });
+    const operations = hits.map(({ operation: { method, path: p, status, description }, terms, words }) => {
+      const line = firstLine(description, 160);
+      // A path typed is marked where it starts the operation's path.
+      const pathMarks: Array<[number, number]> = q.startsWith('/') ? [[0, Math.min(q.length, p.length)]] : marks(p, terms);
+      return {
+        method,
+        path: p,
+        status,
+        description: line,
+        matched: words,
+        marks: { path: pathMarks, description: marks(line, terms) },
+      };
+    });
+    const matched = new Set(hits.flatMap((hit) => hit.words));
+    const answer = {
+      operations,
+      loading,
+      stale: catalogue.stale,
+      families: catalogue.loadedFamilies,
+      nothingMatches: q !== '' && operations.length === 0,
+      unmatched: q.startsWith('/') ? [] : queryWords(q).filter((word) => !matched.has(word)),
+    };
+    return fitAnswer(answer, (answer) => {
       // Paths of several KB: fewer of them (a path cannot be shortened and still be chosen).
       answer.operations = answer.operations.slice(0, Math.floor(answer.operations.length / 2));
     });
@@ -502,6 +532,17 @@ function fitAnswer<T extends object>(answer: T, shorten: (answer: T, step: numbe
   for (let step = 0; step < 8 && size() > MOST_ANSWER_BYTES; step++) shorten(answer, step);
   if (size() > MOST_ANSWER_BYTES) throw new Error("the API's description of this is too large to show");
   return answer;
+}
+
+/** The methods a search keeps (`method=GET`, `method=GET,POST`, or the parameter repeated); all when none is named. */
+function methodsOf(value: unknown): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const names = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
+  const methods = names.map((name) => (typeof name === 'string' ? name.trim().toUpperCase() : ''));
+  if (!methods.every((m) => (METHODS as readonly string[]).includes(m))) {
+    throw new OvhInputError(`A search keeps operations of the methods ${METHODS.join(', ')}, not ${String(value)}`);
+  }
+  return methods;
 }
 
 function unreadableList(err: Error): Error {
