@@ -46,6 +46,8 @@ const JOINED_BOOST = 0.8;
 const STATUS_WEIGHT: Record<string, number> = { PRODUCTION: 1, BETA: 0.92, ALPHA: 0.88, DEPRECATED: 0.7 };
 /** A verb counts half a word toward how much of the query an operation covers. */
 const VERB_WEIGHT = 0.25;
+/** The word being typed is completed once it has this many letters (fewer would match most words). */
+const LEAST_PREFIXED = 3;
 /** A typo fixed counts less than the word typed. */
 const TYPO_BOOST = 0.45;
 /** "my", "mes": a light pull toward /me. */
@@ -210,19 +212,17 @@ export class OperationSearch {
     if (q.startsWith('/')) {
       return this.findPath(q.toLowerCase(), limit, allowed).map((operation) => ({ operation, terms: [], words: [] }));
     }
-    return this.findWords(q, limit, allowed);
+    return this.findWords(q, limit, allowed, methods !== undefined);
   }
 
-  private findWords(q: string, limit: number, allowed: (entry: Entry) => boolean): SearchHit[] {
+  private findWords(q: string, limit: number, allowed: (entry: Entry) => boolean, filtered: boolean): SearchHit[] {
     const { groups, hints } = readQuery(q);
     if (groups.length === 0) return [];
     const total = groups.reduce((sum, g) => sum + g.weight, 0);
-    const results = this.index.search(queryOf(groups), {
-      filter: (result) => {
-        const entry = this.entries.get(result.id as number);
-        return entry !== undefined && allowed(entry);
-      },
-    });
+    const results = this.index.search(
+      queryOf(groups),
+      filtered ? { filter: (result) => allowed(this.entries.get(result.id as number)!) } : {},
+    );
     // Which groups each term finds: an operation covers a group when it matched any of its terms.
     const groupsOf = new Map<string, number[]>();
     groups.forEach((group, g) => group.terms.forEach((term) => groupsOf.set(term, [...(groupsOf.get(term) ?? []), g])));
@@ -245,10 +245,9 @@ export class OperationSearch {
       score *= STATUS_WEIGHT[entry.operation.status] ?? 0.7;
       return { entry, score, result };
     });
-    ranked.sort((a, b) => b.score - a.score || compareEntries(a.entry, b.entry));
     // The best few weighed again by the shape of their path, which takes cutting it again. A
     // possessive's pull toward /me is no word of the path; an item is what PUT and DELETE act on.
-    const head = ranked.slice(0, Math.max(RESHAPED, limit * 2));
+    const head = bestOf(ranked, Math.max(RESHAPED, limit * 2));
     const pulled = new Set(groups.filter((g) => g.kind === 'possessive').flatMap((g) => g.terms));
     for (const g of groups) if (g.kind !== 'possessive') for (const t of g.terms) pulled.delete(t);
     const onItems = hints.has('PUT') || hints.has('DELETE');
@@ -424,7 +423,7 @@ function queryOf(groups: Group[]): Query {
               : group.synonymWeight;
       queries.push({
         queries: [term],
-        prefix: typed && g === groups.length - 1,
+        prefix: typed && g === groups.length - 1 && term.length >= LEAST_PREFIXED,
         fuzzy: typed && term.length >= 5 ? 1 : false,
         boostTerm: () => boost,
       });
@@ -440,6 +439,19 @@ function queryOf(groups: Group[]): Query {
     }
   });
   return { combineWith: 'OR', queries };
+}
+
+/**
+ * The `count` best of many scored items, best first: only those at or above the count-th best
+ * score are sorted (a query of a common word matches thousands of operations).
+ */
+function bestOf<T extends { entry: Entry; score: number }>(items: T[], count: number): T[] {
+  if (items.length > count) {
+    const scores = Float64Array.from(items, (item) => -item.score).sort(); // ascending: best first
+    const least = -scores[count - 1];
+    items = items.filter((item) => item.score >= least);
+  }
+  return items.sort((a, b) => b.score - a.score || compareEntries(a.entry, b.entry)).slice(0, count);
 }
 
 /** A word with two letters next to each other swapped, each way it can be. */

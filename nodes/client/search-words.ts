@@ -187,6 +187,7 @@ const WORDS: Record<string, string> = {
   facture: 'bill',
   machine: 'server',
   serveur: 'server',
+  dedie: 'dedicated',
   'text message': 'sms',
   texto: 'sms',
   vm: 'instance',
