@@ -48,7 +48,7 @@ const MIB = 1024 * 1024;
  * What the API's description may make the runtime hold, whoever asks and whatever the API
  * answers. The real EU API lists 70 + 14 families, 10.6 MB of JSON in all, the largest (`/cloud`)
  * 2.6 MB (about 4 MB as first measured); its index (operations and the models their fields
- * read) takes about 11 MB of heap (`npm run bench`).
+ * read, and the word search's index) takes about 20 MB of heap (`npm run bench`).
  */
 export const CATALOGUE_BUDGETS = {
   /** One document (a family list, one family), refused past it before it is parsed: 2 to 3 times /cloud. */
@@ -228,9 +228,11 @@ export class ApiCatalogue {
       });
       this.families.set(key, family);
       this.failed.delete(key);
-      this.search.add(family.operations); // indexed once, not again with every family
       this.bytesHeld += family.bytes;
       this.memory.hold(this, this.memoryKey(key), family.bytes, (byItself) => this.evict(key, family, byItself));
+      // Indexed once, not again with every family; in slices, flows running between them; no
+      // further once the family is evicted meanwhile.
+      await this.search.addInSlices(family.operations, () => this.families.get(key) === family);
       return family;
     } catch (err) {
       this.failed.set(key, err instanceof Error ? err.message : String(err));

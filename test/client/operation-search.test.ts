@@ -240,6 +240,28 @@ describe('the operation search', function () {
     });
   });
 
+  it('indexes a family in slices, letting other work run between them, and stops once it is no longer wanted', async () => {
+    const cloud = all.filter((o) => o.family === '/cloud');
+    const own = new OperationSearch();
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    await own.addInSlices(cloud);
+    counting = false;
+    own.size.should.equal(cloud.length);
+    turns.should.be.above(3); // other work ran between the slices
+    own.search('k8s clusters', 1).map(line).should.eql(['GET /cloud/project/{serviceName}/kube']);
+    let asked = 0;
+    const partial = new OperationSearch();
+    await partial.addInSlices(cloud, () => ++asked < 3); // evicted while it was being indexed
+    partial.size.should.be.above(0);
+    partial.size.should.be.below(cloud.length);
+  });
+
   it('forgets a family removed, and finds it again once added back', () => {
     const own = new OperationSearch(all);
     const sms = all.filter((o) => o.family === '/sms');
