@@ -26,6 +26,7 @@ import {
   isEndpointName,
   marks,
   queryWords,
+  typedPathMarks,
   METHODS,
   type Branch,
   type Family,
@@ -441,8 +442,7 @@ class Catalogues {
     const hits = catalogue.find(q, { limit, methods });
     const operations = hits.map(({ operation: { method, path: p, status, description }, terms, words }) => {
       const line = firstLine(description, 160);
-      // A path typed is marked where it starts the operation's path.
-      const pathMarks: Array<[number, number]> = q.startsWith('/') ? [[0, Math.min(q.length, p.length)]] : marks(p, terms);
+      const pathMarks = q.startsWith('/') ? typedPathMarks(p, q) : marks(p, terms);
       return {
         method,
         path: p,

@@ -10,7 +10,7 @@ import { modelsUsed } from './parameters';
 import { indexWeight } from './operation-search';
 
 export { locate, type Branch } from './call-path';
-export { OperationSearch, marks, queryWords, type SearchHit, type SearchOptions } from './operation-search';
+export { OperationSearch, marks, queryWords, typedPathMarks, type SearchHit, type SearchOptions } from './operation-search';
 
 export interface OperationParameter {
   /** Empty for a body parameter that is the whole body (its type is a model). */

@@ -68,6 +68,7 @@ export {
   OperationSearch,
   marks,
   queryWords,
+  typedPathMarks,
   type SearchHit,
   type SearchOptions,
   familyOf,

@@ -514,12 +514,31 @@ function replacementOf(text: string, method: string): { method?: string; path: s
 export function marks(text: string, matched: readonly string[]): Array<[number, number]> {
   if (matched.length === 0) return [];
   const wanted = new Set(matched);
-  const ranges = terms(text)
-    .filter((t) => wanted.has(t.term))
-    .map((t): [number, number] => [t.start, t.end])
-    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  return mergeRanges(
+    terms(text)
+      .filter((t) => wanted.has(t.term))
+      .map((t): [number, number] => [t.start, t.end]),
+  );
+}
+
+/**
+ * Where a path typed (`/domain/zone/{zoneName}/re`, `/dedicated server`) stands in an operation's
+ * path it found: the start of the path it is a prefix of, else each of its words where it is.
+ */
+export function typedPathMarks(path: string, query: string): Array<[number, number]> {
+  const [lowerPath, q] = [path.toLowerCase(), query.trim().toLowerCase()];
+  if (lowerPath.startsWith(q)) return [[0, q.length]];
+  const ranges = q
+    .split(/\s+/)
+    .map((word): [number, number] => [lowerPath.indexOf(word), lowerPath.indexOf(word) + word.length])
+    .filter(([start]) => start !== -1);
+  return mergeRanges(ranges);
+}
+
+/** Ranges in order, those that overlap joined. */
+function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {
   const merged: Array<[number, number]> = [];
-  for (const range of ranges) {
+  for (const range of [...ranges].sort((a, b) => a[0] - b[0] || b[1] - a[1])) {
     const last = merged[merged.length - 1];
     if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
     else merged.push([...range]);

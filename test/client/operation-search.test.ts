@@ -4,7 +4,7 @@
  * typos, the word being typed, deprecated operations, and the evaluation set's targets.
  */
 import 'should';
-import { OperationSearch, marks, queryWords, type Operation } from '../../nodes/client';
+import { OperationSearch, marks, queryWords, typedPathMarks, type Operation } from '../../nodes/client';
 import { normalize, stem, termsOf } from '../../nodes/client/search-words';
 import { evaluate, evaluationQueries, fullApiOperations } from '../helpers/search-evaluation';
 
@@ -84,6 +84,11 @@ describe('the operation search', function () {
       ]);
       marks('Create a new record', ['record']).should.eql([[13, 19]]);
       marks('anything', []).should.eql([]);
+      typedPathMarks('/domain/zone/{zoneName}/record', '/Domain/Zone').should.eql([[0, 12]]);
+      typedPathMarks('/dedicated/server/{serviceName}/reboot', '/dedicated server').should.eql([
+        [0, 10],
+        [11, 17],
+      ]);
     });
 
     it('drops stopwords, English and French, from a query', () => {
