@@ -36,6 +36,9 @@ const CUT: Record<Field, 'all' | 'whole' | 'parts'> = {
   family: 'all',
 };
 
+/** Where a verb of the query is looked for. */
+const VERB_FIELDS: readonly Field[] = ['path', 'parts', 'last', 'description'];
+
 /** Operations indexed at once by addInSlices: about 5 ms of work. */
 const SLICE = 100;
 
@@ -438,6 +441,9 @@ function queryOf(groups: Group[]): Query {
               : group.synonymWeight;
       queries.push({
         queries: [term],
+        // A verb's method is hinted already: it is looked for in paths (`changePassword`), not
+        // in the descriptions and IAM actions where nearly every operation says get or create.
+        ...(group.kind === 'verb' ? { fields: [...VERB_FIELDS] } : {}),
         prefix: typed && g === groups.length - 1 && term.length >= LEAST_PREFIXED,
         fuzzy: typed && term.length >= 5 ? 1 : false,
         boostTerm: () => boost,
