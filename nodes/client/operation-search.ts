@@ -22,8 +22,8 @@ const FIELDS = ['path', 'parts', 'last', 'description', 'iam', 'family'] as cons
 type Field = (typeof FIELDS)[number];
 /**
  * A path's segments count most (`reboot`, `dynHost`), the camelCase words inside them less
- * (`host` of `dynHost`), and the last segment again when it is no placeholder: what the
- * operation acts on (`/instance`, not `/instance/{instanceId}`).
+ * (`host` of `dynHost`), and its last literal segment again: what the operation acts on. The
+ * tuning of these weights was measured on the evaluation set (test/fixtures/search-evaluation.json).
  */
 const BOOST: Record<Field, number> = { path: 2, parts: 1, last: 1.5, description: 1, iam: 0.5, family: 1.5 };
 /** How each field is cut: the path's segments whole, their parts apart; the rest both ways. */
@@ -50,7 +50,7 @@ const DEFAULT_HINT = 1.15;
 const JOINED_BOOST = 0.8;
 /** At equal relevance, production first: each status weighs its relevance by this. */
 const STATUS_WEIGHT: Record<string, number> = { PRODUCTION: 1, BETA: 0.92, ALPHA: 0.88, DEPRECATED: 0.7 };
-/** A verb counts half a word toward how much of the query an operation covers. */
+/** A verb counts a quarter of a word toward how much of the query an operation covers. */
 const VERB_WEIGHT = 0.25;
 /** The word being typed is completed once it has this many letters (fewer would match most words). */
 const LEAST_PREFIXED = 3;
@@ -59,10 +59,14 @@ const TYPO_BOOST = 0.45;
 /** "my", "mes": a light pull toward /me. */
 const POSSESSIVES = new Set(['my', 'mine', 'mon', 'ma', 'mes']);
 const POSSESSIVE_BOOST = 0.3;
-/** The best matches weighed again by the shape of their path (shapeWeight). */
+/**
+ * The best matches weighed again by the shape of their path (shapeWeight): the share of its
+ * segments the query names counts for SHAPE_SHARE of the weight, naming its family multiplies
+ * it by FAMILY_NAMED, one item (a path ending in a placeholder) by ONE_ITEM.
+ */
 const RESHAPED = 100;
-const FAMILY_NAMED = 1.3;
 const SHAPE_SHARE = 0.4;
+const FAMILY_NAMED = 1.3;
 const ONE_ITEM = 0.85;
 
 /**
