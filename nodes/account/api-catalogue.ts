@@ -20,11 +20,16 @@ import {
   findOperation,
   locate,
   operationFields,
+  marks,
+  queryWords,
+  typedPathMarks,
   type Branch,
   type Family,
   type KeptFamily,
   type Operation,
   type Reading,
+  type SearchHit,
+  type SearchOptions,
 } from '../client';
 
 const BRANCHES: Branch[] = ['1.0', 'v2'];
@@ -36,7 +41,7 @@ const MIB = 1024 * 1024;
  * What the API's description may make the runtime hold, whoever asks and whatever the API
  * answers. The real EU API lists 70 + 14 families, 10.6 MB of JSON in all, the largest (`/cloud`)
  * 2.6 MB (about 4 MB as first measured); its index (operations and the models their fields
- * read) takes about 11 MB of heap (`npm run bench`).
+ * read, and the word search's index) takes about 20 MB of heap (`npm run bench`).
  */
 export const CATALOGUE_BUDGETS = {
   /** One document (a family list, one family), refused past it before it is parsed: 2 to 3 times /cloud. */
@@ -220,9 +225,11 @@ export class ApiCatalogue {
       });
       this.families.set(key, family);
       this.failed.delete(key);
-      this.search.add(family.operations); // indexed once, not again with every family
       this.bytesHeld += family.bytes;
       this.memory.hold(this, this.memoryKey(key), family.bytes, (byItself) => this.evict(key, family, byItself));
+      // Indexed once, not again with every family; in slices, flows running between them; no
+      // further once the family is evicted meanwhile.
+      await this.search.addInSlices(family.operations, () => this.families.get(key) === family);
       return family;
     } catch (err) {
       this.failed.set(key, err instanceof Error ? err.message : String(err));
@@ -304,8 +311,8 @@ export class ApiCatalogue {
     return this.search.size;
   }
 
-  find(query: string, limit: number): Operation[] {
-    return this.search.search(query, limit);
+  find(query: string, options: SearchOptions): SearchHit[] {
+    return this.search.find(query, options);
   }
 
   private memoryKey(key: string): string {
@@ -359,7 +366,7 @@ export class Catalogues {
    * family, and the first such search starts loading them all: it answers with what is loaded,
    * and says `loading` until everything is.
    */
-  async search(baseUrl: string, q: string, limit: number): Promise<unknown> {
+  async search(baseUrl: string, q: string, limit: number, methods?: readonly string[]): Promise<unknown> {
     const catalogue = this.catalogueOf(baseUrl);
     let loading = false;
     if (q.startsWith('/')) {
@@ -369,10 +376,29 @@ export class Catalogues {
       loading = await Promise.race([everything.then(() => false), delay(1_500).then(() => true)]);
       catalogue.touchAll();
     }
-    const operations = catalogue
-      .find(q, limit)
-      .map(({ method, path: p, status, description }) => ({ method, path: p, status, description: firstLine(description, 160) }));
-    return fitAnswer({ operations, loading, stale: catalogue.stale, families: catalogue.loadedFamilies }, (answer) => {
+    const hits = catalogue.find(q, { limit, methods });
+    const operations = hits.map(({ operation: { method, path: p, status, description }, terms, words }) => {
+      const line = firstLine(description, 160);
+      const pathMarks = q.startsWith('/') ? typedPathMarks(p, q) : marks(p, terms);
+      return {
+        method,
+        path: p,
+        status,
+        description: line,
+        matched: words,
+        marks: { path: pathMarks, description: marks(line, terms) },
+      };
+    });
+    const matched = new Set(hits.flatMap((hit) => hit.words));
+    const answer = {
+      operations,
+      loading,
+      stale: catalogue.stale,
+      families: catalogue.loadedFamilies,
+      nothingMatches: q !== '' && operations.length === 0,
+      unmatched: q.startsWith('/') ? [] : queryWords(q).filter((word) => !matched.has(word)),
+    };
+    return fitAnswer(answer, (answer) => {
       // Paths of several KB: fewer of them (a path cannot be shortened and still be chosen).
       answer.operations = answer.operations.slice(0, Math.floor(answer.operations.length / 2));
     });

@@ -5,7 +5,7 @@
  * a URL of their choosing: the API is named by a region, or by the id of a deployed account whose
  * URL is used.
  */
-import { ApiBase, OvhInputError, isEndpointName } from '../client';
+import { ApiBase, METHODS, OvhInputError, isEndpointName } from '../client';
 import type { Catalogues } from '../account/api-catalogue';
 import { endpointOf } from '../account/config';
 import type { DeployedAccounts } from '../account/deployed-accounts';
@@ -26,7 +26,7 @@ export function registerCatalogueRoutes(RED: NodeAPI, deployed: DeployedAccounts
     const baseUrl = apiOf(deployed, query);
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
     const limit = Math.min(50, Math.max(1, Number(query.limit) || 20));
-    return catalogues.search(baseUrl, q, limit);
+    return catalogues.search(baseUrl, q, limit, methodsOf(query.method));
   });
   route('/ovh-credentials/catalogue/operation', async (query) => {
     const baseUrl = apiOf(deployed, query);
@@ -48,4 +48,15 @@ export function apiOf(deployed: DeployedAccounts, query: Record<string, unknown>
     );
   } else throw new OvhInputError('Name the API by a region (ovh-eu, ovh-ca...) or by the id of a deployed account');
   return new ApiBase(endpoint).baseUrl;
+}
+
+/** The methods a search keeps (`method=GET`, `method=GET,POST`, or the parameter repeated); all when none is named. */
+function methodsOf(value: unknown): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  const names = (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
+  const methods = names.map((name) => (typeof name === 'string' ? name.trim().toUpperCase() : ''));
+  if (!methods.every((m) => (METHODS as readonly string[]).includes(m))) {
+    throw new OvhInputError(`A search keeps operations of the methods ${METHODS.join(', ')}, not ${String(value)}`);
+  }
+  return methods;
 }

@@ -8,8 +8,10 @@ import { METHODS, type HttpMethod } from './request';
 import type { Branch } from './call-path';
 import { modelsUsed } from './parameters';
 import { ListIndex, operationSources, type OperationSources } from './value-sources';
+import { indexWeight } from './operation-search';
 
 export { locate, type Branch } from './call-path';
+export { OperationSearch, marks, queryWords, typedPathMarks, type SearchHit, type SearchOptions } from './operation-search';
 
 export interface OperationParameter {
   /** Empty for a body parameter that is the whole body (its type is a model). */
@@ -208,8 +210,11 @@ export function readDocument(reading: Reading, value: unknown): ReadingResults[R
  * What an editor keeps of a family: its operations, each description cut to its first line,
  * and of its models only what the operations' fields read (the rest, mostly answers' models,
  * stays on disk). Its size is estimated from its JSON: strings in V8 take one or two bytes a
- * character, the objects around them about as much again, and the search a lower-case copy of
- * paths and descriptions: four times the JSON covers the heap measured on the real API.
+ * character, the objects around them about as much again, and the path search a lower-case copy
+ * of paths and descriptions: three times the JSON covers what they take of the heap, measured on
+ * the real API. The word search's index is counted beside it, by the terms it holds
+ * (operation-search.ts): together, the whole EU API is estimated at about 22 MB for a measured
+ * heap of about 20 MB (`npm run bench -- --regime catalogue`).
  */
 export function keptFamily(family: Family, mostDescriptionLength: number): KeptFamily {
   const operations = family.operations.map((operation) => ({
@@ -217,7 +222,12 @@ export function keptFamily(family: Family, mostDescriptionLength: number): KeptF
     description: firstLine(operation.description, mostDescriptionLength),
   }));
   const models = modelsUsed(operations, family.models);
-  const bytes = 4 * JSON.stringify({ operations, models }).length;
+  // Value sources are shared between the operations of a path (one object each): weighed once.
+  const sources = new Set(operations.flatMap((operation) => Object.values(operation.sources ?? {})));
+  const withoutSources = operations.map(({ sources: _sources, ...operation }) => operation);
+  const bytes =
+    3 * (JSON.stringify({ operations: withoutSources, models }).length + JSON.stringify([...sources]).length) +
+    indexWeight(operations);
   return { branch: family.branch, name: family.name, operations, models, bytes };
 }
 
@@ -225,124 +235,6 @@ export function keptFamily(family: Family, mostDescriptionLength: number): KeptF
 export function firstLine(text: string, most: number): string {
   const line = text.split('\n', 1)[0];
   return line.length > most ? line.slice(0, most - 3) + '...' : line;
-}
-
-/** One indexed operation: what a query compares, made lower-case once, and its rank's parts. */
-interface SearchEntry {
-  operation: Operation;
-  /** The path, a line break, then the method, description and IAM actions: one string to look in. */
-  haystack: string;
-  /** Where the path ends in the haystack: a word found before it is in the path. */
-  pathLength: number;
-  status: number;
-  method: number;
-}
-
-/** A match, with its tier: 3 a prefix of the path, 2 every word in the path, 1 in path or words. */
-interface Match {
-  entry: SearchEntry;
-  score: number;
-}
-
-/**
- * A search over operations: by path (each word of the query found in the path, a prefix of the
- * path scoring highest) and by the words of their descriptions and IAM actions. Everything it
- * compares is made lower-case once, into one string per operation, so a query over hundreds of
- * thousands of operations is one `indexOf` per word and operation, no allocation per operation,
- * and a sort of the best few only.
- */
-export class OperationSearch {
-  private entries: SearchEntry[] = [];
-
-  constructor(operations: Iterable<Operation> = []) {
-    this.add(operations);
-  }
-
-  /** Indexes more operations (a family just loaded), without indexing the others again. */
-  add(operations: Iterable<Operation>): void {
-    for (const operation of operations) {
-      const path = operation.path.toLowerCase();
-      // The IAM actions name the resource in the words people use: dnsZone, vps, ip... A query's
-      // words hold no white space, so none is found across the line break.
-      const words = `${operation.method} ${operation.description} ${operation.iamActions.join(' ')}`.toLowerCase();
-      this.entries.push({
-        operation,
-        haystack: `${path}\n${words}`,
-        pathLength: path.length,
-        status: statusRank(operation),
-        method: METHODS.indexOf(operation.method),
-      });
-    }
-  }
-
-  /** Forgets a family's operations (`/domain`, `/v2/iam`, as Operation.family writes it). */
-  remove(family: string): void {
-    this.entries = this.entries.filter((entry) => entry.operation.family !== family);
-  }
-
-  get size(): number {
-    return this.entries.length;
-  }
-
-  /** The best matches first: path prefix, then every word in the path, then in path or description. */
-  search(query: string, limit = 20): Operation[] {
-    const q = query.trim().toLowerCase();
-    if (q === '' || limit < 1) return [];
-    // The longest word first: the rarest, so most operations are left after one look.
-    const words = q.split(/\s+/).sort((a, b) => b.length - a.length);
-    const prefix = q.startsWith('/');
-    const best: Match[] = []; // the best `limit` matches so far, best first
-    for (const entry of this.entries) {
-      // Once `limit` matches are held, a lower tier than the last one's cannot enter: not looked for.
-      const needed = best.length === limit ? best[limit - 1].score : 1;
-      let score = 0;
-      if (prefix && entry.pathLength >= q.length && entry.haystack.startsWith(q)) score = 3;
-      else if (needed < 3) {
-        let inPath = true;
-        for (const word of words) {
-          const at = entry.haystack.indexOf(word);
-          if (at === -1) {
-            inPath = false;
-            score = -1;
-            break;
-          }
-          if (at >= entry.pathLength) inPath = false;
-        }
-        if (score === 0) score = inPath ? 2 : 1;
-      }
-      if (score < needed) continue;
-      insert(best, { entry, score }, limit);
-    }
-    return best.map((match) => match.entry.operation);
-  }
-}
-
-/**
- * Puts a match in its place among the best ones (kept sorted, at most `limit`), after those
- * it ties with: the order a stable sort of every match would give.
- */
-function insert(best: Match[], match: Match, limit: number): void {
-  let at = best.length;
-  while (at > 0 && compare(match, best[at - 1]) < 0) at--;
-  if (at >= limit) return;
-  best.splice(at, 0, match);
-  if (best.length > limit) best.pop();
-}
-
-/** Higher tier first, then production before beta..., shorter path, path, method. */
-function compare(a: Match, b: Match): number {
-  return (
-    b.score - a.score ||
-    a.entry.status - b.entry.status ||
-    a.entry.operation.path.length - b.entry.operation.path.length ||
-    a.entry.operation.path.localeCompare(b.entry.operation.path) ||
-    a.entry.method - b.entry.method
-  );
-}
-
-/** Production operations before beta, alpha and deprecated ones. */
-function statusRank(operation: Operation): number {
-  return ['PRODUCTION', 'BETA', 'ALPHA', 'DEPRECATED'].indexOf(operation.status) + 1 || 5;
 }
 
 function record(value: unknown): Record<string, unknown> {

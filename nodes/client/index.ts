@@ -67,6 +67,11 @@ export {
 } from './diagnose';
 export {
   OperationSearch,
+  marks,
+  queryWords,
+  typedPathMarks,
+  type SearchHit,
+  type SearchOptions,
   familyOf,
   findOperation,
   locate,

@@ -27,9 +27,18 @@ import {
 declare const gc: () => void; // mocha runs with --expose-gc
 
 interface Found {
-  operations: Array<{ method: string; path: string; status: string; description: string }>;
+  operations: Array<{
+    method: string;
+    path: string;
+    status: string;
+    description: string;
+    matched: string[];
+    marks: { path: Array<[number, number]>; description: Array<[number, number]> };
+  }>;
   loading: boolean;
   stale: boolean;
+  nothingMatches: boolean;
+  unmatched: string[];
 }
 
 describe('ovh-credentials catalogue endpoints', function () {
@@ -38,9 +47,9 @@ describe('ovh-credentials catalogue endpoints', function () {
   const userDir = useUserDir('ovh-catalogue-');
   useRuntime((started) => (sim = started));
 
-  const search = async (q: string): Promise<Found> => {
+  const search = async (q: string, more: Record<string, string> = {}): Promise<Found> => {
     for (let tries = 0; ; tries++) {
-      const res = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q });
+      const res = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q, ...more });
       res.status.should.equal(200);
       if (!res.body.loading || tries > 20) return res.body as Found;
     }
@@ -79,6 +88,46 @@ describe('ovh-credentials catalogue endpoints', function () {
     reboot.loading.should.be.false();
     reboot.operations.map((o) => `${o.method} ${o.path}`).should.containEql('POST /dedicated/server/{serviceName}/reboot');
     (await search('dns record')).operations.map((o) => o.path).should.containEql('/domain/zone/{zoneName}/record');
+  });
+
+  it('ranks words by relevance, and says which words each operation matched and where they stand', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const found = await search('redémarrer le serveur dédié');
+    const [first] = found.operations;
+    `${first.method} ${first.path}`.should.equal('POST /dedicated/server/{serviceName}/reboot');
+    first.matched.should.eql(['redemarrer', 'serveur', 'dedie']);
+    const marked = (text: string, ranges: Array<[number, number]>) => ranges.map(([start, end]) => text.slice(start, end));
+    marked(first.path, first.marks.path).should.eql(['dedicated', 'server', 'reboot']);
+    marked(first.description, first.marks.description).should.eql(['reboot', 'server']);
+    found.nothingMatches.should.be.false();
+    found.unmatched.should.eql([]);
+    // A path typed is marked where it starts each operation's path.
+    const typed = await search('/domain/zone/{zoneName}/re');
+    typed.operations.every((o) => o.marks.path[0][1] === '/domain/zone/{zoneName}/re'.length).should.be.true();
+  });
+
+  it('keeps the methods asked for (the watch dialog asks for GET), and refuses a method that is none', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const gets = await search('delete dns record', { method: 'GET' });
+    gets.operations.length.should.be.above(0);
+    gets.operations.every((o) => o.method === 'GET').should.be.true();
+    (await search('/domain/zone/{zoneName}/record', { method: 'get,delete' })).operations
+      .map((o) => o.method)
+      .should.containDeep(['GET', 'DELETE']);
+    const refused = await adminGet('/ovh-credentials/catalogue/search', { account: 'acc', q: 'dns', method: 'FETCH' });
+    refused.status.should.equal(400);
+    refused.body.error.should.match(/GET, POST, PUT, DELETE/);
+  });
+
+  it('says when nothing matches, and which words no operation matched', async () => {
+    await load(requestFlow(sim, {}), signatureCredentials(sim));
+    const none = await search('zzqxw wqzzx');
+    none.operations.should.eql([]);
+    none.nothingMatches.should.be.true();
+    none.unmatched.should.eql(['zzqxw', 'wqzzx']);
+    const some = await search('reboot zzqxw');
+    some.nothingMatches.should.be.false();
+    some.unmatched.should.eql(['zzqxw']);
   });
 
   it('details one operation with the models its body and answer use', async () => {
