@@ -1,29 +1,75 @@
 /** The path field's suggestions: the API's operations as the path or words are typed. */
 import { apiOf } from './account';
 import { get } from './admin';
-import { offeredOperations, oneLine, type OperationSummary, type SearchAnswer } from './operation';
+import { requestText } from './i18n';
+import {
+  markedPieces,
+  searchAdvice,
+  offeredOperations,
+  oneLine,
+  type Marks,
+  type OperationSummary,
+  type SearchAnswer,
+} from './operation';
 
 /** How long before asking again while the catalogue still loads some of the API's families. */
 const RETRY_MS = 800;
+
+/** A text with the words the query matched marked: each piece as text, never as markup. */
+function marked(element: JQuery, value: string, marks: Marks | undefined): JQuery {
+  for (const piece of markedPieces(value, marks)) {
+    if (piece.marked) $('<mark class="ovh-match">').text(piece.text).appendTo(element);
+    else element.append(document.createTextNode(piece.text));
+  }
+  return element;
+}
 
 /** A request's suggestion: method, path, status (when not production) and a line of description. */
 function operationSuggestion(operation: OperationSummary): AutoCompleteOption {
   const el = $('<div class="ovh-suggestion">');
   $('<span class="ovh-method">').text(operation.method).appendTo(el);
-  $('<code class="ovh-suggestion-path">').text(operation.path).appendTo(el);
+  marked($('<code class="ovh-suggestion-path">'), operation.path, operation.marks?.path).appendTo(el);
   if (operation.status && operation.status !== 'PRODUCTION') {
     $('<span class="ovh-status">')
       .addClass('ovh-status-' + operation.status)
       .text(operation.status)
       .appendTo(el);
   }
-  $('<div class="ovh-suggestion-description">').text(oneLine(operation.description)).appendTo(el);
+  marked($('<div class="ovh-suggestion-description">'), oneLine(operation.description), operation.marks?.description).appendTo(
+    el,
+  );
   return { value: operation.method + ' ' + operation.path, label: el };
 }
 
-/** A watch's suggestion: the path alone (the method is always GET), as text. */
+/** A watch's suggestion: the path (the method is always GET) and a line of description. */
 function pathSuggestion(operation: OperationSummary): AutoCompleteOption {
-  return { value: operation.path, label: $('<span class="ovh-suggestion-path">').text(operation.path) };
+  const el = $('<div class="ovh-suggestion">');
+  marked($('<code class="ovh-suggestion-path">'), operation.path, operation.marks?.path).appendTo(el);
+  marked($('<div class="ovh-suggestion-description">'), oneLine(operation.description), operation.marks?.description).appendTo(
+    el,
+  );
+  return { value: operation.path, label: el };
+}
+
+/** The line under the path that says words found nothing, and which to drop; empty otherwise. */
+function searchNote(input: JQuery): JQuery {
+  let note = input.siblings('.ovh-search-note');
+  if (note.length === 0) note = $('<div class="ovh-search-note">').insertAfter(input);
+  return note;
+}
+
+function sayNothingFound(input: JQuery, found: SearchAnswer | undefined): void {
+  const advice = found && searchAdvice(found);
+  const note = searchNote(input);
+  if (!advice) {
+    note.text('').hide();
+    return;
+  }
+  const words = advice.unmatched.join(', ');
+  let key = 'ovh-request.search.nothing';
+  if (advice.nothing && words) key = 'ovh-request.search.nothing-unmatched';
+  else if (!advice.nothing) key = 'ovh-request.search.unmatched';
+  note.text(requestText(key, { words })).show();
 }
 
 /**
@@ -38,11 +84,13 @@ export function pathAutoComplete(input: JQuery, account: () => string | undefine
     search(value, done) {
       const api = apiOf(account());
       clearTimeout(retry);
+      sayNothingFound(input, undefined);
       if (!api) return done([]);
-      // A watch keeps GETs only: more are asked for, so a page of other methods still leaves some.
-      const query = getOnly ? { ...api, q: value, limit: 30 } : { ...api, q: value };
+      // A watch reads only: the search keeps GETs (the same ranking, limited to GET).
+      const query = getOnly ? { ...api, q: value, method: 'GET' } : { ...api, q: value };
       get<SearchAnswer>('ovh-credentials/catalogue/search', query)
         .done((found) => {
+          sayNothingFound(input, found);
           done(offeredOperations(found, getOnly).map(getOnly ? pathSuggestion : operationSuggestion));
           if (found.loading) {
             retry = setTimeout(() => {

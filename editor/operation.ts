@@ -4,18 +4,56 @@
  */
 import type { Field } from './rows';
 
+/** Where the words of a query stand in a text: [start, end) ranges, sorted, not overlapping. */
+export type Marks = Array<[number, number]>;
+
 /** An operation as the catalogue's search lists it. */
 export interface OperationSummary {
   method: string;
   path: string;
   status?: string;
   description?: string;
+  /** The query's words it matched, and where they stand in its path and description. */
+  matched?: string[];
+  marks?: { path?: Marks; description?: Marks };
 }
 
-/** The catalogue's search answer: operations best first, and whether more are still loading. */
+/**
+ * The catalogue's search answer: operations best first, whether more are still loading, and, for
+ * words, whether nothing matched at all and which words no operation answered matched.
+ */
 export interface SearchAnswer {
   operations: OperationSummary[];
   loading?: boolean;
+  nothingMatches?: boolean;
+  unmatched?: string[];
+}
+
+/** A text cut into the pieces a suggestion shows, those the query matched marked. */
+export function markedPieces(text: string, marks: Marks | undefined): Array<{ text: string; marked: boolean }> {
+  const pieces: Array<{ text: string; marked: boolean }> = [];
+  let at = 0;
+  for (const [start, end] of marks ?? []) {
+    // Ranges past the text (a description cut for one row) or out of order are left out.
+    if (!(start >= at && end > start && start < text.length)) continue;
+    if (start > at) pieces.push({ text: text.slice(at, start), marked: false });
+    pieces.push({ text: text.slice(start, Math.min(end, text.length)), marked: true });
+    at = Math.min(end, text.length);
+  }
+  if (at < text.length || pieces.length === 0) pieces.push({ text: text.slice(at), marked: false });
+  return pieces;
+}
+
+/**
+ * What to say of words that found nothing: nothing at all matched (`nothing`), or some words no
+ * operation offered has (`unmatched`: the ones to drop). Nothing to say when every word matched,
+ * a path was typed, or the API's families still load.
+ */
+export function searchAdvice(found: SearchAnswer): { nothing: boolean; unmatched: string[] } | undefined {
+  if (found.loading) return undefined;
+  const unmatched = found.unmatched ?? [];
+  if (found.nothingMatches) return { nothing: true, unmatched };
+  return unmatched.length > 0 ? { nothing: false, unmatched } : undefined;
 }
 
 /** An operation as the catalogue details it. */

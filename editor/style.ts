@@ -22,6 +22,9 @@ const STYLE = [
   `.ovh-suggestion-description{color:${SECONDARY_TEXT};font-size:0.9em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}`,
   `.ovh-status{margin-left:6px;padding:0 4px;border-radius:3px;font-size:0.8em;border:1px solid var(--red-ui-border-color-warning, #c38a00);background:var(--red-ui-form-tips-background, #fff6dc);color:${MAIN_TEXT}}`,
   `.ovh-status-DEPRECATED{border-color:var(--red-ui-border-color-error, #b52020);color:${ERROR_TEXT}}`,
+  // The words of the query in a suggestion: bold and underlined, in the theme's own text colour.
+  '.ovh-suggestion mark.ovh-match{background:none;color:inherit;font-weight:bold;text-decoration:underline}',
+  `.ovh-search-note{margin:4px 0 0 105px;width:70%;font-size:0.9em;padding:4px 8px;${WARNING_BOX}}`,
   // The operation panel (request and watch).
   '#ovh-request-operation,#ovh-watch-operation{margin-left:105px;width:70%;font-size:0.95em}',
   `.ovh-warning{padding:6px 8px;margin-bottom:6px;${WARNING_BOX}}`,

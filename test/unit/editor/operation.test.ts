@@ -2,8 +2,16 @@
  * The dialogs' readings of the catalogue's answers (editor/operation.ts), without a browser: the
  * suggestions offered, a deprecated operation's replacement and date, a chosen suggestion.
  */
-import 'should';
-import { chosenSuggestion, deletionOf, offeredOperations, oneLine, readReplacement } from '../../../editor/operation';
+import should from 'should';
+import {
+  chosenSuggestion,
+  deletionOf,
+  markedPieces,
+  searchAdvice,
+  offeredOperations,
+  oneLine,
+  readReplacement,
+} from '../../../editor/operation';
 
 describe('editor: operations from the catalogue', () => {
   const found = {
@@ -61,5 +69,56 @@ describe('editor: operations from the catalogue', () => {
     oneLine('First line\nsecond').should.equal('First line');
     oneLine('x'.repeat(200)).should.have.length(110);
     oneLine(undefined).should.equal('');
+  });
+
+  it('cuts a suggestion into pieces, the words that matched marked, whatever ranges come', () => {
+    markedPieces('/dedicated/server/{serviceName}/reboot', [
+      [1, 10],
+      [11, 17],
+      [32, 38],
+    ]).should.eql([
+      { text: '/', marked: false },
+      { text: 'dedicated', marked: true },
+      { text: '/', marked: false },
+      { text: 'server', marked: true },
+      { text: '/{serviceName}/', marked: false },
+      { text: 'reboot', marked: true },
+    ]);
+    // A description cut for one row: ranges past its end are left out, one across it is cut.
+    markedPieces('Reboot the...', [
+      [0, 6],
+      [11, 40],
+      [60, 70],
+    ]).should.eql([
+      { text: 'Reboot', marked: true },
+      { text: ' the.', marked: false },
+      { text: '..', marked: true },
+    ]);
+    // Overlapping or unordered ranges are skipped, never repeated.
+    markedPieces('abcdef', [
+      [2, 4],
+      [1, 3],
+      [0, 1],
+    ]).should.eql([
+      { text: 'ab', marked: false },
+      { text: 'cd', marked: true },
+      { text: 'ef', marked: false },
+    ]);
+    markedPieces('', undefined).should.eql([{ text: '', marked: false }]);
+  });
+
+  it('says what words found nothing, only once the families are all loaded', () => {
+    should(searchAdvice({ operations: [{ method: 'GET', path: '/me' }], unmatched: [] })).be.undefined();
+    should(searchAdvice({ operations: [], nothingMatches: true, loading: true, unmatched: ['x'] })).be.undefined();
+    searchAdvice({ operations: [], nothingMatches: true, unmatched: ['zxqvbn'] })!.should.eql({
+      nothing: true,
+      unmatched: ['zxqvbn'],
+    });
+    searchAdvice({ operations: [], nothingMatches: true })!.should.eql({ nothing: true, unmatched: [] });
+    // Some words matched: the others are named, to be dropped.
+    searchAdvice({ operations: [{ method: 'POST', path: '/x' }], unmatched: ['zxqvbn'] })!.should.eql({
+      nothing: false,
+      unmatched: ['zxqvbn'],
+    });
   });
 });
