@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import { OvhInputError, OvhTaskError, taskOf, waitForTask, type OvhClient, type TaskRef } from './client';
 import type { OvhCredentialsNode } from './account/config';
+import type { Catalogues } from './account/api-catalogue';
 import type { Done, Node, NodeAPI, NodeDef, NodeMessage, Send } from './node-red';
 import {
   PartsSequence,
@@ -191,40 +192,43 @@ class RequestHandler {
   }
 
   /**
-   * Whether the kept description says a call takes no body (`POST .../refresh`), asked once per
-   * method and path as the node writes them; false when nothing is kept.
+   * Whether the kept description says a call takes no body (`POST .../refresh`); false when
+   * nothing is kept.
    */
   private takesNoBody(client: OvhClient, call: Call): Promise<boolean> {
-    const key = `${call.method} ${call.path}`;
-    const catalogues = this.node.account?.catalogues;
-    if (!catalogues) return Promise.resolve(false);
-    let known = this.bodyVerdicts.get(key);
-    if (!known) {
-      if (this.bodyVerdicts.size >= 100) this.bodyVerdicts.clear(); // paths from msg: kept bounded
-      known = catalogues
-        .takesBody(client.base.baseUrl, call.method, call.path)
-        .then((takes) => takes === false)
-        .catch(() => false);
-      this.bodyVerdicts.set(key, known);
-    }
-    return known;
+    return this.askedOnce(this.bodyVerdicts, call, false, (catalogues) =>
+      catalogues.takesBody(client.base.baseUrl, call.method, call.path).then((takes) => takes === false),
+    );
+  }
+
+  /** The answer type the kept description gives a call. */
+  private responseTypeOf(client: OvhClient, call: Call): Promise<string | undefined> {
+    return this.askedOnce(this.responseTypes, call, undefined, (catalogues) =>
+      catalogues.responseTypeOf(client.base.baseUrl, call.method, call.path),
+    );
   }
 
   /**
-   * The answer type the kept description gives a call, read from disk once per method and path as
-   * the node writes them (not per msg: the description is a file of hundreds of KB).
+   * What the kept description says of a call, read from disk once per method and path as the
+   * node writes them (not per msg: the description is a file of hundreds of KB); `unknown`
+   * without an account or when it cannot be read. At most 100 calls kept: paths may come from msg.
    */
-  private responseTypeOf(client: OvhClient, call: Call): Promise<string | undefined> {
-    const key = `${call.method} ${call.path}`;
+  private askedOnce<T>(
+    known: Map<string, Promise<T>>,
+    call: Call,
+    unknown: T,
+    ask: (catalogues: Catalogues) => Promise<T>,
+  ): Promise<T> {
     const catalogues = this.node.account?.catalogues;
-    if (!catalogues) return Promise.resolve(undefined);
-    let known = this.responseTypes.get(key);
-    if (!known) {
-      if (this.responseTypes.size >= 100) this.responseTypes.clear(); // paths from msg: kept bounded
-      known = catalogues.responseTypeOf(client.base.baseUrl, call.method, call.path).catch(() => undefined);
-      this.responseTypes.set(key, known);
+    if (!catalogues) return Promise.resolve(unknown);
+    const key = `${call.method} ${call.path}`;
+    let answer = known.get(key);
+    if (!answer) {
+      if (known.size >= 100) known.clear();
+      answer = ask(catalogues).catch(() => unknown);
+      known.set(key, answer);
     }
-    return known;
+    return answer;
   }
 
   /**
