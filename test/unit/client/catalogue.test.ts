@@ -155,7 +155,7 @@ describe('the API catalogue', function () {
     }
   });
 
-  it('searches 15,000 operations in well under 100 ms a query', () => {
+  it('searches 15,000 operations without growing with their square', () => {
     // Copies of the real operations under other paths: as many as the whole memory budget holds
     // (about 3 KB each), twice what one API's catalogue may hold; every word in dozens of copies.
     const many: Operation[] = [];
@@ -168,8 +168,10 @@ describe('the API catalogue', function () {
         big.search(query, 20).length.should.be.belowOrEqual(20);
         runs.push(performance.now() - started);
       }
-      // The median: one run slowed by the machine's other work says nothing of the search.
-      runs.sort((a, b) => a - b)[2].should.be.below(100, query);
+      // A guard against a search that grows with the square of the operations (seconds), not a
+      // measure: `npm run bench -- --regime search` measures (a few ms a query). The median, with a
+      // margin for a machine busy with other work.
+      runs.sort((a, b) => a - b)[2].should.be.below(500, query);
     }
   });
 
