@@ -49,13 +49,16 @@ function parameterRow(
   return { name, in: place, type, required, value, valueType };
 }
 
-/** A debug node of the demo: to the sidebar, and its status when `status` names what to show. */
+/**
+ * A debug node of the demo: to the sidebar, and in its status what `status` names (a msg
+ * property) or what `statusExpression` (JSONata) makes of the msg.
+ */
 function debugNode(
   id: string,
   z: string,
   name: string,
   at: { x: number; y: number },
-  show: { complete: string; status?: string; sidebar?: boolean },
+  show: { complete: string; status?: string; statusExpression?: string; sidebar?: boolean },
 ): FlowNode {
   return {
     id,
@@ -65,11 +68,11 @@ function debugNode(
     active: true,
     tosidebar: show.sidebar ?? true,
     console: false,
-    tostatus: show.status !== undefined,
+    tostatus: show.status !== undefined || show.statusExpression !== undefined,
     complete: show.complete,
     targetType: 'msg',
-    statusVal: show.status ?? '',
-    statusType: show.status !== undefined ? 'msg' : 'auto',
+    statusVal: show.statusExpression ?? show.status ?? '',
+    statusType: show.statusExpression !== undefined ? 'jsonata' : show.status !== undefined ? 'msg' : 'auto',
     ...at,
     wires: [],
   };
@@ -300,6 +303,13 @@ function incomingSmsNodes(z: string, simulator: string, watchY: number): FlowNod
  * opens: so the debug node also shows the last error in its status, beside the watch's own
  * failure status, which stays until a check succeeds.
  */
+/**
+ * What failed, in the few characters a debug node's status shows (32): the node's name (or
+ * type) and the API's status code, else the start of the message: `New bills: 403`.
+ */
+const FAILURE_STATUS =
+  '(error.source.name ? error.source.name : error.source.type) & ": " & (statusCode ? $string(statusCode) : error.message)';
+
 function failureNodes(z: string, y: number): FlowNode[] {
   return [
     {
@@ -313,7 +323,7 @@ function failureNodes(z: string, y: number): FlowNode[] {
       y,
       wires: [['demo-catch-debug']],
     },
-    debugNode('demo-catch-debug', z, 'caught error', { x: 480, y }, { complete: 'error', status: 'error.message' }),
+    debugNode('demo-catch-debug', z, 'caught error', { x: 480, y }, { complete: 'error', statusExpression: FAILURE_STATUS }),
     {
       id: 'demo-catch-comment',
       type: 'comment',
