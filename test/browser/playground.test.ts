@@ -78,7 +78,7 @@ describe('the playground (npm start) in the editor', function () {
           .locator('.red-ui-flow-node-label', { hasText: /Simulate an incoming SMS/ })
           .first()
           .waitFor();
-        (await page.locator('text=/makes the simulator receive one/').count()).should.be.above(0);
+        (await page.locator('text=/the simulator receives one, and the watch/').count()).should.be.above(0);
         await page.click('[id="demo-incoming-sms-inject"] .red-ui-flow-node-button');
         await statusOf(page, 'demo-incoming-sms-debug').filter({ hasText: '201' }).waitFor({ timeout: 15_000 });
         // The watch checks every 5 s.

@@ -221,8 +221,7 @@ export function demoFlow(account: FlowNode): FlowNode[] {
     debugNode('demo-watch-debug', z, watchName, { x: 920, y: watchY }, { complete: 'payload' }),
   );
   if (simulator) nodes.push(...incomingSmsNodes(z, simulator, watchY));
-  row += simulator ? 2 : 1;
-  nodes.push(...failureNodes(z, 40 + row * 70));
+  nodes.push(...failureNodes(z, watchY + (simulator ? 175 : 70)));
   return nodes;
 }
 
@@ -232,16 +231,16 @@ export function demoFlow(account: FlowNode): FlowNode[] {
  * after it shows the control's answer (201).
  */
 function incomingSmsNodes(z: string, simulator: string, watchY: number): FlowNode[] {
-  const y = watchY + 70;
+  const y = watchY + 105;
   return [
     {
       id: 'demo-incoming-sms-comment',
       type: 'comment',
       z,
-      name: 'The watch "SMS received" checks every 5 s. "Simulate an incoming SMS" makes the simulator receive one (so does "Send an SMS", answered 3 s later).',
-      info: 'Against the real API, the demo leaves these out: a real SMS service receives real SMS.',
+      name: '"Simulate an incoming SMS": the simulator receives one, and the watch "SMS received" sends it (it checks every 5 s).',
+      info: 'The reply to "Send an SMS" comes the same way, 3 s later. Against the real API, the demo leaves these out: a real SMS service receives real SMS.',
       x: 540,
-      y: watchY - 35,
+      y: watchY + 55,
       wires: [],
     },
     {
