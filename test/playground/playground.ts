@@ -77,7 +77,13 @@ export interface Playground {
 }
 
 export async function startPlayground(
-  options: { port?: number; simulatorPort?: number; echo?: boolean } = {},
+  options: {
+    port?: number;
+    simulatorPort?: number;
+    echo?: boolean;
+    /** Deploy the ops dashboard when it is installed (default: yes; a test of the demo alone says no). */
+    dashboard?: boolean;
+  } = {},
 ): Promise<Playground> {
   const realApi = Boolean(process.env.OVH_APPLICATION_KEY && process.env.OVH_APPLICATION_SECRET && process.env.OVH_CONSUMER_KEY);
   let sim: OvhSimulator | undefined;
@@ -87,7 +93,7 @@ export async function startPlayground(
     answerEachSms(sim);
   }
   // The dashboard reboots servers: against the simulator only.
-  const dashboard = sim ? dashboardDir() : undefined;
+  const dashboard = sim && options.dashboard !== false ? dashboardDir() : undefined;
   const nodeRed = await startNodeRed({
     port: options.port,
     echo: options.echo,

@@ -22,11 +22,13 @@ async function main(): Promise<void> {
     console.log(`OVHcloud API simulator:                    ${sim.baseUrl}`);
     console.log(`  application key ${DEFAULT_APP.appKey}, secret ${DEFAULT_APP.appSecret}`);
     console.log('Open the editor and click the inject buttons; answers show in the Debug sidebar.');
+    console.log('"Simulate an incoming SMS" makes the simulator receive one: the watch "SMS received" sends it.');
     if (playground.dashboard)
       console.log(`Ops dashboard (example 14, on the playground's account): ${nodeRed.url}/dashboard/ops`);
     console.log('Set OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY (and OVH_ENDPOINT) to use the real API.');
   } else {
     console.log(`Real OVHcloud API: ${process.env.OVH_ENDPOINT || 'ovh-eu'} (keys from the OVH_* environment variables)`);
+    console.log('The demo leaves out what only the simulator has (example.com, sms-ab12345-1, a reboot, a simulated SMS).');
   }
   console.log('The demo flow is deployed afresh at each start. Ctrl+C stops everything.');
   console.log(`${line}\n`);

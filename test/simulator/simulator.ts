@@ -431,6 +431,8 @@ export class OvhSimulator {
         headers: req.headers,
         receivedAt: Date.now(),
       };
+      // The simulator's own controls are not API calls: not recorded, never faulted, not signed.
+      if (isControlPath(record.path)) return this.control(res, record);
       if (this.recordRequests) this.requests.push(record);
       this.onReceived?.(record);
       res.setHeader('X-Ovh-QueryID', this.queryId());
@@ -438,6 +440,40 @@ export class OvhSimulator {
       if (fault) return this.applyFault(fault, req, res, record);
       this.handle(req, res, record);
     });
+  }
+
+  /**
+   * The simulator's controls, for a person trying flows (the playground's "simulate an incoming
+   * SMS"): `POST /_simulator/sms/{serviceName}/incoming` with `{"sender": "+33...", "message":
+   * "..."}` is an SMS the service receives now (201, the SMS as listed). Unsigned: they change only
+   * the made-up account, and live under a prefix the API never has, apart from its rules.
+   */
+  private control(res: http.ServerResponse, record: RecordedRequest): void {
+    const incoming = /^\/_simulator\/sms\/([^/]+)\/incoming$/.exec(record.path);
+    if (!incoming || record.method !== 'POST') {
+      return this.send(res, record, 404, { message: `No simulator control ${record.method} ${record.path}` });
+    }
+    let body: { sender?: unknown; message?: unknown };
+    try {
+      body = JSON.parse(record.body) as typeof body;
+    } catch {
+      return this.send(res, record, 400, { message: 'The body must be JSON: {"sender": "+33...", "message": "..."}' });
+    }
+    const sender = body?.sender ?? '+33601020304';
+    const message = body?.message;
+    if (typeof sender !== 'string' || typeof message !== 'string' || message.length > MAX_CONTROL_SMS_CHARS) {
+      return this.send(res, record, 400, {
+        message: `sender and message must be strings, the message at most ${MAX_CONTROL_SMS_CHARS} characters`,
+      });
+    }
+    let service: string;
+    try {
+      service = decodeURIComponent(incoming[1]);
+    } catch {
+      service = incoming[1];
+    }
+    if (!Object.hasOwn(this.data.sms, service)) return this.send(res, record, 404, { message: `No SMS service ${service}` });
+    this.send(res, record, 201, this.receiveSms(service, { sender, message }));
   }
 
   /** A task read: one state further each time, its progress growing, then its last state kept. */
@@ -970,6 +1006,20 @@ function matchRoute(pattern: string[], segments: string[]): Record<string, strin
 
 function matchesPath(pattern: string | RegExp, path: string): boolean {
   return typeof pattern === 'string' ? path.startsWith(pattern) : pattern.test(path);
+}
+
+/** The prefix of the simulator's own controls: no API path starts with it (they start with a version). */
+export const CONTROL_PREFIX = '/_simulator/';
+/** The longest message the control accepts, as a few concatenated SMS. */
+const MAX_CONTROL_SMS_CHARS = 1600;
+
+/** The control path that makes an SMS service receive an SMS (POST `{"sender", "message"}`). */
+export function incomingSmsControlPath(service: string): string {
+  return `${CONTROL_PREFIX}sms/${encodeURIComponent(service)}/incoming`;
+}
+
+function isControlPath(p: string): boolean {
+  return p.startsWith(CONTROL_PREFIX);
 }
 
 /** Where the simulator's API schemas are: the repository's copies of the real ones. */
