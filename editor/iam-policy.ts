@@ -92,7 +92,10 @@ export function prepareIamPolicy(node: RedNode, gather: GatherCalls): IamPart {
       .map((input) => String($(input).val()));
   const policyName = () => String(nameInput.val() || '').trim();
   const fail = (box: JQuery, xhr: JQuery.jqXHR) =>
-    box.empty().addClass('ovh-error').text(_('iam.failed', { message: failureText(xhr) }));
+    box
+      .empty()
+      .addClass('ovh-error')
+      .text(_('iam.failed', { message: failureText(xhr) }));
 
   function defaultName(): string {
     const clientId = String($('#node-config-input-clientId').val() || '').trim();
@@ -122,7 +125,9 @@ export function prepareIamPolicy(node: RedNode, gather: GatherCalls): IamPart {
           $('<input type="checkbox" class="ovh-iam-resource">').val(resource.urn).appendTo(row);
           const shown = resource.displayName || resource.name || resource.urn;
           row.append(document.createTextNode(' ' + shown + ' '));
-          $('<span class="ovh-iam-resource-type">').text('(' + resource.type + ')').appendTo(row);
+          $('<span class="ovh-iam-resource-type">')
+            .text('(' + resource.type + ')')
+            .appendTo(row);
           row.attr('title', resource.urn);
         }
         if (answer.more) line(resourcesBox, _('iam.moreResources', { count: answer.resources.length }));
@@ -156,7 +161,9 @@ export function prepareIamPolicy(node: RedNode, gather: GatherCalls): IamPart {
       .done((answer) => {
         if (asked !== draftAsked) return;
         line(draftBox, _('iam.preview'));
-        $('<pre class="ovh-iam-policy-json">').text(JSON.stringify(answer.policy, null, 2)).appendTo(draftBox);
+        $('<pre class="ovh-iam-policy-json">')
+          .text(JSON.stringify(answer.policy, null, 2))
+          .appendTo(draftBox);
         if (answer.uncovered.length)
           line(draftBox, _('iam.uncovered', { actions: answer.uncovered.join(', ') }), 'ovh-iam-uncovered');
         createButton.prop('disabled', false).data('draft', answer);
