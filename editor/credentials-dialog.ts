@@ -134,6 +134,8 @@ export function prepare(this: CredentialsNode): void {
       .insertBefore(endpointSelect.find('option[value="custom"]'));
   }
   endpointSelect.val(String(node.endpoint || 'ovh-eu'));
+  // An account saved before Log calls existed has none: it logs nothing, so the select says off.
+  if (!field('logCalls').val()) field('logCalls').val('off');
   for (const name of Object.keys(presets())) {
     $('<button type="button" class="red-ui-button red-ui-button-small ovh-preset"></button>')
       .attr('data-preset', name)
