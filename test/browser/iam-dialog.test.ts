@@ -55,7 +55,7 @@ describe('the IAM policy of an OAuth2 account in the account dialog (real browse
           ...at,
           x: 300,
           type: 'ovh-request',
-          name: HOSTILE_NAME,
+          name: 'DNS records',
           account: ROBOT,
           method: 'GET',
           path: '/domain/zone/example.com/record',
@@ -103,15 +103,13 @@ describe('the IAM policy of an OAuth2 account in the account dialog (real browse
       // Check names what IAM refuses, and who needs it.
       const before = await check(page);
       before.allowed!.should.equal('false');
-      before.text.should.equal(`Not allowed by IAM: dnsZone:apiovh:record/get on ${ZONE} (needed by ${HOSTILE_NAME}).`);
+      before.text.should.equal(`Not allowed by IAM: dnsZone:apiovh:record/get on ${ZONE} (needed by DNS records).`);
 
       await page.click('#ovh-iam-actions');
       await page.waitForSelector('.ovh-iam-actions-list li', { timeout: 15_000 });
       (await page.$$eval('.ovh-iam-actions-list li', (items) => items.map((li) => li.textContent))).should.eql([
-        `dnsZone:apiovh:record/get needed by ${HOSTILE_NAME}`,
+        'dnsZone:apiovh:record/get needed by DNS records',
       ]);
-      // The node's name is text, not markup.
-      (await page.$$('#ovh-iam-actions-result b')).should.have.length(0);
 
       // The consumer-key account deployed is offered to create it through; the name is the client's.
       await page.waitForSelector(`input.ovh-iam-resource[value="${ZONE}"]`, { timeout: 15_000 });
@@ -159,12 +157,17 @@ describe('the IAM policy of an OAuth2 account in the account dialog (real browse
     (await flowCallStatus())!.should.equal(200);
   });
 
-  it('says why when the API cannot list the resources', async () => {
+  it("shows the flows' names as text, and says why when the API cannot list the resources", async () => {
     const page = await session.openEditor();
     try {
+      // Renamed in the editor only: the dialog reads the flows as they are being edited.
+      await page.evaluate((name) => (RED.nodes.node('iam-records').name = name), HOSTILE_NAME);
       await openRobotDialog(page);
       sim.injectFault({ kind: 'status', method: 'GET', path: '/v2/iam/resource', status: 500, count: 1 });
       await page.click('#ovh-iam-actions');
+      await page.waitForSelector('.ovh-iam-actions-list li', { timeout: 15_000 });
+      (await page.textContent('.ovh-iam-actions-list li'))!.should.equal(`dnsZone:apiovh:record/get needed by ${HOSTILE_NAME}`);
+      (await page.$$('#ovh-iam-actions-result b')).should.have.length(0);
       const failure = await page.waitForSelector('#ovh-iam-resources.ovh-error', { timeout: 15_000 });
       (await failure.textContent())!.should.match(/^The IAM question failed: .+/);
       await page.click('#node-config-dialog-cancel');
