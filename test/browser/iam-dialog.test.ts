@@ -157,21 +157,31 @@ describe('the IAM policy of an OAuth2 account in the account dialog (real browse
     (await flowCallStatus())!.should.equal(200);
   });
 
-  it("shows the flows' names as text, and says why when the API cannot list the resources", async () => {
+  it("shows the flows' and the API's names as text, and says why when the API cannot list the resources", async () => {
+    // A resource whose name is markup (a zone of the account, as GET /v2/iam/resource lists it).
+    const hostileZone = '<b>zone</b>.example';
+    sim.data.zones[hostileZone] = { ...sim.data.zones['example.com'] };
     const page = await session.openEditor();
     try {
       // Renamed in the editor only: the dialog reads the flows as they are being edited.
       await page.evaluate((name) => (RED.nodes.node('iam-records').name = name), HOSTILE_NAME);
       await openRobotDialog(page);
-      sim.injectFault({ kind: 'status', method: 'GET', path: '/v2/iam/resource', status: 500, count: 1 });
       await page.click('#ovh-iam-actions');
       await page.waitForSelector('.ovh-iam-actions-list li', { timeout: 15_000 });
       (await page.textContent('.ovh-iam-actions-list li'))!.should.equal(`dnsZone:apiovh:record/get needed by ${HOSTILE_NAME}`);
-      (await page.$$('#ovh-iam-actions-result b')).should.have.length(0);
+      await page.waitForSelector('#ovh-iam-resources label', { timeout: 15_000 });
+      (await page.$$eval('#ovh-iam-resources label', (rows) => rows.map((r) => r.textContent!.trim()))).should.containEql(
+        `${hostileZone} (dnsZone)`,
+      );
+      (await page.$$('.ovh-iam b')).should.have.length(0);
+
+      sim.injectFault({ kind: 'status', method: 'GET', path: '/v2/iam/resource', status: 500, count: 1 });
+      await page.click('#ovh-iam-actions');
       const failure = await page.waitForSelector('#ovh-iam-resources.ovh-error', { timeout: 15_000 });
       (await failure.textContent())!.should.match(/^The IAM question failed: .+/);
       await page.click('#node-config-dialog-cancel');
     } finally {
+      delete sim.data.zones[hostileZone];
       await page.context().close();
     }
   });
