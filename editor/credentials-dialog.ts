@@ -2,6 +2,7 @@
 import { METHODS } from '../nodes/client/methods';
 import { failureText, post } from './admin';
 import { gatherCalls, type FlowNode } from './flow-calls';
+import { prepareIamPolicy } from './iam-policy';
 import { messages } from './i18n';
 
 type CredentialsNode = RedNode & { endpoint?: string; url?: string };
@@ -133,6 +134,8 @@ export function prepare(this: CredentialsNode): void {
       .insertBefore(endpointSelect.find('option[value="custom"]'));
   }
   endpointSelect.val(String(node.endpoint || 'ovh-eu'));
+  // An account saved before Log calls existed has none: it logs nothing, so the select says off.
+  if (!field('logCalls').val()) field('logCalls').val('off');
   for (const name of Object.keys(presets())) {
     $('<button type="button" class="red-ui-button red-ui-button-small ovh-preset"></button>')
       .attr('data-preset', name)
@@ -157,6 +160,7 @@ export function prepare(this: CredentialsNode): void {
     $('.ovh-row-token-url').toggle(authType === 'oauth2' && endpoint === 'custom');
     $('.ovh-env-tip').toggle(fromEnv);
     $('.ovh-wizard').toggle(authType === 'signature');
+    $('.ovh-iam').toggle(authType === 'oauth2');
     const createApp = region(endpoint)?.createAppUrl;
     $('#ovh-create-app')
       .toggle(Boolean(createApp) && authType === 'signature')
@@ -320,6 +324,9 @@ export function prepare(this: CredentialsNode): void {
     });
   }
 
+  // An OAuth2 account's rights are IAM policies: iam-policy.ts.
+  const iam = prepareIamPolicy(node, () => flowCalls(node));
+
   $('#ovh-check').on('click', (event) => {
     event.preventDefault();
     const result = $('#ovh-check-result').removeClass('ovh-error ovh-ok').attr('data-status', '').text(_('check.checking'));
@@ -331,6 +338,7 @@ export function prepare(this: CredentialsNode): void {
           .text(describeCheck(d));
         const rulesOfKey = d.credential && d.credential.rules;
         if (d.status === 'valid' && Array.isArray(rulesOfKey)) compareWithFlows(result, rulesOfKey);
+        else if (d.status === 'valid' && d.authType === 'oauth2') iam.afterValidCheck(result);
       })
       .fail((xhr) => {
         const d = (xhr.responseJSON as Diagnosis | undefined) || { status: 'error', detail: failureText(xhr) };

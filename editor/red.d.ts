@@ -40,6 +40,8 @@ interface RedEditorApi {
     node(id: string): RedNode | null;
     eachConfig(visit: (node: RedNode) => void): void;
     eachNode(visit: (node: RedNode) => void): void;
+    /** The flows as last loaded or deployed: what the runtime runs. */
+    originalFlow(): RedNode[] | null;
   };
   user?: { hasPermission?(permission: string): boolean };
   utils: {

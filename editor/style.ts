@@ -55,6 +55,13 @@ const STYLE = [
   `.ovh-result.ovh-ok{color:${MAIN_TEXT};border-left:3px solid var(--red-ui-border-color-success, #4b8400);padding-left:6px}`,
   '.ovh-wizard-box{border:1px solid var(--red-ui-secondary-border-color, #ddd);border-radius:4px;padding:8px 10px;margin-bottom:12px}',
   '.ovh-wizard-box h4{margin:0 0 8px 0}',
+  // The IAM policy of an OAuth2 account: the resources to choose, the policy's preview.
+  '.ovh-iam-resources{display:inline-block;width:65%;max-height:180px;overflow:auto;vertical-align:top}',
+  // By id: Node-RED's own rules for a form row's labels and inputs (fixed widths) are more specific than a class.
+  '#ovh-iam-resources label{display:block;width:auto;margin:0 0 2px 0;cursor:pointer}',
+  '#ovh-iam-resources input{width:auto;margin:0 6px 0 0;vertical-align:baseline}',
+  `.ovh-iam-resource-type{color:${SECONDARY_TEXT};font-size:0.9em}`,
+  '.ovh-iam-policy-json{max-height:200px;overflow:auto;font-size:0.85em;white-space:pre-wrap;word-break:break-all}',
 ].join('\n');
 
 /** Adds the styles to the page, once whatever the number of dialogs opened. */

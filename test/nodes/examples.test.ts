@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { OvhSimulator } from '../simulator/simulator';
 import { repoRoot } from '../helpers';
+import { gatherCalls, type FlowNode } from '../../editor/flow-calls';
 import {
   coreNode,
   handled,
@@ -111,7 +112,7 @@ describe('examples', function () {
 
   it('has one example per documented use, each a valid flow of known node types', () => {
     const files = fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
-    files.length.should.equal(14);
+    files.length.should.equal(15);
     const known = new Set([
       'ovh-credentials',
       'ovh-request',
@@ -455,5 +456,40 @@ describe('examples', function () {
     const [list] = sim.received({ method: 'GET', path: '/1.0/me/bill' });
     list.search.should.equal(`date.from=${monthStart}`);
     sim.count({ method: 'GET', path: /^\/1\.0\/me\/bill\// }).should.equal(0); // the bills read as objects, in one call
+  });
+
+  it('15 reads with an OAuth2 service account once the IAM policy made from its flow allows it', async () => {
+    const file = '15 OAuth2 service account with its IAM policy.json';
+    const [clientId, clientSecret] = ['example-robot', 'exampleRobotSecret0000000000001'];
+    const identity = sim.addServiceAccount(clientId, clientSecret);
+    const flow = prepare(file, sim).map((n) => (n.type === 'ovh-credentials' ? { ...n, tokenUrl: sim.tokenUrl } : n));
+    const account = flow.find((n) => n.type === 'ovh-credentials')!;
+    account.authType!.should.equal('oauth2');
+    // The user's consumer-key account, through which the account's dialog creates the policy.
+    const owner = { id: 'owner', type: 'ovh-credentials', endpoint: 'custom', url: sim.baseUrl, authType: 'signature' };
+    await helper.load([...ourNodes, ...coreNodes], [...flow, owner], {
+      [account.id as string]: { clientId, clientSecret },
+      owner: signatureCredentials(sim).acc,
+    });
+    const refused = debugged(flow, 'IAM action missing');
+    click(flow, 'read');
+    (await refused)[0].payload.details.unauthorizedActionsByIAM.should.equal('dnsZone:apiovh:record/get');
+
+    // As the dialog does it: the flow's calls, the zone chosen, created through the owner's account once confirmed.
+    const { calls } = gatherCalls(flow as unknown as FlowNode[], account.id as string, (n) => n.id);
+    const zone = 'urn:v1:eu:resource:dnsZone:example.com';
+    const res = await helper
+      .request()
+      .post('/ovh-credentials/iam/create-policy')
+      .send({ account: account.id, through: 'owner', calls, resources: [zone], confirmed: true });
+    res.status.should.equal(200, res.text);
+    // The policy the example's comment shows, its placeholders filled.
+    const comment = flow.find((n) => n.type === 'comment')!;
+    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(comment.info as string)![1]);
+    res.body.policy.should.eql({ ...shown, name: `node-red-${clientId}`, identities: [identity] });
+
+    const answered = debugged(flow, 'record ids');
+    click(flow, 'read');
+    (await answered)[0].payload.should.containEql(1001);
   });
 });
