@@ -146,19 +146,42 @@ export class Transport {
     return new Promise((resolve, reject) => {
       const handler = new AnswerHandler(this, resolve, reject, signal, takeBytes);
       this.watch(handler);
-      this.dispatcher.dispatch(
-        {
-          origin: target.origin,
-          path: target.path,
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body,
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.timeoutMs,
-        },
-        handler,
-      );
+      const request: Dispatcher.DispatchOptions = {
+        origin: target.origin,
+        path: target.path,
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      };
+      if (this.connectionFreeing) setImmediate(() => this.dispatchLater(request, handler));
+      else this.dispatcher.dispatch(request, handler);
     });
+  }
+
+  /**
+   * An answer has ended: its connection is free again only once undici has gone through the
+   * event loop's check phase (a `setImmediate` after the answer, before it reuses a connection).
+   * A request sent before then finds every connection of the pool busy and opens one more: a
+   * caller answered at once and calling again (C calls at once, each after the other) made its
+   * pool grow to twice C connections, a TLS handshake each, and keep them churning.
+   */
+  answered(): void {
+    this.connectionFreeing = true;
+  }
+
+  /** True from an answer's end until the next request waits for undici's check phase. */
+  private connectionFreeing = false;
+
+  /**
+   * A request held until undici has freed the connections answers ended on (this immediate
+   * runs after undici's, queued before it): it then reuses one, as a pool limited to the calls
+   * in flight would. Not sent when it ended meanwhile (aborted, timed out).
+   */
+  private dispatchLater(request: Dispatcher.DispatchOptions, handler: AnswerHandler): void {
+    this.connectionFreeing = false;
+    if (!handler.ended) this.dispatcher.dispatch(request, handler);
   }
 
   /** What a failed attempt was, in the terms the client decides on. */
@@ -265,6 +288,11 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
     }
   }
 
+  /** Whether the attempt has ended (answered, failed, aborted, timed out). */
+  get ended(): boolean {
+    return this.settled;
+  }
+
   /** Whether the request was handed to a connection (something may have reached the server). */
   get connected(): boolean {
     return this.abortRequest !== undefined;
@@ -317,6 +345,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   onComplete(): void {
     if (this.settled) return;
     this.settle();
+    this.transport.answered();
     const headers = parseHeaders(this.rawHeaders);
     if (this.takeBytes) {
       const bytes = Buffer.concat(this.chunks);

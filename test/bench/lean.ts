@@ -19,12 +19,26 @@ export interface LeanOptions {
   contenders: LeanContenderKey[];
   /** Contenders whose processes run under `node --cpu-prof`, their profiles written here. */
   profile?: { contenders: LeanContenderKey[]; dir: string };
+  /** The server's counts so far. */
+  serverStats(): Promise<LeanServerStats>;
+}
+
+export interface LeanServerStats {
+  calls: number;
+  refused: number;
+  connections: number;
+}
+
+/** A sample, with what the server saw of it. */
+export interface LeanServerSample extends LeanSample {
+  /** TLS connections the contender opened, warm-up included (a handshake each). */
+  connections: number;
 }
 
 export interface LeanResults {
-  options: Omit<LeanOptions, 'origin'>;
+  options: Omit<LeanOptions, 'origin' | 'serverStats'>;
   /** samples[contender][concurrency]: one per round, in round order. */
-  samples: Partial<Record<LeanContenderKey, Record<number, LeanSample[]>>>;
+  samples: Partial<Record<LeanContenderKey, Record<number, LeanServerSample[]>>>;
   names: Partial<Record<LeanContenderKey, string>>;
 }
 
@@ -71,17 +85,22 @@ export async function runLean(options: LeanOptions): Promise<LeanResults> {
       const line: string[] = [];
       for (const key of order) {
         const profileDir = options.profile?.contenders.includes(key) ? options.profile.dir : undefined;
+        const before = await options.serverStats();
         const sample = await sampleInProcess(key, options, c, profileDir);
-        if (sample.errors > 0)
+        const connections = (await options.serverStats()).connections - before.connections;
+        if (sample.errors > 0) {
           throw new Error(`${sample.name} had ${sample.errors} errors at concurrency ${c}: ${sample.firstError}`);
-        samples[key]![c].push(sample);
+        }
+        samples[key]![c].push({ ...sample, connections });
         names[key] = sample.name;
-        line.push(`${key} ${Math.round(sample.callsPerSecond)}/s ${sample.cpuUsPerCall.toFixed(0)} us`);
+        line.push(
+          `${key} ${Math.round(sample.callsPerSecond)}/s ${sample.cpuUsPerCall.toFixed(0)} us ${connections} connections`,
+        );
       }
       console.log(`  C=${c} round ${round}: ${line.join(', ')}`);
     }
   }
-  const { origin: _origin, ...kept } = options;
+  const { origin: _origin, serverStats: _stats, ...kept } = options;
   return { options: kept, samples, names };
 }
 

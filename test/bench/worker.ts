@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../helpers';
-import { ALL_LEAN_CONTENDERS, leanJson, leanMarkdown, runLean, type LeanResults } from './lean';
+import { ALL_LEAN_CONTENDERS, leanJson, leanMarkdown, runLean, type LeanResults, type LeanServerStats } from './lean';
 import type { LeanContenderKey } from './lean-contender';
 import { measureCatalogue, measureCatalogueMemory, type CatalogueFigures, type CatalogueMemoryFigures } from './catalogue';
 import { measureLists, type ListFigures } from './lists';
@@ -266,8 +266,9 @@ async function runLeanRegime(): Promise<LeanResults> {
     warmup: LEAN_WARMUP,
     contenders: LEAN_CONTENDER_KEYS,
     profile: PROFILED && { contenders: PROFILED, dir: profileDir },
+    serverStats: () => simAsk<LeanServerStats>({ type: 'stats' } as SimCommand, 'stats'),
   });
-  const stats = await simAsk<{ calls: number; refused: number }>({ type: 'stats' } as SimCommand, 'stats');
+  const stats = await simAsk<LeanServerStats>({ type: 'stats' } as SimCommand, 'stats');
   if (stats.refused > 0) throw new Error(`the lean server refused ${stats.refused} signatures`);
   await stopSim();
   if (PROFILED) console.log(`CPU profiles written to ${profileDir}`);
