@@ -30,6 +30,8 @@ export interface LeanSample {
   callsPerSecond: number;
   /** User + system CPU of this process per call, in microseconds. */
   cpuUsPerCall: number;
+  /** Of which system (the kernel: socket writes and reads, TLS records sent), in microseconds. */
+  systemUsPerCall: number;
   /** The first error seen, if any (a run with errors is not a measure). */
   firstError?: string;
 }
@@ -61,6 +63,7 @@ async function run(contender: Contender, concurrency: number, calls: number): Pr
     errors,
     callsPerSecond: (calls / elapsed) * 1000,
     cpuUsPerCall: (cpu.user + cpu.system) / calls,
+    systemUsPerCall: cpu.system / calls,
     firstError,
   };
 }

@@ -94,7 +94,7 @@ export async function runLean(options: LeanOptions): Promise<LeanResults> {
         samples[key]![c].push({ ...sample, connections });
         names[key] = sample.name;
         line.push(
-          `${key} ${Math.round(sample.callsPerSecond)}/s ${sample.cpuUsPerCall.toFixed(0)} us ${connections} connections`,
+          `${key} ${Math.round(sample.callsPerSecond)}/s ${sample.cpuUsPerCall.toFixed(0)} us (${sample.systemUsPerCall.toFixed(0)} system) ${connections} connections`,
         );
       }
       console.log(`  C=${c} round ${round}: ${line.join(', ')}`);
