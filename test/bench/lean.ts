@@ -146,6 +146,8 @@ export interface LeanRow {
   name: string;
   callsPerSecond: Figure;
   cpuUsPerCall: Figure;
+  /** TLS connections opened per sample (warm-up included). */
+  connections: Figure;
   vsRaw?: Figure;
   vsOvh?: Figure;
   vsNodeOvh?: Figure;
@@ -178,6 +180,7 @@ export function leanRows(results: LeanResults): { rows: LeanRow[]; verdicts: Lea
         name: names[key] ?? key,
         callsPerSecond: figure(own.map((s) => s.callsPerSecond)),
         cpuUsPerCall: figure(own.map((s) => s.cpuUsPerCall)),
+        connections: figure(own.map((s) => s.connections)),
         vsRaw: versus('raw', 'callsPerSecond'),
         vsOvh: versus('ovh', 'callsPerSecond'),
         vsNodeOvh: versus('node-ovh', 'callsPerSecond'),
@@ -219,21 +222,21 @@ export function leanMarkdown(results: LeanResults): string[] {
   const lines = [
     "## Lean server: the clients' own cost",
     '',
-    `A server in its own process (Node's \`https\`, a self-signed certificate) that answers \`GET /1.0/auth/time\` with the time and every other signed GET with one SHA-1 check of its signature and a fixed small JSON object. Each sample is one contender in a fresh process of its own: opened, warmed up (${o.warmup} calls), then ${o.calls} GETs of \`/me\` at concurrency C in C async loops; the contenders take turns, each round starting with another one; ${o.rounds} rounds. Calls/s and CPU per call (\`process.cpuUsage()\` of the contender's process) are medians over rounds, [lowest-highest]; a ratio is the median of the per-round ratios (the two samples of a round ran one after the other), [lowest-highest]. **Signed raw** is an undici \`Pool\` with C connections computing the timestamp, the signature headers and \`body.json()\` per call: the work any client must do.`,
+    `A server in its own process (Node's \`https\`, a self-signed certificate) that answers \`GET /1.0/auth/time\` with the time and every other signed GET with one SHA-1 check of its signature and a fixed small JSON object. Each sample is one contender in a fresh process of its own: opened, warmed up (${o.warmup} calls), then ${o.calls} GETs of \`/me\` at concurrency C in C async loops; the contenders take turns, each round starting with another one; ${o.rounds} rounds. Calls/s and CPU per call (\`process.cpuUsage()\` of the contender's process) are medians over rounds, [lowest-highest]; a ratio is the median of the per-round ratios (the two samples of a round ran one after the other), [lowest-highest]. **Signed raw** is an undici \`Pool\` with C connections computing the timestamp, the signature headers and \`body.json()\` per call: the work any client must do. **This package: client** is \`new OvhClient({...})\` from the package's main with default options (and the test CA), \`client.get('/me')\`; the **ovh-request node** runs in Node-RED (node-red-node-test-helper) in its process, one msg per call; the official clients call \`requestPromised('GET', '/me')\`. *Connections*: the TLS connections the server saw the contender open (median per sample). Rerun with \`npm run bench -- --regime lean\` (\`--calls N --warmup N --rounds N --concurrency 1,16,128 --contenders raw,client,node,ovh,node-ovh\`; \`--profile client\` writes CPU profiles into bench-profiles/).`,
     '',
   ];
   for (const c of o.concurrencies) {
     lines.push(
       `### Concurrency ${c}`,
       '',
-      '| contender | calls/s | vs signed raw | vs ovh | vs @ovhcloud/node-ovh | CPU per call | CPU vs ovh | CPU vs @ovhcloud/node-ovh |',
-      '|---|---|---|---|---|---|---|---|',
+      '| contender | calls/s | vs signed raw | vs ovh | vs @ovhcloud/node-ovh | CPU per call | CPU vs ovh | CPU vs @ovhcloud/node-ovh | connections |',
+      '|---|---|---|---|---|---|---|---|---|',
     );
     for (const row of rows.filter((r) => r.concurrency === c)) {
       const cps = row.callsPerSecond;
       const cpu = row.cpuUsPerCall;
       lines.push(
-        `| ${row.name} | ${fixed(cps.median, 0)} [${fixed(cps.min, 0)}-${fixed(cps.max, 0)}] | ${ratio(row.vsRaw)} | ${ratio(row.vsOvh)} | ${ratio(row.vsNodeOvh)} | ${fixed(cpu.median, 0)} us [${fixed(cpu.min, 0)}-${fixed(cpu.max, 0)}] | ${ratio(row.cpuVsOvh)} | ${ratio(row.cpuVsNodeOvh)} |`,
+        `| ${row.name} | ${fixed(cps.median, 0)} [${fixed(cps.min, 0)}-${fixed(cps.max, 0)}] | ${ratio(row.vsRaw)} | ${ratio(row.vsOvh)} | ${ratio(row.vsNodeOvh)} | ${fixed(cpu.median, 0)} us [${fixed(cpu.min, 0)}-${fixed(cpu.max, 0)}] | ${ratio(row.cpuVsOvh)} | ${ratio(row.cpuVsNodeOvh)} | ${fixed(row.connections.median, 0)} |`,
       );
     }
     const node = rows.find((r) => r.concurrency === c && r.contender === 'node');
