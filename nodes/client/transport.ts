@@ -288,7 +288,11 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   /** Why the attempt ended before undici ended it (an abort, a timeout, the size limit). */
   private failure: TransportFailure | undefined;
   private settled = false;
-  private readonly onAbort: (() => void) | undefined;
+  /** The caller's signal's attempts in flight, this one among them (see SignalWatch). */
+  private readonly signalWatch: SignalWatch | undefined;
+  /** Its neighbours in its signal's list. */
+  earlierOnSignal: AnswerHandler | undefined;
+  laterOnSignal: AnswerHandler | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -298,9 +302,14 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
     private readonly takeBytes?: BytesTaker,
   ) {
     if (signal) {
-      this.onAbort = () => this.fail(new TransportFailure('aborted', 'aborted', 'ABORTED', this.connected));
-      signal.addEventListener('abort', this.onAbort, { once: true });
+      this.signalWatch = SignalWatch.of(signal);
+      this.signalWatch.add(this);
     }
+  }
+
+  /** Its caller's signal aborted. */
+  abort(): void {
+    this.fail(new TransportFailure('aborted', 'aborted', 'ABORTED', this.connected));
   }
 
   /** Whether the attempt has ended (answered, failed, aborted, timed out). */
@@ -394,7 +403,56 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   private settle(): void {
     this.settled = true;
     this.transport.forget(this);
-    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    this.signalWatch?.remove(this);
+  }
+}
+
+/**
+ * The attempts in flight of one caller's signal, linked through the attempts themselves, behind
+ * one 'abort' listener for them all, added when the signal is first seen. A flow's signal (the
+ * request node's, shared by every msg) would otherwise have a listener added and removed by
+ * every attempt: a few microseconds each with EventTarget, whose removal searches every listener
+ * the signal has. Kept in a WeakMap by signal: it goes with its signal.
+ */
+class SignalWatch {
+  private static readonly bySignal = new WeakMap<AbortSignal, SignalWatch>();
+  private latest: AnswerHandler | undefined;
+
+  static of(signal: AbortSignal): SignalWatch {
+    let watch = SignalWatch.bySignal.get(signal);
+    if (watch === undefined) {
+      watch = new SignalWatch(signal);
+      SignalWatch.bySignal.set(signal, watch);
+    }
+    return watch;
+  }
+
+  private constructor(signal: AbortSignal) {
+    signal.addEventListener('abort', () => this.abortAll(), { once: true });
+  }
+
+  add(handler: AnswerHandler): void {
+    handler.earlierOnSignal = this.latest;
+    if (this.latest) this.latest.laterOnSignal = handler;
+    this.latest = handler;
+  }
+
+  remove(handler: AnswerHandler): void {
+    const { earlierOnSignal: earlier, laterOnSignal: later } = handler;
+    if (later) later.earlierOnSignal = earlier;
+    else if (this.latest === handler) this.latest = earlier;
+    else if (earlier === undefined) return; // not in the list
+    if (earlier) earlier.laterOnSignal = later;
+    handler.earlierOnSignal = handler.laterOnSignal = undefined;
+  }
+
+  /** Each attempt still in flight ends at once, as aborted (failing one takes it out of the list). */
+  private abortAll(): void {
+    for (let handler = this.latest; handler !== undefined;) {
+      const earlier = handler.earlierOnSignal;
+      handler.abort();
+      handler = earlier;
+    }
   }
 }
 

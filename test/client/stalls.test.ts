@@ -4,6 +4,7 @@
  * trickles a byte at a time and never ends, during a clock re-sync. Every call ends on time, or as
  * soon as its caller aborts.
  */
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import 'should';
@@ -155,6 +156,30 @@ describe('stalled servers', function () {
       err.should.be.instanceOf(OvhTimeoutError);
       err.message.should.equal('POST /trickle failed: no whole answer within 1600 ms');
       api.calls.should.eql(['/1.0/trickle']);
+    });
+  });
+
+  describe('a signal shared by many calls, as a flow node shares its own', () => {
+    let api: HostileApi;
+    before(async () => {
+      api = await startHostileApi(() => ({ body: '{}', delayMs: 10_000 }));
+    });
+    after(() => api.close());
+
+    it('has one abort listener however many calls are in flight, and aborting it ends them all at once', async () => {
+      const c = client(api.baseUrl, { appKey: 'a', appSecret: 'b', consumerKey: 'c' });
+      await c.serverTime(); // the clock synced: the calls below go straight to the transport
+      const caller = new AbortController();
+      const calls = Array.from({ length: 20 }, () => rejection(c.get('/slow', { signal: caller.signal })));
+      while (api.calls.length < 20) await new Promise((resolve) => setTimeout(resolve, 10));
+      getEventListeners(caller.signal, 'abort').length.should.equal(1);
+      const started = Date.now();
+      caller.abort();
+      for (const err of await Promise.all(calls)) {
+        err.should.be.instanceOf(OvhAbortError);
+        err.message.should.equal('GET /slow: The call was aborted');
+      }
+      (Date.now() - started).should.be.below(1_000);
     });
   });
 
