@@ -8,6 +8,7 @@
  * no URL parsing, no response stream and no promise per chunk, only what an API call needs.
  */
 import { performance } from 'node:perf_hooks';
+import { LinkedList, Links } from './linked-list';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 
 /** Where a request goes, split once (see ApiBase.target): the signed URL and undici's two parts. */
@@ -112,15 +113,12 @@ export class Transport {
   private destroyed = false;
 
   /**
-   * Attempts in flight, watched for their headers' timeout and their whole answer's: a list
-   * linked through the attempts themselves, oldest first. Not a Set: a Set that every attempt
-   * enters and leaves kept them alive past the young generation's collections (each scavenge
-   * then copied megabytes and took 5-10 ms, a third of the client's CPU per call at
-   * concurrency 16), and it would have to be walked whole where the list stops at the first
-   * attempt still within its time.
+   * Attempts in flight, watched for their headers' timeout and their whole answer's, in order
+   * of start. Not a Set: a Set that every attempt entered and left kept them alive past the
+   * young generation's collections (each scavenge then copied megabytes and took 5-10 ms, a
+   * third of the client's CPU per call at concurrency 16).
    */
-  private oldest: AnswerHandler | undefined;
-  private newest: AnswerHandler | undefined;
+  private readonly inFlight = new LinkedList<AnswerHandler>((handler) => handler.inFlight);
   private watchdog: NodeJS.Timeout | undefined;
 
   constructor(options: TransportOptions) {
@@ -215,25 +213,16 @@ export class Transport {
   }
 
   private watch(handler: AnswerHandler): void {
-    handler.older = this.newest;
-    if (this.newest) this.newest.newer = handler;
-    else this.oldest = handler;
-    this.newest = handler;
+    this.inFlight.add(handler);
     if (this.watchdog === undefined) {
       this.watchdog = setInterval(() => this.expire(), Math.min(1000, Math.max(50, this.timeoutMs / 4)));
       this.watchdog.unref();
     }
   }
 
-  /** An attempt has ended: out of the list. */
+  /** An attempt has ended. */
   forget(handler: AnswerHandler): void {
-    const { older, newer } = handler;
-    if (older) older.newer = newer;
-    else if (this.oldest === handler) this.oldest = newer;
-    else return; // never watched, or already forgotten
-    if (newer) newer.older = older;
-    else this.newest = older;
-    handler.older = handler.newer = undefined;
+    this.inFlight.remove(handler);
   }
 
   /**
@@ -246,8 +235,8 @@ export class Transport {
     const now = performance.now();
     const headersLimit = now - this.timeoutMs;
     const wholeLimit = now - this.wholeAnswerMs;
-    for (let handler = this.oldest; handler !== undefined && handler.startedAt <= headersLimit;) {
-      const newer = handler.newer; // failing it takes it out of the list
+    this.inFlight.forEach((handler) => {
+      if (handler.startedAt > headersLimit) return false;
       if (!handler.hasHeaders) {
         handler.fail(new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', handler.connected));
       } else if (handler.startedAt <= wholeLimit) {
@@ -255,8 +244,7 @@ export class Transport {
           new TransportFailure('timeout', `no whole answer within ${this.wholeAnswerMs} ms`, 'TIMEOUT', handler.connected),
         );
       }
-      handler = newer;
-    }
+    });
   }
 
   /** Closes every connection at once; requests in flight fail as aborted. */
@@ -275,9 +263,9 @@ export class Transport {
 class AnswerHandler implements Dispatcher.DispatchHandler {
   /** When it was dispatched (performance.now(): monotonic, whatever the wall clock does). */
   readonly startedAt = performance.now();
-  /** Its neighbours in the transport's list of attempts in flight. */
-  older: AnswerHandler | undefined;
-  newer: AnswerHandler | undefined;
+  /** Its links in the transport's list of attempts in flight, and in its signal's. */
+  readonly inFlight = new Links<AnswerHandler>();
+  readonly onSignal = new Links<AnswerHandler>();
   private abortRequest: ((reason: Error) => void) | undefined;
   private statusCode = 0;
   /** The final answer's headers came (the whole answer's deadline still runs). */
@@ -290,9 +278,6 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   private settled = false;
   /** The caller's signal's attempts in flight, this one among them (see SignalWatch). */
   private readonly signalWatch: SignalWatch | undefined;
-  /** Its neighbours in its signal's list. */
-  earlierOnSignal: AnswerHandler | undefined;
-  laterOnSignal: AnswerHandler | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -416,7 +401,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
  */
 class SignalWatch {
   private static readonly bySignal = new WeakMap<AbortSignal, SignalWatch>();
-  private latest: AnswerHandler | undefined;
+  private readonly inFlight = new LinkedList<AnswerHandler>((handler) => handler.onSignal);
 
   static of(signal: AbortSignal): SignalWatch {
     let watch = SignalWatch.bySignal.get(signal);
@@ -432,27 +417,16 @@ class SignalWatch {
   }
 
   add(handler: AnswerHandler): void {
-    handler.earlierOnSignal = this.latest;
-    if (this.latest) this.latest.laterOnSignal = handler;
-    this.latest = handler;
+    this.inFlight.add(handler);
   }
 
   remove(handler: AnswerHandler): void {
-    const { earlierOnSignal: earlier, laterOnSignal: later } = handler;
-    if (later) later.earlierOnSignal = earlier;
-    else if (this.latest === handler) this.latest = earlier;
-    else if (earlier === undefined) return; // not in the list
-    if (earlier) earlier.laterOnSignal = later;
-    handler.earlierOnSignal = handler.laterOnSignal = undefined;
+    this.inFlight.remove(handler);
   }
 
   /** Each attempt still in flight ends at once, as aborted (failing one takes it out of the list). */
   private abortAll(): void {
-    for (let handler = this.latest; handler !== undefined;) {
-      const earlier = handler.earlierOnSignal;
-      handler.abort();
-      handler = earlier;
-    }
+    this.inFlight.forEach((handler) => handler.abort());
   }
 }
 
