@@ -91,6 +91,12 @@ export interface OvhResponse<T = unknown> {
   durationMs: number;
 }
 
+/** What a call resolves with: its whole response, or its body alone (get, post, put, delete). */
+type AnswerShape = 'response' | 'body';
+
+/** The options of a call given none: one object for all (never written to). */
+const NO_OPTIONS: CallOptions = Object.freeze({});
+
 /**
  * A call ready to send: built and checked once, signed afresh per attempt (into its own headers
  * object, so nothing is copied per attempt).
@@ -209,24 +215,29 @@ export class OvhClient {
     return this.closing.signal.aborted;
   }
 
-  get<T = unknown>(path: string, options: Omit<CallOptions, 'body'> = {}): Promise<T> {
-    return this.request<T>('GET', path, options).then((res) => res.body);
+  get<T = unknown>(path: string, options: Omit<CallOptions, 'body'> = NO_OPTIONS): Promise<T> {
+    return this.call('GET', path, options, 'body') as Promise<T>;
   }
 
-  post<T = unknown>(path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
-    return this.request<T>('POST', path, { ...options, body }).then((res) => res.body);
+  post<T = unknown>(path: string, body?: unknown, options: CallOptions = NO_OPTIONS): Promise<T> {
+    return this.call('POST', path, { ...options, body }, 'body') as Promise<T>;
   }
 
-  put<T = unknown>(path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
-    return this.request<T>('PUT', path, { ...options, body }).then((res) => res.body);
+  put<T = unknown>(path: string, body?: unknown, options: CallOptions = NO_OPTIONS): Promise<T> {
+    return this.call('PUT', path, { ...options, body }, 'body') as Promise<T>;
   }
 
-  delete<T = unknown>(path: string, options: Omit<CallOptions, 'body'> = {}): Promise<T> {
-    return this.request<T>('DELETE', path, options).then((res) => res.body);
+  delete<T = unknown>(path: string, options: Omit<CallOptions, 'body'> = NO_OPTIONS): Promise<T> {
+    return this.call('DELETE', path, options, 'body') as Promise<T>;
   }
 
   /** A signed (or bearer) call. Everything is checked before anything is sent. */
-  request<T = unknown>(method: string, path: string, options: CallOptions = {}): Promise<OvhResponse<T>> {
+  request<T = unknown>(method: string, path: string, options: CallOptions = NO_OPTIONS): Promise<OvhResponse<T>> {
+    return this.call(method, path, options, 'response') as Promise<OvhResponse<T>>;
+  }
+
+  /** request(), resolving with the whole response or with its body alone (see execute). */
+  private call(method: string, path: string, options: CallOptions, shape: AnswerShape): Promise<unknown> {
     let call: PreparedCall;
     try {
       call = this.prepare(method, path, options);
@@ -234,7 +245,7 @@ export class OvhClient {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.execute<T>(call, options);
+    return this.execute(call, options, shape);
   }
 
   /** The server's Unix time, from the unsigned `GET /auth/time`. */
@@ -252,8 +263,7 @@ export class OvhClient {
     const call = this.prepare('POST', '/auth/credential', { body: consumerKeyBody(request) }, 'application');
     call.secretAnswer = true;
     // A POST that reached the server may have created a key: never sent twice.
-    const res = await this.execute(call, { signal, retry: false });
-    return readConsumerKeyAnswer(res.body);
+    return readConsumerKeyAnswer(await this.execute(call, { signal, retry: false }, 'body'));
   }
 
   /**
@@ -261,7 +271,7 @@ export class OvhClient {
    * or one family's paths, operations and models (see catalogue.ts to read them).
    */
   async describeApi(branch: Branch, family?: string, signal?: AbortSignal): Promise<unknown> {
-    return (await this.execute(this.describeCall(branch, family), { signal })).body;
+    return this.execute(this.describeCall(branch, family), { signal }, 'body');
   }
 
   /**
@@ -273,7 +283,7 @@ export class OvhClient {
     const call = this.describeCall(branch, family);
     let bytes: Buffer = Buffer.alloc(0);
     call.takeBytes = (answer) => (bytes = answer);
-    await this.execute(call, { signal });
+    await this.execute(call, { signal }, 'body');
     return bytes;
   }
 
@@ -363,17 +373,49 @@ export class OvhClient {
     if (body !== undefined && (verb === 'GET' || verb === 'DELETE')) {
       throw new OvhInputError(`A ${verb} call has no body: put its values in the query instead`);
     }
-    const headers = checkHeaders(options.headers);
+    const mode = auth ?? this.authType;
+    const headers = options.headers === undefined ? this.headersTemplate(mode) : checkHeaders(options.headers);
     headers['user-agent'] ??= this.userAgent;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    return { method: verb, url, path, body, headers, auth: auth ?? this.authType };
+    return {
+      method: verb,
+      url,
+      path,
+      body,
+      headers,
+      auth: mode,
+      // Every field from the start: one object shape for every call.
+      signedWith: undefined,
+      bearerToken: undefined,
+      takeBytes: undefined,
+    };
+  }
+
+  /**
+   * The headers of a call without extra headers; a signed call's are created with the fields
+   * each attempt sets (filled in by sign): one object shape, no field added one by one per call.
+   */
+  private headersTemplate(auth: PreparedCall['auth']): Record<string, string> {
+    return auth !== 'signature' || this.signer === undefined
+      ? { 'user-agent': this.userAgent }
+      : {
+          'user-agent': this.userAgent,
+          'x-ovh-application': this.appKey as string,
+          'x-ovh-consumer': this.consumerKey as string,
+          'x-ovh-timestamp': '',
+          'x-ovh-signature': '',
+        };
   }
 
   /**
    * The call loop: one attempt at a time, each outcome handed to the retry rules (retry.ts),
    * which say whether to return, fail, or wait, re-sync the clock or renew the token first.
+   * Resolves with the whole OvhResponse, or with its body alone (`shape`: no response object
+   * built, no answer header parsed, for the calls that return the body).
    */
-  private async execute<T>(call: PreparedCall, options: CallOptions): Promise<OvhResponse<T>> {
+  private execute(call: PreparedCall, options: CallOptions, shape: 'body'): Promise<unknown>;
+  private execute(call: PreparedCall, options: CallOptions, shape?: AnswerShape): Promise<OvhResponse>;
+  private async execute(call: PreparedCall, options: CallOptions, shape: AnswerShape = 'response'): Promise<unknown> {
     if (this.closed) throw new OvhAbortError('The OVHcloud client is closed');
     const retry = this.retryFor(options.retry);
     const started = Date.now();
@@ -395,19 +437,31 @@ export class OvhClient {
         }
         attempts++;
         lastRaw = raw;
-        const answer = raw && (await readAnswer(raw, call, attempts, started, this.secrets));
+        let error: OvhApiError | undefined;
+        if (raw !== undefined) {
+          const body =
+            raw.text.length > READ_IN_TURNS_FROM
+              ? await readBodyInTurns(raw, call, attempts, this.secrets)
+              : readBody(raw, call, attempts, this.secrets);
+          // The retry rules return every answer under 400, whatever came before: returned here at once.
+          if (raw.statusCode < 400) return shape === 'body' ? body : responseOf(raw, body, call, attempts, started);
+          error = new OvhApiError({
+            ...responseOf(raw, body, call, attempts, started),
+            path: call.path,
+            secrets: secretsOf(call, this.secrets),
+          });
+        }
         const decision = decide(
-          outcomeOf(call, raw, failure, answer?.error, scope),
+          outcomeOf(call, raw, failure, error, scope),
           state,
           call.repeatable ? REPEATABLE : call.method,
           retry,
         );
         state = decision.state;
         switch (decision.next.action) {
-          case 'return':
-            return (answer as Answer).response as OvhResponse<T>;
+          case 'return': // only an answer under 400, returned above
           case 'fail':
-            throw answer?.error ?? this.transportError(failure as TransportFailure, call, attempts, scope);
+            throw error ?? this.transportError(failure as TransportFailure, call, attempts, scope);
           case 'wait':
             await scope.sleep(decision.next.ms);
             break;
@@ -554,8 +608,8 @@ export class OvhClient {
 
   private async fetchServerTime(): Promise<number> {
     this.timeCalls++;
-    const call = this.prepare('GET', '/auth/time', {}, 'none');
-    const res = await this.execute(call, {});
+    const call = this.prepare('GET', '/auth/time', NO_OPTIONS, 'none');
+    const res = await this.execute(call, NO_OPTIONS);
     const value = typeof res.body === 'number' ? res.body : Number(res.body);
     // Not the answer itself: a URL that is not the API may answer anything, secrets included.
     if (!Number.isFinite(value) || value < EARLIEST_TIME || value > LATEST_TIME) {
@@ -574,8 +628,9 @@ export class OvhClient {
     const request = tokenRequest(tokenUrl, credentials);
     request.headers['user-agent'] = this.userAgent;
     // A token endpoint answering 5xx is retried with the calls' backoff: asking again only makes another token.
-    const res = await this.execute({ method: 'POST', ...request, auth: 'none', repeatable: true, secretAnswer: true }, {});
-    return readTokenAnswer(res.body);
+    return readTokenAnswer(
+      await this.execute({ method: 'POST', ...request, auth: 'none', repeatable: true, secretAnswer: true }, NO_OPTIONS, 'body'),
+    );
   }
 }
 
@@ -614,12 +669,6 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-/** An answer read once: the response to return, or the error to report. */
-interface Answer {
-  response: OvhResponse;
-  error?: OvhApiError;
-}
-
 /**
  * Answers longer than this (in characters) are read in turns: their decoding, their nesting
  * check and their parse each hold the event loop a few ms per MB, so other flows run in between.
@@ -635,58 +684,81 @@ const READ_IN_TURNS_FROM = 1024 * 1024;
 export const MOST_PARSED_BYTES = Math.min(v8.getHeapStatistics().heap_size_limit / 8, 256 * 1024 * 1024);
 
 /**
- * An answer read once. JSON nested deeper than MOST_NESTING levels, or that would weigh more
- * than MOST_PARSED_BYTES once parsed, is refused before it is parsed: every walk of it (a copy, a
- * comparison, sending it on) would overflow the stack, or the parse itself exhaust the heap.
+ * An answer's body, read once. JSON nested deeper than MOST_NESTING levels, or that would weigh
+ * more than MOST_PARSED_BYTES once parsed, is refused before it is parsed: every walk of it (a
+ * copy, a comparison, sending it on) would overflow the stack, or the parse itself exhaust the
+ * heap.
  */
-async function readAnswer(
-  raw: RawResponse,
-  call: PreparedCall,
-  attempts: number,
-  started: number,
-  secrets: Secrets,
-): Promise<Answer> {
-  const queryId = firstHeader(raw.headers['x-ovh-queryid']);
-  const inTurns = raw.text.length > READ_IN_TURNS_FROM;
-  if (inTurns) await nextTurn();
-  const refuse = (reason: string, code: string) =>
-    new OvhAnswerError(reason, code, {
-      statusCode: raw.statusCode,
-      method: call.method,
-      path: call.path,
-      url: call.url.href,
-      queryId,
-      attempts,
-      secrets: secretsOf(call, secrets),
-    });
+function readBody(raw: RawResponse, call: PreparedCall, attempts: number, secrets: Secrets): unknown {
+  checkAnswer(raw, call, attempts, secrets);
+  return parseBody(raw.text);
+}
+
+/** readBody for an answer of megabytes: its check and its parse each in a turn of their own. */
+async function readBodyInTurns(raw: RawResponse, call: PreparedCall, attempts: number, secrets: Secrets): Promise<unknown> {
+  await nextTurn();
+  checkAnswer(raw, call, attempts, secrets);
+  await nextTurn();
+  return parseBody(raw.text);
+}
+
+/** Throws the OvhAnswerError of an answer nested too deep or too heavy once parsed. */
+function checkAnswer(raw: RawResponse, call: PreparedCall, attempts: number, secrets: Secrets): void {
   const measure = measureJsonText(raw.text);
   if (measure.depth > MOST_NESTING) {
-    throw refuse(
+    throw refusedAnswer(
+      raw,
+      call,
+      attempts,
+      secrets,
       `the answer (${raw.statusCode}) is JSON nested deeper than ${MOST_NESTING} levels, which no OVHcloud answer is: it was not read`,
       'ANSWER_TOO_DEEP',
     );
   }
   if (measure.parsedWeight > MOST_PARSED_BYTES) {
     const mb = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
-    throw refuse(
+    throw refusedAnswer(
+      raw,
+      call,
+      attempts,
+      secrets,
       `the answer (${raw.statusCode}, ${mb(raw.text.length)} MB) would take about ${mb(measure.parsedWeight)} MB of memory once read, more than the ${mb(MOST_PARSED_BYTES)} MB an answer may take in this process: it was not read`,
       'ANSWER_TOO_LARGE',
     );
   }
-  if (inTurns) await nextTurn();
-  const body = parseBody(raw.text);
-  const response: OvhResponse = {
+}
+
+function refusedAnswer(
+  raw: RawResponse,
+  call: PreparedCall,
+  attempts: number,
+  secrets: Secrets,
+  reason: string,
+  code: string,
+): OvhAnswerError {
+  return new OvhAnswerError(reason, code, {
+    statusCode: raw.statusCode,
+    method: call.method,
+    path: call.path,
+    url: call.url.href,
+    queryId: firstHeader(raw.headers['x-ovh-queryid']),
+    attempts,
+    secrets: secretsOf(call, secrets),
+  });
+}
+
+/** The response of an answer read. */
+function responseOf(raw: RawResponse, body: unknown, call: PreparedCall, attempts: number, started: number): OvhResponse {
+  return {
     statusCode: raw.statusCode,
     headers: raw.headers,
     body,
-    queryId,
+    queryId: firstHeader(raw.headers['x-ovh-queryid']),
     method: call.method,
     url: call.url.href,
     attempts,
     durationMs: Date.now() - started,
   };
-  if (raw.statusCode < 400) return { response };
-  return { response, error: new OvhApiError({ ...response, path: call.path, secrets: secretsOf(call, secrets) }) };
 }
 
 /**

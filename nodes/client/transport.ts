@@ -7,6 +7,8 @@
  * Requests go through undici's dispatch API with a handler of our own that collects the answer:
  * no URL parsing, no response stream and no promise per chunk, only what an API call needs.
  */
+import { performance } from 'node:perf_hooks';
+import { LinkedList, Links } from './linked-list';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 
 /** Where a request goes, split once (see ApiBase.target): the signed URL and undici's two parts. */
@@ -45,10 +47,25 @@ export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
  */
 export const WHOLE_ANSWER_TIMEOUTS = 2;
 
-export interface RawResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
+export type AnswerHeaders = Record<string, string | string[] | undefined>;
+
+/** An attempt's answer: its status, its text, and its headers, parsed when first asked for. */
+export class RawResponse {
+  private parsed: AnswerHeaders | undefined;
+
+  constructor(
+    readonly statusCode: number,
+    private readonly rawHeaders: Buffer[],
+    readonly text: string,
+  ) {}
+
+  /**
+   * By lower-case name; a repeated header as a list. Parsed once, when asked for: a call that
+   * resolves with its body alone never asks (ten string conversions per answer saved).
+   */
+  get headers(): AnswerHeaders {
+    return (this.parsed ??= parseHeaders(this.rawHeaders));
+  }
 }
 
 /**
@@ -95,8 +112,13 @@ export class Transport {
   readonly maxAnswerBytes: number;
   private destroyed = false;
 
-  /** Attempts in flight, watched for their headers' timeout and their whole answer's. */
-  private readonly inFlight = new Set<AnswerHandler>();
+  /**
+   * Attempts in flight, watched for their headers' timeout and their whole answer's, in order
+   * of start. Not a Set: a Set that every attempt entered and left kept them alive past the
+   * young generation's collections (each scavenge then copied megabytes and took 5-10 ms, a
+   * third of the client's CPU per call at concurrency 16).
+   */
+  private readonly inFlight = new LinkedList<AnswerHandler>((handler) => handler.inFlight);
   private watchdog: NodeJS.Timeout | undefined;
 
   constructor(options: TransportOptions) {
@@ -137,19 +159,42 @@ export class Transport {
     return new Promise((resolve, reject) => {
       const handler = new AnswerHandler(this, resolve, reject, signal, takeBytes);
       this.watch(handler);
-      this.dispatcher.dispatch(
-        {
-          origin: target.origin,
-          path: target.path,
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body,
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.timeoutMs,
-        },
-        handler,
-      );
+      const request: Dispatcher.DispatchOptions = {
+        origin: target.origin,
+        path: target.path,
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      };
+      if (this.connectionFreeing) setImmediate(() => this.dispatchLater(request, handler));
+      else this.dispatcher.dispatch(request, handler);
     });
+  }
+
+  /**
+   * An answer has ended: its connection is free again only once undici has gone through the
+   * event loop's check phase (a `setImmediate` after the answer, before it reuses a connection).
+   * A request sent before then finds every connection of the pool busy and opens one more: a
+   * caller answered at once and calling again (C calls at once, each after the other) made its
+   * pool grow to twice C connections, a TLS handshake each, and keep them churning.
+   */
+  answered(): void {
+    this.connectionFreeing = true;
+  }
+
+  /** True from an answer's end until the next request waits for undici's check phase. */
+  private connectionFreeing = false;
+
+  /**
+   * A request held until undici has freed the connections answers ended on (this immediate
+   * runs after undici's, queued before it): it then reuses one, as a pool limited to the calls
+   * in flight would. Not sent when it ended meanwhile (aborted, timed out).
+   */
+  private dispatchLater(request: Dispatcher.DispatchOptions, handler: AnswerHandler): void {
+    this.connectionFreeing = false;
+    if (!handler.ended) this.dispatcher.dispatch(request, handler);
   }
 
   /** What a failed attempt was, in the terms the client decides on. */
@@ -177,26 +222,29 @@ export class Transport {
 
   /** An attempt has ended. */
   forget(handler: AnswerHandler): void {
-    this.inFlight.delete(handler);
+    this.inFlight.remove(handler);
   }
 
   /**
    * Fails the attempts whose headers did not come within the timeout, and those whose whole
-   * answer did not come within its own deadline (a body trickling without end).
+   * answer did not come within its own deadline (a body trickling without end). The list is in
+   * order of start, on a monotonic clock: past the first attempt started within the timeout,
+   * none is late.
    */
   private expire(): void {
-    const now = Date.now();
+    const now = performance.now();
     const headersLimit = now - this.timeoutMs;
     const wholeLimit = now - this.wholeAnswerMs;
-    for (const handler of this.inFlight) {
-      if (!handler.hasHeaders && handler.startedAt <= headersLimit) {
+    this.inFlight.forEach((handler) => {
+      if (handler.startedAt > headersLimit) return false;
+      if (!handler.hasHeaders) {
         handler.fail(new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', handler.connected));
       } else if (handler.startedAt <= wholeLimit) {
         handler.fail(
           new TransportFailure('timeout', `no whole answer within ${this.wholeAnswerMs} ms`, 'TIMEOUT', handler.connected),
         );
       }
-    }
+    });
   }
 
   /** Closes every connection at once; requests in flight fail as aborted. */
@@ -213,7 +261,11 @@ export class Transport {
  * or huge answer must not take the runtime's memory, nor overflow a string).
  */
 class AnswerHandler implements Dispatcher.DispatchHandler {
-  readonly startedAt = Date.now();
+  /** When it was dispatched (performance.now(): monotonic, whatever the wall clock does). */
+  readonly startedAt = performance.now();
+  /** Its links in the transport's list of attempts in flight, and in its signal's. */
+  readonly inFlight = new Links<AnswerHandler>();
+  readonly onSignal = new Links<AnswerHandler>();
   private abortRequest: ((reason: Error) => void) | undefined;
   private statusCode = 0;
   /** The final answer's headers came (the whole answer's deadline still runs). */
@@ -224,7 +276,8 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   /** Why the attempt ended before undici ended it (an abort, a timeout, the size limit). */
   private failure: TransportFailure | undefined;
   private settled = false;
-  private readonly onAbort: (() => void) | undefined;
+  /** The caller's signal's attempts in flight, this one among them (see SignalWatch). */
+  private readonly signalWatch: SignalWatch | undefined;
 
   constructor(
     private readonly transport: Transport,
@@ -234,9 +287,19 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
     private readonly takeBytes?: BytesTaker,
   ) {
     if (signal) {
-      this.onAbort = () => this.fail(new TransportFailure('aborted', 'aborted', 'ABORTED', this.connected));
-      signal.addEventListener('abort', this.onAbort, { once: true });
+      this.signalWatch = SignalWatch.of(signal);
+      this.signalWatch.add(this);
     }
+  }
+
+  /** Its caller's signal aborted. */
+  abort(): void {
+    this.fail(new TransportFailure('aborted', 'aborted', 'ABORTED', this.connected));
+  }
+
+  /** Whether the attempt has ended (answered, failed, aborted, timed out). */
+  get ended(): boolean {
+    return this.settled;
   }
 
   /** Whether the request was handed to a connection (something may have reached the server). */
@@ -291,18 +354,16 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   onComplete(): void {
     if (this.settled) return;
     this.settle();
-    const headers = parseHeaders(this.rawHeaders);
+    this.transport.answered();
     if (this.takeBytes) {
       const bytes = Buffer.concat(this.chunks);
       if (this.statusCode < 400) {
         this.takeBytes(bytes);
-        this.resolve({ statusCode: this.statusCode, headers, text: '' });
+        this.resolve(new RawResponse(this.statusCode, this.rawHeaders, ''));
       } else {
-        this.resolve({
-          statusCode: this.statusCode,
-          headers,
-          text: bytes.length > ERROR_TEXT_BYTES ? '' : bytes.toString('utf8'),
-        });
+        this.resolve(
+          new RawResponse(this.statusCode, this.rawHeaders, bytes.length > ERROR_TEXT_BYTES ? '' : bytes.toString('utf8')),
+        );
       }
       return;
     }
@@ -315,7 +376,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
       this.reject(new TransportFailure('too-large', 'the answer is too large to read', 'ANSWER_TOO_LARGE', true));
       return;
     }
-    this.resolve({ statusCode: this.statusCode, headers, text });
+    this.resolve(new RawResponse(this.statusCode, this.rawHeaders, text));
   }
 
   onError(err: Error): void {
@@ -327,13 +388,51 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   private settle(): void {
     this.settled = true;
     this.transport.forget(this);
-    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+    this.signalWatch?.remove(this);
+  }
+}
+
+/**
+ * The attempts in flight of one caller's signal, linked through the attempts themselves, behind
+ * one 'abort' listener for them all, added when the signal is first seen. A flow's signal (the
+ * request node's, shared by every msg) would otherwise have a listener added and removed by
+ * every attempt: a few microseconds each with EventTarget, whose removal searches every listener
+ * the signal has. Kept in a WeakMap by signal: it goes with its signal.
+ */
+class SignalWatch {
+  private static readonly bySignal = new WeakMap<AbortSignal, SignalWatch>();
+  private readonly inFlight = new LinkedList<AnswerHandler>((handler) => handler.onSignal);
+
+  static of(signal: AbortSignal): SignalWatch {
+    let watch = SignalWatch.bySignal.get(signal);
+    if (watch === undefined) {
+      watch = new SignalWatch(signal);
+      SignalWatch.bySignal.set(signal, watch);
+    }
+    return watch;
+  }
+
+  private constructor(signal: AbortSignal) {
+    signal.addEventListener('abort', () => this.abortAll(), { once: true });
+  }
+
+  add(handler: AnswerHandler): void {
+    this.inFlight.add(handler);
+  }
+
+  remove(handler: AnswerHandler): void {
+    this.inFlight.remove(handler);
+  }
+
+  /** Each attempt still in flight ends at once, as aborted (failing one takes it out of the list). */
+  private abortAll(): void {
+    this.inFlight.forEach((handler) => handler.abort());
   }
 }
 
 /** Answer headers by lower-case name; a repeated header as a list. `__proto__` stays a plain key. */
-function parseHeaders(raw: Buffer[]): Record<string, string | string[] | undefined> {
-  const headers: Record<string, string | string[] | undefined> = {};
+function parseHeaders(raw: Buffer[]): AnswerHeaders {
+  const headers: AnswerHeaders = {};
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toString('latin1').toLowerCase();
     const value = raw[i + 1].toString('latin1');

@@ -6,8 +6,13 @@ import https from 'node:https';
 import { Agent, Pool, request } from 'undici';
 import { OvhClient, signRequest } from '../../nodes/client';
 import { DEFAULT_APP } from '../simulator/simulator';
-import { helper, ourNodes } from '../helpers/node-red';
 import { resolveFromNodeRed } from '../helpers/runtime';
+
+/**
+ * Node-RED and the test helper, loaded only by the flow contenders: a process that measures a
+ * client alone must not carry a runtime in its heap.
+ */
+const nodeRed = () => require('../helpers/node-red') as typeof import('../helpers/node-red');
 
 export type Kind = 'GET' | 'POST';
 
@@ -15,6 +20,8 @@ export interface Target {
   /** https://127.0.0.1:PORT */
   origin: string;
   consumerKey: string;
+  /** The server's certificate (PEM), given to the contenders that take a CA (NODE_EXTRA_CA_CERTS trusts it too). */
+  ca?: string;
 }
 
 export interface Contender {
@@ -76,39 +83,24 @@ export function ceiling(): Contender {
   };
 }
 
-/** Reads a whole answer with plain data events (the leanest way undici offers) and parses it. */
-function readJson(body: NodeJS.ReadableStream): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    body.on('data', (chunk: Buffer) => chunks.push(chunk));
-    body.once('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch (err) {
-        reject(err);
-      }
-    });
-    body.once('error', reject);
-  });
-}
-
 /**
- * 1b. The lean ceiling: what any client must do per call, on raw undici: a Pool for the origin,
- * a fresh timestamp (server time fetched once) and SHA-1 signature per call, the answer parsed.
+ * 1b. The lean ceiling, "signed raw": what any client must do per call, on raw undici: a Pool for
+ * the origin with as many connections as calls at once, a fresh timestamp (server time fetched
+ * once) and SHA-1 signature per call, the answer parsed with body.json().
  */
-export function signedCeiling(): Contender {
+export function signedCeiling(connections?: number): Contender {
   let pool: Pool;
   let target: Target;
   let signedOrigin: string;
   let delta = 0;
   return {
-    name: 'ceiling: raw undici, signed and parsed',
+    name: 'signed raw (undici Pool)',
     async open(t) {
       target = t;
-      pool = new Pool(t.origin);
+      pool = new Pool(t.origin, { connections, connect: { ca: t.ca } });
       signedOrigin = new URL(t.origin).origin; // as undici sends it: no default port
       const time = await pool.request({ path: '/1.0/auth/time', method: 'GET' });
-      delta = Number(await readJson(time.body)) - Math.floor(Date.now() / 1000);
+      delta = Number(await time.body.json()) - Math.floor(Date.now() / 1000);
     },
     async call(kind) {
       const path = '/1.0' + (kind === 'GET' ? GET_PATH : POST_PATH);
@@ -122,8 +114,8 @@ export function signedCeiling(): Contender {
       };
       if (body) headers['content-type'] = 'application/json';
       const res = await pool.request({ path, method: kind, headers, body: body || undefined });
-      await readJson(res.body);
-      check(res.statusCode, 'signed ceiling');
+      await res.body.json();
+      check(res.statusCode, 'signed raw');
     },
     async close() {
       await pool.close();
@@ -142,6 +134,7 @@ export function packageClient(): Contender {
         appKey: DEFAULT_APP.appKey,
         appSecret: DEFAULT_APP.appSecret,
         consumerKey: target.consumerKey,
+        ca: target.ca,
       });
     },
     async call(kind) {
@@ -163,6 +156,7 @@ async function loadFlow(
   credentials: Record<string, unknown>,
   extraNodes: unknown[] = [],
 ): Promise<void> {
+  const { helper, ourNodes } = nodeRed();
   if (!helperStarted) {
     helper.settings({ functionGlobalContext: { crypto: require('node:crypto') } });
     await helper.startServer();
@@ -185,6 +179,7 @@ async function loadFlow(
 
 /** Sends msgs into a node and resolves each when it comes out (or is caught). */
 function messagePump(inputId: string, outputIds: string[]) {
+  const { helper } = nodeRed();
   const waiting = new Map<string, { resolve(): void; reject(e: Error): void }>();
   let next = 0;
   for (const id of outputIds) {
@@ -223,7 +218,7 @@ function flowContender(name: string, load: (target: Target) => Promise<string>):
         : send({ method: 'POST', path: POST_PATH, payload: POST_BODY });
     },
     async close() {
-      await helper.unload();
+      await nodeRed().helper.unload();
     },
   };
 }
@@ -359,8 +354,8 @@ export function handMadeFlow(): Contender {
       {},
       [core('function/10-function.js'), core('network/21-httprequest.js')],
     );
-    helper
-      .getNode('sign')
+    nodeRed()
+      .helper.getNode('sign')
       .context()
       .flow.set('ovh', {
         base: `${target.origin}/1.0`,
@@ -373,5 +368,5 @@ export function handMadeFlow(): Contender {
 }
 
 export async function stopRuntime(): Promise<void> {
-  if (helperStarted) await helper.stopServer();
+  if (helperStarted) await nodeRed().helper.stopServer();
 }

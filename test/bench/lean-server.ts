@@ -20,6 +20,8 @@ function main(): void {
   const tls = { key: process.env.BENCH_TLS_KEY!, cert: process.env.BENCH_TLS_CERT! };
   let calls = 0;
   let refused = 0;
+  /** TLS connections opened: a client that keeps too few, or lets them go, makes handshakes. */
+  let connections = 0;
   const server = https.createServer({ ...tls, keepAlive: true }, (req, res) => {
     if (req.url === '/1.0/auth/time') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -41,8 +43,9 @@ function main(): void {
       res.end(answer);
     });
   });
+  server.on('secureConnection', () => connections++);
   process.on('message', (command: { type: string }) => {
-    if (command.type === 'stats') process.send!({ type: 'stats', calls, refused });
+    if (command.type === 'stats') process.send!({ type: 'stats', calls, refused, connections });
   });
   process.on('disconnect', () => {
     server.closeAllConnections();

@@ -4,9 +4,14 @@
  *   HTTPS simulator, with all its checks, at several concurrencies, in interleaved rounds, as
  *   ratios to raw undici with precomputed headers; plus cold start, time calls, memory, faults.
  * - lean: signed GETs against a server that only answers and checks each signature, so that the
- *   clients' own cost shows; tens of thousands of calls per figure, as ratios to raw undici that
- *   signs each call and parses each answer (the work any client must do).
- * Options: --quick, --rounds N, --regime full|lean|catalogue|lists|search (default all).
+ *   clients' own cost shows; each contender in a fresh process per sample (lean.ts), as ratios to
+ *   "signed raw" (an undici Pool that signs each call and parses each answer) and to the official
+ *   clients.
+ * Options: --quick, --rounds N, --regime full|lean|catalogue|lists|search (default all). Lean only:
+ * --calls N, --warmup N, --concurrency 1,16,128, --contenders raw,client,node,ovh,node-ovh,
+ * --profile client[,raw...] (their processes run under --cpu-prof, into bench-profiles/).
+ * Only the regimes run are rewritten in docs/benchmark.md and docs/benchmark.json; the rest of
+ * those files (other regimes, text written by hand) is kept.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,13 +19,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../helpers';
-import { LEAN_CONSUMER_KEY } from './lean-server';
+import { ALL_LEAN_CONTENDERS, leanJson, leanMarkdown, runLean, type LeanResults, type LeanServerStats } from './lean';
+import type { LeanContenderKey } from './lean-contender';
 import { measureCatalogue, measureCatalogueMemory, type CatalogueFigures, type CatalogueMemoryFigures } from './catalogue';
 import { measureLists, type ListFigures } from './lists';
 import { measureSearch, type SearchFigures } from './search';
 import {
   ceiling,
-  signedCeiling,
   handMadeFlow,
   officialClient,
   packageClient,
@@ -33,18 +38,29 @@ import {
 } from './contenders';
 import type { SimCommand, SimStats } from './sim-process';
 
+/** The value after a flag, or undefined. */
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+const list = (text: string | undefined) =>
+  text
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
 const quick = process.argv.includes('--quick');
-const roundsArg = process.argv.indexOf('--rounds');
-const ROUNDS = roundsArg !== -1 ? Number(process.argv[roundsArg + 1]) : quick ? 1 : 5;
-const CONCURRENCIES = [1, 16, 128];
+const ROUNDS = Number(flag('--rounds') ?? (quick ? 1 : 5));
+const CONCURRENCIES = list(flag('--concurrency'))?.map(Number) ?? [1, 16, 128];
 const SAMPLE_MS = quick ? 600 : 1500;
 const MEMORY_CALLS = quick ? 5_000 : 50_000;
 const FAULT_CALLS = quick ? 1_000 : 4_000;
-/** Calls per lean figure, after a warm-up of LEAN_WARMUP calls. */
-const LEAN_CALLS = quick ? 3_000 : 20_000;
-const LEAN_WARMUP = quick ? 1_000 : 5_000;
-const regimeArg = process.argv.indexOf('--regime');
-const REGIMES = regimeArg !== -1 ? [process.argv[regimeArg + 1]] : ['full', 'lean', 'catalogue', 'lists', 'search'];
+/** Calls per lean sample, after a warm-up of LEAN_WARMUP calls in the same process. */
+const LEAN_CALLS = Number(flag('--calls') ?? (quick ? 3_000 : 20_000));
+const LEAN_WARMUP = Number(flag('--warmup') ?? (quick ? 1_000 : 5_000));
+const LEAN_CONTENDER_KEYS = (list(flag('--contenders')) ?? ALL_LEAN_CONTENDERS) as LeanContenderKey[];
+const PROFILED = list(flag('--profile')) as LeanContenderKey[] | undefined;
+const REGIMES = list(flag('--regime')) ?? ['full', 'lean', 'catalogue', 'lists', 'search'];
 
 declare const gc: () => void;
 
@@ -147,7 +163,7 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const results: Partial<Results> = {};
   if (REGIMES.includes('full')) Object.assign(results, await runFull());
-  if (REGIMES.includes('lean')) results.lean = await runLean();
+  if (REGIMES.includes('lean')) results.lean = await runLeanRegime();
   if (REGIMES.includes('catalogue')) {
     results.catalogue = measureCatalogue();
     results.catalogueMemory = await measureCatalogueMemory();
@@ -239,48 +255,26 @@ async function runFull(): Promise<Omit<Results, 'lean' | 'catalogue' | 'catalogu
   return { names, samples, coldStartMs, timeCalls, memoryMb, faults };
 }
 
-/** The lean regime: signed GETs against the lean server, each figure over LEAN_CALLS calls. */
-async function runLean(): Promise<LeanResults> {
+/** The lean regime against the lean server (see lean.ts). */
+async function runLeanRegime(): Promise<LeanResults> {
   const origin = await startSim('lean-server.js');
-  const target: Target = { origin, consumerKey: LEAN_CONSUMER_KEY };
-  const contenders: Array<() => Contender> = [
-    signedCeiling,
-    ceiling,
-    packageClient,
-    requestNode,
-    () => officialClient('ovh'),
-    () => officialClient('@ovhcloud/node-ovh'),
-  ];
-  const open = contenders.map((make) => make());
-  const names = open.map((contender) => contender.name);
-  const samples: Record<string, Record<number, Sample[]>> = {};
-  for (const name of names) samples[name] = Object.fromEntries(CONCURRENCIES.map((c) => [c, []]));
-  console.log(`Lean server: ${names.length} contenders, ${ROUNDS} round(s) of ${LEAN_CALLS} signed GETs per concurrency`);
-  // Every contender open and warm at once, then one sample of each in turn, round after round:
-  // a slower or busier moment of the machine falls on every contender alike.
-  for (const contender of open) {
-    await contender.open(target);
-    await measure(contender, Math.max(...CONCURRENCIES), 600_000, LEAN_WARMUP, 'GET');
-  }
-  for (const c of CONCURRENCIES) {
-    const calls = c === 1 ? LEAN_CALLS / 2 : LEAN_CALLS;
-    for (let round = 1; round <= ROUNDS; round++) {
-      // Each round starts with another contender: no one always follows the same neighbour.
-      const order = open.map((_c, i) => open[(i + round) % open.length]);
-      for (const contender of order) samples[contender.name][c].push(await measure(contender, c, 600_000, calls, 'GET'));
-      process.stdout.write(`  lean, concurrency ${c}, round ${round} done\n`);
-    }
-  }
-  for (const contender of open) await contender.close();
-  const stats = await simAsk<{ calls: number; refused: number }>({ type: 'stats' } as SimCommand, 'stats');
+  const profileDir = path.join(repoRoot, 'bench-profiles');
+  if (PROFILED) fs.mkdirSync(profileDir, { recursive: true });
+  const results = await runLean({
+    origin,
+    concurrencies: CONCURRENCIES,
+    rounds: ROUNDS,
+    calls: LEAN_CALLS,
+    warmup: LEAN_WARMUP,
+    contenders: LEAN_CONTENDER_KEYS,
+    profile: PROFILED && { contenders: PROFILED, dir: profileDir },
+    serverStats: () => simAsk<LeanServerStats>({ type: 'stats' } as SimCommand, 'stats'),
+  });
+  const stats = await simAsk<LeanServerStats>({ type: 'stats' } as SimCommand, 'stats');
   if (stats.refused > 0) throw new Error(`the lean server refused ${stats.refused} signatures`);
   await stopSim();
-  return { names, samples };
-}
-
-interface LeanResults {
-  names: string[];
-  samples: Record<string, Record<number, Sample[]>>;
+  if (PROFILED) console.log(`CPU profiles written to ${profileDir}`);
+  return results;
 }
 
 interface Results {
@@ -354,37 +348,32 @@ function concurrencyTables(
   return { lines, rows };
 }
 
+/** What this machine is, at the head of each regime's section (regimes may be run apart). */
+function machineLine(what: string): string {
+  return `${what}: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}.`;
+}
+
 function report(results: Partial<Results>): void {
-  const lines: string[] = [];
-  const summary: Array<Record<string, unknown>> = [];
-  lines.push(`# Benchmark`, '');
-  lines.push(
-    `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, ${ROUNDS} interleaved round(s). Each figure is the median over rounds, as a ratio to the regime's ceiling (its first row); the spread over rounds is in brackets. Calls per second: higher is better. Latency and client CPU per call: lower is better.`,
-    '',
-  );
+  /** Each regime's section of docs/benchmark.md, by regime. */
+  const blocks: Record<string, string[]> = {};
+  /** Each regime's part of docs/benchmark.json. */
+  const json: Record<string, unknown> = {};
   if (results.lean) {
-    const { names, samples } = results.lean;
-    lines.push(
-      "## Lean server: the clients' own cost",
-      '',
-      `A server in its own process that only answers: \`/auth/time\`, one SHA-1 check of each signature, a fixed small JSON answer. Each contender is opened and warmed up (${LEAN_WARMUP} calls) first, then the samples of ${LEAN_CALLS} signed GETs (half as many at concurrency 1) take turns, contender after contender, each round starting with another one. The ceiling is raw undici (a Pool for the origin) that signs each call with a fresh timestamp and parses each answer: the work any client must do. Raw undici with headers computed once and the answer dropped is shown for reference.`,
-      '',
-    );
-    const tables = concurrencyTables('lean', names, samples);
-    lines.push(...tables.lines);
-    summary.push(...tables.rows);
+    blocks.lean = [...leanMarkdown(results.lean), machineLine('Measured on')];
+    json.lean = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, ...leanJson(results.lean) };
   }
   if (results.samples && results.names) {
     const { names, samples } = results as Results;
-    lines.push(
+    const lines = [
       '## Full simulator',
+      '',
+      `${machineLine('Measured on')} ${ROUNDS} interleaved round(s). Each figure is the median over rounds, as a ratio to the ceiling (its first row); the spread over rounds is in brackets. Calls per second: higher is better. Latency and client CPU per call: lower is better.`,
       '',
       `The HTTPS simulator with every check (keys, rules, timestamps, signatures) in its own process; ${SAMPLE_MS} ms per contender and concurrency. Workload: 3 signed GETs for 1 signed POST. The ceiling is raw undici with headers computed once and no parsing.`,
       '',
-    );
+    ];
     const tables = concurrencyTables('full', names, samples);
     lines.push(...tables.lines);
-    summary.push(...tables.rows);
     const r = results as Results;
     const baseCold = median(r.coldStartMs[names[0]]);
     lines.push(
@@ -408,12 +397,26 @@ function report(results: Partial<Results>): void {
     for (const [name, f] of Object.entries(r.faults)) {
       lines.push(`| ${name} | ${fmt((100 * (f.calls - f.errors)) / f.calls, 1)} % | ${fmt(f.p99Ms, 1)} ms |`);
     }
+    blocks.full = lines;
+    json.full = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: os.cpus().length,
+      rounds: ROUNDS,
+      sampleMs: SAMPLE_MS,
+      summary: tables.rows,
+      coldStartMs: r.coldStartMs,
+      timeCalls: r.timeCalls,
+      memoryMb: r.memoryMb,
+      faults: r.faults,
+    };
   }
   if (results.catalogue) {
     const c = results.catalogue;
-    lines.push(
-      '',
+    (blocks.catalogue ??= []).push(
       '## The API catalogue (for the request dialog)',
+      '',
+      machineLine('Measured on'),
       '',
       '| what | figure | target |',
       '|---|---|---|',
@@ -427,7 +430,7 @@ function report(results: Partial<Results>): void {
     const { budgets, real, hostile, oversized } = results.catalogueMemory;
     const mb = (n: number) => `${fmt(n, 1)} MB`;
     const mib = (n: number) => `${n / 1024 / 1024} MiB`;
-    lines.push(
+    (blocks.catalogue ??= []).push(
       '',
       "### The catalogue's memory: the whole EU API, and hostile ones",
       '',
@@ -451,22 +454,24 @@ function report(results: Partial<Results>): void {
     const l = results.lists;
     // OVHcloud's fair use: about 60 calls a minute, so a call a second.
     const atFairUse = (calls: number) => (calls < 120 ? `${calls} s` : `${(calls / 60).toFixed(1)} min`);
-    lines.push(
-      '',
+    blocks.lists = [
       `## Reading a whole /1.0 list: ${l.records} DNS records with expand`,
+      '',
+      machineLine('Measured on'),
       '',
       '| how | calls | time here (median of 5) | at about 60 calls a minute |',
       '|---|---|---|---|',
       `| whole objects, a page at a time (CachedObjectList-Pages) | ${l.objects.calls} | ${fmt(l.objects.ms, 0)} ms | ${atFairUse(l.objects.calls)} |`,
       `| one call per id (an API without that mode) | ${l.ids.calls} | ${fmt(l.ids.ms, 0)} ms | ${atFairUse(l.ids.calls)} |`,
-    );
+    ];
   }
   if (results.search) {
     const s = results.search;
     const pct = (n: number) => `${fmt(100 * n, 1)} %`;
-    lines.push(
-      '',
+    blocks.search = [
       '## The operation search: everyday requests over the whole EU API',
+      '',
+      machineLine('Measured on'),
       '',
       `The word search of the request and watch dialogs over the ${s.operations} operations of the real EU API (test/fixtures/ovh-api-schemas/full), on the ${s.queries} everyday requests of test/fixtures/search-evaluation.json (${s.families} families, some in French), each with the operations that count as found. Times are medians; CPU time is this thread's, which a loaded machine changes less than wall time.`,
       '',
@@ -482,38 +487,44 @@ function report(results: Partial<Results>): void {
       `| what the memory budget counts for the word index | ${fmt(s.estimateMb, 1)} MB | |`,
       '',
       `Not first: ${s.misses.map((m) => `"${m.q}" (${m.rank || 'not in the first 20'})`).join(', ')}.`,
-    );
+    ];
+    json.search = results.search;
   }
-  const markdown = lines.join('\n') + '\n';
-  console.log('\n' + markdown);
+  if (results.catalogue) json.catalogue = results.catalogue;
+  if (results.catalogueMemory) json.catalogueMemory = results.catalogueMemory;
+  if (results.lists) json.lists = results.lists;
+  writeReport(blocks, json);
+}
+
+/**
+ * Rewrites, in docs/benchmark.md, the sections of the regimes that ran (each between
+ * `<!-- bench:REGIME -->` and `<!-- /bench:REGIME -->`, appended when new) and keeps everything
+ * else: the other regimes' last figures and the text written by hand around them. Likewise the
+ * regimes' keys in docs/benchmark.json.
+ */
+function writeReport(blocks: Record<string, string[]>, json: Record<string, unknown>): void {
   const out = path.join(repoRoot, 'docs');
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, 'benchmark.md'), markdown);
-  fs.writeFileSync(
-    path.join(out, 'benchmark.json'),
-    JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        node: process.version,
-        cpus: os.cpus().length,
-        rounds: ROUNDS,
-        sampleMs: SAMPLE_MS,
-        leanCalls: LEAN_CALLS,
-        summary,
-        coldStartMs: results.coldStartMs,
-        timeCalls: results.timeCalls,
-        memoryMb: results.memoryMb,
-        faults: results.faults,
-        catalogue: results.catalogue,
-        catalogueMemory: results.catalogueMemory,
-        lists: results.lists,
-        search: results.search,
-      },
-      null,
-      2,
-    ) + '\n',
-  );
-  console.log(`Written to docs/benchmark.md and docs/benchmark.json`);
+  const mdFile = path.join(out, 'benchmark.md');
+  let markdown = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : '# Benchmark\n';
+  for (const [regime, lines] of Object.entries(blocks)) {
+    const text = lines.join('\n').trimEnd();
+    console.log('\n' + text);
+    const open = `<!-- bench:${regime} -->`;
+    const close = `<!-- /bench:${regime} -->`;
+    const from = markdown.indexOf(open);
+    const to = markdown.indexOf(close);
+    const block = `${open}\n${text}\n${close}`;
+    markdown =
+      from !== -1 && to > from
+        ? markdown.slice(0, from) + block + markdown.slice(to + close.length)
+        : markdown.trimEnd() + '\n\n' + block + '\n';
+  }
+  fs.writeFileSync(mdFile, markdown);
+  const jsonFile = path.join(out, 'benchmark.json');
+  const before = fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as Record<string, unknown>) : {};
+  fs.writeFileSync(jsonFile, JSON.stringify({ ...before, ...json }, null, 2) + '\n');
+  console.log(`\nWritten to docs/benchmark.md and docs/benchmark.json (${Object.keys(blocks).join(', ')})`);
 }
 
 main().catch((err: unknown) => {

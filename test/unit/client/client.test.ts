@@ -70,6 +70,25 @@ describe('OvhClient against the simulator', function () {
       should(echo.contentType).be.null();
     });
 
+    it('sends the credentials with signed calls only, not with the server time nor the API description', async () => {
+      const c = client();
+      const from = sim.requests.length;
+      await c.describeApi('1.0');
+      await c.get('/me');
+      const sent = (path: string) => sim.requests.slice(from).find((r) => r.path === path)!.headers;
+      for (const path of ['/1.0/auth/time', '/1.0/']) {
+        const headers = sent(path);
+        Object.keys(headers)
+          .filter((name) => name.startsWith('x-ovh-'))
+          .should.eql([]);
+        headers['user-agent']!.should.equal('node-red-contrib-ovhcloud');
+      }
+      Object.keys(sent('/1.0/me'))
+        .filter((name) => name.startsWith('x-ovh-'))
+        .sort()
+        .should.eql(['x-ovh-application', 'x-ovh-consumer', 'x-ovh-signature', 'x-ovh-timestamp']);
+    });
+
     it('sends no body and no Content-Type for GET, DELETE and an empty POST or PUT', async () => {
       const c = client();
       for (const method of ['GET', 'DELETE', 'POST', 'PUT']) {

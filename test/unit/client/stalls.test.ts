@@ -4,6 +4,7 @@
  * trickles a byte at a time and never ends, during a clock re-sync. Every call ends on time, or as
  * soon as its caller aborts.
  */
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import 'should';
@@ -125,11 +126,60 @@ describe('stalled servers', function () {
       api.calls.should.eql(['/1.0/trickle', '/1.0/trickle']);
     });
 
+    it('ends every attempt past its deadline on the same watchdog tick, however many are in flight', async () => {
+      // 20 trickling answers at once, on warm connections: the watchdog (a tick every quarter of
+      // the timeout) must end them all when their whole-answer deadline passes, not one a tick.
+      api.answer = (path) => (path.endsWith('/quick') ? { body: '1' } : { body: '[1]', trickleMs: 50 });
+      try {
+        const c = client(api.baseUrl, {
+          appKey: 'a',
+          appSecret: 'b',
+          consumerKey: 'c',
+          timeoutMs: 300,
+          retry: { maxAttempts: 1 },
+        });
+        await Promise.all(Array.from({ length: 20 }, () => c.get('/quick')));
+        const started = Date.now();
+        const ends = await Promise.all(
+          Array.from({ length: 20 }, () => rejection(c.get('/trickle')).then((err) => ({ err, at: Date.now() - started }))),
+        );
+        for (const { err } of ends) err.message.should.equal('GET /trickle failed: no whole answer within 600 ms');
+        // All within a few ticks of 600 ms; one a tick (75 ms) would take past 2 s.
+        Math.max(...ends.map((end) => end.at)).should.be.within(550, 1_500);
+      } finally {
+        api.answer = () => ({ body: '[1]', trickleMs: 150 });
+      }
+    });
+
     it('never sends again a POST that reached the server', async () => {
       const err = await rejection(hostileClient({ maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 }).post('/trickle', { a: 1 }));
       err.should.be.instanceOf(OvhTimeoutError);
       err.message.should.equal('POST /trickle failed: no whole answer within 1600 ms');
       api.calls.should.eql(['/1.0/trickle']);
+    });
+  });
+
+  describe('a signal shared by many calls, as a flow node shares its own', () => {
+    let api: HostileApi;
+    before(async () => {
+      api = await startHostileApi(() => ({ body: '{}', delayMs: 10_000 }));
+    });
+    after(() => api.close());
+
+    it('has one abort listener however many calls are in flight, and aborting it ends them all at once', async () => {
+      const c = client(api.baseUrl, { appKey: 'a', appSecret: 'b', consumerKey: 'c' });
+      await c.serverTime(); // the clock synced: the calls below go straight to the transport
+      const caller = new AbortController();
+      const calls = Array.from({ length: 20 }, () => rejection(c.get('/slow', { signal: caller.signal })));
+      while (api.calls.length < 20) await new Promise((resolve) => setTimeout(resolve, 10));
+      getEventListeners(caller.signal, 'abort').length.should.equal(1);
+      const started = Date.now();
+      caller.abort();
+      for (const err of await Promise.all(calls)) {
+        err.should.be.instanceOf(OvhAbortError);
+        err.message.should.equal('GET /slow: The call was aborted');
+      }
+      (Date.now() - started).should.be.below(1_000);
     });
   });
 
