@@ -13,7 +13,14 @@ import { ServerClock } from './clock';
 import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } from './oauth2';
 import { CallLimiter, type LimitOptions } from './limiter';
 import { signerFor, type Signer } from './signature';
-import { Transport, TransportFailure, type BytesTaker, type RawResponse, type RequestTarget } from './transport';
+import {
+  Transport,
+  TransportFailure,
+  type BytesTaker,
+  type ProxyChoice,
+  type RawResponse,
+  type RequestTarget,
+} from './transport';
 import { DEFAULT_RETRY, FRESH_RETRY_STATE, REPEATABLE, decide, type AttemptOutcome, type RetryOptions } from './retry';
 import { checkHeaders, encodeBody, normalizeMethod, urlText, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
@@ -48,8 +55,8 @@ export interface OvhClientOptions {
    */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
-  /** See TransportOptions.proxy: undefined = from the environment, a URL, or false. */
-  proxy?: string | false;
+  /** See TransportOptions.proxy: undefined = from the environment, a URL or ProxyChoice, or false. */
+  proxy?: string | false | ProxyChoice;
   /** Extra trusted CA certificates (PEM) for a private endpoint. */
   ca?: string | Buffer | Array<string | Buffer>;
   /** The largest answer read, in bytes (default 64 MiB); a bigger one fails with ANSWER_TOO_LARGE. */
@@ -719,7 +726,7 @@ function outcomeOf(
       kind: 'transport',
       aborted: sent.kind === 'aborted' || scope.aborted,
       reachedServer: sent.reachedServer,
-      repeatable: sent.kind !== 'too-large',
+      repeatable: sent.repeatable,
     };
   }
   return {
