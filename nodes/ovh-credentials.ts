@@ -23,6 +23,9 @@ const CREDENTIAL_FIELDS = Object.fromEntries(
   CREDENTIAL_NAMES.map((name) => [name, { type: SECRET_CREDENTIALS.has(name) ? ('password' as const) : ('text' as const) }]),
 );
 
+/** The account's credentials: its keys, and the proxy's user name and password (account/proxy.ts). */
+const ACCOUNT_CREDENTIAL_FIELDS = { ...CREDENTIAL_FIELDS, ...PROXY_CREDENTIAL_FIELDS };
+
 /** The regions, in the dialog's order, with what it shows of each. */
 const REGIONS = Object.entries(ENDPOINTS).map(([name, info]) => ({
   name,
@@ -91,14 +94,14 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('ovh-credentials', OvhCredentials, {
-    credentials: { ...CREDENTIAL_FIELDS, ...PROXY_CREDENTIAL_FIELDS },
+    credentials: ACCOUNT_CREDENTIAL_FIELDS,
     // What the dialog needs to know of the client: one home, handed over as RED.settings.*.
     settings: {
       ovhCredentialsRegions: { value: REGIONS, exportable: true },
       // What accounts reading the OVH_* variables call: the dialog says it rather than the region shown.
       ovhCredentialsEnvironmentEndpoint: { value: environmentEndpoint(process.env) ?? null, exportable: true },
       ovhCredentialsPresets: { value: PRESETS, exportable: true },
-      ovhCredentialsFields: { value: CREDENTIAL_FIELDS, exportable: true },
+      ovhCredentialsFields: { value: ACCOUNT_CREDENTIAL_FIELDS, exportable: true },
     },
   });
 
