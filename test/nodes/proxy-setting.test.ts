@@ -10,7 +10,6 @@ import { startRecordingProxy, type RecordingProxy } from '../helpers/real-proxy'
 import { adminPost, helper, load, receive, requestFlow, signatureCredentials, useRuntime } from '../helpers/node-red';
 import { resolveFromNodeRed } from '../helpers/runtime';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const httpProxyNode = require(resolveFromNodeRed('@node-red/nodes/core/network/06-httpproxy.js'));
 
 const PROXY_USER = 'node-proxy-user';
