@@ -4,7 +4,7 @@ import { failureText, post } from './admin';
 import { gatherCalls, type FlowNode } from './flow-calls';
 import { messages } from './i18n';
 import { prepareProxySetting, proxyValues } from './proxy-setting';
-export { validProxyUrl } from './proxy-setting';
+export { validProxyNode, validProxyUrl } from './proxy-setting';
 
 type CredentialsNode = RedNode & { endpoint?: string; url?: string };
 

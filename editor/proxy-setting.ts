@@ -16,6 +16,12 @@ export function validProxyUrl(this: { proxyFrom?: string }, value: unknown): boo
   return /^https?:\/\/[^\s/?#@]+\/?$/i.test(String(value || '').trim());
 }
 
+/** The http proxy node's validator: one must be chosen when the setting names one. */
+export function validProxyNode(this: { proxyFrom?: string }, value: unknown): boolean {
+  const kind = field('proxyFrom').length ? field('proxyFrom').val() : this.proxyFrom;
+  return kind !== 'node' || (typeof value === 'string' && value !== '' && value !== '_ADD_');
+}
+
 /** Shows the rows of the chosen kind. */
 export function prepareProxySetting(): void {
   const kind = field('proxyFrom');
@@ -23,6 +29,9 @@ export function prepareProxySetting(): void {
   const refresh = () => {
     $('.ovh-proxy-url').toggle(kind.val() === 'url');
     $('.ovh-proxy-node').toggle(kind.val() === 'node');
+    // Their validity depends on the kind: Node-RED checks a field again when it changes.
+    field('proxyUrl').trigger('change');
+    field('proxy').trigger('change');
   };
   kind.on('change', refresh);
   refresh();
