@@ -181,7 +181,9 @@ export class OvhClient {
       clientId,
       clientSecret,
     };
-    this.secrets = Secrets.of([this.appSecret, this.consumerKey, clientSecret]);
+    // A given proxy's password too: an error quoting what a proxy sent must not show it either.
+    const proxyPassword = typeof options.proxy === 'object' ? options.proxy.password : undefined;
+    this.secrets = Secrets.of([this.appSecret, this.consumerKey, clientSecret, proxyPassword]);
     const missing = missingCredentials(this.authType, given);
     this.missing = missing.length > 0 ? missing.map((name) => 'no ' + CREDENTIAL_WORDS[name]).join(', ') : undefined;
     if (this.appSecret && this.consumerKey) this.signer = signerFor(this.appSecret, this.consumerKey);
