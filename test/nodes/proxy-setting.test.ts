@@ -109,6 +109,27 @@ describe('the Proxy setting of an account', function () {
     guarded.connects.map((c) => c.headers['proxy-authorization']).should.matchEach(basic);
   });
 
+  it("sends the dialog's consumer-key request through the proxy", async () => {
+    await load(requestFlow(sim, {}), {});
+    const res = await adminPost('/ovh-credentials/request-token', {
+      endpoint: 'custom',
+      url: sim.baseUrl,
+      authType: 'signature',
+      credentialsFrom: 'node',
+      appKey: DEFAULT_APP.appKey,
+      accessRules: [{ method: 'GET', path: '/me' }],
+      proxyFrom: 'url',
+      proxyUrl: guarded.url,
+      proxyUser: PROXY_USER,
+      proxyPassword: PROXY_PASSWORD,
+    });
+    res.status.should.equal(200, res.text);
+    res.body.state.should.equal('pendingValidation');
+    guarded.connects.length.should.be.above(0);
+    guarded.connects.map((c) => c.target).should.matchEach(new URL(sim.url).host);
+    guarded.received().should.containEql('POST /1.0/auth/credential ');
+  });
+
   it("says in the dialog's Check that the proxy asks for credentials", async () => {
     const res = await adminPost('/ovh-credentials/check', {
       endpoint: 'custom',
