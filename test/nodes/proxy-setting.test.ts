@@ -130,6 +130,15 @@ describe('the Proxy setting of an account', function () {
     guarded.received().should.containEql('POST /1.0/auth/credential ');
   });
 
+  it("sends the request dialog's Try through the deployed account's proxy", async () => {
+    await load(requestFlow(sim, { path: '/me' }, { proxyFrom: 'url', proxyUrl: guarded.url }), {
+      acc: { ...signatureCredentials(sim).acc, proxyUser: PROXY_USER, proxyPassword: PROXY_PASSWORD },
+    });
+    const res = await adminPost('/ovh-credentials/account/try', { account: 'acc', method: 'GET', path: '/me' });
+    res.body.should.match({ ok: true, statusCode: 200 });
+    guarded.received().should.containEql('GET /1.0/me ');
+  });
+
   it("says in the dialog's Check that the proxy asks for credentials", async () => {
     const res = await adminPost('/ovh-credentials/check', {
       endpoint: 'custom',
