@@ -4,6 +4,8 @@ import { failureText, post } from './admin';
 import { gatherCalls, type FlowNode } from './flow-calls';
 import { prepareIamPolicy } from './iam-policy';
 import { messages } from './i18n';
+import { prepareProxySetting, proxyValues } from './proxy-setting';
+export { validProxyNode, validProxyUrl } from './proxy-setting';
 
 type CredentialsNode = RedNode & { endpoint?: string; url?: string };
 
@@ -60,7 +62,7 @@ function dialogValues(node: CredentialsNode): Record<string, unknown> {
   ]) {
     values[name] = field(name).val();
   }
-  return values;
+  return { ...values, ...proxyValues() };
 }
 
 /** The calls of the flows' request and watch nodes using this account (flow-calls.ts). */
@@ -170,6 +172,7 @@ export function prepare(this: CredentialsNode): void {
   field('authType').on('change', refresh);
   field('credentialsFrom').on('change', refresh);
   field('timeout').spinner({ min: 1, max: 600 });
+  prepareProxySetting();
 
   // The consumer-key wizard: access rules as method + path rows.
   type Rule = { method: string; path: string };

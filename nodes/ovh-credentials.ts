@@ -15,12 +15,16 @@ import { registerTryAndValuesRoutes } from './admin/try-and-values-routes';
 import { AccountKey } from './account/key-expiry';
 import { callLogOptions, logCallsOf } from './account/call-log';
 import { registerIamRoutes } from './admin/iam-routes';
+import { PROXY_CREDENTIAL_FIELDS, proxyOption, type ProxyConfig, type ProxyCredentials } from './account/proxy';
 import type { NodeAPI, NodeDef } from './node-red';
 
 /** Each credential as Node-RED stores it: secrets as passwords, never sent back to the editor. */
 const CREDENTIAL_FIELDS = Object.fromEntries(
   CREDENTIAL_NAMES.map((name) => [name, { type: SECRET_CREDENTIALS.has(name) ? ('password' as const) : ('text' as const) }]),
 );
+
+/** The account's credentials: its keys, and the proxy's user name and password (account/proxy.ts). */
+const ACCOUNT_CREDENTIAL_FIELDS = { ...CREDENTIAL_FIELDS, ...PROXY_CREDENTIAL_FIELDS };
 
 /** The regions, in the dialog's order, with what it shows of each. */
 const REGIONS = Object.entries(ENDPOINTS).map(([name, info]) => ({
@@ -33,9 +37,9 @@ const REGIONS = Object.entries(ENDPOINTS).map(([name, info]) => ({
 export = function register(RED: NodeAPI): void {
   const deployed = new DeployedAccounts();
   // Made here, with the node type: every account and every route reach the same one.
-  const catalogues = new Catalogues(descriptionsDir(RED.settings?.userDir));
+  const catalogues = new Catalogues(descriptionsDir(RED.settings?.userDir), (baseUrl) => deployed.proxyFor(baseUrl));
 
-  function OvhCredentials(this: OvhCredentialsNode, def: NodeDef & AccountConfig): void {
+  function OvhCredentials(this: OvhCredentialsNode, def: NodeDef & AccountConfig & ProxyConfig): void {
     RED.nodes.createNode(this, def);
     this.authType = authTypeOf(def.authType);
     let client: OvhClient | undefined;
@@ -47,9 +51,14 @@ export = function register(RED: NodeAPI): void {
       key?.called();
       log.onCall?.(record);
     };
+    const proxyConfig: ProxyConfig = { proxyFrom: def.proxyFrom, proxyUrl: def.proxyUrl, proxy: def.proxy };
+    const proxyCredentials: ProxyCredentials = { ...(this.credentials as ProxyCredentials | undefined) };
+    let proxy: ReturnType<typeof proxyOption>;
     try {
+      proxy = proxyOption(proxyConfig, proxyCredentials, (id) => RED.nodes.getNode(id));
       client = new OvhClient({
         ...clientOptions(def, this.credentials ?? {}, process.env),
+        proxy,
         onCall,
         observeBodies: log.observeBodies,
       });
@@ -60,7 +69,11 @@ export = function register(RED: NodeAPI): void {
     }
     // Its stored secrets may be used by the dialog's Check, for this target only.
     const { endpoint, url, tokenUrl, authType, credentialsFrom } = def;
-    const running = { config: { endpoint, url, tokenUrl, authType, credentialsFrom }, credentials: { ...this.credentials } };
+    const running = {
+      config: { endpoint, url, tokenUrl, authType, credentialsFrom },
+      credentials: { ...this.credentials },
+      proxy: { config: proxyConfig, credentials: proxyCredentials, option: proxy, baseUrl: client?.base.baseUrl },
+    };
     deployed.add(this.id, running);
     this.getClient = () => {
       if (!client) throw configError;
@@ -81,14 +94,14 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('ovh-credentials', OvhCredentials, {
-    credentials: CREDENTIAL_FIELDS,
+    credentials: ACCOUNT_CREDENTIAL_FIELDS,
     // What the dialog needs to know of the client: one home, handed over as RED.settings.*.
     settings: {
       ovhCredentialsRegions: { value: REGIONS, exportable: true },
       // What accounts reading the OVH_* variables call: the dialog says it rather than the region shown.
       ovhCredentialsEnvironmentEndpoint: { value: environmentEndpoint(process.env) ?? null, exportable: true },
       ovhCredentialsPresets: { value: PRESETS, exportable: true },
-      ovhCredentialsFields: { value: CREDENTIAL_FIELDS, exportable: true },
+      ovhCredentialsFields: { value: ACCOUNT_CREDENTIAL_FIELDS, exportable: true },
     },
   });
 

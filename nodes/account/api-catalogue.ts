@@ -27,6 +27,7 @@ import {
   type Family,
   type KeptFamily,
   type Operation,
+  type ProxyChoice,
   type Reading,
   type SearchHit,
   type SearchOptions,
@@ -118,8 +119,14 @@ const FAMILY_LIST = {
 } as const satisfies Reading;
 
 /** What one API (one base URL) is known to hold. */
+/**
+ * The proxy an API's descriptions are fetched through: that of the deployed accounts calling it
+ * (undefined: the environment's, false: none). Descriptions are public: no secret goes with them.
+ */
+export type DescriptionProxy = (baseUrl: string) => ProxyChoice | false | undefined;
+
 export class ApiCatalogue {
-  private readonly client: OvhClient;
+  private clientNow: { client: OvhClient; proxy: string } | undefined;
   private readonly families = new Map<string, KeptFamily>();
   private readonly failed = new Map<string, string>();
   private readonly loading = new Map<string, Promise<Family | undefined>>();
@@ -139,14 +146,28 @@ export class ApiCatalogue {
     readonly baseUrl: string,
     private readonly cache: DescriptionCache,
     private readonly memory: CatalogueMemory,
-  ) {
-    this.client = new OvhClient({
-      endpoint: baseUrl,
-      timeoutMs: 15_000,
-      retry: { maxAttempts: 2 },
-      // Refused while it arrives, before it is parsed: a document's tree can weigh 20 times its text.
-      maxAnswerBytes: cache.maxDocumentBytes,
-    });
+    private readonly proxyFor: DescriptionProxy = () => undefined,
+  ) {}
+
+  /** The client of the descriptions' fetches, made again when the accounts' proxy changed. */
+  private get client(): OvhClient {
+    const proxy = this.proxyFor(this.baseUrl);
+    const key = JSON.stringify(proxy ?? null);
+    if (this.clientNow?.proxy !== key) {
+      // Fetches under way through the old one end (or time out) by themselves.
+      const old = this.clientNow?.client;
+      if (old) setTimeout(() => void old.close().catch(() => undefined), 60_000).unref();
+      const client = new OvhClient({
+        endpoint: this.baseUrl,
+        timeoutMs: 15_000,
+        retry: { maxAttempts: 2 },
+        // Refused while it arrives, before it is parsed: a document's tree can weigh 20 times its text.
+        maxAnswerBytes: this.cache.maxDocumentBytes,
+        proxy,
+      });
+      this.clientNow = { client, proxy: key };
+    }
+    return this.clientNow.client;
   }
 
   /**
@@ -353,7 +374,10 @@ export class Catalogues {
   private readonly kept: DescriptionCache;
   private readonly memory = new CatalogueMemory(CATALOGUE_BUDGETS.memoryBytes);
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly proxyFor?: DescriptionProxy,
+  ) {
     this.kept = new DescriptionCache({
       dir,
       maxDocumentBytes: CATALOGUE_BUDGETS.documentBytes,
@@ -500,7 +524,7 @@ export class Catalogues {
   private catalogueOf(baseUrl: string): ApiCatalogue {
     let catalogue = this.byBase.get(baseUrl);
     if (!catalogue) {
-      catalogue = new ApiCatalogue(baseUrl, this.kept, this.memory);
+      catalogue = new ApiCatalogue(baseUrl, this.kept, this.memory, this.proxyFor);
       this.byBase.set(baseUrl, catalogue);
     }
     return catalogue;

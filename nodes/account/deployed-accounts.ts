@@ -2,8 +2,9 @@
  * The running ovh-credentials nodes, each with the settings and secrets it was started with:
  * what the dialogs' admin routes may use a stored secret for, and which API an account id names.
  */
-import type { Credentials } from '../client';
+import type { Credentials, ProxyChoice } from '../client';
 import type { AccountConfig } from './config';
+import type { ProxyConfig, ProxyCredentials } from './proxy';
 
 /**
  * A running ovh-credentials node: its settings and the secrets it was started with, kept
@@ -13,6 +14,14 @@ import type { AccountConfig } from './config';
 export interface DeployedAccount {
   config: AccountConfig;
   credentials: Credentials;
+  /** Its Proxy setting, the proxy's stored user name and password, and the proxy they made (undefined: the environment's). */
+  proxy?: {
+    config: ProxyConfig;
+    credentials: ProxyCredentials;
+    option: ProxyChoice | false | undefined;
+    /** The API its client calls (none when the account could not make one). */
+    baseUrl: string | undefined;
+  };
 }
 
 /** The running ovh-credentials nodes, by id: what their stored secrets may be used for. */
@@ -30,6 +39,15 @@ export class DeployedAccounts {
 
   get(id: unknown): DeployedAccount | undefined {
     return typeof id === 'string' ? this.byId.get(id) : undefined;
+  }
+
+  /**
+   * The proxy of the first running account calling an API: what fetches its descriptions
+   * (undefined: the environment's, as without accounts).
+   */
+  proxyFor(baseUrl: string): ProxyChoice | false | undefined {
+    for (const account of this.byId.values()) if (account.proxy?.baseUrl === baseUrl) return account.proxy.option;
+    return undefined;
   }
 
   all(): Iterable<DeployedAccount> {

@@ -27,6 +27,7 @@ import {
 } from '../client';
 import { clientOptions, credentialOf, endpointOf, ENV, type AccountConfig } from '../account/config';
 import type { DeployedAccounts } from '../account/deployed-accounts';
+import { proxyKindOf, proxyOption, type ProxyConfig } from '../account/proxy';
 import type { AdminRequest, AdminResponse, NodeAPI } from '../node-red';
 
 /** What the editor shows in a password field whose stored value is unchanged. */
@@ -94,12 +95,14 @@ export function registerKeyRoutes(RED: NodeAPI, deployed: DeployedAccounts): voi
   const context: RouteContext = { deployed, env: process.env };
   adminRoute(
     RED,
+    deployed,
     '/ovh-credentials/request-token',
     (body, open) => requestToken(context, body, open),
     (text) => ({ error: text }),
   );
   adminRoute(
     RED,
+    deployed,
     '/ovh-credentials/check',
     (body, open) => check(context, body, open),
     (text) => ({
@@ -122,15 +125,19 @@ const ADMIN_MAX_ANSWER_BYTES = 1024 * 1024;
  */
 function adminRoute(
   RED: NodeAPI,
+  deployed: DeployedAccounts,
   path: string,
   run: (body: Record<string, unknown>, open: Open) => Promise<[number, unknown]>,
   failure: (text: string) => unknown,
 ): void {
   RED.httpAdmin.post(path, RED.auth.needsPermission('ovh-credentials.write'), (req: AdminRequest, res: AdminResponse) => {
     const clients: OvhClient[] = [];
+    const body = req.body !== null && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
     const open: Open = (options) => {
       const client = new OvhClient({
         ...options,
+        // The dialog's Proxy setting: the account's admin calls go where its calls would.
+        proxy: dialogProxy(RED, deployed, body),
         timeoutMs: 10_000,
         retry: { maxAttempts: 1 },
         maxAnswerBytes: ADMIN_MAX_ANSWER_BYTES,
@@ -138,7 +145,6 @@ function adminRoute(
       clients.push(client);
       return client;
     };
-    const body = req.body !== null && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(
@@ -159,6 +165,31 @@ function adminRoute(
       // An answer that cannot be written (the connection gone): logged, never an unhandled rejection.
       .catch((err: unknown) => RED.log.warn(`${path}: ${err instanceof Error ? err.message : String(err)}`));
   });
+}
+
+/**
+ * The proxy of the dialog's Proxy setting. A stored proxy password (the placeholder in the
+ * dialog) is used only with the proxy URL the account was deployed with: it must not follow a
+ * URL typed by whoever may call the route.
+ */
+function dialogProxy(RED: NodeAPI, deployed: DeployedAccounts, body: Record<string, unknown>): ReturnType<typeof proxyOption> {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const config: ProxyConfig = { proxyFrom: proxyKindOf(body.proxyFrom), proxyUrl: text(body.proxyUrl), proxy: text(body.proxy) };
+  let password = text(body.proxyPassword);
+  if (config.proxyFrom === 'url' && password === STORED_SECRET) {
+    const account = deployed.get(body.id)?.proxy;
+    const sameProxy =
+      account !== undefined &&
+      proxyKindOf(account.config.proxyFrom) === 'url' &&
+      account.config.proxyUrl?.trim() === config.proxyUrl?.trim();
+    if (!sameProxy) {
+      throw new OvhInputError(
+        'The stored proxy password is only sent to the proxy this account was deployed with: type it again, or deploy first',
+      );
+    }
+    password = account.credentials.proxyPassword;
+  }
+  return proxyOption(config, { proxyUser: text(body.proxyUser), proxyPassword: password }, (id) => RED.nodes.getNode(id));
 }
 
 /** The wizard's consumer-key request, with the dialog's application key (or OVH_APPLICATION_KEY). */

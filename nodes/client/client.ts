@@ -13,7 +13,14 @@ import { ServerClock } from './clock';
 import { TokenCache, readTokenAnswer, tokenRequest, type ClientCredentials } from './oauth2';
 import { CallLimiter, type LimitOptions } from './limiter';
 import { signerFor, type Signer } from './signature';
-import { Transport, TransportFailure, type BytesTaker, type RawResponse, type RequestTarget } from './transport';
+import {
+  Transport,
+  TransportFailure,
+  type BytesTaker,
+  type ProxyChoice,
+  type RawResponse,
+  type RequestTarget,
+} from './transport';
 import { DEFAULT_RETRY, FRESH_RETRY_STATE, REPEATABLE, decide, type AttemptOutcome, type RetryOptions } from './retry';
 import { checkHeaders, encodeBody, normalizeMethod, urlText, type HttpMethod } from './request';
 import { consumerKeyBody, readConsumerKeyAnswer, type ConsumerKeyAnswer, type ConsumerKeyRequest } from './consumer-key';
@@ -48,8 +55,8 @@ export interface OvhClientOptions {
    */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
-  /** See TransportOptions.proxy: undefined = from the environment, a URL, or false. */
-  proxy?: string | false;
+  /** See TransportOptions.proxy: undefined = from the environment, a URL or ProxyChoice, or false. */
+  proxy?: string | false | ProxyChoice;
   /** Extra trusted CA certificates (PEM) for a private endpoint. */
   ca?: string | Buffer | Array<string | Buffer>;
   /** The largest answer read, in bytes (default 64 MiB); a bigger one fails with ANSWER_TOO_LARGE. */
@@ -180,7 +187,9 @@ export class OvhClient {
       clientId,
       clientSecret,
     };
-    this.secrets = Secrets.of([this.appSecret, this.consumerKey, clientSecret]);
+    // A given proxy's password too: an error quoting what a proxy sent must not show it either.
+    const proxyPassword = typeof options.proxy === 'object' ? options.proxy.password : undefined;
+    this.secrets = Secrets.of([this.appSecret, this.consumerKey, clientSecret, proxyPassword]);
     const missing = missingCredentials(this.authType, given);
     this.missing = missing.length > 0 ? missing.map((name) => 'no ' + CREDENTIAL_WORDS[name]).join(', ') : undefined;
     if (this.appSecret && this.consumerKey) this.signer = signerFor(this.appSecret, this.consumerKey);
@@ -791,7 +800,7 @@ function outcomeOf(
       kind: 'transport',
       aborted: sent.kind === 'aborted' || scope.aborted,
       reachedServer: sent.reachedServer,
-      repeatable: sent.kind !== 'too-large',
+      repeatable: sent.repeatable,
     };
   }
   return {

@@ -44,6 +44,7 @@ export {
   type ConsumerKeyAnswer,
 } from './consumer-key';
 export { DEFAULT_RETRY, type RetryOptions } from './retry';
+export { type ProxyChoice } from './transport';
 export {
   AUTH_TYPES,
   CREDENTIAL_NAMES,

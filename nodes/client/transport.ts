@@ -9,6 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { LinkedList, Links } from './linked-list';
+import { isIP } from 'node:net';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
 
 /** Where a request goes, split once (see ApiBase.target): the signed URL and undici's two parts. */
@@ -29,13 +30,27 @@ export interface TransportOptions {
   timeoutMs: number;
   /**
    * `undefined`: use `http_proxy`/`https_proxy`/`no_proxy` (lower case first, then upper case),
-   * as Node-RED's core nodes do. A URL: always use that proxy. `false`: never use a proxy.
+   * as Node-RED's core nodes do. A URL or a ProxyChoice: that proxy. `false`: never use a proxy.
    */
-  proxy?: string | false;
+  proxy?: string | false | ProxyChoice;
   /** Extra trusted CA certificates (PEM), e.g. for a private endpoint. Certificate checks stay on. */
   ca?: string | Buffer | Array<string | Buffer>;
   /** The largest answer read, in bytes: a bigger one fails the attempt (default 64 MiB). */
   maxAnswerBytes?: number;
+}
+
+/**
+ * A given proxy: always reached with CONNECT (the API's TLS runs inside the tunnel, so the proxy
+ * sees the host name and nothing else); its user name and password go to it alone, as
+ * Proxy-Authorization on each CONNECT.
+ */
+export interface ProxyChoice {
+  /** `http://host:port` or `https://host:port`. */
+  url: string;
+  user?: string;
+  password?: string;
+  /** Hosts reached directly, in `no_proxy`'s words (Node-RED's http proxy node's list). */
+  noProxy?: string;
 }
 
 export const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -77,8 +92,12 @@ export type BytesTaker = (bytes: Buffer) => void;
 /** The most of an error answer read as text when its body was asked for as bytes. */
 const ERROR_TEXT_BYTES = 64 * 1024;
 
-/** `too-large`: an answer over the size limit, which sending again would not change. */
-export type FailureKind = 'network' | 'timeout' | 'aborted' | 'too-large';
+/**
+ * `too-large`: an answer over the size limit, which sending again would not change. `proxy`: the
+ * proxy refused the tunnel (407 asks for credentials, 403 forbids the host): nothing reached the
+ * API, and sending again would be refused the same way.
+ */
+export type FailureKind = 'network' | 'timeout' | 'aborted' | 'too-large' | 'proxy';
 
 /** Why an attempt produced no answer. `reachedServer: false` means nothing was delivered. */
 export class TransportFailure extends Error {
@@ -90,6 +109,11 @@ export class TransportFailure extends Error {
     cause?: unknown,
   ) {
     super(message, { cause });
+  }
+
+  /** Whether sending again may help. */
+  get repeatable(): boolean {
+    return this.kind !== 'too-large' && this.kind !== 'proxy';
   }
 }
 
@@ -106,6 +130,8 @@ const NOT_CONNECTED_CODES = new Set([
 
 export class Transport {
   private readonly dispatcher: Dispatcher;
+  /** The proxy as errors name it (no user name or password), by the target's protocol; none: direct. */
+  private readonly proxies: ProxyNames;
   private readonly timeoutMs: number;
   /** The time allowed for a whole answer, from dispatch. */
   private readonly wholeAnswerMs: number;
@@ -127,11 +153,32 @@ export class Transport {
     this.maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     // The same TLS rules (and connect timeout) to the endpoint, direct or through any proxy.
     const tls = { ca: options.ca, rejectUnauthorized: true, timeout: this.timeoutMs };
-    if (typeof options.proxy === 'string' && options.proxy !== '') {
-      this.dispatcher = new ProxyAgent({ uri: options.proxy, requestTls: tls, proxyTls: { timeout: this.timeoutMs } });
+    const proxyTls = { timeout: this.timeoutMs };
+    const choice =
+      typeof options.proxy === 'string' ? (options.proxy === '' ? undefined : { url: options.proxy }) : options.proxy;
+    if (choice) {
+      const token = proxyToken(choice);
+      this.proxies = proxyNames(choice.url, choice.url, token !== undefined || hasUserInfo(choice.url));
+      this.dispatcher =
+        choice.noProxy === undefined
+          ? new ProxyAgent({ uri: choice.url, token, requestTls: tls, proxyTls })
+          : new EnvHttpProxyAgent({
+              httpProxy: choice.url,
+              httpsProxy: choice.url,
+              noProxy: choice.noProxy,
+              token,
+              connect: tls,
+              requestTls: tls,
+              proxyTls,
+            });
     } else if (options.proxy === undefined && proxyFromEnvironment()) {
-      this.dispatcher = new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: { timeout: this.timeoutMs } });
+      const env = process.env;
+      const http = env.http_proxy || env.HTTP_PROXY;
+      const https = env.https_proxy || env.HTTPS_PROXY || http;
+      this.proxies = proxyNames(http, https, hasUserInfo(http) || hasUserInfo(https));
+      this.dispatcher = new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls });
     } else {
+      this.proxies = {};
       this.dispatcher = new Agent({ connect: tls });
     }
   }
@@ -157,7 +204,7 @@ export class Transport {
       return Promise.reject(new TransportFailure('aborted', 'aborted before sending', 'ABORTED', false));
     }
     return new Promise((resolve, reject) => {
-      const handler = new AnswerHandler(this, resolve, reject, signal, takeBytes);
+      const handler = new AnswerHandler(this, target.origin, resolve, reject, signal, takeBytes);
       this.watch(handler);
       const request: Dispatcher.DispatchOptions = {
         origin: target.origin,
@@ -197,9 +244,11 @@ export class Transport {
     if (!handler.ended) this.dispatcher.dispatch(request, handler);
   }
 
-  /** What a failed attempt was, in the terms the client decides on. */
-  failure(err: unknown, signal: AbortSignal | undefined): TransportFailure {
+  /** What a failed attempt was, in the terms the client decides on. `origin`: the target's. */
+  failure(err: unknown, signal: AbortSignal | undefined, origin?: string): TransportFailure {
     if (err instanceof TransportFailure) return err;
+    const proxy = origin === undefined ? undefined : this.proxyFailure(err, origin);
+    if (proxy) return proxy;
     const code = errorCode(err);
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       return new TransportFailure('timeout', `no answer within ${this.timeoutMs} ms`, 'TIMEOUT', true, err);
@@ -210,6 +259,50 @@ export class Transport {
     if (signal?.aborted || this.destroyed) return new TransportFailure('aborted', 'aborted', 'ABORTED', true, err);
     const reached = !NOT_CONNECTED_CODES.has(code);
     return new TransportFailure('network', networkMessage(err, code), code, reached, err);
+  }
+
+  /**
+   * A failure of the proxy itself, named (never with its password): a tunnel it refused (407: its
+   * credentials; 403: the host), a tunnel it could not open (it could not reach the API: nothing
+   * was delivered, so it may be sent again), or no connection to it at all.
+   */
+  private proxyFailure(err: unknown, origin: string): TransportFailure | undefined {
+    const https = origin.startsWith('https:');
+    const proxy = https ? this.proxies.https : this.proxies.http;
+    if (!proxy) return undefined;
+    const host = new URL(origin).host;
+    const tunnel = /^Proxy response \((\d{3})\) !== 200/.exec(err instanceof Error ? err.message : '');
+    if (tunnel) {
+      const status = Number(tunnel[1]);
+      if (status === 407) {
+        const message = this.proxies.withCredentials
+          ? `the proxy ${proxy.name} refused its user name and password (407): check them in the account's Proxy setting`
+          : `the proxy ${proxy.name} asks for a user name and password (407 Proxy Authentication Required): give them in the account's Proxy setting`;
+        return new TransportFailure('proxy', message, 'PROXY_AUTHENTICATION', false, err);
+      }
+      if (status === 403) {
+        return new TransportFailure(
+          'proxy',
+          `the proxy ${proxy.name} refused a tunnel to ${host} (403)`,
+          'PROXY_REFUSED',
+          false,
+          err,
+        );
+      }
+      return new TransportFailure(
+        'network',
+        `the proxy ${proxy.name} could not reach ${host} (it answered ${status} to CONNECT)`,
+        'PROXY_TUNNEL_FAILED',
+        false,
+        err,
+      );
+    }
+    const code = errorCode(err);
+    if (NOT_CONNECTED_CODES.has(code) && code !== 'UND_ERR_CONNECT_TIMEOUT' && failedAt(err, proxy)) {
+      const why = code === 'ECONNREFUSED' ? 'refused the connection: is it running?' : `cannot be reached (${code})`;
+      return new TransportFailure('network', `the proxy ${proxy.name} ${why}`, code, false, err);
+    }
+    return undefined;
   }
 
   private watch(handler: AnswerHandler): void {
@@ -281,6 +374,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
 
   constructor(
     private readonly transport: Transport,
+    private readonly origin: string,
     private readonly resolve: (answer: RawResponse) => void,
     private readonly reject: (failure: TransportFailure) => void,
     private readonly signal: AbortSignal | undefined,
@@ -382,7 +476,7 @@ class AnswerHandler implements Dispatcher.DispatchHandler {
   onError(err: Error): void {
     if (this.settled) return; // ended by us: the caller has its answer already
     this.settle();
-    this.reject(this.transport.failure(err, this.signal));
+    this.reject(this.transport.failure(err, this.signal, this.origin));
   }
 
   private settle(): void {
@@ -453,6 +547,67 @@ function parseHeaders(raw: Buffer[]): AnswerHeaders {
 function proxyFromEnvironment(): boolean {
   const env = process.env;
   return Boolean(env.http_proxy || env.HTTP_PROXY || env.https_proxy || env.HTTPS_PROXY);
+}
+
+/** A proxy as a failure names it and recognises it. */
+interface ProxyName {
+  /** Its URL without user name or password. */
+  name: string;
+  hostname: string;
+  port: number;
+}
+
+interface ProxyNames {
+  http?: ProxyName;
+  https?: ProxyName;
+  /** A user name or password is sent to it. */
+  withCredentials?: boolean;
+}
+
+function proxyNames(http: string | undefined, https: string | undefined, withCredentials: boolean): ProxyNames {
+  return { http: proxyName(http), https: proxyName(https), withCredentials };
+}
+
+function proxyName(url: string | undefined): ProxyName | undefined {
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    const port = Number(parsed.port) || (parsed.protocol === 'https:' ? 443 : 80);
+    return { name: `${parsed.protocol}//${parsed.host}`, hostname: parsed.hostname.replace(/^\[|\]$/g, ''), port };
+  } catch {
+    return { name: 'from the environment', hostname: '', port: 0 };
+  }
+}
+
+function hasUserInfo(url: string | undefined): boolean {
+  try {
+    return url !== undefined && url !== '' && (new URL(url).username !== '' || new URL(url).password !== '');
+  } catch {
+    return false;
+  }
+}
+
+/** Basic Proxy-Authorization for a given user name or password; none without either. */
+function proxyToken(choice: ProxyChoice): string | undefined {
+  if (!choice.user && !choice.password) return undefined;
+  return 'Basic ' + Buffer.from(`${choice.user ?? ''}:${choice.password ?? ''}`).toString('base64');
+}
+
+/**
+ * Whether a connection failure was the proxy's: the address or host name it names is the proxy's
+ * (a host listed in no_proxy is reached directly, and its own failure is not the proxy's).
+ */
+function failedAt(err: unknown, proxy: ProxyName): boolean {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+    const { address, port, hostname } = current as { address?: unknown; port?: unknown; hostname?: unknown };
+    if (typeof hostname === 'string' && hostname === proxy.hostname) return true;
+    if (port === proxy.port && (address === proxy.hostname || (typeof address === 'string' && isIP(proxy.hostname) === 0)))
+      return true;
+    const inner = (current as { errors?: unknown[] }).errors;
+    current = Array.isArray(inner) && inner.length > 0 ? inner[0] : (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function errorCode(err: unknown): string {
