@@ -3,6 +3,24 @@ import { apiOf } from './account';
 import { get } from './admin';
 import { offeredOperations, oneLine, type OperationSummary, type SearchAnswer } from './operation';
 
+/** The suggestion list's margin inside the dialog, each side. */
+const LIST_MARGIN = 10;
+
+/**
+ * The suggestion list as wide as the dialog, so whole paths are read (Node-RED makes it as wide
+ * as the field): set once it is drawn, from the dialog's box.
+ */
+function widenSuggestions(input: JQuery): void {
+  setTimeout(() => {
+    const list = $('.red-ui-autoComplete-container:has(.ovh-suggestion)');
+    const dialog = input.closest('.red-ui-tray-body, .red-ui-editor');
+    const box = dialog.offset();
+    const width = dialog.innerWidth();
+    if (!list.length || !box || !width) return;
+    list.css({ left: box.left + LIST_MARGIN + 'px', width: width - 2 * LIST_MARGIN + 'px' });
+  }, 0);
+}
+
 /** How long before asking again while the catalogue still loads some of the API's families. */
 const RETRY_MS = 800;
 
@@ -44,6 +62,7 @@ export function pathAutoComplete(input: JQuery, account: () => string | undefine
       get<SearchAnswer>('ovh-credentials/catalogue/search', query)
         .done((found) => {
           done(offeredOperations(found, getOnly).map(getOnly ? pathSuggestion : operationSuggestion));
+          widenSuggestions(input);
           if (found.loading) {
             retry = setTimeout(() => {
               if (input.val() === value && input.is(':focus')) input.trigger($.Event('keyup', { keyCode: 0 }));

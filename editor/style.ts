@@ -22,6 +22,21 @@ const STYLE = [
   `.ovh-suggestion-description{color:${SECONDARY_TEXT};font-size:0.9em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}`,
   `.ovh-status{margin-left:6px;padding:0 4px;border-radius:3px;font-size:0.8em;border:1px solid var(--red-ui-border-color-warning, #c38a00);background:var(--red-ui-form-tips-background, #fff6dc);color:${MAIN_TEXT}}`,
   `.ovh-status-DEPRECATED{border-color:var(--red-ui-border-color-error, #b52020);color:${ERROR_TEXT}}`,
+  // The suggestion list: as wide as the dialog (autocomplete.ts sets it), about 8 rows, whole paths.
+  '.red-ui-autoComplete-container:has(.ovh-suggestion){max-height:380px !important;overflow-x:hidden}',
+  '.red-ui-autoComplete-container:has(.ovh-suggestion) .red-ui-menu li a{white-space:normal;overflow-wrap:anywhere}',
+  '.ovh-suggestion-path{overflow-wrap:anywhere}',
+  // The body's choice: what an operation without a body gets.
+  '.ovh-body-note,.ovh-body-hint{margin-left:105px;width:70%}',
+  // The values picker.
+  '.ovh-values-menu{padding:6px;box-sizing:border-box}',
+  '.ovh-values-filter{width:100% !important;margin-bottom:4px !important}',
+  '.ovh-values-list{list-style:none;margin:0;max-height:260px;overflow-y:auto;overflow-x:hidden}',
+  '.ovh-values-choice{padding:3px 6px;cursor:pointer;display:flex;gap:8px;align-items:baseline}',
+  '.ovh-values-choice:hover{background:var(--red-ui-list-item-background-hover, #f3f3f3)}',
+  '.ovh-values-value{font-family:var(--red-ui-monospace-font, monospace);white-space:nowrap}',
+  `.ovh-values-label{color:${SECONDARY_TEXT};overflow:hidden;text-overflow:ellipsis;white-space:nowrap}`,
+  `.ovh-values-none,.ovh-values-notes{color:${SECONDARY_TEXT};font-style:italic;font-size:0.9em;padding:2px 6px}`,
   // The operation panel (request and watch).
   '#ovh-request-operation,#ovh-watch-operation{margin-left:105px;width:70%;font-size:0.95em}',
   `.ovh-warning{padding:6px 8px;margin-bottom:6px;${WARNING_BOX}}`,
@@ -42,6 +57,7 @@ const STYLE = [
   `.ovh-param-info{margin-left:172px;color:${SECONDARY_TEXT};font-size:0.85em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}`,
   // Try.
   `#ovh-try-result{margin-left:105px;width:70%;font-size:0.9em}#ovh-try-result .ovh-error{color:${ERROR_TEXT}}`,
+  `.ovh-try-tried{color:${SECONDARY_TEXT};margin:2px 0}`,
   '.ovh-try-answer{max-height:240px;overflow:auto;font-size:0.85em;white-space:pre-wrap;word-break:break-all}',
   // The watch's path.
   `.ovh-path-problem{margin-left:105px;width:70%;color:${ERROR_TEXT}}`,
