@@ -25,7 +25,7 @@ const STYLE = [
   // The suggestion list: as wide as the dialog (autocomplete.ts sets it), about 8 rows, whole paths.
   '.red-ui-autoComplete-container:has(.ovh-suggestion){max-height:380px !important;overflow-x:hidden}',
   '.red-ui-autoComplete-container:has(.ovh-suggestion) .red-ui-menu li a{white-space:normal;overflow-wrap:anywhere}',
-  '.ovh-suggestion-path{overflow-wrap:anywhere}',
+  '.ovh-suggestion{white-space:normal}.red-ui-menu code.ovh-suggestion-path{white-space:normal;overflow-wrap:anywhere;word-break:break-all}',
   // The body's choice: what an operation without a body gets.
   '.ovh-body-note,.ovh-body-hint{margin-left:105px;width:70%}',
   // The values picker.

@@ -4,7 +4,8 @@
  * operation, and what Try read of a list. No DOM here (values.ts and request-dialog.ts draw
  * them), so the rules are tested without a browser (test/unit/editor/value-choices.test.ts).
  */
-import type { Text } from './i18n';
+/** A message by its key, substitutions filled (i18n.ts's Text; declared here so this file needs no editor globals). */
+type Text = (key: string, substitutions?: Record<string, unknown>) => string;
 
 /** What /ovh-credentials/account/values answers (try-and-values-routes.ts, value-lists.ts). */
 export interface ValuesAnswer {
@@ -29,7 +30,18 @@ export function choicesOf(answer: ValuesAnswer): Choice[] {
   const labels = Array.isArray(answer.labels) ? answer.labels : [];
   return answer.values
     .filter((value) => typeof value === 'string' || typeof value === 'number')
-    .map((value, i) => ({ value: String(value), label: typeof labels[i] === 'string' ? labels[i] : '' }));
+    .map((value, i) => ({
+      value: String(value),
+      label: typeof labels[i] === 'string' ? withoutValue(labels[i], String(value)) : '',
+    }));
+}
+
+/** A label without the parts that only repeat the value (a region named by its own name). */
+function withoutValue(label: string, value: string): string {
+  return label
+    .split(' · ')
+    .filter((part) => part !== value)
+    .join(' · ');
 }
 
 /** A choice as one line: `1002 · www · A · 203.0.113.10`. */

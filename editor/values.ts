@@ -89,7 +89,9 @@ function showPicker(answer: ValuesAnswer, anchor: JQuery, picked: (value: string
       panel.hide();
     }
     if (event.key !== 'Enter') return;
+    // Chosen here only: the field goes with the picker, and the dialog's own keys see nothing.
     event.preventDefault();
+    event.stopPropagation();
     const [first] = filterChoices(choices, String(filter.val() || ''));
     if (first) choose(first);
   });
