@@ -34,8 +34,9 @@ const STYLE = [
   '.ovh-values-list{list-style:none;margin:0;max-height:260px;overflow-y:auto;overflow-x:hidden}',
   '.ovh-values-choice{padding:3px 6px;cursor:pointer;display:flex;gap:8px;align-items:baseline}',
   '.ovh-values-choice:hover{background:var(--red-ui-list-item-background-hover, #f3f3f3)}',
-  '.ovh-values-value{font-family:var(--red-ui-monospace-font, monospace);white-space:nowrap}',
-  `.ovh-values-label{color:${SECONDARY_TEXT};overflow:hidden;text-overflow:ellipsis;white-space:nowrap}`,
+  // A long value (a UUID) gives way to its label, which tells the values apart; the whole line is its title.
+  '.ovh-values-value{font-family:var(--red-ui-monospace-font, monospace);white-space:nowrap;overflow:hidden;text-overflow:ellipsis;flex:0 1 auto;min-width:6em}',
+  `.ovh-values-label{color:${SECONDARY_TEXT};overflow:hidden;text-overflow:ellipsis;white-space:nowrap;flex:0 0 auto;max-width:65%}`,
   `.ovh-values-none,.ovh-values-notes{color:${SECONDARY_TEXT};font-style:italic;font-size:0.9em;padding:2px 6px}`,
   // The operation panel (request and watch).
   '#ovh-request-operation,#ovh-watch-operation{margin-left:105px;width:70%;font-size:0.95em}',

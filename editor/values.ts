@@ -18,6 +18,9 @@ export type ValuesQuestion = { account: string; params: Record<string, string> }
   { field: string; source: ValueSource } | { path: string; placeholder: string }
 );
 
+/** The picker's least width: a value and its label side by side. */
+const MIN_WIDTH = 340;
+
 /** At most so many lines drawn at once: the filter finds the others. */
 const MOST_SHOWN = 200;
 
@@ -55,7 +58,7 @@ export function offerValues(question: ValuesQuestion, anchor: JQuery, notes: JQu
 /** The picker: a filter, the values with their labels, and what it leaves out. */
 function showPicker(answer: ValuesAnswer, anchor: JQuery, picked: (value: string) => void): void {
   const choices = choicesOf(answer);
-  const box = $('<div class="ovh-values-menu">').css('width', Math.max(260, anchor.outerWidth() || 0));
+  const box = $('<div class="ovh-values-menu">').css('width', Math.max(MIN_WIDTH, anchor.outerWidth() || 0));
   const filter = $('<input type="text" class="ovh-values-filter">')
     .attr('placeholder', text('ovh-request.parameters.filter'))
     .appendTo(box);

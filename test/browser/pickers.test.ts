@@ -80,6 +80,27 @@ describe('pickers and feedback in the dialogs, against the whole API description
     }
   });
 
+  it("labels the values of a placeholder left in a watch's path, with the values the path already holds", async () => {
+    const page = await session.openEditor();
+    try {
+      await page.evaluate(() => RED.editor.edit(RED.nodes.node('demo-watch')));
+      await page.waitForSelector('#node-input-path', { state: 'visible' });
+      await page.fill('#node-input-path', '/domain/zone/example.com/record/{id}');
+      await page.dispatchEvent('#node-input-path', 'change');
+      await page.waitForSelector('#ovh-watch-values .ovh-param-values', { state: 'visible' });
+      await page.waitForTimeout(1000); // the path's operation described, for the labels
+      await page.click('#ovh-watch-values .ovh-param-values');
+      await page.waitForSelector('.ovh-values-menu .ovh-values-choice', { timeout: 30_000 });
+      (await choices(page)).should.containEql('1002www · A · 203.0.113.10');
+      await page.fill('.ovh-values-filter', 'www');
+      await page.press('.ovh-values-filter', 'Enter');
+      await page.waitForFunction(() => $('#node-input-path').val() === '/domain/zone/example.com/record/1002');
+      await page.click('#node-dialog-cancel');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('offers the body fields of a new instance their values, a region narrowing the flavors; model fields as JSON to fill in', async () => {
     const page = await session.openEditor();
     try {
