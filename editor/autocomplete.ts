@@ -41,7 +41,9 @@ function operationSuggestion(operation: OperationSummary): AutoCompleteOption {
 
 /** A watch's suggestion: the path alone (the method is always GET), as text. */
 function pathSuggestion(operation: OperationSummary): AutoCompleteOption {
-  return { value: operation.path, label: $('<span class="ovh-suggestion-path">').text(operation.path) };
+  const el = $('<div class="ovh-suggestion ovh-suggestion-get">');
+  $('<code class="ovh-suggestion-path">').text(operation.path).appendTo(el);
+  return { value: operation.path, label: el };
 }
 
 /**

@@ -196,6 +196,23 @@ describe('pickers and feedback in the dialogs, against the whole API description
       size.cut.should.equal(0);
       await page.keyboard.press('Escape');
       await page.click('#node-dialog-cancel');
+
+      // The watch's suggestions (paths alone) too.
+      await page.waitForSelector('#node-input-path', { state: 'detached' }); // the request's dialog gone
+      await page.evaluate(() => RED.editor.edit(RED.nodes.node('demo-watch')));
+      await page.waitForSelector('#node-input-path', { state: 'visible' });
+      await page.fill('#node-input-path', '');
+      await page.type('#node-input-path', '/cloud/project/{serviceName}/instance/{instanceId}/', { delay: 20 });
+      await page.locator('.red-ui-autoComplete-container:has(.ovh-suggestion-get)').waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(300);
+      const watchList = await page.evaluate(() => {
+        const box = document.querySelector('.red-ui-autoComplete-container:has(.ovh-suggestion-get)') as HTMLElement;
+        const dialog = document.querySelector('#node-input-path')!.closest('.red-ui-tray-body') as HTMLElement;
+        return { width: box.getBoundingClientRect().width, dialog: dialog.getBoundingClientRect().width };
+      });
+      watchList.width.should.be.above(watchList.dialog - 40);
+      await page.keyboard.press('Escape');
+      await page.click('#node-dialog-cancel');
     } finally {
       await page.context().close();
     }
