@@ -12,6 +12,24 @@ import {
   type SearchAnswer,
 } from './operation';
 
+/** The suggestion list's margin inside the dialog, each side. */
+const LIST_MARGIN = 10;
+
+/**
+ * The suggestion list as wide as the dialog, so whole paths are read (Node-RED makes it as wide
+ * as the field): set once it is drawn, from the dialog's box.
+ */
+function widenSuggestions(input: JQuery): void {
+  setTimeout(() => {
+    const list = $('.red-ui-autoComplete-container:has(.ovh-suggestion)');
+    const dialog = input.closest('.red-ui-tray-body, .red-ui-editor');
+    const box = dialog.offset();
+    const width = dialog.innerWidth();
+    if (!list.length || !box || !width) return;
+    list.css({ left: box.left + LIST_MARGIN + 'px', width: width - 2 * LIST_MARGIN + 'px' });
+  }, 0);
+}
+
 /** How long before asking again while the catalogue still loads some of the API's families. */
 const RETRY_MS = 800;
 
@@ -43,7 +61,7 @@ function operationSuggestion(operation: OperationSummary): AutoCompleteOption {
 
 /** A watch's suggestion: the path (the method is always GET) and a line of description. */
 function pathSuggestion(operation: OperationSummary): AutoCompleteOption {
-  const el = $('<div class="ovh-suggestion">');
+  const el = $('<div class="ovh-suggestion ovh-suggestion-get">');
   marked($('<code class="ovh-suggestion-path">'), operation.path, operation.marks?.path).appendTo(el);
   marked($('<div class="ovh-suggestion-description">'), oneLine(operation.description), operation.marks?.description).appendTo(
     el,
@@ -92,6 +110,7 @@ export function pathAutoComplete(input: JQuery, account: () => string | undefine
         .done((found) => {
           sayNothingFound(input, found);
           done(offeredOperations(found, getOnly).map(getOnly ? pathSuggestion : operationSuggestion));
+          widenSuggestions(input);
           if (found.loading) {
             retry = setTimeout(() => {
               if (input.val() === value && input.is(':focus')) input.trigger($.Event('keyup', { keyCode: 0 }));

@@ -84,6 +84,8 @@ interface Diagnosis {
   fields?: string[];
   detail?: string;
   statusCode?: number;
+  /** The base URL the check called (the environment's OVH_ENDPOINT for keys read from it). */
+  baseUrl?: string;
 }
 
 /** What "Rules for my flows" answers (rules-routes.ts). */
@@ -94,6 +96,25 @@ interface RulesAnswer {
     notAllowed: Array<{ method: string; path: string; by: string }>;
     unused: Array<{ method: string; path: string }>;
   };
+}
+
+/**
+ * With keys from the environment, the endpoint the account really uses: OVH_ENDPOINT when set
+ * (whatever region the dialog shows), said under the key source.
+ */
+function showEnvironmentEndpoint(fromEnv: boolean): void {
+  const set = RED.settings.ovhCredentialsEnvironmentEndpoint;
+  const words = !fromEnv
+    ? ''
+    : !set
+      ? _('tip.envEndpointUnset')
+      : set.problem
+        ? set.problem
+        : _('tip.envEndpoint', { endpoint: set.endpoint, url: set.baseUrl || set.endpoint });
+  $('.ovh-env-endpoint')
+    .text(words)
+    .toggleClass('ovh-error', !!(fromEnv && set && set.problem))
+    .toggle(fromEnv);
 }
 
 /** The Check's verdict in words. */
@@ -161,6 +182,7 @@ export function prepare(this: CredentialsNode): void {
     $('.ovh-oauth2').toggle(authType === 'oauth2' && !fromEnv);
     $('.ovh-row-token-url').toggle(authType === 'oauth2' && endpoint === 'custom');
     $('.ovh-env-tip').toggle(fromEnv);
+    showEnvironmentEndpoint(fromEnv);
     $('.ovh-wizard').toggle(authType === 'signature');
     $('.ovh-iam').toggle(authType === 'oauth2');
     const createApp = region(endpoint)?.createAppUrl;
@@ -339,6 +361,10 @@ export function prepare(this: CredentialsNode): void {
           .attr('data-status', d.status)
           .addClass(d.status === 'valid' ? 'ovh-ok' : 'ovh-error')
           .text(describeCheck(d));
+        if (d.baseUrl)
+          $('<div class="ovh-check-endpoint">')
+            .text(_('check.endpoint', { url: d.baseUrl }))
+            .appendTo(result);
         const rulesOfKey = d.credential && d.credential.rules;
         if (d.status === 'valid' && Array.isArray(rulesOfKey)) compareWithFlows(result, rulesOfKey);
         else if (d.status === 'valid' && d.authType === 'oauth2') iam.afterValidCheck(result);

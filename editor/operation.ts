@@ -2,6 +2,7 @@
  * What the catalogue answers about operations, and the pure readings the dialogs make of it
  * (suggestions to offer, a replacement to link to). No DOM here: tested without a browser.
  */
+import type { OperationSources } from '../nodes/client/value-sources';
 import type { Field } from './rows';
 
 /** Where the words of a query stand in a text: [start, end) ranges, sorted, not overlapping. */
@@ -61,6 +62,10 @@ export interface OperationDetail extends OperationSummary {
   responseType?: string;
   iamActions: string[];
   deprecation?: { deletionDate?: string; replacement?: string };
+  /** Its parameters as described (empty in an answer shortened to fit). */
+  parameters?: Array<{ name: string; in: string }>;
+  /** Where the values of its fields come from, by field name. */
+  sources?: OperationSources;
 }
 
 /** The catalogue's answer about one method and path. */

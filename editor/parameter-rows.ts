@@ -4,8 +4,20 @@
  */
 import { requestText as text } from './i18n';
 import { oneLine } from './operation';
-import { VALUE_TYPES, ownField, rowsToShow, savedRow, shownValueType, type Field, type RowData, type SavedRow } from './rows';
-import { offerValues, valuesButton } from './values';
+import {
+  VALUE_TYPES,
+  emptyAllowed,
+  ownField,
+  rowsToShow,
+  savedRow,
+  shownValueType,
+  startValue,
+  type Field,
+  type RowData,
+  type SavedRow,
+} from './rows';
+import { chosenValues } from './value-choices';
+import { offerValues, valuesButton, type ValuesQuestion } from './values';
 
 /** The account and path the values of a path row are asked for. */
 export type CallOf = () => { account: string; path: string };
@@ -45,17 +57,21 @@ export function addParameterRow(callOf: CallOf): (container: JQuery, index: numb
     const valueType = shownValueType(field, data.valueType, data.value);
     input.typedInput({ types, default: valueType });
     input.typedInput('type', valueType);
-    input.typedInput('value', data.value === undefined ? '' : data.value);
+    allowEmptyJson(input, emptyAllowed(field));
+    input.typedInput('value', startValue(field, data.value));
     if (field.custom) return;
-    if (field.in === 'path') {
+    if (field.in === 'path' || field.source) {
       valuesButton((button) => {
-        const valueBox = input.next('.red-ui-typedInput-container'); // the menu opens under the value
-        const question = { ...callOf(), placeholder: field.name, params: chosenPathValues() };
+        const valueBox = input.next('.red-ui-typedInput-container'); // the picker opens under the value
+        const params = chosenValues(rowValues(), field.name);
+        const question: ValuesQuestion = field.source
+          ? { account: callOf().account, field: field.name, source: field.source, params }
+          : { ...callOf(), placeholder: field.name, params };
         offerValues(question, valueBox.length ? valueBox : button, container, (value) => {
           // The rows may have been rebuilt meanwhile (the operation described again): the row of today.
           const current = $('.ovh-param-row')
             .filter(function () {
-              return $(this).attr('data-name') === field.name && $(this).attr('data-in') === 'path';
+              return $(this).attr('data-name') === field.name && $(this).attr('data-in') === field.in;
             })
             .find('.ovh-param-value');
           current.typedInput('type', 'str');
@@ -63,7 +79,11 @@ export function addParameterRow(callOf: CallOf): (container: JQuery, index: numb
         });
       }).appendTo(line);
     }
-    const info = field.type + (field.description ? ' - ' + oneLine(field.description) : '');
+    const what =
+      field.source && field.source.what
+        ? text('ovh-request.parameters.what', { name: field.name, what: field.source.what }) + ' · '
+        : '';
+    const info = what + field.type + (field.description ? ' - ' + oneLine(field.description) : '');
     $('<div class="ovh-param-info">')
       .text(info)
       .attr('title', field.description || '')
@@ -71,15 +91,29 @@ export function addParameterRow(callOf: CallOf): (container: JQuery, index: numb
   };
 }
 
-/** The values typed so far in the path rows (as text), for a nested placeholder's list. */
-function chosenPathValues(): Record<string, string> {
-  const chosen: Record<string, string> = {};
-  $('.ovh-param-row[data-in="path"]').each(function () {
-    const value = $(this).find('.ovh-param-value');
+/**
+ * An empty JSON value is fine in a row that may stay empty (it is then not sent): the TypedInput
+ * outlines an empty JSON as invalid, so this row's JSON type accepts it. Its own copy of the
+ * type: the editor's shared one is left as it is.
+ */
+function allowEmptyJson(input: JQuery, allowed: boolean): void {
+  const widget = input.data('nodered-typedInput') as { typeMap?: Record<string, Record<string, unknown>> } | undefined;
+  const json = widget && widget.typeMap && widget.typeMap.json;
+  if (!allowed || !json || typeof json.validate !== 'function') return;
+  const validate = json.validate as (value: string, options: unknown) => boolean | string;
+  widget.typeMap!.json = { ...json, validate: (value: string, options: unknown) => value === '' || validate(value, options) };
+}
+
+/** The values typed so far in the rows, by name, type and value. */
+function rowValues(): Array<{ name: string; valueType: string; value: string }> {
+  const values: Array<{ name: string; valueType: string; value: string }> = [];
+  $('.ovh-param-row').each(function () {
+    const input = $(this).find('.ovh-param-value');
     const name = $(this).attr('data-name');
-    if (name && value.typedInput('type') === 'str' && value.typedInput('value')) chosen[name] = value.typedInput('value');
+    if (!name || !input.data('nodered-typedInput')) return;
+    values.push({ name, valueType: input.typedInput('type'), value: String(input.typedInput('value') ?? '') });
   });
-  return chosen;
+  return values;
 }
 
 /** The rows as the node saves them (rows.ts savedRow), read from the list. */

@@ -35,6 +35,7 @@ interface RedEditorApi {
     ovhCredentialsRegions?: Array<{ name: string; baseUrl: string; createAppUrl: string; oauth2: boolean }>;
     ovhCredentialsPresets?: Record<string, string[]>;
     context?: { stores?: string[] };
+    ovhCredentialsEnvironmentEndpoint?: { endpoint: string; baseUrl?: string; problem?: string } | null;
   };
   nodes: {
     node(id: string): RedNode | null;
@@ -49,6 +50,7 @@ interface RedEditorApi {
     getNodeLabel(node: { id: string }, fallback: string): string;
   };
   popover: {
+    panel(content: JQuery): { container: JQuery; show(options: { target: JQuery }): void; hide(): void };
     menu(options: {
       width: number;
       maxHeight: number;

@@ -9,7 +9,9 @@ import { escapeHtml, requestText as text, withinBounds } from './i18n';
 import { chosenSuggestion } from './operation';
 import { OperationQuestions, operationFacts, showOperation, showUnavailable, whenTypingPauses } from './operation-panel';
 import { addParameterRow, savedRows, showRows } from './parameter-rows';
-import { fieldsOfPath, placeholderFields, type SavedRow } from './rows';
+import { fieldsOfPath, placeholderFields, type Field, type SavedRow } from './rows';
+import { defaultBody, takesBody, triedWords, type Tried } from './value-choices';
+import type { OperationSources } from '../nodes/client/value-sources';
 
 export { labelStyle } from './i18n';
 
@@ -72,12 +74,26 @@ interface TryAnswer {
   truncated?: boolean;
   answerText?: string;
   answer?: unknown;
+  /** In the pages and expand modes: what was read of the list. */
+  tried?: Tried;
+}
+
+/** How the node reads: Try reads the same way (its first pages or items). */
+interface Reading {
+  mode: string;
+  pageSize: string;
+}
+
+/** The dialog's fields, each with where its values come from (the operation's `sources`). */
+function withSources(fields: Field[], sources: OperationSources | undefined): Field[] {
+  return fields.map((field) => (sources && sources[field.name] ? { ...field, source: sources[field.name] } : field));
 }
 
 /** Try: the call as configured, through the deployed account, without deploying. */
-function tryCall(method: string, path: string, rows: SavedRow[]): void {
+function tryCall(method: string, path: string, rows: SavedRow[], reading: Reading): void {
   const box = $('#ovh-try-result').empty().show().text(text('ovh-request.try.calling'));
-  post<TryAnswer>('ovh-credentials/account/try', { account: $('#node-input-account').val(), method, path, parameters: rows })
+  const call = { account: $('#node-input-account').val(), method, path, parameters: rows, ...reading };
+  post<TryAnswer>('ovh-credentials/account/try', call)
     .done((answer) => {
       box.empty().attr('data-ok', String(answer.ok));
       const head = answer.ok
@@ -92,6 +108,7 @@ function tryCall(method: string, path: string, rows: SavedRow[]): void {
           .text(text('ovh-request.try.notSet', { names: answer.notSet.join(', ') }))
           .appendTo(box);
       }
+      if (answer.tried) $('<div class="ovh-try-tried">').text(triedWords(answer.tried, text)).appendTo(box);
       if (!answer.ok) return;
       const details = $('<details open>').appendTo(box);
       $('<summary>')
@@ -108,7 +125,7 @@ function tryCall(method: string, path: string, rows: SavedRow[]): void {
 }
 
 /** The Try button: a read is made at once; a write is asked first, naming what it will not set. */
-function onTry(method: string, path: string, rows: SavedRow[]): void {
+function onTry(method: string, path: string, rows: SavedRow[], reading: Reading): void {
   const result = $('#ovh-try-result');
   if (method === 'msg' || !path) {
     result.show().text(text('ovh-request.try.needsCall'));
@@ -123,7 +140,7 @@ function onTry(method: string, path: string, rows: SavedRow[]): void {
       .text(text('ovh-request.try.needsValue', { name: first.name, source: first.valueType + ' ' + first.value }));
     return;
   }
-  if (method === 'GET') return tryCall(method, path, rows);
+  if (method === 'GET') return tryCall(method, path, rows, reading);
   // The path and the names come from the flow: an element with text, as RED.notify sets a string as HTML.
   let question = text('ovh-request.try.confirm', { method, path });
   if (without.unset.length)
@@ -139,7 +156,7 @@ function onTry(method: string, path: string, rows: SavedRow[]): void {
         class: 'primary ovh-try-confirm',
         click: () => {
           confirmation.close();
-          tryCall(method, path, rows);
+          tryCall(method, path, rows, reading);
         },
       },
     ],
@@ -181,6 +198,16 @@ export function prepare(this: RequestNode): void {
   }
 
   const questions = new OperationQuestions();
+  let bodySetByDialog = false; // whether the body's choice is the dialog's (none for an operation without one)
+  /** The body an operation defaults to (value-choices.ts defaultBody), said beside the choice. */
+  function setBodyDefault(takes: boolean): void {
+    const choice = defaultBody(takes, String($('#node-input-body').val()), bodySetByDialog);
+    bodySetByDialog = choice.setByDialog;
+    $('#node-input-body').val(choice.body);
+    $('.ovh-body-note')
+      .text(takes ? '' : text('ovh-request.body.noneTaken'))
+      .toggle(!takes);
+  }
   let shown: string | undefined; // the method, path and account the panel and rows show
   /** Asks the runtime what the method and path do, then shows it and the operation's rows. */
   function askAboutCall(): void {
@@ -208,7 +235,9 @@ export function prepare(this: RequestNode): void {
           canChoose: () => true,
           facts: operationFacts,
         });
-        showRows(list, fieldsOfPath(answer.known ? answer.fields : placeholders, path), savedRows(list), answer.known);
+        const fields = answer.known ? withSources(answer.fields, answer.operation.sources) : placeholders;
+        showRows(list, fieldsOfPath(fields, path), savedRows(list), answer.known);
+        if (answer.known) setBodyDefault(takesBody(answer.operation, answer.fields));
       },
       (xhr) => {
         shown = undefined; // asked again next time: the API may be back
@@ -227,7 +256,10 @@ export function prepare(this: RequestNode): void {
   if (!mayWrite()) $('#ovh-request-try').prop('disabled', true).attr('title', text('ovh-request.try.readOnly'));
   $('#ovh-request-try').on('click', (event) => {
     event.preventDefault();
-    onTry(String(methodInput.val()), currentPath(), savedRows(list));
+    onTry(String(methodInput.val()), currentPath(), savedRows(list), {
+      mode: String($('#node-input-mode').val() || 'single'),
+      pageSize: String($('#node-input-pageSize').val() || ''),
+    });
   });
   pathInput.on('change', () => {
     // A chosen suggestion reads "METHOD /path": it sets both.

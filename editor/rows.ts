@@ -1,3 +1,5 @@
+import type { ValueSource } from '../nodes/client/value-sources';
+
 /**
  * The request dialog's parameter rows as data: which rows an operation shows and what each
  * saves (which Try cannot fill is the runtime's rule, nodes/try-rows.ts). No DOM here (parameter-rows.ts draws them), so the rules are tested
@@ -17,6 +19,10 @@ export interface Field {
   custom?: boolean;
   /** A row the API no longer vouches for (its description unavailable): it may be removed. */
   leftover?: boolean;
+  /** For a field whose type is a model: its shape as JSON to fill in (`{cron: "", rotation: 0}`). */
+  template?: unknown;
+  /** Where its values come from (the operation's `sources`): the list its picker reads. */
+  source?: ValueSource;
 }
 
 /** A row as the node saves it (request-parameters.ts reads it at runtime). */
@@ -48,6 +54,7 @@ export function ownField(): Field {
 /** The TypedInput type a new row starts with, from the API's type. */
 export function defaultValueType(field: Field): string {
   if (field.enum && field.enum.length) return 'enum';
+  if (field.template !== undefined) return 'json';
   const type = field.type.split(':').pop() ?? '';
   if (/\[\]$/.test(type) || /^(map\[|complexType\.)/.test(type)) return 'json';
   if (/^(long|int|integer|double|float|number)$/.test(type)) return 'num';
@@ -60,6 +67,27 @@ export function shownValueType(field: Field, valueType: string | undefined, valu
   const type = valueType || defaultValueType(field);
   if (type === 'str' && field.enum && value !== undefined && field.enum.includes(value)) return 'enum';
   return type;
+}
+
+/** The value a row starts with: its saved one, else a model's template to fill in, else empty. */
+export function startValue(field: Field, value: string | undefined): string {
+  if (value !== undefined) return value;
+  return field.template !== undefined ? JSON.stringify(field.template) : '';
+}
+
+/** Whether a row's value is its field's template as offered, unfilled. */
+function isUnfilledTemplate(field: Field, valueType: string, value: string): boolean {
+  if (field.template === undefined || valueType !== 'json') return false;
+  try {
+    return JSON.stringify(JSON.parse(value)) === JSON.stringify(field.template);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether an empty value is fine for this row (the TypedInput outlines it otherwise). */
+export function emptyAllowed(field: Field): boolean {
+  return !field.required || !!field.custom;
 }
 
 /** The placeholders a path holds, as path fields of type string. */
@@ -83,6 +111,8 @@ export function fieldsOfPath(fields: Field[], path: string): Field[] {
 export function savedRow(field: Field, valueType: string, value: string): SavedRow | undefined {
   if (field.custom && !field.name) return undefined;
   if (value === '' && !field.required && !field.custom) return undefined;
+  // A template left as offered says nothing: an optional field is then not sent.
+  if (!field.required && isUnfilledTemplate(field, valueType, value)) return undefined;
   const row: SavedRow = {
     name: field.name,
     in: field.in,

@@ -25,6 +25,22 @@ const STYLE = [
   // The words of the query in a suggestion: bold and underlined, in the theme's own text colour.
   '.ovh-suggestion mark.ovh-match{background:none;color:inherit;font-weight:bold;text-decoration:underline}',
   `.ovh-search-note{margin:4px 0 0 105px;width:70%;font-size:0.9em;padding:4px 8px;${WARNING_BOX}}`,
+  // The suggestion list: as wide as the dialog (autocomplete.ts sets it), about 8 rows, whole paths.
+  '.red-ui-autoComplete-container:has(.ovh-suggestion){max-height:380px !important;overflow-x:hidden}',
+  '.red-ui-autoComplete-container:has(.ovh-suggestion) .red-ui-menu li a{white-space:normal;overflow-wrap:anywhere}',
+  '.ovh-suggestion{white-space:normal}.red-ui-menu code.ovh-suggestion-path{white-space:normal;overflow-wrap:anywhere;word-break:break-all}',
+  // The body's choice: what an operation without a body gets.
+  '.ovh-body-note,.ovh-body-hint{margin-left:105px;width:70%}',
+  // The values picker.
+  '.ovh-values-menu{padding:6px;box-sizing:border-box}',
+  '.ovh-values-filter{width:100% !important;margin-bottom:4px !important}',
+  '.ovh-values-list{list-style:none;margin:0;max-height:260px;overflow-y:auto;overflow-x:hidden}',
+  '.ovh-values-choice{padding:3px 6px;cursor:pointer;display:flex;gap:8px;align-items:baseline}',
+  '.ovh-values-choice:hover{background:var(--red-ui-list-item-background-hover, #f3f3f3)}',
+  // A long value (a UUID) gives way to its label, which tells the values apart; the whole line is its title.
+  '.ovh-values-value{font-family:var(--red-ui-monospace-font, monospace);white-space:nowrap;overflow:hidden;text-overflow:ellipsis;flex:0 1 auto;min-width:6em}',
+  `.ovh-values-label{color:${SECONDARY_TEXT};overflow:hidden;text-overflow:ellipsis;white-space:nowrap;flex:0 0 auto;max-width:65%}`,
+  `.ovh-values-none,.ovh-values-notes{color:${SECONDARY_TEXT};font-style:italic;font-size:0.9em;padding:2px 6px}`,
   // The operation panel (request and watch).
   '#ovh-request-operation,#ovh-watch-operation{margin-left:105px;width:70%;font-size:0.95em}',
   `.ovh-warning{padding:6px 8px;margin-bottom:6px;${WARNING_BOX}}`,
@@ -45,6 +61,7 @@ const STYLE = [
   `.ovh-param-info{margin-left:172px;color:${SECONDARY_TEXT};font-size:0.85em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}`,
   // Try.
   `#ovh-try-result{margin-left:105px;width:70%;font-size:0.9em}#ovh-try-result .ovh-error{color:${ERROR_TEXT}}`,
+  `.ovh-try-tried{color:${SECONDARY_TEXT};margin:2px 0}`,
   '.ovh-try-answer{max-height:240px;overflow:auto;font-size:0.85em;white-space:pre-wrap;word-break:break-all}',
   // The watch's path.
   `.ovh-path-problem{margin-left:105px;width:70%;color:${ERROR_TEXT}}`,

@@ -5,7 +5,8 @@ import { pathAutoComplete } from './autocomplete';
 import { messages, requestText, withinBounds } from './i18n';
 import type { OperationDetail } from './operation';
 import { OperationQuestions, showOperation, showUnavailable, whenTypingPauses } from './operation-panel';
-import { offerValues, valuesButton } from './values';
+import { pathValues } from './value-choices';
+import { offerValues, valuesButton, type ValuesQuestion } from './values';
 
 export { labelStyle } from './i18n';
 
@@ -85,7 +86,13 @@ export function prepare(this: WatchNode): void {
     const values = $('#ovh-watch-values').empty().toggle(!!placeholder);
     if (!placeholder || !apiOf(account())) return;
     valuesButton((button) => {
-      const question = { account: account(), path, placeholder: placeholder.slice(1, -1).trim(), params: {} };
+      const name = placeholder.slice(1, -1).trim();
+      // Labelled values where the path's operation says where they come from.
+      const source = described && described.sources ? described.sources[name] : undefined;
+      const params = described ? pathValues(described.path, path) : {};
+      const question: ValuesQuestion = source
+        ? { account: account(), field: name, source, params }
+        : { account: account(), path, placeholder: name, params };
       offerValues(question, button, values, (value) => {
         pathInput.val(currentPath().replace(placeholder, value)).trigger('change');
       });
@@ -95,6 +102,7 @@ export function prepare(this: WatchNode): void {
   }
 
   const questions = new OperationQuestions();
+  let described: OperationDetail | undefined; // the path's operation, as the catalogue last described it
   let shown: string | undefined; // the path, account and read the panel shows
   /**
    * What the GET is, from the runtime's catalogue: the request's panel (description, status
@@ -107,6 +115,21 @@ export function prepare(this: WatchNode): void {
     if (call === shown) return;
     shown = call;
     const api = apiOf(account());
+    described = undefined;
+    const verdict = watchPathVerdict(path);
+    if (api && verdict && verdict.kind === 'placeholder') {
+      // A placeholder left: the path cannot be watched, but its operation says where the
+      // placeholder's values come from (the picker's labels).
+      panel.empty();
+      questions.ask(
+        { ...api, method: 'GET', path: path.split('?')[0] },
+        (answer) => {
+          described = answer.known ? answer.operation : undefined;
+        },
+        () => undefined,
+      );
+      return;
+    }
     if (!api || pathProblem(path) !== undefined) {
       questions.forget();
       panel.empty();
@@ -115,7 +138,8 @@ export function prepare(this: WatchNode): void {
     const listPath = path.split('?')[0];
     questions.ask(
       { ...api, method: 'GET', path: listPath },
-      (answer) =>
+      (answer) => {
+        described = answer.known ? answer.operation : undefined;
         showOperation(panel, answer, 'GET', {
           unknown: text('ovh-watch.operation.unknown', { path }),
           unknownClass: 'ovh-watch-warning',
@@ -134,8 +158,10 @@ export function prepare(this: WatchNode): void {
               $('<div class="ovh-warning ovh-watch-hint">').text(text('ovh-watch.operation.ids')).appendTo(box);
             }
           },
-        }),
+        });
+      },
       (xhr) => {
+        described = undefined;
         shown = undefined; // asked again next time: the API may be back
         showUnavailable(panel, xhr);
       },

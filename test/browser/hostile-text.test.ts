@@ -238,7 +238,7 @@ describe('markup from a flow, an answer or a description in the dialogs', functi
 
       // A zone name of markup, in the ▾ list of the account's zones, picked.
       await page.click('.ovh-param-row[data-name="zoneName"] .ovh-param-values');
-      const zone = page.locator('.ovh-values-menu a', { hasText: HOSTILE }).first();
+      const zone = page.locator('.ovh-values-menu li', { hasText: HOSTILE }).first();
       await zone.waitFor({ timeout: 15_000 });
       await zone.click();
       (await page.evaluate(() => $('.ovh-param-row[data-name="zoneName"] .ovh-param-value').typedInput('value'))).should.equal(

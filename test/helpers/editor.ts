@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
+import { DEFAULT_APP, OvhSimulator, type SimulatorOptions } from '../simulator/simulator';
 import { repoRoot } from './index';
 import { chromiumAvailable, CHROMIUM, launchBrowser, newEditorContext } from './browser';
 import { deploy, startNodeRed, type StartedNodeRed } from './node-red-process';
@@ -28,8 +28,15 @@ export interface EditorSession {
   openEditor(locale?: string): Promise<Page>;
 }
 
-/** Starts the simulator, Node-RED with the demo flow and Chromium before the block; stops them after. */
-export function useEditor(): EditorSession {
+/**
+ * Starts the simulator (with these options: `fullDescription` serves the whole API's
+ * description), Node-RED (these variables added to its environment) with the demo flow and
+ * Chromium before the block; stops them after.
+ */
+export function useEditor(
+  simulator: SimulatorOptions = {},
+  nodeRedEnv: (sim: OvhSimulator) => Record<string, string> = () => ({}),
+): EditorSession {
   const session = {
     screenshotDir:
       process.env.UPDATE_SCREENSHOTS === '1'
@@ -44,9 +51,9 @@ export function useEditor(): EditorSession {
       console.log(`      (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium to run the editor tests)`);
       this.skip();
     }
-    session.sim = await OvhSimulator.start();
+    session.sim = await OvhSimulator.start(simulator);
     session.consumerKey = session.sim.addConsumerKey();
-    session.nodeRed = await startNodeRed();
+    session.nodeRed = await startNodeRed({ env: nodeRedEnv(session.sim) });
     await deploy(session.nodeRed, demoFlow(demoAccount({ simulatorUrl: session.sim.url })), {
       [DEMO_ACCOUNT_ID]: { appKey: DEFAULT_APP.appKey, appSecret: DEFAULT_APP.appSecret, consumerKey: session.consumerKey },
     });

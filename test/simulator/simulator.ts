@@ -10,6 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { buildData, isoSeconds, makeBill, type Bill, type IncomingSms, type ServerState, type SimData } from './data';
 import { describedOperation, neededActions, refusedActions, serviceAccountIdentity } from './iam-rules';
 import { header, type Context, type Handler, type RouteKit } from './route-kit';
@@ -91,6 +92,11 @@ export interface SimulatorOptions {
   tokenLifetimeSec?: number;
   /** Listen on this port (default: any free one). */
   port?: number;
+  /**
+   * Serve the whole EU API's description (test/fixtures/ovh-api-schemas/full: /cloud and every
+   * other family) instead of the few families the copies beside it hold.
+   */
+  fullDescription?: boolean;
 }
 
 /** A task as the simulator keeps it: the object answered, and its course. */
@@ -611,13 +617,16 @@ export class OvhSimulator {
   private schema(res: http.ServerResponse, record: RecordedRequest): void {
     const [branch, ...family] = record.path.split('/').slice(1);
     const file = family.join('/') === '' ? 'index.json' : family.join('/');
-    const resolved = path.resolve(SCHEMA_DIR, branch === 'v1' ? '1.0' : branch, file);
-    if (!resolved.startsWith(SCHEMA_DIR + path.sep) || !fs.existsSync(resolved)) {
+    const dir = this.options.fullDescription ? FULL_SCHEMA_DIR : SCHEMA_DIR;
+    const stored = path.resolve(dir, branch === 'v1' ? '1.0' : branch, file) + (this.options.fullDescription ? '.gz' : '');
+    if (!stored.startsWith(dir + path.sep) || !fs.existsSync(stored)) {
       return this.send(res, record, 404, { class: 'Client::NotFound', message: `No schema ${record.path}` });
     }
-    let text = fs.readFileSync(resolved);
+    // The whole API's copies are kept compressed.
+    let text = this.options.fullDescription ? zlib.gunzipSync(fs.readFileSync(stored)) : fs.readFileSync(stored);
+    const resolved = stored.replace(/\.gz$/, '');
     if (this.rewriteDescription) {
-      const file = path.relative(SCHEMA_DIR, resolved).split(path.sep).join('/');
+      const file = path.relative(dir, resolved).split(path.sep).join('/');
       text = Buffer.from(JSON.stringify(this.rewriteDescription(file, JSON.parse(text.toString('utf8')))));
     }
     record.status = 200;
@@ -1024,6 +1033,9 @@ function isControlPath(p: string): boolean {
 
 /** Where the simulator's API schemas are: the repository's copies of the real ones. */
 const SCHEMA_DIR = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'ovh-api-schemas');
+
+/** The whole EU API's description, each family compressed. */
+const FULL_SCHEMA_DIR = path.join(SCHEMA_DIR, 'full');
 
 /** `/1.0/`, `/v2/` (the family lists) and `/<branch>/<family>.json`. */
 function isSchemaPath(p: string): boolean {

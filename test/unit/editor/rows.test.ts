@@ -8,8 +8,10 @@ import {
   fieldsOfPath,
   placeholderFields,
   rowsToShow,
+  emptyAllowed,
   savedRow,
   shownValueType,
+  startValue,
   type Field,
   type SavedRow,
 } from '../../../editor/rows';
@@ -112,6 +114,29 @@ describe('editor: parameter rows', () => {
       literal.map((r) => r.name).should.eql(['id', 'weight']);
       unset.map((r) => r.name).should.eql(['zoneName', 'subDomain', 'target', 'gone']);
       needed.map((r) => r.name).should.eql(['zoneName', 'target']);
+    });
+  });
+
+  describe('a model field', () => {
+    const autobackup = field('autobackup', 'body', { type: 'cloud.instance.AutoBackup', template: { cron: '', rotation: 0 } });
+
+    it('starts as JSON with its shape to fill in, unless a value was saved', () => {
+      defaultValueType(autobackup).should.equal('json');
+      startValue(autobackup, undefined).should.equal('{"cron":"","rotation":0}');
+      startValue(autobackup, '{"cron":"0 1 * * *","rotation":7}').should.equal('{"cron":"0 1 * * *","rotation":7}');
+      startValue(field('name', 'body'), undefined).should.equal('');
+    });
+
+    it('is not saved as offered when optional; filled in, or required, it is', () => {
+      (savedRow(autobackup, 'json', '{"cron":"","rotation":0}') === undefined).should.be.true();
+      (savedRow(autobackup, 'json', '{ "cron": "", "rotation": 0 }') === undefined).should.be.true();
+      savedRow(autobackup, 'json', '{"cron":"0 1 * * *","rotation":7}')!.value.should.equal('{"cron":"0 1 * * *","rotation":7}');
+      savedRow({ ...autobackup, required: true }, 'json', '{"cron":"","rotation":0}')!.valueType.should.equal('json');
+    });
+
+    it('may stay empty unless required', () => {
+      emptyAllowed(autobackup).should.be.true();
+      emptyAllowed({ ...autobackup, required: true }).should.be.false();
     });
   });
 });
