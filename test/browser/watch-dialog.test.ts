@@ -42,7 +42,10 @@ describe('the watch dialog in a real browser', function () {
       await page.type('#node-input-path', '/sms/{serviceName}/inc', { delay: 20 });
       const suggestion = page.locator('.red-ui-autoComplete-container li', { hasText: '/sms/{serviceName}/incoming' }).first();
       await suggestion.waitFor({ timeout: 20_000 });
-      const offered = await page.$$eval('.red-ui-autoComplete-container li', (els) => els.map((el) => el.textContent ?? ''));
+      // Each suggestion: the path (its words marked) and a line of description.
+      const offered = await page.$$eval('.red-ui-autoComplete-container li .ovh-suggestion-path', (els) =>
+        els.map((el) => el.textContent ?? ''),
+      );
       offered.every((text) => text.startsWith('/sms/')).should.be.true(offered.join());
       // GET operations only: /incoming/{id} is also a DELETE, and is offered once.
       offered.filter((text) => text === '/sms/{serviceName}/incoming/{id}').should.have.length(1, offered.join());
