@@ -39,8 +39,9 @@ const CUT: Record<Field, 'all' | 'whole' | 'parts'> = {
 /** Where a verb of the query is looked for. */
 const VERB_FIELDS: readonly Field[] = ['path', 'parts', 'last', 'description'];
 
-/** Operations indexed at once by addInSlices: about 5 ms of work. */
-const SLICE = 100;
+/** addInSlices indexes a few operations at a time, and lets other work run every SLICE_MS. */
+const SLICE_STEP = 5;
+const SLICE_MS = 8;
 
 /** How much more an operation of the method the query's verbs name counts. */
 const METHOD_HINT = 1.6;
@@ -164,6 +165,9 @@ export class OperationSearch {
     tokenize: (text, field) => termsOf(text, CUT[field as Field] ?? 'all'),
     processTerm: (term) => term,
     searchOptions: { tokenize: (term) => [term], processTerm: (term) => term, boost: BOOST },
+    // A family evicted leaves its terms to be cleaned from the index: in small batches with pauses
+    // between them, so that a large family's removal never holds the event loop for long.
+    autoVacuum: { batchSize: 100, batchWait: 5, minDirtCount: 20, minDirtFactor: 0.1 },
   });
 
   constructor(operations: Iterable<Operation> = []) {
@@ -195,14 +199,21 @@ export class OperationSearch {
   }
 
   /**
-   * Indexes more operations a slice at a time, letting the event loop run between slices (the
-   * 1,121 operations of `/cloud` take about 60 ms at once); stops when `wanted` says they are no
-   * longer (their family evicted meanwhile).
+   * Indexes more operations a slice at a time, letting the event loop run every SLICE_MS (the
+   * 1,121 operations of `/cloud` take about 60 ms at once on a loaded machine); stops when
+   * `wanted` says they are no longer (their family evicted meanwhile).
    */
   async addInSlices(operations: readonly Operation[], wanted: () => boolean = () => true): Promise<void> {
-    for (let at = 0; at < operations.length && wanted(); at += SLICE) {
-      if (at > 0) await new Promise((resolve) => setImmediate(resolve));
-      if (wanted()) this.add(operations.slice(at, at + SLICE));
+    // By time, not by count: a hostile family's operations (paths and descriptions of KBs) take
+    // far longer each than the real API's.
+    let sliceStart = performance.now();
+    for (let at = 0; at < operations.length; at += SLICE_STEP) {
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      if (!wanted()) return;
+      this.add(operations.slice(at, at + SLICE_STEP));
     }
   }
 

@@ -258,7 +258,7 @@ describe('the operation search', function () {
     await own.addInSlices(cloud);
     counting = false;
     own.size.should.equal(cloud.length);
-    turns.should.be.above(3); // other work ran between the slices
+    turns.should.be.above(1); // other work ran between the slices (every 8 ms of indexing)
     own.search('k8s clusters', 1).map(line).should.eql(['GET /cloud/project/{serviceName}/kube']);
     let asked = 0;
     const partial = new OperationSearch();
