@@ -71,8 +71,11 @@ function pathSuggestion(operation: OperationSummary): AutoCompleteOption {
 
 /** The line under the path that says words found nothing, and which to drop; empty otherwise. */
 function searchNote(input: JQuery): JQuery {
-  let note = input.siblings('.ovh-search-note');
-  if (note.length === 0) note = $('<div class="ovh-search-note">').insertAfter(input);
+  // After the field's row, not beside the field: the field and its row stay as the dialog made them.
+  const row = input.closest('.form-row');
+  const anchor = row.length > 0 ? row : input;
+  let note = anchor.next('.ovh-search-note');
+  if (note.length === 0) note = $('<div class="ovh-search-note">').hide().insertAfter(anchor);
   return note;
 }
 

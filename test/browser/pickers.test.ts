@@ -203,6 +203,8 @@ describe('pickers and feedback in the dialogs, against the whole API description
       await page.waitForSelector('#node-input-path', { state: 'visible' });
       await page.fill('#node-input-path', '');
       await page.type('#node-input-path', '/cloud/project/{serviceName}/instance/{instanceId}/', { delay: 20 });
+      // Each key typed asked the catalogue again: the list of the last answer, once the answers settle.
+      await page.waitForTimeout(1500);
       await page.locator('.red-ui-autoComplete-container:has(.ovh-suggestion-get)').waitFor({ timeout: 30_000 });
       await page.waitForTimeout(300);
       const watchList = await page.evaluate(() => {
