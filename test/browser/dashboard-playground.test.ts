@@ -7,7 +7,7 @@ import 'should';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { repoRoot } from '../helpers';
+import { repoRoot, setOvhVariables } from '../helpers';
 import { chromiumAvailable, CHROMIUM, launchBrowser } from '../helpers/browser';
 import { admin } from '../helpers/node-red-process';
 import { EXAMPLES_ACCOUNT_ID } from '../playground/demo-flow';
@@ -16,14 +16,13 @@ import { dashboardFlow, startPlayground, type Playground } from '../playground/p
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 type FlowNode = Record<string, unknown>;
-const REAL_API_KEYS = ['OVH_APPLICATION_KEY', 'OVH_APPLICATION_SECRET', 'OVH_CONSUMER_KEY'];
 
 describe('the playground (npm start) with the ops dashboard', function () {
   this.timeout(120_000);
   let playground: Playground;
   let browser: Browser;
   let closeBrowser: (() => Promise<void>) | undefined;
-  const kept: Record<string, string | undefined> = {};
+  let restoreVariables: (() => void) | undefined;
 
   before(async function () {
     if (!chromiumAvailable()) {
@@ -32,10 +31,7 @@ describe('the playground (npm start) with the ops dashboard', function () {
       this.skip();
     }
     // Against the simulator, whatever this shell holds.
-    for (const key of REAL_API_KEYS) {
-      kept[key] = process.env[key];
-      delete process.env[key];
-    }
+    restoreVariables = setOvhVariables({});
     playground = await startPlayground();
     ({ browser, close: closeBrowser } = await launchBrowser());
   });
@@ -43,7 +39,7 @@ describe('the playground (npm start) with the ops dashboard', function () {
   after(async () => {
     await closeBrowser?.();
     await playground?.stop();
-    for (const key of REAL_API_KEYS) if (kept[key] !== undefined) process.env[key] = kept[key];
+    restoreVariables?.();
   });
 
   it("deploys example 14 on the playground's one account", async () => {

@@ -7,30 +7,17 @@
 import 'should';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, CHROMIUM, launchBrowser, newEditorContext } from '../helpers/browser';
+import { setOvhVariables } from '../helpers';
 import { DEFAULT_APP, OvhSimulator } from '../simulator/simulator';
 import { startPlayground, type Playground } from '../playground/playground';
 
 declare const RED: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const REAL_API_VARIABLES = ['OVH_ENDPOINT', 'OVH_APPLICATION_KEY', 'OVH_APPLICATION_SECRET', 'OVH_CONSUMER_KEY'];
-
 /** Sets (or, undefined, removes) the OVH_* variables for the block; puts back what the shell held after it. */
 function useRealApiVariables(values: () => Record<string, string | undefined>): void {
-  const kept: Record<string, string | undefined> = {};
-  before(() => {
-    const wanted = values();
-    for (const key of REAL_API_VARIABLES) {
-      kept[key] = process.env[key];
-      if (wanted[key] === undefined) delete process.env[key];
-      else process.env[key] = wanted[key];
-    }
-  });
-  after(() => {
-    for (const key of REAL_API_VARIABLES) {
-      if (kept[key] === undefined) delete process.env[key];
-      else process.env[key] = kept[key];
-    }
-  });
+  let restore: (() => void) | undefined;
+  before(() => (restore = setOvhVariables(values())));
+  after(() => restore?.());
 }
 
 /** The editor on the playground's flow, its Debug sidebar open. */

@@ -71,3 +71,24 @@ export async function connectProxy(): Promise<{ url: string; tunnels: string[]; 
     },
   };
 }
+
+/** The official clients' variables: what makes an account read its keys from the environment. */
+export const OVH_VARIABLES = ['OVH_ENDPOINT', 'OVH_APPLICATION_KEY', 'OVH_APPLICATION_SECRET', 'OVH_CONSUMER_KEY'] as const;
+
+/**
+ * Sets the OVH_* variables to `values` (a variable left out is removed, whatever this shell
+ * holds) and answers what puts back the shell's own.
+ */
+export function setOvhVariables(values: Partial<Record<(typeof OVH_VARIABLES)[number], string>>): () => void {
+  const kept = Object.fromEntries(OVH_VARIABLES.map((name) => [name, process.env[name]]));
+  for (const name of OVH_VARIABLES) {
+    if (values[name] === undefined) delete process.env[name];
+    else process.env[name] = values[name];
+  }
+  return () => {
+    for (const name of OVH_VARIABLES) {
+      if (kept[name] === undefined) delete process.env[name];
+      else process.env[name] = kept[name];
+    }
+  };
+}

@@ -1,6 +1,7 @@
 /** The flow `npm start` deploys: every button makes its call against the simulator and shows an answer. */
 import 'should';
 import { OvhSimulator } from '../simulator/simulator';
+import { setOvhVariables } from '../helpers';
 import {
   coreNode,
   helper,
@@ -57,12 +58,10 @@ describe('the demo flow of npm start', function () {
   });
 
   describe('pointed at a real endpoint (keys from the OVH_* variables)', () => {
-    const variables = ['OVH_ENDPOINT', 'OVH_APPLICATION_KEY', 'OVH_APPLICATION_SECRET', 'OVH_CONSUMER_KEY'];
-    const kept: Record<string, string | undefined> = {};
+    let restore: (() => void) | undefined;
     /** The simulator stands in for the real API: a key that may read /me and IAM policies, not bills. */
     beforeEach(() => {
-      for (const key of variables) kept[key] = process.env[key];
-      Object.assign(process.env, {
+      restore = setOvhVariables({
         OVH_ENDPOINT: sim.baseUrl,
         OVH_APPLICATION_KEY: signatureCredentials(sim).acc.appKey,
         OVH_APPLICATION_SECRET: signatureCredentials(sim).acc.appSecret,
@@ -73,12 +72,7 @@ describe('the demo flow of npm start', function () {
         ]),
       });
     });
-    afterEach(() => {
-      for (const key of variables) {
-        if (kept[key] === undefined) delete process.env[key];
-        else process.env[key] = kept[key];
-      }
-    });
+    afterEach(() => restore?.());
 
     it("leaves out the simulator's made-up account and its control; the rest answers", async () => {
       const flow = demoFlow(demoAccount({ fromEnvironment: true }));
