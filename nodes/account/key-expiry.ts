@@ -68,8 +68,7 @@ export class AccountKey {
     const expiration = this.watch?.validity?.expiration;
     if (!(err instanceof OvhApiError) || err.errorCode !== 'INVALID_CREDENTIAL' || !expiration) return err;
     if (expiration.getTime() > now) return err;
-    const reason = this.RED._('ovh-credentials.errors.key-expired', { date: dateText(expiration) });
-    err.message = `${err.method} ${err.path} failed: ${err.statusCode} ${err.errorCode}: ${reason}${err.queryId ? ` (query id ${err.queryId})` : ''}`;
+    err.sayInstead(this.RED._('ovh-credentials.errors.key-expired', { date: dateText(expiration) }));
     return err;
   }
 

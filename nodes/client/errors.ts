@@ -97,9 +97,10 @@ export class OvhApiError extends OvhError {
     if (fields.errorCode === 'NOT_GRANTED_CALL') hint += `: ${grantingRule(init.method, init.path)}`;
     if (hint) parts.push(hint);
     if (fields.details !== undefined) parts.push(`details: ${safeStringify(fields.details)}`);
-    let message = `${init.method} ${init.path} failed: ${parts.join(': ')}`;
-    if (init.queryId) message += ` (query id ${init.queryId})`;
-    super(message, fields.errorCode ?? fields.errorClass ?? `HTTP_${init.statusCode}`);
+    super(
+      failureMessage(init.method, init.path, parts, init.queryId),
+      fields.errorCode ?? fields.errorClass ?? `HTTP_${init.statusCode}`,
+    );
     this.statusCode = init.statusCode;
     this.errorCode = fields.errorCode;
     this.errorClass = fields.errorClass;
@@ -113,6 +114,19 @@ export class OvhApiError extends OvhError {
     this.headers = init.headers;
     this.attempts = init.attempts;
     this.isApiErrorBody = isApiErrorBody(init.body, init.headers);
+  }
+  /**
+   * The same failure said in the runtime's words instead of the API's (its message and hint): a
+   * key refused after its known expiry says when it expired and what to do.
+   */
+  sayInstead(reason: string): void {
+    const label = this.errorCode ?? this.errorClass;
+    this.message = failureMessage(
+      this.method,
+      this.path,
+      [`${this.statusCode}${label ? ' ' + label : ''}`, reason],
+      this.queryId,
+    );
   }
 }
 
@@ -178,7 +192,7 @@ export class OvhAnswerError extends OvhError {
     },
   ) {
     const init = maskAnswer(unmasked);
-    super(`${init.method} ${init.path} failed: ${reason}${init.queryId ? ` (query id ${init.queryId})` : ''}`, code);
+    super(failureMessage(init.method, init.path, [reason], init.queryId), code);
     this.statusCode = init.statusCode;
     this.method = init.method;
     this.path = init.path;
@@ -266,4 +280,9 @@ function safeStringify(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** How a failed call is said: `GET /me failed: 403 INVALID_CREDENTIAL: ... (query id ...)`. */
+function failureMessage(method: string, path: string, parts: readonly string[], queryId: string | undefined): string {
+  return `${method} ${path} failed: ${parts.join(': ')}${queryId ? ` (query id ${queryId})` : ''}`;
 }
