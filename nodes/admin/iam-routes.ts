@@ -141,13 +141,20 @@ export function registerIamRoutes(RED: NodeAPI, deployed: DeployedAccounts, cata
           return answer(isPlainObject(req.body) ? req.body : {}, signal);
         });
         Promise.race([question, late])
-          .then((body) => {
-            if (Buffer.byteLength(JSON.stringify(body)) > MOST_ANSWER_BYTES)
+          // Written in a turn of its own, and made JSON once: an answer of hundreds of KB is not
+          // written in the turn that worked it out.
+          .then(async (body) => {
+            await nextTurn();
+            const text = JSON.stringify(body);
+            if (Buffer.byteLength(text) > MOST_ANSWER_BYTES)
               throw new Error('The answer is too large to show: choose fewer resources');
-            return body;
+            return text;
           })
           .then(
-            (body) => res.status(200).json(body),
+            (text) => {
+              res.status(200).setHeader('Content-Type', 'application/json; charset=utf-8');
+              res.end(text);
+            },
             (err: unknown) => {
               const status = questionRefusal(err) ?? (err instanceof OvhInputError ? 400 : 502);
               res.status(status).json({ error: failureText(err) });
@@ -288,6 +295,8 @@ async function callNeeds(
       if (unreadable.size < MOST_REASONS) unreadable.add(failureText(err));
     }
   }
+  // The lookups' last turn has held the event loop long enough: the reading of thousands of calls gets its own.
+  await nextTurn();
   return { needs: neededIamActions(gathered, (call) => actions.get(key(call))), unusable, unreadable: [...unreadable] };
 }
 
@@ -367,4 +376,9 @@ async function checkAuthorizations(
     if (!cursor) return answers;
   }
   throw new Error(`The authorization check answered more than ${MOST_CHECK_PAGES} pages`);
+}
+
+/** After what the event loop has waiting (other flows' messages, I/O, timers). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
