@@ -1,3 +1,4 @@
+import { isNumberType } from '../nodes/client/api-types';
 import type { ValueSource } from '../nodes/client/value-sources';
 
 /**
@@ -57,7 +58,7 @@ export function defaultValueType(field: Field): string {
   if (field.template !== undefined) return 'json';
   const type = field.type.split(':').pop() ?? '';
   if (/\[\]$/.test(type) || /^(map\[|complexType\.)/.test(type)) return 'json';
-  if (/^(long|int|integer|double|float|number)$/.test(type)) return 'num';
+  if (isNumberType(type)) return 'num';
   if (type === 'boolean') return 'bool';
   return 'str';
 }

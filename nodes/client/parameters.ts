@@ -6,6 +6,7 @@
 import { OvhInputError } from './errors';
 import { MOST_NESTING } from './depth';
 import { appendAll } from './arrays';
+import { DECIMAL, INTEGER, TEXT, isNumberType } from './api-types';
 import type { Operation } from './catalogue';
 
 export type FieldPlace = 'path' | 'query' | 'body';
@@ -97,7 +98,7 @@ function templateOf(type: string, models: Record<string, unknown>, depth: number
     const item = templateOf(type.slice(0, -2), models, depth, budget);
     return item === undefined ? undefined : [item];
   }
-  if (INTEGER.has(type) || DECIMAL.has(type)) return 0;
+  if (isNumberType(type)) return 0;
   if (type === 'boolean') return false;
   if (TEXT.has(type)) return '';
   const model = record(models[type]);
@@ -167,29 +168,6 @@ export function modelsUsed(operations: readonly Operation[], models: Record<stri
   }
   return used;
 }
-
-/** The API's primitive types, by what a value must become. */
-const INTEGER = new Set(['long', 'int', 'integer']);
-const DECIMAL = new Set(['double', 'float', 'number']);
-const TEXT = new Set([
-  'string',
-  'password',
-  'text',
-  'ip',
-  'ipv4',
-  'ipv6',
-  'ipBlock',
-  'ipv4Block',
-  'ipv6Block',
-  'uuid',
-  'date',
-  'datetime',
-  'time',
-  'duration',
-  'phoneNumber',
-  'internationalPhoneNumber',
-  'macAddress',
-]);
 
 /**
  * A value converted to the API's type for a parameter: a `long` from `"300"`, a `string` from
